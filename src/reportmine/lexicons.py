@@ -1,0 +1,299 @@
+"""Load and validate the language data in lexicons/ into one frozen object.
+
+Every file is checked at load time: YAML syntax, expected shape, duplicate keys or entries,
+and regular expressions that compile. Problems raise LexiconError with file:line.
+Extra lexicon folders (a user's own slogans, say) are merged over the shipped ones.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import regex
+import yaml
+
+from .errors import LexiconError
+
+KINDS = ("count", "money", "rate", "measure")
+
+
+def shipped_lexicon_dir() -> Path:
+    """lexicons/ inside the installed wheel, else the repository's top-level lexicons/."""
+    inside = Path(__file__).parent / "lexicons"
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parents[2] / "lexicons"
+
+
+@dataclass(frozen=True)
+class UnitEntry:
+    surface: str
+    canonical: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class NamedPattern:
+    name: str
+    pattern: "regex.Pattern"
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    units: dict  # surface -> UnitEntry
+    magnitudes: dict  # char -> Decimal
+    money_context: tuple
+    qualifier_prefix: dict  # word -> qualifier
+    qualifier_infix: dict
+    qualifier_suffix: dict
+    slogans: tuple
+    formula_patterns: tuple  # NamedPattern
+    discourse_nouns: tuple
+    frequency_periods: tuple
+    frequency_units: tuple
+    chrome_line_patterns: tuple  # compiled
+    menu_min_items: int
+    menu_max_item_chars: int
+    periods: tuple  # (compiled, template)
+    change_up: tuple
+    change_down: tuple
+    change_comparators: tuple
+    change_level_markers: tuple
+    object_trim: tuple
+    np_stoppers: tuple
+    copulas: tuple
+    rate_suffixes: tuple
+    domain_dict: Path
+    sources: tuple  # the folders read, in order
+
+
+def _load_yaml(path: Path):
+    """Parse YAML, rejecting duplicate mapping keys and duplicate scalar list items (file:line)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise LexiconError(path, (mark.line + 1) if mark else 0, f"not valid YAML: {exc}") from None
+    if root is not None:
+        _check_duplicates(path, root)
+    return yaml.safe_load(text)
+
+
+def _check_duplicates(path, node):
+    if isinstance(node, yaml.MappingNode):
+        seen = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise LexiconError(path, key.start_mark.line + 1,
+                                       f"duplicate key {key.value!r} (first on line {seen[key.value]})")
+                seen[key.value] = key.start_mark.line + 1
+            _check_duplicates(path, value)
+    elif isinstance(node, yaml.SequenceNode):
+        seen = {}
+        for item in node.value:
+            if isinstance(item, yaml.ScalarNode):
+                if item.value in seen:
+                    raise LexiconError(path, item.start_mark.line + 1,
+                                       f"duplicate entry {item.value!r} (first on line {seen[item.value]})")
+                seen[item.value] = item.start_mark.line + 1
+            else:
+                _check_duplicates(path, item)
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    return 0
+
+
+def _compile(path: Path, expression, what: str):
+    if not isinstance(expression, str) or not expression:
+        raise LexiconError(path, _line_of(path, str(expression)), f"{what} must be a non-empty string")
+    try:
+        return regex.compile(expression)
+    except regex.error as exc:
+        raise LexiconError(path, _line_of(path, expression[:20]), f"bad regular expression in {what}: {exc}") from None
+
+
+def _string_list(path: Path, data, key: str) -> list:
+    values = data.get(key, []) if isinstance(data, dict) else []
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise LexiconError(path, _line_of(path, key + ":"), f"{key} must be a list of non-empty strings")
+    return values
+
+
+def _read_folder(folder: Path) -> dict:
+    """Read the lexicon files that exist in one folder, keyed by file name."""
+    found = {}
+    for name in ("units.yaml", "qualifiers.yaml", "formulas.yaml", "chrome.yaml", "periods.yaml",
+                 "change.yaml", "attribution.yaml"):
+        path = folder / name
+        if path.is_file():
+            found[name] = (path, _load_yaml(path))
+    return found
+
+
+def _merge_lists(*lists: Iterable) -> tuple:
+    out, seen = [], set()
+    for values in lists:
+        for value in values:
+            if value not in seen:
+                seen.add(value)
+                out.append(value)
+    return tuple(out)
+
+
+def _parse_units(path: Path, data) -> tuple[dict, dict, list]:
+    if not isinstance(data, dict):
+        raise LexiconError(path, 1, "expected a mapping of kind -> unit entries")
+    units = {}
+    for kind in KINDS:
+        for entry in data.get(kind, []) or []:
+            if isinstance(entry, str):
+                surface, canonical, entry_kind = entry, entry, kind
+            elif isinstance(entry, dict) and isinstance(entry.get("surface"), str):
+                surface = entry["surface"]
+                canonical = entry.get("canonical", surface)
+                entry_kind = entry.get("kind", kind)
+            else:
+                raise LexiconError(path, _line_of(path, str(entry)[:10]), f"bad unit entry {entry!r}")
+            if entry_kind not in KINDS:
+                raise LexiconError(path, _line_of(path, surface), f"unknown kind {entry_kind!r}")
+            if surface in units:
+                raise LexiconError(path, _line_of(path, surface), f"unit {surface!r} listed twice")
+            units[surface] = UnitEntry(surface, str(canonical), entry_kind)
+    magnitudes = {}
+    for char, value in (data.get("magnitudes") or {}).items():
+        magnitudes[str(char)] = Decimal(str(value))
+    return units, magnitudes, _string_list(path, data, "money_context")
+
+
+def load_lexicons(extra_dirs: Iterable[os.PathLike] = ()) -> Lexicons:
+    """Load the shipped lexicons, then merge each extra folder over them (lists are unioned)."""
+    return _load_cached(tuple(str(Path(d).resolve()) for d in extra_dirs))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(extra_dirs: tuple) -> Lexicons:
+    base = shipped_lexicon_dir()
+    folders = [base] + [Path(d) for d in extra_dirs]
+    for folder in folders:
+        if not folder.is_dir():
+            raise LexiconError(folder, 0, "lexicon folder not found")
+    layers = [_read_folder(folder) for folder in folders]
+    shipped = layers[0]
+    for required in ("units.yaml", "qualifiers.yaml", "formulas.yaml", "chrome.yaml", "periods.yaml",
+                     "change.yaml", "attribution.yaml"):
+        if required not in shipped:
+            raise LexiconError(base / required, 0, "shipped lexicon file missing")
+
+    units_path, units_data = shipped["units.yaml"]
+    units, magnitudes, money_context = _parse_units(units_path, units_data)
+    for layer in layers[1:]:
+        if "units.yaml" in layer:
+            path, data = layer["units.yaml"]
+            more, more_magnitudes, more_context = _parse_units(path, data)
+            units.update(more)
+            magnitudes.update(more_magnitudes)
+            money_context = list(_merge_lists(money_context, more_context))
+
+    def layered(name):
+        return [layer[name] for layer in layers if name in layer]
+
+    qualifier = {"prefix": {}, "infix": {}, "suffix": {}}
+    for path, data in layered("qualifiers.yaml"):
+        for position in qualifier:
+            for word, value in (data.get(position) or {}).items():
+                if value not in ("exact", "approx", "at_least", "at_most"):
+                    raise LexiconError(path, _line_of(path, str(word)), f"unknown qualifier {value!r}")
+                qualifier[position][str(word)] = value
+
+    slogans, patterns, discourse, periods_freq, units_freq = [], [], [], [], []
+    for path, data in layered("formulas.yaml"):
+        slogans.append(_string_list(path, data, "slogans"))
+        discourse.append(_string_list(path, data, "discourse_nouns"))
+        periods_freq.append(_string_list(path, data, "frequency_periods"))
+        units_freq.append(_string_list(path, data, "frequency_units"))
+        for entry in data.get("patterns") or []:
+            if not isinstance(entry, dict) or "name" not in entry:
+                raise LexiconError(path, _line_of(path, str(entry)[:15]), "a pattern needs name and regex")
+            patterns.append(NamedPattern(entry["name"], _compile(path, entry.get("regex"), entry["name"])))
+
+    chrome_patterns, menu = [], {"min_items": 5, "max_item_chars": 6}
+    for path, data in layered("chrome.yaml"):
+        for expression in _string_list(path, data, "line_patterns"):
+            chrome_patterns.append(_compile(path, expression, "line pattern"))
+        menu.update(data.get("menu_line") or {})
+
+    periods = []
+    for path, data in layered("periods.yaml"):
+        if not isinstance(data, list):
+            raise LexiconError(path, 1, "expected a list of {regex, period}")
+        for entry in data:
+            if not isinstance(entry, dict) or "period" not in entry:
+                raise LexiconError(path, _line_of(path, str(entry)[:15]), "each period needs regex and period")
+            periods.append((_compile(path, entry.get("regex"), "period"), str(entry["period"])))
+
+    change = {key: [] for key in ("up", "down", "comparators", "level_markers")}
+    for path, data in layered("change.yaml"):
+        for key in change:
+            change[key].append(_string_list(path, data, key))
+
+    attribution = {key: [] for key in ("object_trim", "np_stoppers", "copulas", "rate_suffixes")}
+    for path, data in layered("attribution.yaml"):
+        for key in attribution:
+            attribution[key].append(_string_list(path, data, key))
+
+    domain_dict = base / "domain_dict.txt"
+    _check_domain_dict(domain_dict)
+
+    return Lexicons(
+        units=units,
+        magnitudes=magnitudes,
+        money_context=tuple(money_context),
+        qualifier_prefix=qualifier["prefix"],
+        qualifier_infix=qualifier["infix"],
+        qualifier_suffix=qualifier["suffix"],
+        slogans=_merge_lists(*slogans),
+        formula_patterns=tuple(patterns),
+        discourse_nouns=_merge_lists(*discourse),
+        frequency_periods=_merge_lists(*periods_freq),
+        frequency_units=_merge_lists(*units_freq),
+        chrome_line_patterns=tuple(chrome_patterns),
+        menu_min_items=int(menu["min_items"]),
+        menu_max_item_chars=int(menu["max_item_chars"]),
+        periods=tuple(periods),
+        change_up=_merge_lists(*change["up"]),
+        change_down=_merge_lists(*change["down"]),
+        change_comparators=_merge_lists(*change["comparators"]),
+        change_level_markers=_merge_lists(*change["level_markers"]),
+        object_trim=_merge_lists(*attribution["object_trim"]),
+        np_stoppers=_merge_lists(*attribution["np_stoppers"]),
+        copulas=_merge_lists(*attribution["copulas"]),
+        rate_suffixes=_merge_lists(*attribution["rate_suffixes"]),
+        domain_dict=domain_dict,
+        sources=tuple(str(f) for f in folders),
+    )
+
+
+def _check_domain_dict(path: Path) -> None:
+    """jieba's `word freq tag` format: every line well-formed, no word twice."""
+    if not path.is_file():
+        raise LexiconError(path, 0, "domain dictionary missing")
+    seen = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) not in (1, 2, 3) or (len(parts) >= 2 and not parts[1].isdigit()):
+            raise LexiconError(path, number, f"expected 'word [freq] [tag]', got {line!r}")
+        if parts[0] in seen:
+            raise LexiconError(path, number, f"duplicate word {parts[0]!r} (first on line {seen[parts[0]]})")
+        seen[parts[0]] = number

@@ -1,0 +1,296 @@
+"""Decoded original text -> clean simplified text that the extractors read, with exact offsets.
+
+Steps, in order (each length-changing step records an OffsetMap, see offsets.py):
+1. HTML pages are flattened to their article text (scripts, styles, navigation, headers,
+   footers and side bars dropped; block tags become line breaks; entities decoded).
+2. Full-width digits, letters and number signs become ASCII, and traditional characters become
+   simplified with OpenCC t2s. Both keep every length, so they need no map.
+3. Web chrome lines (menus, bylines, copyright, ICP lines) are dropped, pinyin annotations after
+   Han characters (區(qū)) are removed, and whitespace is unified.
+Corrupted spans (mojibake, U+FFFD, 锟斤拷, '?' standing for lost characters) are found on the
+result and reported with their original offsets; extractors must not read metrics from them.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import opencc
+import regex
+
+from .decode import common_chars
+from .lexicons import Lexicons
+from .offsets import ChainedMap, OffsetMap
+from .records import Warning_
+
+# ---- step 1: HTML -----------------------------------------------------------------------
+HTML_SNIFF = regex.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]|</p>|</div>", regex.I)
+HTML_TOKEN = regex.compile(
+    r"<!--.*?-->"
+    r"|<(script|style|noscript|template|svg|iframe|head|select|button|textarea)\b[^>]*>.*?</\1\s*>"
+    r"|<[!?][^>]*>"
+    r"|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>"
+    r"|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});",
+    regex.S | regex.I,
+)
+BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article dd dt dl blockquote pre hr "
+    "title td th tbody thead caption figure figcaption center".split())
+SKIP_TAGS = frozenset("nav header footer aside form menu".split())
+VOID_TAGS = frozenset("br hr img meta link input area base col embed source track wbr param".split())
+CHROME_ATTR = regex.compile(
+    r"""(?:class|id)\s*=\s*["'][^"']*\b(?:nav|navbar|menu|footer|foot|header|top-?bar|breadcrumb|crumbs?|"""
+    r"""sidebar|side|copyright|share|related|recommend|friend-?links?|links|banner|toolbar|bottom|position|location)\b""",
+    regex.I)
+TITLE = regex.compile(r"<title[^>]*>(.*?)</title\s*>", regex.S | regex.I)
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(HTML_SNIFF.search(text[:20000]))
+
+
+def html_to_text(source: str) -> tuple[str, OffsetMap]:
+    """Flatten an HTML page to text, recording where every output character came from."""
+    out: list[str] = []
+    mapping = OffsetMap(len(source))
+    skip_tag, skip_depth = None, 0
+    position = 0
+
+    def emit_text(start, end):
+        if skip_tag is None and end > start:
+            chunk = source[start:end]
+            # line breaks inside a text node are layout, not structure: keep the length, make them spaces
+            out.append(chunk.replace("\r", " ").replace("\n", " ").replace("\t", " "))
+            mapping.add_copy(start, end)
+
+    for match in HTML_TOKEN.finditer(source):
+        emit_text(position, match.start())
+        position = match.end()
+        token = match.group(0)
+        if token.startswith("&"):
+            if skip_tag is None:
+                decoded = html.unescape(token)
+                decoded = "" if decoded == token and not token.startswith("&#") else decoded.replace("\xa0", " ")
+                if decoded:
+                    out.append(decoded)
+                    mapping.add_replacement(match.start(), match.end(), len(decoded))
+            continue
+        closing, name = match.group(2), (match.group(3) or "").lower()
+        if not name:
+            continue  # comment, doctype, or a dropped script/style/head block
+        if skip_tag is not None:
+            if name == skip_tag and name not in VOID_TAGS:
+                skip_depth += -1 if closing else 1
+                if skip_depth == 0:
+                    skip_tag = None
+            continue
+        if not closing and name not in VOID_TAGS and (name in SKIP_TAGS or CHROME_ATTR.search(match.group(4) or "")):
+            skip_tag, skip_depth = name, 1
+            continue
+        if name in BLOCK_TAGS:
+            out.append("\n")
+            mapping.add_replacement(match.start(), match.end(), 1)
+    emit_text(position, len(source))
+    return "".join(out), mapping
+
+
+def html_title(source: str):
+    match = TITLE.search(source)
+    return html.unescape(match.group(1)).strip() if match else None
+
+
+# ---- step 2: width and script ---------------------------------------------------------
+FULLWIDTH = {0xFF10 + i: ord("0") + i for i in range(10)}
+FULLWIDTH.update({0xFF21 + i: ord("A") + i for i in range(26)})
+FULLWIDTH.update({0xFF41 + i: ord("a") + i for i in range(26)})
+FULLWIDTH.update({ord("％"): "%", ord("．"): ".", ord("＋"): "+", ord("－"): "-", ord("／"): "/",
+                  ord("～"): "~", ord("＜"): "<", ord("＞"): ">", ord("＝"): "=", ord("\u3000"): " ",
+                  ord("\xa0"): " ", ord("\u2002"): " ", ord("\u2003"): " ", ord("\u2009"): " ",
+                  ord("\u200b"): " ", ord("\ufeff"): " ", ord("﹪"): "%", ord("٪"): "%"})
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC t2s, guaranteed to keep the length (falls back per line, then per character)."""
+    converter = _t2s()
+    converted = converter.convert(text)
+    if len(converted) == len(text):
+        return converted
+    lines = []
+    for line in text.splitlines(keepends=True):
+        new = converter.convert(line)
+        if len(new) != len(line):
+            new = "".join(c2 if len(c2 := converter.convert(ch)) == 1 else ch for ch in line)
+        lines.append(new)
+    return "".join(lines)
+
+
+def detect_script(before: str, after: str) -> str:
+    han = sum(1 for ch in before if "\u4e00" <= ch <= "\u9fff")
+    if not han:
+        return "simplified"
+    changed = sum(1 for a, b in zip(before, after) if a != b)
+    ratio = changed / han
+    if ratio > 0.12:
+        return "traditional"
+    if ratio > 0.02:
+        return "mixed"
+    return "simplified"
+
+
+# ---- step 3: chrome lines, pinyin noise, whitespace -------------------------------------
+PINYIN_NOISE = regex.compile(
+    r"(?<=\p{Han})[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]*[aeiouāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]*[)）]")
+EDITS = regex.compile(
+    r"(?P<pinyin>" + PINYIN_NOISE.pattern + r")"
+    r"|(?P<cr>\r)"
+    r"|(?P<space>[ \t\f\v]{2,}|(?<=\n|^)[ \t\f\v]+|[ \t\f\v]+(?=\n|$))"
+)
+
+
+def _is_menu_line(line: str, lexicons: Lexicons) -> bool:
+    items = [item for item in regex.split(r"[\s|/·•]+", line.strip()) if item]
+    return (len(items) >= lexicons.menu_min_items
+            and all(len(item) <= lexicons.menu_max_item_chars for item in items)
+            and not regex.search(r"\d", line))
+
+
+def chrome_lines(text: str, lexicons: Lexicons) -> list[tuple[int, int]]:
+    """Ranges [start, end) (newline included) of lines that are page chrome."""
+    ranges = []
+    position = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped and (len(stripped) <= 120 and (
+                any(p.match(stripped) for p in lexicons.chrome_line_patterns) or _is_menu_line(stripped, lexicons))):
+            ranges.append((position, position + len(line)))
+        position += len(line)
+    return ranges
+
+
+def clean(text: str, lexicons: Lexicons) -> tuple[str, OffsetMap]:
+    out: list[str] = []
+    mapping = OffsetMap(len(text))
+    dropped = chrome_lines(text, lexicons)
+    kept, position = [], 0
+    for start, end in dropped:
+        kept.append((position, start))
+        position = end
+    kept.append((position, len(text)))
+    for seg_start, seg_end in kept:
+        cursor = seg_start
+        for match in EDITS.finditer(text, seg_start, seg_end):
+            if match.start() > cursor:
+                out.append(text[cursor:match.start()])
+                mapping.add_copy(cursor, match.start())
+            if match.group("space") is not None:
+                at_edge = (match.start() == seg_start or text[match.start() - 1] == "\n"
+                           or match.end() == seg_end or text[match.end():match.end() + 1] in ("\n", "\r"))
+                if not at_edge:
+                    out.append(" ")
+                    mapping.add_replacement(match.start(), match.end(), 1)
+            cursor = match.end()
+        if seg_end > cursor:
+            out.append(text[cursor:seg_end])
+            mapping.add_copy(cursor, seg_end)
+    return "".join(out), mapping
+
+
+# ---- corrupted spans ---------------------------------------------------------------------
+CORRUPT = regex.compile(
+    r"\ufffd+"
+    r"|(?:锟斤拷|烫烫|屯屯)+[锟斤拷烫屯]*"
+    r"|(?<=[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ)])\?+(?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\))?(?:[^\s\x00-\x7f，。；：！？“”]{0,4}\?)?(?![\s\"”’」』)\]]|$)"
+    r"|\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)"
+    r"|\?(?=[;、⒌贰])"
+    r"|(?:[\u00c2-\u00ef][\u0080-\u00bf\u2018-\u203a\u0152-\u0178\u02c6\u02dc]{1,2}){2,}"
+)
+NON_ASCII_RUN = regex.compile(r"[^\x00-\x7f\s，。、；：？！“”‘’（）《》【】]{3,}")
+
+
+def _gbk_mojibake(text: str) -> list[tuple[int, int]]:
+    """Runs of UTF-8 bytes mis-read as GBK (鐢熶骇 for 生产): rare characters that re-encode
+    to GBK bytes forming valid UTF-8. Only runs with two or more uncommon characters are tried."""
+    common = common_chars()
+    spans = []
+    for match in NON_ASCII_RUN.finditer(text):
+        run = match.group(0)
+        if sum(ch not in common for ch in run) < 2:
+            continue
+        i = 0
+        while i < len(run) - 1:
+            best = 0
+            for j in range(min(len(run), i + 24), i + 1, -1):
+                try:
+                    decoded = run[i:j].encode("gbk").decode("utf-8")
+                except (UnicodeEncodeError, UnicodeDecodeError):
+                    continue
+                if len(decoded) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in decoded):
+                    best = j
+                    break
+            if best:
+                spans.append((match.start() + i, match.start() + best))
+                i = best
+            else:
+                i += 1
+    return spans
+
+
+def corrupt_spans(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in CORRUPT.finditer(text)] + _gbk_mojibake(text)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# ---- the whole stage --------------------------------------------------------------------
+@dataclass
+class Normalized:
+    original: str
+    text: str
+    offsets: ChainedMap
+    script: str
+    is_html: bool
+    html_title: str | None = None
+    corrupt: list = field(default_factory=list)  # spans in normalized text
+    warnings: list = field(default_factory=list)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets.to_original(start, end)
+
+
+def normalize(original: str, lexicons: Lexicons, is_html: bool | None = None) -> Normalized:
+    maps = []
+    text = original
+    title = None
+    if is_html is None:
+        is_html = looks_like_html(original)
+    if is_html:
+        title = html_title(original)
+        text, html_map = html_to_text(original)
+        maps.append(html_map)
+    narrowed = text.translate(FULLWIDTH)
+    simplified = to_simplified(narrowed)
+    script = detect_script(narrowed, simplified)
+    cleaned, clean_map = clean(simplified, lexicons)
+    maps.append(clean_map)
+    result = Normalized(original=original, text=cleaned, offsets=ChainedMap(maps), script=script,
+                        is_html=is_html, html_title=title)
+    for start, end in corrupt_spans(cleaned):
+        result.corrupt.append((start, end))
+        o_start, o_end = result.to_original(start, end)
+        result.warnings.append(Warning_(
+            code="corrupt_text",
+            message=f"corrupted characters {original[o_start:o_end]!r}: no metric is read from them",
+            start=o_start, end=o_end))
+    return result

@@ -1,0 +1,343 @@
+"""Numbers and quantities in (normalized, simplified) Chinese text, Decimal-exact.
+
+parse_numeral() reads one numeral: Arabic (1,234.5), Chinese (三千零五, 二十万亿, 十四), financial
+(壹佰贰拾), mixed (1.2万, 3万4000, 5万4千6百) and decimals (三点五).
+find_quantities() scans text for number + magnitude + unit with the qualifiers around them
+(约3000人次, 489余万元, 95%以上, 百分之九十五, 八成, 3至5天, 三五个) and returns candidate spans; what is
+NOT a metric (dates, slogans, ordinals) is decided later, by extract_rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
+from typing import Optional
+
+import regex
+
+from .lexicons import Lexicons
+
+DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+          "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7,
+          "捌": 8, "玖": 9, "幺": 1}
+SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+BIG_UNITS = {"万": 10 ** 4, "亿": 10 ** 8, "兆": 10 ** 12}
+CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
+# Larger than any real figure in a report: 10^20 (万亿亿). Values past it are rejected as absurd.
+MAX_VALUE = Decimal(10) ** 20
+
+ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|\d+(?:\.\d+)?"
+CHINESE = r"[零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+(?:点[零〇○一二三四五六七八九]+)?"
+# One numeral, possibly mixed (3万4000, 5万4千6百, 1.2万): magnitudes are read by parse_numeral
+NUMERAL = regex.compile(
+    rf"(?:{ARABIC})(?:[万亿千百](?:{ARABIC})?)*(?:[万亿])?(?<![千百])|{CHINESE}")
+
+
+class NumeralError(ValueError):
+    """Text that looks like a numeral but is not a valid one (二二百, 1,23,4)."""
+
+
+def _chinese_integer(text: str) -> Decimal:
+    """三千零五 -> 3005, 二十万亿 -> 2*10^13, 十四 -> 14, 二百五 -> 250, 二〇二三 -> 2023."""
+    if not text:
+        return Decimal(0)
+    if all(ch in DIGITS for ch in text):
+        if len(text) == 1:
+            return Decimal(DIGITS[text])
+        return Decimal("".join(str(DIGITS[ch]) for ch in text))  # positional: 二〇二三
+    for big in ("兆", "亿", "万"):
+        if big in text:
+            head, _, tail = text.rpartition(big)
+            head_value = _chinese_integer(head) if head else Decimal(1)
+            if head and head[-1] in BIG_UNITS and head_value == 0:
+                raise NumeralError(text)
+            tail_value = _chinese_integer(tail.lstrip("零〇○"))
+            # 九十二万四 -> 924000: a lone trailing digit is one step below the big unit
+            if tail and len(tail) == 1 and tail in DIGITS and not tail.startswith(("零", "〇")):
+                tail_value = Decimal(DIGITS[tail]) * BIG_UNITS[big] / 10
+            return head_value * BIG_UNITS[big] + tail_value
+    total, digit, last_unit = Decimal(0), None, None
+    for ch in text:
+        if ch in DIGITS:
+            if digit is not None and DIGITS[ch] != 0 and digit != 0:
+                raise NumeralError(text)
+            digit = DIGITS[ch]
+        elif ch in SMALL_UNITS:
+            unit = SMALL_UNITS[ch]
+            if last_unit is not None and unit >= last_unit:
+                raise NumeralError(text)
+            total += Decimal(1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        else:
+            raise NumeralError(text)
+    if digit:
+        # 二百五 -> 250 (colloquial), but 三千零五 -> 3005 (the 零 reset the place)
+        if last_unit and last_unit >= 100 and not text[-2] in "零〇○":
+            total += Decimal(digit) * last_unit / 10
+        else:
+            total += digit
+    return total
+
+
+def parse_numeral(text: str) -> Decimal:
+    """One numeral's value. Raises NumeralError for malformed or absurd (> 10^20) numerals."""
+    text = text.replace(" ", "")
+    if not text:
+        raise NumeralError(text)
+    with localcontext() as context:
+        context.prec = 60
+        if text[0].isdigit():
+            value = _mixed_arabic(text)
+        else:
+            integer, _, fraction = text.partition("点")
+            value = _chinese_integer(integer)
+            if fraction:
+                value += Decimal("0." + "".join(str(DIGITS[ch]) for ch in fraction))
+    if value > MAX_VALUE:
+        raise NumeralError(f"{text}: value too large to be a report figure")
+    return value
+
+
+ARABIC_PART = regex.compile(rf"({ARABIC})|([万亿千百])")
+
+
+def _mixed_arabic(text: str) -> Decimal:
+    """1.2万 -> 12000, 3万4000 -> 34000, 5万4千6百 -> 54600, 4,890万 -> 48900000."""
+    total, section, pending = Decimal(0), Decimal(0), None
+    position = 0
+    for match in ARABIC_PART.finditer(text):
+        if match.start() != position:
+            raise NumeralError(text)
+        position = match.end()
+        if match.group(1):
+            try:
+                pending = Decimal(match.group(1).replace(",", ""))
+            except InvalidOperation:
+                raise NumeralError(text) from None
+        else:
+            unit = {"千": 1000, "百": 100, "万": 10 ** 4, "亿": 10 ** 8}[match.group(2)]
+            base = pending if pending is not None else Decimal(1)
+            if unit >= 10 ** 4:
+                total = (total + section + base) * unit if pending is not None or section else (total or 1) * unit
+                section = Decimal(0)
+            else:
+                section += base * unit
+            pending = None
+    if position != len(text):
+        raise NumeralError(text)
+    return total + section + (pending or 0)
+
+
+# ---------------------------------------------------------------------------------------
+@dataclass
+class Quantity:
+    """A candidate metric span in normalized text: number, magnitude, unit and qualifier."""
+
+    start: int
+    end: int
+    value: Decimal
+    unit: str
+    kind: str
+    qualifier: str = "exact"
+    value_max: Optional[Decimal] = None
+    number_start: int = 0
+    number_end: int = 0
+    unit_start: int = 0  # where the unit (or magnitude/infix) begins
+    chinese: bool = False  # the number is written in Chinese numerals
+    bare_magnitude_money: bool = False
+
+
+RANGE_SEPARATORS = ("-", "~", "至", "到", "—", "－", "～", "〜")
+START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]|百分之|千分之|万分之")
+PERCENT_WORDS = {"百分之": Decimal(1), "千分之": Decimal("0.1"), "万分之": Decimal("0.01")}
+
+
+class QuantityScanner:
+    """Finds quantities with the units, magnitudes and qualifiers of one Lexicons."""
+
+    def __init__(self, lexicons: Lexicons):
+        self.lexicons = lexicons
+        self.units = sorted(lexicons.units, key=len, reverse=True)
+        self.unit_first = {}
+        for surface in self.units:
+            self.unit_first.setdefault(surface[0], []).append(surface)
+        self.prefixes = sorted(lexicons.qualifier_prefix, key=len, reverse=True)
+        self.suffixes = sorted(lexicons.qualifier_suffix, key=len, reverse=True)
+
+    def match_unit(self, text: str, position: int) -> Optional[str]:
+        for surface in self.unit_first.get(text[position:position + 1], ()):
+            if text.startswith(surface, position):
+                # ASCII units must not run into more letters (5G, 3D, 10kV-line are not km)
+                end = position + len(surface)
+                if surface[-1].isascii() and surface[-1].isalpha() and end < len(text) and text[end].isascii() and text[end].isalnum():
+                    continue
+                return surface
+        return None
+
+    def scan(self, text: str) -> list[Quantity]:
+        found: list[Quantity] = []
+        position = 0
+        while True:
+            match = START.search(text, position)
+            if match is None:
+                return found
+            quantity = self._read(text, match.start())
+            if quantity is None:
+                position = match.end()
+                continue
+            found.append(quantity)
+            position = quantity.end
+
+    # -- one quantity starting at `start` ------------------------------------------------
+    def _read(self, text: str, start: int) -> Optional[Quantity]:
+        if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "." and start > 1 and text[start - 2].isdigit()):
+            return None  # inside a longer number
+        percent_word = next((w for w in PERCENT_WORDS if text.startswith(w, start)), None)
+        if percent_word:
+            return self._read_percent_word(text, start, percent_word)
+        numeral = NUMERAL.match(text, start)
+        if numeral is None:
+            return None
+        number_text = numeral.group(0)
+        chinese = not number_text[0].isdigit()
+        if chinese:
+            number_text = self._trim_chinese(number_text)
+            if not number_text:
+                return None
+        number_end = start + len(number_text)
+        value_max = None
+        # 三五个 / 三四十人: two adjacent plain digits are a range
+        if chinese and len(number_text) >= 2 and number_text[0] in DIGITS and number_text[1] in DIGITS \
+                and 0 < DIGITS[number_text[0]] < DIGITS[number_text[1]] and not all(ch in DIGITS for ch in number_text[2:]) is False:
+            low, high = DIGITS[number_text[0]], DIGITS[number_text[1]]
+            scale = Decimal(1)
+            rest = number_text[2:]
+            if rest:
+                if rest not in SMALL_UNITS and rest not in BIG_UNITS:
+                    return None
+                scale = Decimal(SMALL_UNITS.get(rest) or BIG_UNITS[rest])
+            value, value_max = Decimal(low) * scale, Decimal(high) * scale
+        else:
+            try:
+                value = parse_numeral(number_text)
+            except NumeralError:
+                return None
+        cursor = number_end
+        # ranges: 3至5天, 10-15人, 3~5
+        for separator in RANGE_SEPARATORS:
+            if value_max is None and text.startswith(separator, cursor):
+                second = NUMERAL.match(text, cursor + len(separator))
+                if second and (second.group(0)[0].isdigit() != chinese):
+                    try:
+                        high = parse_numeral(self._trim_chinese(second.group(0)) if chinese else second.group(0))
+                    except NumeralError:
+                        high = None
+                    if high is not None and high > value:
+                        value_max = high
+                        cursor = second.start() + len(self._trim_chinese(second.group(0)) if chinese else second.group(0))
+                break
+        return self._read_tail(text, start, number_end, cursor, value, value_max, chinese)
+
+    def _trim_chinese(self, number_text: str) -> str:
+        """Drop trailing characters that cannot end a numeral we can read (一批 -> 一, 千 alone -> '')."""
+        while number_text and number_text[-1] in "点":
+            number_text = number_text[:-1]
+        # a lone magnitude (万家, 千方百计, 百姓) is not a number; 十 alone is (十个)
+        if number_text and all(ch in SMALL_UNITS or ch in BIG_UNITS for ch in number_text) and number_text != "十":
+            return ""
+        for cut in range(len(number_text), 0, -1):
+            try:
+                parse_numeral(number_text[:cut])
+                return number_text[:cut]
+            except NumeralError:
+                continue
+        return ""
+
+    def _read_tail(self, text, start, number_end, cursor, value, value_max, chinese) -> Optional[Quantity]:
+        lexicons = self.lexicons
+        qualifier = "exact"
+        scale = Decimal(1)
+        unit_start = cursor
+        magnitude_seen = False
+        unit = None
+        while cursor < len(text):
+            unit = self.match_unit(text, cursor)
+            if unit:
+                break
+            ch = text[cursor]
+            if ch in lexicons.qualifier_infix and qualifier == "exact":
+                # 余/多/来 only count when a magnitude or unit follows (100多人次, 489余万元)
+                if cursor + 1 < len(text) and (self.match_unit(text, cursor + 1) or text[cursor + 1] in lexicons.magnitudes):
+                    qualifier = lexicons.qualifier_infix[ch]
+                    cursor += 1
+                    continue
+                break
+            if ch in lexicons.magnitudes and ch in "万亿千百" and not (ch in "千百" and chinese):
+                scale *= lexicons.magnitudes[ch]
+                magnitude_seen = True
+                cursor += 1
+                continue
+            break
+        bare_money = False
+        if unit is None:
+            if magnitude_seen and self._money_context(text, start):
+                unit_entry_kind, canonical, unit_end = "money", "元", cursor
+                bare_money = True
+            else:
+                return None
+        else:
+            entry = lexicons.units[unit]
+            unit_entry_kind, canonical, unit_end = entry.kind, entry.canonical, cursor + len(unit)
+        # 八成 is a rate (80 %), but only directly after a Chinese digit
+        end = unit_end
+        suffix = next((s for s in self.suffixes if text.startswith(s, end)), None)
+        if suffix:
+            qualifier = lexicons.qualifier_suffix[suffix]
+            end += len(suffix)
+        prefix_start = start
+        prefix = next((p for p in self.prefixes if text.endswith(p, 0, start)), None)
+        if prefix:
+            qualifier = lexicons.qualifier_prefix[prefix]
+            prefix_start = start - len(prefix)
+        value = value * scale
+        if value_max is not None:
+            value_max = value_max * scale
+        if value > MAX_VALUE:
+            return None
+        return Quantity(start=prefix_start, end=end, value=value, unit=canonical, kind=unit_entry_kind,
+                        qualifier=qualifier, value_max=value_max, number_start=start, number_end=number_end,
+                        unit_start=unit_start, chinese=chinese, bare_magnitude_money=bare_money)
+
+    def _money_context(self, text: str, start: int) -> bool:
+        window_start = max(0, start - 16)
+        for stop in "。;；\n":
+            cut = text.rfind(stop, window_start, start)
+            if cut >= 0:
+                window_start = cut + 1
+        window = text[window_start:start]
+        return any(word in window for word in self.lexicons.money_context)
+
+    def _read_percent_word(self, text, start, word) -> Optional[Quantity]:
+        numeral = NUMERAL.match(text, start + len(word))
+        if numeral is None:
+            return None
+        number_text = numeral.group(0)
+        if not number_text[0].isdigit():
+            number_text = self._trim_chinese(number_text)
+        try:
+            value = parse_numeral(number_text) * PERCENT_WORDS[word]
+        except NumeralError:
+            return None
+        end = numeral.start() + len(number_text)
+        qualifier = "exact"
+        suffix = next((s for s in self.suffixes if text.startswith(s, end)), None)
+        if suffix:
+            qualifier = self.lexicons.qualifier_suffix[suffix]
+            end += len(suffix)
+        prefix_start = start
+        prefix = next((p for p in self.prefixes if text.endswith(p, 0, start)), None)
+        if prefix:
+            qualifier = self.lexicons.qualifier_prefix[prefix]
+            prefix_start = start - len(prefix)
+        return Quantity(start=prefix_start, end=end, value=value, unit="%", kind="rate", qualifier=qualifier,
+                        number_start=start, number_end=numeral.start() + len(number_text),
+                        unit_start=start, chinese=not number_text[0].isdigit())

@@ -1,0 +1,140 @@
+"""The stage order: decode -> normalize -> extract -> map offsets -> metadata -> repeats.
+
+Every input yields a Document: with metrics, or with `error` set and a clear message. Nothing
+is skipped silently and one bad file never stops a batch.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from .decode import decode_bytes
+from .errors import ReportmineError
+from .extract_rules import RuleExtractor
+from .lexicons import Lexicons, load_lexicons
+from .metadata import read_metadata
+from .normalize import normalize
+from .records import Document, Metric, Warning_
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".html", ".htm", ".shtml", ".xhtml", ".text", ".md"}
+
+
+class Pipeline:
+    """Holds the loaded lexicons and extractors; reuse one instance for many documents."""
+
+    def __init__(self, lexicons: Optional[Lexicons] = None, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.lexicons = lexicons or load_lexicons()
+        self.rules = RuleExtractor(self.lexicons)
+        self.max_bytes = max_bytes
+
+    # ---- public entry points -------------------------------------------------------
+    def extract_text(self, text: str, doc: str = "text", is_html: Optional[bool] = None,
+                     encoding: Optional[str] = None, path: Optional[str] = None,
+                     sha256: Optional[str] = None, warnings: Iterable[Warning_] = ()) -> Document:
+        document = Document(doc=doc, path=path, encoding=encoding, n_chars=len(text),
+                            sha256=sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+                            warnings=list(warnings))
+        normalized = normalize(text, self.lexicons, is_html=is_html)
+        document.script = normalized.script
+        document.warnings.extend(normalized.warnings)
+        meta = read_metadata(normalized, self.lexicons)
+        for field_name, value in meta.items():
+            setattr(document, field_name, value)
+        result = self.rules.extract(normalized.text, normalized.corrupt, doc_year=document.year)
+        first_seen: dict = {}
+        for raw in result.metrics:
+            start, end = normalized.to_original(raw.start, raw.end)
+            metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
+                            value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
+                            object=raw.object, action=raw.action, change=raw.change, period=raw.period,
+                            extractor=self.rules.name, confidence=raw.confidence, sentence=raw.sentence)
+            # a repeated passage repeats its metrics: same sentence, same place in it, same figure
+            key = (raw.sentence, raw.start - raw.sentence_start, metric.text)
+            if len(raw.sentence) >= 8 and key in first_seen:
+                metric.repeat_of = first_seen[key]
+            else:
+                first_seen.setdefault(key, start)
+            document.metrics.append(metric)
+        repeats = sum(1 for m in document.metrics if m.repeat_of is not None)
+        if repeats:
+            document.warnings.append(Warning_(code="repeated_passages",
+                                              message=f"{repeats} metric mention(s) repeat an earlier passage; see repeat_of"))
+        return document
+
+    def extract_bytes(self, data: bytes, doc: str, path: Optional[str] = None) -> Document:
+        sha = hashlib.sha256(data).hexdigest()
+        try:
+            decoded = decode_bytes(data)
+        except ReportmineError as exc:
+            return Document(doc=doc, path=path, sha256=sha, error=str(exc))
+        is_html = True if path and Path(path).suffix.lower() in {".html", ".htm", ".shtml", ".xhtml"} else None
+        try:
+            return self.extract_text(decoded.text, doc=doc, is_html=is_html, encoding=decoded.encoding,
+                                     path=path, sha256=sha, warnings=decoded.warnings)
+        except ReportmineError as exc:
+            return Document(doc=doc, path=path, sha256=sha, encoding=decoded.encoding, error=str(exc))
+
+    def extract_file(self, path: os.PathLike) -> Document:
+        path = Path(path)
+        name = path.name
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                return Document(doc=name, path=str(path), error=(
+                    f"file too large: {size:,} bytes > limit {self.max_bytes:,} (raise it with --max-bytes)"))
+            data = path.read_bytes()
+        except OSError as exc:
+            return Document(doc=name, path=str(path), error=f"cannot read file: {exc.strerror or exc}")
+        return self.extract_bytes(data, doc=name, path=str(path))
+
+
+def iter_input_files(paths: Iterable[os.PathLike]) -> Iterator[Path]:
+    """Files named directly, and the files under named folders (recursive, sorted, symlink loops
+    skipped). A folder yields only text-like files (.txt, .html ...); a file named directly is
+    always read."""
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            seen_dirs = set()
+            for root, dirs, files in os.walk(given, followlinks=True):
+                real = os.path.realpath(root)
+                if real in seen_dirs:
+                    dirs[:] = []
+                    continue
+                seen_dirs.add(real)
+                dirs.sort()
+                for name in sorted(files):
+                    if Path(name).suffix.lower() in TEXT_SUFFIXES and not name.startswith("."):
+                        yield Path(root) / name
+        else:
+            yield given
+
+
+_default: Optional[Pipeline] = None
+
+
+def default_pipeline() -> Pipeline:
+    global _default
+    if _default is None:
+        _default = Pipeline()
+    return _default
+
+
+def extract_text(text: str, doc: str = "text", **kwargs) -> Document:
+    """Extract metrics from a string (the decoded original text)."""
+    return default_pipeline().extract_text(text, doc=doc, **kwargs)
+
+
+def extract_file(path: os.PathLike) -> Document:
+    """Extract metrics from one file (any supported encoding, plain text or HTML)."""
+    return default_pipeline().extract_file(path)
+
+
+def extract_paths(paths: Iterable[os.PathLike]) -> Iterator[Document]:
+    """One Document per input file under the given files and folders, in a stable order."""
+    pipeline = default_pipeline()
+    for path in iter_input_files(paths):
+        yield pipeline.extract_file(path)
