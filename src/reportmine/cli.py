@@ -17,7 +17,7 @@ from .errors import ReportmineError
 from .lexicons import load_lexicons
 from .pipeline import DEFAULT_MAX_BYTES, Pipeline, iter_input_files
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn Chinese bureau reports into metrics: extract, evaluate.")
 err = Console(stderr=True)
 EXIT_SOME_FAILED = 3

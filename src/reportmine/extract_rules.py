@@ -117,15 +117,14 @@ class RuleExtractor:
             if end > q.number_start and start < q.end:
                 # corrupt text also poisons a metric it merely touches (检查?12家: the object is lost)
                 return reason
-            if reason == "corrupt_text" and end == q.start:
+            if reason == "corrupt_text" and q.start - 2 <= end <= q.start:
                 return reason
         before = text[max(0, q.start - 1):q.start]
         if before and before.isascii() and before.isalpha():
             return "identifier"  # ICP19011366, G20, H7N9
         if q.number_start > 0 and text[q.number_start - 1] in "第":
             return "ordinal"
-        after = text[q.end:q.end + 4]
-        if any(after.startswith(noun) for noun in self.lexicons.discourse_nouns):
+        if any(pattern.match(text, q.unit_start) for pattern in self.lexicons.discourse_patterns):
             return "discourse"
         number_text = text[q.number_start:q.number_end]
         if number_text == "一" and q.unit in DETERMINER_UNITS and q.qualifier == "exact":
@@ -211,23 +210,29 @@ class RuleExtractor:
                 if core_left.endswith(comparator):
                     core_left = self._strip_trailing(core_left[: -len(comparator)])
                     break
-        tokens = self.segmenter.tag(core_left) if core_left else []
+        # segment the clause once, so every word is tagged in its context, then slice it around the number
+        clause_tokens = self.segmenter.tag(text[clause_start:clause_end])
+        left_offset = left_start - clause_start
+        tokens = [Token(t.word, t.flag, t.start - left_offset, t.end - left_offset) for t in clause_tokens
+                  if t.start >= left_offset and t.end <= left_offset + len(core_left)]
+        right_offset = q.end - clause_start
+        right_tokens = [Token(t.word, t.flag, t.start - right_offset, t.end - right_offset) for t in clause_tokens
+                        if t.start >= right_offset and t.end <= right_offset + len(right)]
+        rest_of_clause = text[q.end:clause_end]
 
-        # rates named before the number: 整改率95.6%, 上报率和合格率均达到100%
-        rate_object = self._rate_object(core_left, tokens) if q.kind == "rate" else None
-        if rate_object:
-            metric.object = rate_object
-            metric.action = change_verb or self._rate_action(rate_object)
+        if q.kind == "rate":
+            metric.object, metric.action = self._rate_attribution(core_left, tokens, right)
         else:
-            right_np = self._right_noun_phrase(right) if q.kind in ("count", "money", "measure") else ""
-            left_object, left_action = self._left_analysis(tokens, q)
-            if right_np and (not left_object or q.kind == "count" and not self._ends_with_noun(tokens)):
+            right_np = self._right_noun_phrase(right, right_tokens, q, ends_with_verb=self._ends_with_verb(tokens))
+            if right_np:
+                # a measure word followed by a noun counts that noun: 19个乡镇, 5支社会应急救援队伍
                 metric.object = right_np
-                metric.action = left_action or self._first_verb(self.segmenter.tag(right[len(right_np):]) if right else [])
+                metric.action = (self._last_verb_run(tokens) or self._content_verb(rest_of_clause[rest_of_clause.find(right_np) + len(right_np):])
+                                 or self._verb_earlier_in_sentence(text, sentence_start, clause_start))
             else:
-                metric.object, metric.action = left_object, left_action
-            if change_verb:
-                metric.action = change_verb
+                metric.object, metric.action = self._left_analysis(tokens, q, core_left, right)
+        if change_verb:
+            metric.action = change_verb
         if not metric.object and same_sentence and previous.object:
             metric.object = previous.object
             metric.confidence = 0.7
@@ -251,22 +256,31 @@ class RuleExtractor:
                 return direction, word
         return None, None
 
-    def _rate_object(self, core_left: str, tokens: list[Token]) -> Optional[str]:
+    def _rate_attribution(self, core_left: str, tokens: list[Token], right: str) -> tuple[str, str]:
+        """整改率95.6% -> (整改率, 整改); 保持80%在岗备勤 -> (在岗备勤, 保持); 100%“一窗”受理 -> (一窗受理, 受理)."""
         for suffix in sorted(self.lexicons.rate_suffixes, key=len, reverse=True):
             position = core_left.rfind(suffix)
             if position >= 0 and position + len(suffix) >= len(core_left) - 4:
                 end = position + len(suffix)
-                phrase = self._noun_phrase_ending_at(core_left, tokens, end)
-                return phrase or core_left[max(0, position - 4):end]
-        return None
+                phrase = self._noun_phrase_ending_at(core_left, tokens, end) or core_left[max(0, position - 4):end]
+                return phrase, self._rate_action(phrase)
+        after = regex.sub(r"[“”‘’\"「」]", "", right).strip()
+        after = regex.split(r"[,，。；;、]", after)[0][:8]
+        if after and regex.match(r"\p{Han}", after):
+            after_tokens = self.segmenter.tag(after)
+            verbs = [t.word for t in after_tokens if t.flag.startswith("v")]
+            return after, (verbs[-1] if verbs else self._last_verb_run(tokens))
+        object_start = self._noun_run_start(tokens, len(tokens) - 1) if tokens else 0
+        subject = self._strip_leading("".join(t.word for t in tokens[object_start:])) if tokens else ""
+        return subject, self._last_verb_run(tokens)
 
     def _rate_action(self, rate_object: str) -> str:
+        """The measured activity of a rate: 整改率 -> 整改, 上报率和合格率 -> 上报."""
         first = regex.split(r"[和及与、]", rate_object)[0]
         for suffix in sorted(self.lexicons.rate_suffixes, key=len, reverse=True):
             if first.endswith(suffix):
                 stem = first[: -len(suffix)]
-                tokens = self.segmenter.tag(stem)
-                verbs = [t.word for t in tokens if t.is_verb]
+                verbs = [t.word for t in self.segmenter.tag(stem) if t.is_verb]
                 return verbs[-1] if verbs else stem[-2:]
         return ""
 
@@ -292,16 +306,33 @@ class RuleExtractor:
                 return token.word
         return ""
 
-    def _right_noun_phrase(self, right: str) -> str:
-        stripped = right.lstrip()
-        if stripped.startswith("的"):
-            stripped = stripped[1:]
-        if not stripped or not regex.match(r"[\p{Han}(（]", stripped):
+    def _right_noun_phrase(self, right: str, tokens: Optional[list] = None, q: Optional[Quantity] = None,
+                           ends_with_verb: bool = False) -> str:
+        """The noun phrase a measure word modifies: 19个[乡镇], 3500余人的[应急救援小分队]."""
+        if tokens is None:
+            tokens = self.segmenter.tag(right[:30])
+        skip = len(right) - len(right.lstrip())
+        tokens = [t for t in tokens if t.start >= skip and t.word.strip()]
+        if tokens and tokens[0].word == "的":
+            tokens = tokens[1:]
+        if not tokens or not regex.match(r"[\p{Han}(（]", tokens[0].word):
             return ""
-        tokens = self.segmenter.tag(stripped[:30])
-        end = 0
+        first = tokens[0]
+        next_is_noun = len(tokens) > 1 and tokens[1].is_noun and not tokens[1].flag.startswith("v")
+        classifier = q is not None and q.kind == "count" and q.unit not in self.lexicons.person_units and not q.unit.endswith("次")
+        if not (first.is_noun and not first.flag.startswith("v") or first.flag == "vn"
+                or first.flag in ("a", "b") and next_is_noun
+                or first.flag.startswith("v") and len(first.word) >= 2 and next_is_noun and classifier
+                or len(first.word) == 1 and regex.match(r"\p{Han}", first.word) and first.flag in ("zg", "ng", "n", "x") and len(tokens) > 1 and (tokens[1].flag.startswith("v") or tokens[1].word in "(（")):
+            # 作出10次批示并...: after a verb, a verbal noun standing alone is what is counted
+            if ends_with_verb and first.flag.startswith("v") and len(first.word) >= 2 and (
+                    len(tokens) == 1 or tokens[1].flag in ("c", "x", "p", "uj")):
+                return first.word
+            return ""
+        base = first.start
+        end = first.end
         depth = 0
-        for i, token in enumerate(tokens):
+        for i, token in enumerate(tokens[1:], 1):
             if token.word in "(（":
                 depth += 1
                 end = token.end
@@ -313,42 +344,97 @@ class RuleExtractor:
             if depth:
                 end = token.end
                 continue
-            if token.flag.startswith("v") and token.flag != "vn" and i > 0:
+            if end - base >= 12:
                 break
-            if token.is_noun or (token.word in JOINERS and i > 0 and i + 1 < len(tokens) and tokens[i + 1].is_noun):
-                end = token.end
-                continue
-            if i == 0 and token.flag in ("a", "b", "m") and i + 1 < len(tokens) and tokens[i + 1].is_noun:
+            if token.flag.startswith("v") and token.flag != "vn":
+                break
+            if token.is_noun or (token.word in JOINERS and i + 1 < len(tokens) and tokens[i + 1].is_noun):
                 end = token.end
                 continue
             break
-        phrase = stripped[:end]
-        if phrase and regex.search(r"\p{Han}", phrase) and tokens and (tokens[0].is_noun or tokens[0].flag in ("a", "b")):
-            return phrase.rstrip("、和及与")
+        phrase = right[base:end].rstrip("、和及与")
+        return phrase if regex.search(r"\p{Han}", phrase) else ""
+
+    @staticmethod
+    def _ends_with_verb(tokens: list[Token]) -> bool:
+        return bool(tokens) and tokens[-1].flag.startswith("v") and tokens[-1].flag != "vn"
+
+    def _verb_earlier_in_sentence(self, text: str, sentence_start: int, clause_start: int) -> str:
+        """召开市委常委会,市政府党组会...41次: the verb is in an earlier clause of the sentence."""
+        if clause_start <= sentence_start:
+            return ""
+        tokens = self.segmenter.tag(text[max(sentence_start, clause_start - 40):clause_start])
+        verbs = [t.word for t in tokens if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2]
+        return verbs[-1] if verbs else ""
+
+    def _last_verb_run(self, tokens: list[Token]) -> str:
+        """The verb closest before the number, with its compound parts (走访慰问, 未整改)."""
+        for i in range(len(tokens) - 1, -1, -1):
+            if tokens[i].flag.startswith("v") and tokens[i].flag != "vn" and len(tokens[i].word) >= 2:
+                # 指导非煤矿山、金属冶炼等...: a verb between nouns (金属冶炼等) names a sector, not the act
+                inside_list = (i > 0 and tokens[i - 1].is_noun and not tokens[i - 1].flag.startswith("v")
+                               and i + 1 < len(tokens) and (tokens[i + 1].word in ("等", "、", "和") or tokens[i + 1].is_noun))
+                if inside_list:
+                    continue
+                start = self._verb_run_start(tokens, i)
+                return "".join(t.word for t in tokens[start:i + 1])
         return ""
 
-    def _left_analysis(self, tokens: list[Token], q: Quantity) -> tuple[str, str]:
+    def _content_verb(self, text: str) -> str:
+        """The first verb in text that is not a light verb (进行了整治 -> 整治)."""
+        text = text[:30]
+        if not text:
+            return ""
+        phrase = regex.split(r"[,，。；;、]", text)[0]
+        verbs = [t for t in self.segmenter.tag(phrase) if t.flag.startswith("v") and len(t.word) >= 2]
+        if not verbs:
+            return ""
+        if verbs[0].word in self.lexicons.light_verbs and len(verbs) > 1:
+            return verbs[-1].word  # 开展防汛、森林防灭火督查检查 -> 督查检查
+        return verbs[0].word
+
+    def _relative_noun_phrase(self, rest: str) -> str:
+        """14个由...组成的安全防范铁三角: the head noun after a 的 that closes a relative clause."""
+        rest = rest[:30]
+        position = rest.find("的")
+        if position < 0 or regex.search(r"[,，。；;]", rest[:position]):
+            return ""
+        return self._right_noun_phrase(rest[position:])
+
+    def _left_analysis(self, tokens: list[Token], q: Quantity, core_left: str, right: str) -> tuple[str, str]:
         """Object and action from the words before the number (检查企业128家次)."""
         if not tokens:
-            return "", ""
+            return self._relative_noun_phrase(right), ""
         i = len(tokens) - 1
-        # the number right after a verb: 挂牌督办85条, 组织各类学习23次, 执法人员专题培训797人次
-        if tokens[i].is_verb and not (tokens[i].flag == "vn" and i > 0 and tokens[i - 1].flag.startswith("v") and tokens[i - 1].flag != "vn"):
+        last = tokens[i]
+        ends_with_verb = last.flag.startswith("v") and not (last.flag == "vn" and i > 0 and tokens[i - 1].is_noun
+                                                             and not tokens[i - 1].flag.startswith("v"))
+        if ends_with_verb:
             verb_start = self._verb_run_start(tokens, i)
             action = "".join(t.word for t in tokens[verb_start:i + 1])
-            object_end = verb_start
-            object_start = self._noun_run_start(tokens, object_end - 1)
-            obj = self._strip_leading("".join(t.word for t in tokens[object_start:object_end]))
-            if not obj and q.unit in EVENT_UNITS:
-                earlier = [t for t in tokens[:verb_start] if t.flag.startswith("v") and t.flag != "vn"]
-                if earlier:
-                    return action, earlier[-1].word  # 组织学习23次: 学习 is the thing counted
-            return obj, action
+            object_start = self._noun_run_start(tokens, verb_start - 1)
+            before_verb = self._strip_leading("".join(t.word for t in tokens[object_start:verb_start]))
+            light = next((j for j in range(verb_start - 1, -1, -1) if tokens[j].word in self.lexicons.light_verbs
+                          and all(t.is_noun or t.flag in ("a", "b", "d", "m", "q", "r", "uj") for t in tokens[j + 1:verb_start])), None)
+            if q.unit in self.lexicons.person_units:
+                # 组织执法人员专题培训797人次: the people are the object, the training the action
+                return before_verb, action
+            if light is not None:
+                # 组织学习23次, 实施经济处罚89.38万元, 开展专项应急演练27场次
+                return self._strip_leading("".join(t.word for t in tokens[light + 1:i + 1])), tokens[light].word
+            relative = self._relative_noun_phrase(right) if q.kind == "count" else ""
+            if relative:
+                return relative, action
+            if q.kind == "money":
+                return action, action  # 投资1300多万: the investment itself
+            if q.unit in EVENT_UNITS:
+                return action, action  # 研学、交流探讨10多次: the activity is what is counted
+            return before_verb, action
         # the number after a noun phrase: 检查企业128家次, 典型案例19起
         object_start = self._noun_run_start(tokens, i)
         obj = self._strip_leading("".join(t.word for t in tokens[object_start:i + 1]))
         action = ""
-        if object_start > 0 and tokens[object_start - 1].is_verb:
+        if object_start > 0 and tokens[object_start - 1].flag.startswith("v"):
             verb_start = self._verb_run_start(tokens, object_start - 1)
             action = "".join(t.word for t in tokens[verb_start:object_start])
         else:

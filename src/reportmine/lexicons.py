@@ -52,7 +52,7 @@ class Lexicons:
     qualifier_suffix: dict
     slogans: tuple
     formula_patterns: tuple  # NamedPattern
-    discourse_nouns: tuple
+    discourse_patterns: tuple  # compiled, matched at the unit's start
     frequency_periods: tuple
     frequency_units: tuple
     chrome_line_patterns: tuple  # compiled
@@ -64,9 +64,9 @@ class Lexicons:
     change_comparators: tuple
     change_level_markers: tuple
     object_trim: tuple
-    np_stoppers: tuple
-    copulas: tuple
     rate_suffixes: tuple
+    light_verbs: tuple
+    person_units: tuple
     domain_dict: Path
     sources: tuple  # the folders read, in order
 
@@ -218,7 +218,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     slogans, patterns, discourse, periods_freq, units_freq = [], [], [], [], []
     for path, data in layered("formulas.yaml"):
         slogans.append(_string_list(path, data, "slogans"))
-        discourse.append(_string_list(path, data, "discourse_nouns"))
+        discourse.append([_compile(path, e, "discourse pattern") for e in _string_list(path, data, "discourse_patterns")])
         periods_freq.append(_string_list(path, data, "frequency_periods"))
         units_freq.append(_string_list(path, data, "frequency_units"))
         for entry in data.get("patterns") or []:
@@ -246,7 +246,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         for key in change:
             change[key].append(_string_list(path, data, key))
 
-    attribution = {key: [] for key in ("object_trim", "np_stoppers", "copulas", "rate_suffixes")}
+    attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
+                                        "person_units")}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(_string_list(path, data, key))
@@ -263,7 +264,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         qualifier_suffix=qualifier["suffix"],
         slogans=_merge_lists(*slogans),
         formula_patterns=tuple(patterns),
-        discourse_nouns=_merge_lists(*discourse),
+        discourse_patterns=tuple(p for group in discourse for p in group),
         frequency_periods=_merge_lists(*periods_freq),
         frequency_units=_merge_lists(*units_freq),
         chrome_line_patterns=tuple(chrome_patterns),
@@ -275,9 +276,9 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         change_comparators=_merge_lists(*change["comparators"]),
         change_level_markers=_merge_lists(*change["level_markers"]),
         object_trim=_merge_lists(*attribution["object_trim"]),
-        np_stoppers=_merge_lists(*attribution["np_stoppers"]),
-        copulas=_merge_lists(*attribution["copulas"]),
         rate_suffixes=_merge_lists(*attribution["rate_suffixes"]),
+        light_verbs=_merge_lists(*attribution["light_verbs"]),
+        person_units=_merge_lists(*attribution["person_units"]),
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),
     )

@@ -148,6 +148,12 @@ class Quantity:
 
 RANGE_SEPARATORS = ("-", "~", "至", "到", "—", "－", "～", "〜")
 START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]|百分之|千分之|万分之")
+# 成 after a number is a tenth (八成) unless it starts a word (建成, 成立, 成效 ...)
+CHENG_WORD = regex.compile(r"[立为功果员本效绩交型品都熟就长年人批套片群倍]")
+# compound measures per time: 4.5万立方米/日, 120吨/年
+PER_TIME = regex.compile(r"/(?:日|天|年|月|小时|时|秒|分钟|h|d)")
+# 5个多小时, 3个多月: the classifier 个 with a qualifier inside a time unit
+GE_DURATION = regex.compile(r"个(?P<q>[多余半])?(?P<u>小时|月|工作日|星期)")
 PERCENT_WORDS = {"百分之": Decimal(1), "千分之": Decimal("0.1"), "万分之": Decimal("0.01")}
 
 
@@ -221,6 +227,15 @@ class QuantityScanner:
                 value = parse_numeral(number_text)
             except NumeralError:
                 return None
+        if text.startswith("分之", number_end) and value_max is None:
+            return self._read_fraction(text, start, number_text, number_end)
+        if text.startswith("成", number_end) and value_max is None and value <= 10 \
+                and not CHENG_WORD.match(text, number_end + 1):
+            # 八成 = 80 %, 超三成, 9.5成
+            span_start, end, qualifier = self._qualify(text, start, number_end + 1)
+            return Quantity(start=span_start, end=end, value=value * 10, unit="%", kind="rate",
+                            qualifier=qualifier or "exact", number_start=start, number_end=number_end,
+                            unit_start=number_end, chinese=chinese)
         cursor = number_end
         # ranges: 3至5天, 10-15人, 3~5
         for separator in RANGE_SEPARATORS:
@@ -278,7 +293,16 @@ class QuantityScanner:
                 continue
             break
         bare_money = False
-        if unit is None:
+        duration = GE_DURATION.match(text, cursor) if unit == "个" or unit is None else None
+        if duration:
+            # 5个多小时 -> 5 小时 at least; 3个半小时 -> 3.5 小时; 3个月 -> 3 个月
+            unit_entry_kind, unit_end = "measure", duration.end()
+            canonical = "小时" if duration["u"] == "小时" else ("工作日" if duration["u"] == "工作日" else "个" + duration["u"])
+            if duration["q"] == "半":
+                value += Decimal("0.5")
+            elif duration["q"]:
+                qualifier = lexicons.qualifier_infix[duration["q"]]
+        elif unit is None:
             if magnitude_seen and self._money_context(text, start):
                 unit_entry_kind, canonical, unit_end = "money", "元", cursor
                 bare_money = True
@@ -287,17 +311,14 @@ class QuantityScanner:
         else:
             entry = lexicons.units[unit]
             unit_entry_kind, canonical, unit_end = entry.kind, entry.canonical, cursor + len(unit)
-        # 八成 is a rate (80 %), but only directly after a Chinese digit
-        end = unit_end
-        suffix = next((s for s in self.suffixes if text.startswith(s, end)), None)
-        if suffix:
-            qualifier = lexicons.qualifier_suffix[suffix]
-            end += len(suffix)
-        prefix_start = start
-        prefix = next((p for p in self.prefixes if text.endswith(p, 0, start)), None)
-        if prefix:
-            qualifier = lexicons.qualifier_prefix[prefix]
-            prefix_start = start - len(prefix)
+            per_time = PER_TIME.match(text, unit_end) if entry.kind == "measure" else None
+            if per_time:
+                canonical += per_time.group(0)
+                unit_end = per_time.end()
+        span_start, end, outer = self._qualify(text, start, unit_end)
+        if outer:
+            qualifier = outer
+        prefix_start = span_start
         value = value * scale
         if value_max is not None:
             value_max = value_max * scale
@@ -316,28 +337,61 @@ class QuantityScanner:
         window = text[window_start:start]
         return any(word in window for word in self.lexicons.money_context)
 
-    def _read_percent_word(self, text, start, word) -> Optional[Quantity]:
-        numeral = NUMERAL.match(text, start + len(word))
-        if numeral is None:
-            return None
-        number_text = numeral.group(0)
-        if not number_text[0].isdigit():
-            number_text = self._trim_chinese(number_text)
-        try:
-            value = parse_numeral(number_text) * PERCENT_WORDS[word]
-        except NumeralError:
-            return None
-        end = numeral.start() + len(number_text)
-        qualifier = "exact"
+    def _qualify(self, text: str, start: int, end: int) -> tuple[int, int, Optional[str]]:
+        """Extend [start, end) over a qualifier word before or after it; return the qualifier."""
+        qualifier = None
         suffix = next((s for s in self.suffixes if text.startswith(s, end)), None)
         if suffix:
             qualifier = self.lexicons.qualifier_suffix[suffix]
             end += len(suffix)
-        prefix_start = start
         prefix = next((p for p in self.prefixes if text.endswith(p, 0, start)), None)
         if prefix:
             qualifier = self.lexicons.qualifier_prefix[prefix]
-            prefix_start = start - len(prefix)
-        return Quantity(start=prefix_start, end=end, value=value, unit="%", kind="rate", qualifier=qualifier,
-                        number_start=start, number_end=numeral.start() + len(number_text),
-                        unit_start=start, chinese=not number_text[0].isdigit())
+            start -= len(prefix)
+        return start, end, qualifier
+
+    def _read_percent_word(self, text, start, word) -> Optional[Quantity]:
+        """百分之九十五, 百分之5.5, 百分之百, 千分之三 -> a rate in %."""
+        number_start = start + len(word)
+        if word == "百分之" and text.startswith("百", number_start) and not NUMERAL.match(text, number_start + 1):
+            number_text, value = "百", Decimal(100)
+        else:
+            numeral = NUMERAL.match(text, number_start)
+            if numeral is None:
+                return None
+            number_text = numeral.group(0)
+            if not number_text[0].isdigit():
+                number_text = self._trim_chinese(number_text)
+            try:
+                value = parse_numeral(number_text) * PERCENT_WORDS[word]
+            except NumeralError:
+                return None
+        number_end = number_start + len(number_text)
+        span_start, end, qualifier = self._qualify(text, start, number_end)
+        return Quantity(start=span_start, end=end, value=value, unit="%", kind="rate", qualifier=qualifier or "exact",
+                        number_start=start, number_end=number_end, unit_start=start,
+                        chinese=not number_text[0].isdigit())
+
+    def _read_fraction(self, text, start, denominator_text, denominator_end) -> Optional[Quantity]:
+        """三分之一 -> 33.33...%: a share, written as a rate in percent."""
+        numeral = NUMERAL.match(text, denominator_end + 2)
+        if numeral is None:
+            return None
+        numerator_text = numeral.group(0)
+        if not numerator_text[0].isdigit():
+            numerator_text = self._trim_chinese(numerator_text)
+        try:
+            denominator = parse_numeral(denominator_text)
+            numerator = parse_numeral(numerator_text)
+        except NumeralError:
+            return None
+        if denominator == 0 or numerator > denominator:
+            return None
+        with localcontext() as context:
+            context.prec = 28
+            value = numerator / denominator * 100
+        number_end = denominator_end + 2 + len(numerator_text)
+        span_start, end, qualifier = self._qualify(text, start, number_end)
+        return Quantity(start=span_start, end=end, value=value, unit="%", kind="rate", qualifier=qualifier or "exact",
+                        number_start=start, number_end=number_end, unit_start=denominator_end,
+                        chinese=not denominator_text[0].isdigit())
