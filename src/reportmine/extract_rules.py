@@ -129,8 +129,8 @@ class RuleExtractor:
         number_text = text[q.number_start:q.number_end]
         if number_text == "一" and q.unit in DETERMINER_UNITS and q.qualifier == "exact":
             follower = text[q.end:q.end + 1]
-            if follower and regex.match(r"\p{Han}", follower):
-                return "determiner"
+            if follower and regex.match(r"[\p{Han}“‘「『\"]", follower):
+                return "determiner"  # 一次总动员, 一项制度, 一支“铁军”
         if q.unit in self.lexicons.frequency_units:
             clause_start = self._clause_start(text, q.start)
             if self.frequency.search(text, clause_start, q.start):
@@ -224,11 +224,16 @@ class RuleExtractor:
             metric.object, metric.action = self._rate_attribution(core_left, tokens, right)
         else:
             right_np = self._right_noun_phrase(right, right_tokens, q, ends_with_verb=self._ends_with_verb(tokens))
+            if not right_np and index + 1 < len(quantities) and quantities[index + 1].start < clause_end \
+                    and self._strip_leading(right.strip()) in self.lexicons.object_trim + ("",):
+                # 307支共计3500余人的应急救援小分队: both numbers count the noun after the second
+                after_next = text[quantities[index + 1].end:clause_end]
+                right_np = self._right_noun_phrase(after_next, None, q, ends_with_verb=self._ends_with_verb(tokens))
             if right_np:
                 # a measure word followed by a noun counts that noun: 19个乡镇, 5支社会应急救援队伍
                 metric.object = right_np
-                metric.action = (self._last_verb_run(tokens) or self._content_verb(rest_of_clause[rest_of_clause.find(right_np) + len(right_np):])
-                                 or self._verb_earlier_in_sentence(text, sentence_start, clause_start))
+                metric.action = self._last_verb_run(tokens) or self._content_verb(
+                    rest_of_clause[rest_of_clause.find(right_np) + len(right_np):])
             else:
                 metric.object, metric.action = self._left_analysis(tokens, q, core_left, right)
         if change_verb:
@@ -236,6 +241,11 @@ class RuleExtractor:
         if not metric.object and same_sentence and previous.object:
             metric.object = previous.object
             metric.confidence = 0.7
+        same_clause = index > 0 and quantities[index - 1].end > clause_start
+        if not metric.action and same_clause and previous.action:
+            metric.action = previous.action  # 表彰了六个优胜单位和三十个优胜选手
+        if not metric.action and q.kind != "rate":
+            metric.action = self._verb_earlier_in_sentence(text, sentence_start, clause_start)
         if not metric.action and same_sentence and previous.action:
             metric.action = previous.action
         if not metric.object:
@@ -376,6 +386,8 @@ class RuleExtractor:
                                and i + 1 < len(tokens) and (tokens[i + 1].word in ("等", "、", "和") or tokens[i + 1].is_noun))
                 if inside_list:
                     continue
+                if i > 0 and tokens[i - 1].word in self.lexicons.light_verbs and i + 1 < len(tokens) and tokens[i + 1].is_noun:
+                    return tokens[i - 1].word  # 开展突发地质灾害...演练: 突发 modifies, 开展 acts
                 start = self._verb_run_start(tokens, i)
                 return "".join(t.word for t in tokens[start:i + 1])
         return ""
@@ -432,6 +444,8 @@ class RuleExtractor:
             return before_verb, action
         # the number after a noun phrase: 检查企业128家次, 典型案例19起
         object_start = self._noun_run_start(tokens, i)
+        while object_start > 0 and tokens[object_start - 1].flag.startswith("v") and len(tokens[object_start - 1].word) == 1:
+            object_start -= 1  # 无脚本演练: a one-character verb inside the noun phrase
         obj = self._strip_leading("".join(t.word for t in tokens[object_start:i + 1]))
         action = ""
         if object_start > 0 and tokens[object_start - 1].flag.startswith("v"):
@@ -442,18 +456,24 @@ class RuleExtractor:
             if verbs:
                 action = verbs[0].word
         if obj and not action:
-            head = tokens[i]
-            if head.flag == "vn" or head.word.endswith(("处罚", "检查", "整改", "培训", "演练", "执法")):
-                action = head.word
+            # 处罚金额489余万元, 行政处罚案件29起: the act is named inside the object
+            inner = [t for t in tokens[object_start:i + 1] if t.flag == "v" and len(t.word) >= 2]
+            if not inner and tokens[object_start].flag == "vn" and object_start < i:
+                inner = [tokens[object_start]]
+            if not inner and tokens[i].flag == "vn":
+                inner = [tokens[i]]
+            if inner:
+                action = inner[0].word
         return obj, action
 
-    @staticmethod
-    def _verb_run_start(tokens: list[Token], i: int) -> int:
+    def _verb_run_start(self, tokens: list[Token], i: int) -> int:
+        """Where the verb group ending at token i starts (走访慰问, 未整改, 研学、交流探讨); a light
+        verb (开展, 组织) is not part of it: it governs the group instead."""
         start = i
         j = i - 1
         while j >= 0:
             token = tokens[j]
-            if token.is_verb:
+            if token.is_verb and token.word not in self.lexicons.light_verbs:
                 start = j
             elif token.word in NEGATIONS or token.flag == "d" and token.word in ("未", "尚未", "已", "没有"):
                 if token.word in NEGATIONS:

@@ -220,7 +220,7 @@ def _gbk_mojibake(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in NON_ASCII_RUN.finditer(text):
         run = match.group(0)
-        if sum(ch not in common for ch in run) < 2:
+        if all(ch in common for ch in run):
             continue
         i = 0
         while i < len(run) - 1:
@@ -230,7 +230,7 @@ def _gbk_mojibake(text: str) -> list[tuple[int, int]]:
                     decoded = run[i:j].encode("gbk").decode("utf-8")
                 except (UnicodeEncodeError, UnicodeDecodeError):
                     continue
-                if len(decoded) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in decoded):
+                if len(decoded) >= 2 and all(ch in common for ch in decoded) and any(ch not in common for ch in run[i:j]):
                     best = j
                     break
             if best:
@@ -241,8 +241,19 @@ def _gbk_mojibake(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+QUESTION = regex.compile(r"如何|怎样|怎么|什么|哪些|哪里|为什么|为何|是否|多少|吗|呢|何")
+
+
+def _is_question_mark(text: str, position: int) -> bool:
+    """A bare ? that ends a question (是如何...的?对此): a question word earlier in its sentence."""
+    sentence_start = max(text.rfind(ch, 0, position) for ch in "。！？!?\n") + 1
+    return bool(QUESTION.search(text, max(sentence_start, position - 60), position))
+
+
 def corrupt_spans(text: str) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in CORRUPT.finditer(text)] + _gbk_mojibake(text)
+    spans = [(m.start(), m.end()) for m in CORRUPT.finditer(text)
+             if not (m.group(0) == "?" and _is_question_mark(text, m.start()))]
+    spans += _gbk_mojibake(text)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -286,9 +297,13 @@ def normalize(original: str, lexicons: Lexicons, is_html: bool | None = None) ->
     maps.append(clean_map)
     result = Normalized(original=original, text=cleaned, offsets=ChainedMap(maps), script=script,
                         is_html=is_html, html_title=title)
-    for start, end in corrupt_spans(cleaned):
-        result.corrupt.append((start, end))
-        o_start, o_end = result.to_original(start, end)
+    # corruption is looked for before t2s, which would rewrite the garbage (鐢熶骇 stops re-encoding)
+    for start, end in corrupt_spans(narrowed):
+        span = clean_map.input_span_to_output(start, end)
+        if span is None:
+            continue  # inside a dropped chrome line: nothing to protect
+        result.corrupt.append(span)
+        o_start, o_end = ChainedMap(maps[:-1]).to_original(start, end) if len(maps) > 1 else (start, end)
         result.warnings.append(Warning_(
             code="corrupt_text",
             message=f"corrupted characters {original[o_start:o_end]!r}: no metric is read from them",

@@ -16,20 +16,27 @@ import regex
 
 from .lexicons import Lexicons
 
-DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-          "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7,
-          "捌": 8, "玖": 9, "幺": 1}
+DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4,
+          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6,
+          "柒": 7, "捌": 8, "玖": 9, "幺": 1}
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"万": 10 ** 4, "亿": 10 ** 8, "兆": 10 ** 12}
 CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
+FINANCIAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")  # also everyday characters: 队伍, 陆地, 肆意
 # Larger than any real figure in a report: 10^20 (万亿亿). Values past it are rejected as absurd.
 MAX_VALUE = Decimal(10) ** 20
 
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|\d+(?:\.\d+)?"
-CHINESE = r"[零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+(?:点[零〇○一二三四五六七八九]+)?"
-# One numeral, possibly mixed (3万4000, 5万4千6百, 1.2万): magnitudes are read by parse_numeral
+CN_DIGIT_CLASS = "零〇○一二两俩三仨四五六七八九壹贰叁肆伍陆柒捌玖"
+CN_UNIT_CLASS = "十百千万亿拾佰仟"
+# after 点 only real digits: 两 is never a decimal digit (两百点两 is 200 and 2, 一点两小时 is 1 and 2)
+CN_DECIMAL_CLASS = "零〇○一二三四五六七八九壹贰叁肆伍陆柒捌玖"
+# 兆 is 10^12 only inside a numeral (四十九兆九千…); at the end it is mega (五十兆字节, 兆瓦, 兆赫)
+CHINESE = (rf"(?:[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]|兆(?=[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]))+"
+           rf"(?:点[{CN_DECIMAL_CLASS}]+)?")
+# One numeral, possibly mixed (3万4000, 5万4千6百, 1.2万, 2千零30万): magnitudes are read by parse_numeral
 NUMERAL = regex.compile(
-    rf"(?:{ARABIC})(?:[万亿千百](?:{ARABIC})?)*(?:[万亿])?(?<![千百])|{CHINESE}")
+    rf"(?:{ARABIC})(?:[万亿千百](?:零?(?:{ARABIC}))?)*(?:[万亿])?(?<![千百])|{CHINESE}")
 
 
 class NumeralError(ValueError):
@@ -37,7 +44,7 @@ class NumeralError(ValueError):
 
 
 def _chinese_integer(text: str) -> Decimal:
-    """三千零五 -> 3005, 二十万亿 -> 2*10^13, 十四 -> 14, 二百五 -> 250, 二〇二三 -> 2023."""
+    """三千零五 -> 3005, 二十万亿 -> 2*10^13, 十四 -> 14, 二百五 -> 250, 二〇二三 -> 2023, 四万万 -> 4*10^8."""
     if not text:
         return Decimal(0)
     if all(ch in DIGITS for ch in text):
@@ -46,6 +53,7 @@ def _chinese_integer(text: str) -> Decimal:
         return Decimal("".join(str(DIGITS[ch]) for ch in text))  # positional: 二〇二三
     for big in ("兆", "亿", "万"):
         if big in text:
+            # the last occurrence of the largest unit splits the numeral: 四千五百六十九万八千三百一十一亿|四千…
             head, _, tail = text.rpartition(big)
             head_value = _chinese_integer(head) if head else Decimal(1)
             if head and head[-1] in BIG_UNITS and head_value == 0:
@@ -54,6 +62,8 @@ def _chinese_integer(text: str) -> Decimal:
             # 九十二万四 -> 924000: a lone trailing digit is one step below the big unit
             if tail and len(tail) == 1 and tail in DIGITS and not tail.startswith(("零", "〇")):
                 tail_value = Decimal(DIGITS[tail]) * BIG_UNITS[big] / 10
+            if tail_value >= BIG_UNITS[big]:
+                raise NumeralError(text)  # 一万两万: the tail must be below the unit
             return head_value * BIG_UNITS[big] + tail_value
     total, digit, last_unit = Decimal(0), None, None
     for ch in text:
@@ -65,7 +75,9 @@ def _chinese_integer(text: str) -> Decimal:
             unit = SMALL_UNITS[ch]
             if last_unit is not None and unit >= last_unit:
                 raise NumeralError(text)
-            total += Decimal(1 if digit is None else digit) * unit
+            # 十 alone is ten, and so is 零十 (一百零十 = 110, 一万零十二 = 10012)
+            multiplier = 1 if digit is None or (digit == 0 and unit == 10) else digit
+            total += Decimal(multiplier) * unit
             digit, last_unit = None, unit
         else:
             raise NumeralError(text)
@@ -91,36 +103,51 @@ def parse_numeral(text: str) -> Decimal:
             integer, _, fraction = text.partition("点")
             value = _chinese_integer(integer)
             if fraction:
-                value += Decimal("0." + "".join(str(DIGITS[ch]) for ch in fraction))
+                try:
+                    value += Decimal("0." + "".join(str(DIGITS[ch]) for ch in fraction))
+                except KeyError:
+                    raise NumeralError(text) from None
     if value > MAX_VALUE:
         raise NumeralError(f"{text}: value too large to be a report figure")
     return value
 
 
-ARABIC_PART = regex.compile(rf"({ARABIC})|([万亿千百])")
+ARABIC_PART = regex.compile(rf"({ARABIC})|([万亿千百])|(零)")
+ARABIC_UNITS = {"百": 100, "千": 1000, "万": 10 ** 4, "亿": 10 ** 8}
 
 
 def _mixed_arabic(text: str) -> Decimal:
-    """1.2万 -> 12000, 3万4000 -> 34000, 5万4千6百 -> 54600, 4,890万 -> 48900000."""
+    """1.2万 -> 12000, 3万4000 -> 34000, 5万4千6百 -> 54600, 5亿1万4千6百 -> 500014600,
+    4,890万 -> 48900000, 10万万 -> 10^9, 4.78万亿 -> 4.78*10^12, 2千零30万 -> 20300000."""
     total, section, pending = Decimal(0), Decimal(0), None
+    last_big = None  # the big unit (万/亿) that closed the previous section
     position = 0
     for match in ARABIC_PART.finditer(text):
         if match.start() != position:
             raise NumeralError(text)
         position = match.end()
         if match.group(1):
+            if pending is not None:
+                raise NumeralError(text)
             try:
                 pending = Decimal(match.group(1).replace(",", ""))
             except InvalidOperation:
                 raise NumeralError(text) from None
+        elif match.group(3):
+            continue  # 零 only marks a skipped place: 1千零20
         else:
-            unit = {"千": 1000, "百": 100, "万": 10 ** 4, "亿": 10 ** 8}[match.group(2)]
-            base = pending if pending is not None else Decimal(1)
-            if unit >= 10 ** 4:
-                total = (total + section + base) * unit if pending is not None or section else (total or 1) * unit
-                section = Decimal(0)
+            unit = ARABIC_UNITS[match.group(2)]
+            if unit < 10 ** 4:
+                section += (pending if pending is not None else Decimal(1)) * unit
             else:
-                section += base * unit
+                chunk = section + (pending or 0)
+                if chunk == 0:
+                    total = (total or Decimal(1)) * unit  # 10万万, 4.78万亿: units stack
+                elif last_big is not None and unit >= last_big:
+                    total = (total + chunk) * unit  # 3万5千亿: the larger unit scales all before it
+                else:
+                    total += chunk * unit  # 5亿1万: a smaller unit opens a new section
+                last_big, section = unit, Decimal(0)
             pending = None
     if position != len(text):
         raise NumeralError(text)
@@ -147,7 +174,7 @@ class Quantity:
 
 
 RANGE_SEPARATORS = ("-", "~", "至", "到", "—", "－", "～", "〜")
-START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]|百分之|千分之|万分之")
+START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾百千万]|百分之|千分之|万分之")
 # 成 after a number is a tenth (八成) unless it starts a word (建成, 成立, 成效 ...)
 CHENG_WORD = regex.compile(r"[立为功果员本效绩交型品都熟就长年人批套片群倍]")
 # compound measures per time: 4.5万立方米/日, 120吨/年
@@ -206,7 +233,8 @@ class QuantityScanner:
         number_text = numeral.group(0)
         chinese = not number_text[0].isdigit()
         if chinese:
-            number_text = self._trim_chinese(number_text)
+            after_qualifier = any(text.endswith(p, 0, start) for p in self.prefixes)
+            number_text = self._trim_chinese(number_text, after_qualifier)
             if not number_text:
                 return None
         number_end = start + len(number_text)
@@ -252,12 +280,17 @@ class QuantityScanner:
                 break
         return self._read_tail(text, start, number_end, cursor, value, value_max, chinese)
 
-    def _trim_chinese(self, number_text: str) -> str:
+    def _trim_chinese(self, number_text: str, after_qualifier: bool = False) -> str:
         """Drop trailing characters that cannot end a numeral we can read (一批 -> 一, 千 alone -> '')."""
         while number_text and number_text[-1] in "点":
             number_text = number_text[:-1]
-        # a lone magnitude (万家, 千方百计, 百姓) is not a number; 十 alone is (十个)
-        if number_text and all(ch in SMALL_UNITS or ch in BIG_UNITS for ch in number_text) and number_text != "十":
+        # a lone magnitude (万家, 千方百计, 百姓) is not a number, except after a qualifier (近千项,
+        # 约万人); 十 alone is (十个)
+        if number_text and all(ch in SMALL_UNITS or ch in BIG_UNITS for ch in number_text) and number_text != "十" \
+                and not (after_qualifier and len(number_text) == 1):
+            return ""
+        # financial digits are everyday characters too (队伍, 陆地, 肆意): alone they are no number
+        if len(number_text) == 1 and number_text in FINANCIAL_DIGITS:
             return ""
         for cut in range(len(number_text), 0, -1):
             try:
@@ -302,6 +335,9 @@ class QuantityScanner:
                 value += Decimal("0.5")
             elif duration["q"]:
                 qualifier = lexicons.qualifier_infix[duration["q"]]
+        elif unit is None and text.startswith("年", cursor) and self._qualified_years(text, start, cursor):
+            # 不足5年, 超过10年, 5年以上: a qualified span of years is a measure (dates never are)
+            unit_entry_kind, canonical, unit_end = "measure", "年", cursor + 1
         elif unit is None:
             if magnitude_seen and self._money_context(text, start):
                 unit_entry_kind, canonical, unit_end = "money", "元", cursor
@@ -327,6 +363,13 @@ class QuantityScanner:
         return Quantity(start=prefix_start, end=end, value=value, unit=canonical, kind=unit_entry_kind,
                         qualifier=qualifier, value_max=value_max, number_start=start, number_end=number_end,
                         unit_start=unit_start, chinese=chinese, bare_magnitude_money=bare_money)
+
+    def _qualified_years(self, text: str, start: int, cursor: int) -> bool:
+        if regex.match(r"年(?:度|来|以来|前|后|底|初|内|间|级|代|份|中|末|起)", text[cursor:cursor + 3]):
+            return False
+        before = next((p for p in self.prefixes if text.endswith(p, 0, start)), None)
+        after = next((s for s in self.suffixes if text.startswith(s, cursor + 1)), None)
+        return before not in (None, "近", "将近", "接近", "约", "大约") or after in ("以上", "以下", "左右")
 
     def _money_context(self, text: str, start: int) -> bool:
         window_start = max(0, start - 16)

@@ -80,6 +80,30 @@ class OffsetMap:
         return in_start, in_end
 
 
+    def from_input(self, in_index: int) -> int:
+        """Input position -> output position (the next surviving output char for deleted input)."""
+        piece = bisect_right(self._in_starts, in_index) - 1
+        if piece < 0:
+            return 0
+        if in_index < self._in_ends[piece]:
+            if self._copy[piece]:
+                return self._out_starts[piece] + (in_index - self._in_starts[piece])
+            return self._out_starts[piece]
+        # deleted input after this piece: the output position just past it
+        length = (self._in_ends[piece] - self._in_starts[piece]) if self._copy[piece] else (
+            (self._out_starts[piece + 1] if piece + 1 < len(self._out_starts) else self.out_length) - self._out_starts[piece])
+        return self._out_starts[piece] + length
+
+    def input_span_to_output(self, start: int, end: int):
+        """Input span -> output span covering what survived of it, or None if all of it was deleted."""
+        out_start, out_end = self.from_input(start), self.from_input(end - 1) if end > start else None
+        if out_end is None:
+            return None
+        piece = bisect_right(self._in_starts, end - 1) - 1
+        survived_end = out_end + 1 if piece >= 0 and end - 1 < self._in_ends[piece] else out_end
+        return (out_start, survived_end) if survived_end > out_start else None
+
+
 class ChainedMap:
     """Several steps' maps, last step first when mapping back to the original."""
 

@@ -1,0 +1,77 @@
+import pytest
+
+from reportmine import Pipeline
+
+
+@pytest.fixture(scope="module")
+def extract(pipeline):
+    def run(text):
+        return pipeline.extract_text(text).metrics
+    return run
+
+
+@pytest.mark.parametrize("text", [
+    "增强“四个意识”,坚定“四个自信”,做到“两个维护”。",
+    "严格落实三会一课制度和一岗双责要求,推行四不两直检查。",
+    "2023年6月23日上午9时30分召开会议。",
+    "在全市大比武中获得团体第一名,第二批主题教育。",
+    "一是加强领导;二是压实责任;(一)完善制度。",
+    "国家工信部备案:晋ICP备19011366号",
+    "拨打12345热线或0791-88888888反映问题。",
+    "印发《2023年安全生产十五条措施实施方案》。",
+    "依据赣应急字〔2023〕5号文件。",
+    "每月组织开展一次隐患排查,每季度研究一次安全生产工作。",
+    "启动四级应急响应,建立区、乡两级指挥平台。",
+    "被列为年度20个成功救援战例之一。",
+    "下沉应急物资一批,开展一系列宣传活动。",
+    "一年来,连续两年获评优秀,近年来形势稳定。",
+    "全天候落实24小时领导带班值班制度。",
+    "从两个方面强化应急管理工作。",
+    "庆祝中国共产党成立100周年。",
+    "这是一次总动员。",
+    "处置光汇616泄漏险情和4·29事故。",
+])
+def test_not_metrics(extract, text):
+    assert [m.text for m in extract(text)] == []
+
+
+def test_counts_with_object_and_action(extract):
+    metrics = extract("今年以来,该局检查企业128家次,已发现安全隐患242项。")
+    assert [(m.text, m.value, m.unit, m.object, m.action) for m in metrics] == [
+        ("128家次", 128, "家次", "企业", "检查"),
+        ("242项", 242, "项", "安全隐患", "发现"),
+    ]
+
+
+def test_measure_word_before_noun_counts_the_noun(extract):
+    metrics = extract("我局派出督查组,对19个乡镇开展防汛督查检查,表彰了六个优胜单位和三十个优胜选手。")
+    objects = {m.text: m.object for m in metrics}
+    assert objects["19个"] == "乡镇"
+    assert objects["六个"] == "优胜单位"
+    assert objects["三十个"] == "优胜选手"
+
+
+def test_rate_object_and_action(extract):
+    [metric] = extract("排查隐患203条,整改率95.6%。")[1:]
+    assert (metric.object, metric.action, metric.kind) == ("整改率", "整改", "rate")
+
+
+def test_change_direction(extract):
+    metrics = extract("全市生产安全事故起数同比下降19.01%,专业队伍增加50个编制扩编到110个。")
+    changes = {m.text: m.change for m in metrics}
+    assert changes == {"19.01%": "down", "50个": "up", "110个": None}
+
+
+def test_qualifiers(extract):
+    metrics = extract("处罚金额489余万元,受益人群约3000人次,提速95%以上,不到8分钟,至少12个队员。")
+    assert [m.qualifier for m in metrics] == ["at_least", "approx", "at_least", "at_most", "at_least"]
+
+
+def test_period_resolved_against_the_document_year(extract):
+    [metric] = extract("2021年工作总结\n今年以来,全县检查企业12家。")
+    assert metric.period == "2021"
+
+
+def test_no_metric_from_corrupted_text(extract):
+    metrics = extract("开展燃?xì)獍踩?专项整治,检查?12家,损失5\ufffd起,另检查企业46家次。")
+    assert [m.text for m in metrics] == ["46家次"]

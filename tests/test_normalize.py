@@ -1,0 +1,130 @@
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from reportmine.normalize import FULLWIDTH, chrome_lines, corrupt_spans, html_to_text, normalize, to_simplified
+
+from conftest import SEEDS, need_seeds
+
+
+def norm(text, lexicons, **kwargs):
+    return normalize(text, lexicons, **kwargs)
+
+
+def test_pinyin_noise_removed_but_real_parentheses_kept(lexicons):
+    text = "贛縣區(qū)應(yīng)急管理局印發(fā)《辦法(試行)》,307個(gè)村(社區(qū))成立了應(yīng)急管理室(資料圖),(一)"
+    result = norm(text, lexicons)
+    assert result.text == "赣县区应急管理局印发《办法(试行)》,307个村(社区)成立了应急管理室(资料图),(一)"
+
+
+def test_fullwidth_digits_and_percent_become_ascii(lexicons):
+    result = norm("检查１２８家次，整改率９５．６％", lexicons)
+    assert result.text == "检查128家次，整改率95.6%"
+    assert len(result.text) == len("检查１２８家次，整改率９５．６％")
+
+
+def test_chrome_lines_dropped(lexicons):
+    page = ("首页 应急要闻 应急风采 地方应急 实践交流 安全科技 关于我们\n"
+            "来源:本站 作者:admin 人气:596 发布时间:2019-11-11 01:55:49\n"
+            "全县检查企业12家。\n"
+            "责任编辑:admin\n"
+            "Copyright © 2023 某某网\n"
+            "国家工信部备案:晋ICP备19011366号\n"
+            "晋公网安备:14010602060649号\n")
+    result = norm(page, lexicons)
+    assert result.text.strip() == "全县检查企业12家。"
+
+
+def test_html_article_kept_and_chrome_dropped(lexicons):
+    page = ("<html><head><title>新闻</title><style>p{color:red}</style><script>var a=1;</script></head><body>"
+            "<nav><a href='/'>首页</a><a>新闻中心</a></nav><div class='breadcrumb'>当前位置:首页 &gt; 工作动态</div>"
+            "<div class='article'><p>检查企业<strong>128</strong>家次&nbsp;发现隐患242项</p>"
+            "<p>&ldquo;四个意识&rdquo;</p></div><div class='footer'>晋ICP备19011366号 电话12345</div></body></html>")
+    result = norm(page, lexicons)
+    assert "检查企业128家次 发现隐患242项" in result.text
+    assert "“四个意识”" in result.text
+    for gone in ("首页", "ICP", "color", "var a", "当前位置"):
+        assert gone not in result.text
+    start = result.text.index("128")
+    o_start, o_end = result.to_original(start, start + 5)
+    assert page[o_start:o_end] == "128</strong>家次"
+
+
+def test_traditional_converted_and_script_detected(lexicons):
+    result = norm("應急管理局組織開展專項檢查,發現隱患兩百餘處。", lexicons)
+    assert result.text == "应急管理局组织开展专项检查,发现隐患两百余处。"
+    assert result.script == "traditional"
+    assert norm("应急管理局组织开展专项检查。", lexicons).script == "simplified"
+
+
+def test_corruption_detected_and_reported_with_original_offsets(lexicons):
+    text = "开展燃?xì)獍踩?专项整治,检查锟斤拷企业,鐢熶骇安全,损失\ufffd元。"
+    result = norm(text, lexicons)
+    found = [text[w.start:w.end] for w in result.warnings if w.code == "corrupt_text"]
+    assert any("?xì)" in f for f in found)
+    assert "锟斤拷" in found
+    assert "\ufffd" in found
+    assert any("鐢熶骇" in f for f in found)
+
+
+def test_real_question_marks_and_clean_text_are_not_corruption():
+    assert corrupt_spans("威海市应急管理局是如何强化应急管理能力的?\n梁皓:重点从两个方面强化。") == []
+    assert corrupt_spans("生产安全事故起数同比下降19.01%,安全生产形势持续稳定向好。") == []
+
+
+def test_to_simplified_keeps_length():
+    text = "髮型與頭髮、乾燥與幹部、後來的皇后"
+    assert len(to_simplified(text)) == len(text)
+
+
+SEED_001_SENTENCES = [
+    "赣县区应急管理局2023年度工作总结及2024年工作计划",
+    "区安委会按重点行业组建了14个由区级领导、牵头单位、专家等组成的安全防范“铁三角”",
+    "邀请专家316人次,研判信息422条,转化为工作指令、指导措施、意见建议675条。",
+    "排查重大事故隐患203条,挂牌督办85条,其中已经整改194条,未整改9条,整改率95.6%。",
+    "约谈企业10家,典型案例19起(一案双罚4起),责令停产整顿企业7家,行政处罚34次,实施经济处罚89.38万元。",
+    "今年以来,我局派出督查组,对19个乡镇开展防汛、森林防灭火督查检查",
+    "推动19个乡镇共计670.63公里电力廊道清理工作并完成验收",
+    "表彰了六个优胜单位和三十个优胜选手",
+    "已投入200余万元资金为每个乡镇标配2台高扬程水泵、2公里水带等一系列新式灭火装备",
+    "307个村(社区)成立了应急管理室,配备了一名应急管理员",
+    "组建了307支共计3500余人的应急救援小分队",
+    "完成了370HMz无线窄带通讯网建设",
+    "目前曝光典型案例七批次19起,重大事故隐患两批次12条。",
+    "赣州市赣县区应急管理局\n2023年12月7日",
+]
+
+
+def test_seed_001_reads_as_clean_simplified_text(lexicons):
+    need_seeds()
+    source = next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8")
+    result = norm(source, lexicons)
+    for sentence in SEED_001_SENTENCES:
+        assert sentence in result.text, sentence
+    import regex
+    assert not regex.search(r"\p{Han}\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", result.text)
+    assert result.script == "traditional"
+
+
+# ---- property: every normalized span maps back to original text that normalizes to it ----
+PIECES = st.sampled_from([
+    "區(qū)", "應(yīng)急", "檢查", "企業", "１２８", "家次", "，", "。", "\n", "  ", "萬元", "(试行)", "(社區(qū))",
+    "<p>", "</p>", "&nbsp;", "&amp;", "<br/>", "<strong>", "</strong>", "發現", "隱患", "２４２", "項", "检查",
+    "95.6%", "％", "兩批次", "\t", "首页 新闻 通知 公告 政策 服务 互动",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=30), st.booleans())
+def test_every_normalized_span_maps_to_original_that_normalizes_to_it(lexicons, pieces, as_html):
+    original = "".join(pieces)
+    if as_html:
+        original = "<html><body><div>" + original + "</div></body></html>"
+    result = norm(original, lexicons, is_html=as_html)
+    text = result.text
+    for start in range(len(text)):
+        for end in range(start + 1, min(len(text), start + 6) + 1):
+            o_start, o_end = result.to_original(start, end)
+            assert 0 <= o_start < o_end <= len(original)
+            again = norm(original[o_start:o_end], lexicons, is_html=as_html).text
+            # the original slice normalizes to the span (modulo whitespace at its edges)
+            assert text[start:end].strip() in again or again.strip() in text[start:end], (text[start:end], original[o_start:o_end], again)

@@ -1,0 +1,97 @@
+import json
+
+import pytest
+
+from conftest import CORPUS, SEEDS, need_seeds
+
+REPORT = ("某縣應急管理局2022年工作總結\n"
+          "今年以來,全縣共檢查企業128家次,發現安全隱患242項,整改率95.6%,處罰金額489餘萬元。\n"
+          "組建了307支共計3500餘人的應急救援小分隊,開展演練27場次。\n")
+
+
+def spans(document):
+    return [(m.text, m.value, m.unit, m.object) for m in document.metrics]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "big5", "utf-16"])
+def test_encoded_copies_yield_the_same_metrics_with_offsets_into_their_own_source(tmp_path, pipeline, encoding):
+    reference = pipeline.extract_text(REPORT)
+    path = tmp_path / f"report_{encoding}.txt"
+    path.write_bytes(REPORT.encode(encoding))
+    document = pipeline.extract_file(path)
+    assert document.error is None
+    assert document.encoding == encoding
+    assert spans(document) == spans(reference)
+    assert [(m.start, m.end) for m in document.metrics] == [(m.start, m.end) for m in reference.metrics]
+
+
+def test_html_copy_yields_the_same_metrics_with_offsets_into_the_html(tmp_path, pipeline):
+    reference = pipeline.extract_text(REPORT)
+    body = "".join(f"<p>{line}</p>\n" for line in REPORT.splitlines())
+    page = ("<!DOCTYPE html><html><head><title>工作总结</title><script>var n = 12345;</script></head><body>"
+            "<div class='nav'><a>首页</a><a>新闻中心</a><a>政务公开</a></div>"
+            f"<div class='article'>{body}</div>"
+            "<div class='footer'>版权所有 某县应急管理局 ICP备12345678号 电话:0791-88888888</div></body></html>")
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    document = pipeline.extract_file(path)
+    assert spans(document) == spans(reference)
+    for metric in document.metrics:
+        assert page[metric.start:metric.end] == metric.text
+
+
+def test_every_metric_slices_the_original_to_its_text(pipeline):
+    files = sorted((CORPUS / "docs").iterdir())
+    if SEEDS.is_dir():
+        files += sorted(SEEDS.glob("*.txt"))
+    from reportmine.decode import decode_bytes
+
+    checked = 0
+    for path in files:
+        document = pipeline.extract_file(path)
+        original = decode_bytes(path.read_bytes()).text
+        for metric in document.metrics:
+            assert original[metric.start:metric.end] == metric.text, (path.name, metric)
+            checked += 1
+    assert checked > 500
+
+
+def test_repeated_passages_point_to_their_first_mention(pipeline):
+    need_seeds()
+    document = pipeline.extract_file(next(SEEDS.glob("004_*.txt")))
+    repeats = [m for m in document.metrics if m.repeat_of is not None]
+    assert len(repeats) == 9
+    by_start = {m.start: m for m in document.metrics}
+    for metric in repeats:
+        first = by_start[metric.repeat_of]
+        assert (first.text, first.value) == (metric.text, metric.value) and first.start < metric.start
+    assert any(w.code == "repeated_passages" for w in document.warnings)
+
+
+def test_bad_inputs_become_error_documents(tmp_path, pipeline):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "ok.txt").write_text("检查企业12家。", encoding="utf-8")
+    from reportmine.pipeline import iter_input_files
+
+    documents = [pipeline.extract_file(p) for p in iter_input_files([tmp_path])]
+    assert [(d.doc, bool(d.error)) for d in documents] == [("binary.txt", True), ("empty.txt", True), ("ok.txt", False)]
+    assert "empty" in documents[1].error and "binary" in documents[0].error
+
+
+def test_too_large_file_is_refused_clearly(tmp_path):
+    from reportmine import Pipeline
+
+    path = tmp_path / "big.txt"
+    path.write_text("检查企业12家。" * 100, encoding="utf-8")
+    document = Pipeline(max_bytes=100).extract_file(path)
+    assert document.error.startswith("file too large")
+
+
+def test_to_frame_joins_document_fields(pipeline):
+    import reportmine
+
+    frame = reportmine.to_frame([pipeline.extract_text(REPORT, doc="r.txt")])
+    assert len(frame) == 7
+    assert {"value", "unit", "object", "bureau", "year", "sha256"} <= set(frame.columns)
+    assert frame["year"].iloc[0] == 2022
