@@ -16,6 +16,7 @@ import html
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy
 import opencc
 import regex
 
@@ -110,6 +111,9 @@ FULLWIDTH.update({ord("％"): "%", ord("．"): ".", ord("＋"): "+", ord("－"):
                   ord("\u200b"): " ", ord("\ufeff"): " ", ord("﹪"): "%", ord("٪"): "%"})
 
 
+HAS_FULLWIDTH = regex.compile("[" + "".join(chr(c) for c in FULLWIDTH) + "]")
+
+
 @lru_cache(maxsize=1)
 def _t2s():
     return opencc.OpenCC("t2s")
@@ -131,11 +135,16 @@ def to_simplified(text: str) -> str:
 
 
 def detect_script(before: str, after: str) -> str:
-    han = sum(1 for ch in before if "\u4e00" <= ch <= "\u9fff")
+    """simplified, traditional or mixed, from the share of Han characters that t2s changed."""
+    if before == after:
+        return "simplified"
+    # one code point per array item: a vectorised comparison instead of a loop per character
+    original = numpy.frombuffer(before.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    converted = numpy.frombuffer(after.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    han = int(((original >= 0x4E00) & (original <= 0x9FFF)).sum())
     if not han:
         return "simplified"
-    changed = sum(1 for a, b in zip(before, after) if a != b)
-    ratio = changed / han
+    ratio = int((original != converted).sum()) / han
     if ratio > 0.12:
         return "traditional"
     if ratio > 0.02:
@@ -176,28 +185,29 @@ def chrome_lines(text: str, lexicons: Lexicons) -> list[tuple[int, int]]:
 def clean(text: str, lexicons: Lexicons) -> tuple[str, OffsetMap]:
     out: list[str] = []
     mapping = OffsetMap(len(text))
-    dropped = chrome_lines(text, lexicons)
+    add_copy, add_replacement, append = mapping.add_copy, mapping.add_replacement, out.append
     kept, position = [], 0
-    for start, end in dropped:
+    for start, end in chrome_lines(text, lexicons):
         kept.append((position, start))
         position = end
     kept.append((position, len(text)))
     for seg_start, seg_end in kept:
         cursor = seg_start
         for match in EDITS.finditer(text, seg_start, seg_end):
-            if match.start() > cursor:
-                out.append(text[cursor:match.start()])
-                mapping.add_copy(cursor, match.start())
-            if match.group("space") is not None:
-                at_edge = (match.start() == seg_start or text[match.start() - 1] == "\n"
-                           or match.end() == seg_end or text[match.end():match.end() + 1] in ("\n", "\r"))
+            start, end = match.span()
+            if start > cursor:
+                append(text[cursor:start])
+                add_copy(cursor, start)
+            if match.lastgroup == "space":
+                at_edge = (start == seg_start or text[start - 1] == "\n" or end == seg_end
+                           or text[end:end + 1] in ("\n", "\r"))
                 if not at_edge:
-                    out.append(" ")
-                    mapping.add_replacement(match.start(), match.end(), 1)
-            cursor = match.end()
+                    append(" ")
+                    add_replacement(start, end, 1)
+            cursor = end
         if seg_end > cursor:
-            out.append(text[cursor:seg_end])
-            mapping.add_copy(cursor, seg_end)
+            append(text[cursor:seg_end])
+            add_copy(cursor, seg_end)
     return "".join(out), mapping
 
 
@@ -210,34 +220,62 @@ CORRUPT = regex.compile(
     r"|\?(?=[;、⒌贰])"
     r"|(?:[\u00c2-\u00ef][\u0080-\u00bf\u2018-\u203a\u0152-\u0178\u02c6\u02dc]{1,2}){2,}"
 )
-NON_ASCII_RUN = regex.compile(r"[^\x00-\x7f\s，。、；：？！“”‘’（）《》【】]{3,}")
+CORRUPT_TRIGGER = regex.compile(r"[\ufffd锟烫屯?\u00c2-\u00ef]")
+
+
+@lru_cache(maxsize=1)
+def _blank_common_table() -> dict:
+    """str.translate table turning common Han characters into spaces (lengths kept), so that
+    the uncommon ones, where any mojibake must be, can be found at C speed."""
+    return dict.fromkeys(map(ord, common_chars()), " ")
+
+
+HAN = regex.compile(r"[\u4e00-\u9fff]")
+
+
+def _utf8_lead_chars() -> frozenset:
+    """The characters GBK makes of a UTF-8 lead byte of a CJK character (E4-E9) and a
+    continuation byte (80-BF): a GBK-read UTF-8 window must start with one."""
+    chars = set()
+    for lead in range(0xE4, 0xEA):
+        for trail in range(0x80, 0xC0):
+            try:
+                chars.add(bytes((lead, trail)).decode("gbk"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+UTF8_LEAD_CHARS = _utf8_lead_chars()
 
 
 def _gbk_mojibake(text: str) -> list[tuple[int, int]]:
-    """Runs of UTF-8 bytes mis-read as GBK (鐢熶骇 for 生产): rare characters that re-encode
-    to GBK bytes forming valid UTF-8. Only runs with two or more uncommon characters are tried."""
+    """Runs of UTF-8 bytes mis-read as GBK (鐢熶骇 for 生产): windows holding an uncommon Han
+    character that re-encode to GBK bytes forming valid UTF-8 of common characters."""
     common = common_chars()
-    spans = []
-    for match in NON_ASCII_RUN.finditer(text):
-        run = match.group(0)
-        if all(ch in common for ch in run):
+    marked = text.translate(_blank_common_table())
+    spans, covered = [], 0
+    for rare in HAN.finditer(marked):
+        p = rare.start()
+        if p < covered:
             continue
-        i = 0
-        while i < len(run) - 1:
-            best = 0
-            for j in range(min(len(run), i + 24), i + 1, -1):
+        found = None
+        for i in range(max(covered, p - 3), p + 1):
+            if text[i] not in UTF8_LEAD_CHARS:
+                continue
+            for j in range(min(len(text), i + 24), max(p, i + 2), -1):
                 try:
-                    decoded = run[i:j].encode("gbk").decode("utf-8")
+                    decoded = text[i:j].encode("gbk").decode("utf-8")
                 except (UnicodeEncodeError, UnicodeDecodeError):
                     continue
-                if len(decoded) >= 2 and all(ch in common for ch in decoded) and any(ch not in common for ch in run[i:j]):
-                    best = j
+                if len(decoded) >= 2 and all(ch in common for ch in decoded):
+                    found = (i, j)
                     break
-            if best:
-                spans.append((match.start() + i, match.start() + best))
-                i = best
-            else:
-                i += 1
+            if found:
+                break
+        if found:
+            spans.append(found)
+            covered = found[1]
     return spans
 
 
@@ -251,8 +289,15 @@ def _is_question_mark(text: str, position: int) -> bool:
 
 
 def corrupt_spans(text: str) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in CORRUPT.finditer(text)
-             if not (m.group(0) == "?" and _is_question_mark(text, m.start()))]
+    spans, covered = [], 0
+    # every corruption form starts with one of a few characters: try the full pattern only there
+    for trigger in CORRUPT_TRIGGER.finditer(text):
+        if trigger.start() < covered:
+            continue
+        match = CORRUPT.match(text, trigger.start())
+        if match and not (match.group(0) == "?" and _is_question_mark(text, match.start())):
+            spans.append((match.start(), match.end()))
+            covered = match.end()
     spans += _gbk_mojibake(text)
     spans.sort()
     merged: list[tuple[int, int]] = []
@@ -290,7 +335,7 @@ def normalize(original: str, lexicons: Lexicons, is_html: bool | None = None) ->
         title = html_title(original)
         text, html_map = html_to_text(original)
         maps.append(html_map)
-    narrowed = text.translate(FULLWIDTH)
+    narrowed = text.translate(FULLWIDTH) if HAS_FULLWIDTH.search(text) else text
     simplified = to_simplified(narrowed)
     script = detect_script(narrowed, simplified)
     cleaned, clean_map = clean(simplified, lexicons)

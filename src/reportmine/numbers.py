@@ -2,6 +2,7 @@
 
 parse_numeral() reads one numeral: Arabic (1,234.5), Chinese (三千零五, 二十万亿, 十四), financial
 (壹佰贰拾), mixed (1.2万, 3万4000, 5万4千6百) and decimals (三点五).
+find_numbers() finds the bare numerals in running text, fractions (三分之一) and signs (负3) included.
 find_quantities() scans text for number + magnitude + unit with the qualifiers around them
 (约3000人次, 489余万元, 95%以上, 百分之九十五, 八成, 3至5天, 三五个) and returns candidate spans; what is
 NOT a metric (dates, slogans, ordinals) is decided later, by extract_rules.
@@ -36,7 +37,10 @@ CHINESE = (rf"(?:[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]|兆(?=[{CN_DIGIT_CLASS}{CN_UN
            rf"(?:点[{CN_DECIMAL_CLASS}]+)?")
 # One numeral, possibly mixed (3万4000, 5万4千6百, 1.2万, 2千零30万): magnitudes are read by parse_numeral
 NUMERAL = regex.compile(
-    rf"(?:{ARABIC})(?:[万亿千百](?:零?(?:{ARABIC}))?)*(?:[万亿])?(?<![千百])|{CHINESE}")
+    rf"(?:{ARABIC})(?:[万亿千百](?:零?(?:{ARABIC}))?)*(?:[万亿])?"
+    # a trailing 千/百 belongs to the numeral only after 万/亿 and a digit (25万6千, 5万4千6百); else it may
+    # start a unit (12千米, 12.8万千瓦) or be read as a magnitude by the scanner (3千元)
+    rf"(?:(?<![千百])|(?<=[万亿][\d.,零千百]*\d[千百]))|{CHINESE}")
 
 
 class NumeralError(ValueError):
@@ -103,10 +107,9 @@ def parse_numeral(text: str) -> Decimal:
             integer, _, fraction = text.partition("点")
             value = _chinese_integer(integer)
             if fraction:
-                try:
-                    value += Decimal("0." + "".join(str(DIGITS[ch]) for ch in fraction))
-                except KeyError:
-                    raise NumeralError(text) from None
+                if not all(ch in CN_DECIMAL_CLASS for ch in fraction):
+                    raise NumeralError(text)  # 两百点两 is two numerals: 两 is never a decimal digit
+                value += Decimal("0." + "".join(str(DIGITS[ch]) for ch in fraction))
     if value > MAX_VALUE:
         raise NumeralError(f"{text}: value too large to be a report figure")
     return value
@@ -155,6 +158,183 @@ def _mixed_arabic(text: str) -> Decimal:
 
 
 # ---------------------------------------------------------------------------------------
+# Bare numerals in running text: find_numbers()
+@dataclass(frozen=True)
+class NumberSpan:
+    """One numeral in running text: text[start:end] (half-open) reads as value."""
+
+    start: int
+    end: int
+    value: Decimal
+    text: str
+    approximate: bool = False  # 余/多/几/来 before a magnitude: 500余万, 二十几万
+
+
+CN_NUMERAL_CHARS = frozenset(DIGITS) | frozenset(SMALL_UNITS) | frozenset(BIG_UNITS)
+NUMBER_START = regex.compile(rf"\d|\.(?=\d)|[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]")
+LEADING_DOT = regex.compile(r"\.\d+")
+# 2023.5.12, 1.2.3: a run of dotted groups is a date or a version, each group a number of its own
+DOTTED = regex.compile(r"\d+(?:\.\d+){2,}")
+# 500余万, 一千多万, 二十几万, 十来万: an approximate digit before the magnitude
+APPROX_MAGNITUDE = regex.compile(r"[余多几来]([万亿]+)")
+# A lone Chinese digit is a numeral only before a classifier or measure word, 是, a conjunction,
+# punctuation or the end (三个, 九年八吨, 答案是四不是五, “一”和“五”); elsewhere it is a character
+# of a word (一切, 四川, 陆地, 一美元 reads as a currency amount, not a bare number).
+LONE_FOLLOWER_WORDS = ("小时", "分钟", "星期", "季度", "公里", "公顷", "公斤", "平方", "立方", "以上", "以下", "左右")
+LONE_FOLLOWER_CHARS = ("个只位名人件条项家次种类批台辆艘架部座栋所间套张本册篇份封页行段章节句字首幅块片根"
+                       "支枝株棵朵颗粒头匹口双对打群组届期级层楼号宗笔处场轮趟顿声倍年月日天周岁季旬"
+                       "元角分毛米里亩吨斤克升瓦伏码尺寸丈户班门款型版队团票点的和与或及到至比多余")
+LONE_FOLLOWER = regex.compile(
+    r"$|(?![%‰])[\s\p{P}\p{S}]|[这那不也还而却更但就即]?是|"
+    + "|".join(LONE_FOLLOWER_WORDS) + f"|[{LONE_FOLLOWER_CHARS}]")
+# Words in which a numeral character is just a character (the financial digits are everyday
+# characters: 队伍, 陆地, 收拾; 十分 is 'very' unless minutes or a fraction follow)
+LONE_AMBIGUOUS = regex.compile(
+    r"十足|十分(?![钟之])|[队入退落行]伍|伍仁|放肆|肆意|肆无忌惮|肆虐|[大登着海水内]陆|陆[地续军路上]|"
+    r"收拾|拾[取起到遗金荒]|夕拾|[统唯同万逐专划不]一")
+# A minus sign: 负 (not 正负 = ±) or '-' where it cannot be a dash (start, space, punctuation, 为/是/至)
+MINUS_CONTEXT = frozenset(" \t\n(（[【{:：=,，、;；“\"'‘<>为是至到达比于长降")
+
+
+def _sign_before(text: str, position: int) -> Optional[int]:
+    """Where a minus sign directly before the numeral at `position` starts, else None."""
+    if position == 0:
+        return None
+    before = text[position - 1]
+    if before == "负" and not text.endswith("正", 0, position - 1):
+        return position - 1
+    if before == "-" and (text[position].isdigit() or text[position] == "."):
+        if position == 1 or text[position - 2] in MINUS_CONTEXT:
+            return position - 1
+    return None
+
+
+def _longest_chinese(run: str) -> str:
+    """The longest prefix of a run of Chinese numeral characters that is one numeral ('' if none)."""
+    if not run or run[0] in BIG_UNITS:
+        return ""  # 万一, 亿万: a numeral does not start with a big unit
+    for cut in range(len(run), 0, -1):
+        prefix = run[:cut]
+        lone_magnitude = all(ch in SMALL_UNITS or ch in BIG_UNITS for ch in prefix) and prefix not in ("十", "拾")
+        if prefix.endswith("点") or lone_magnitude:
+            continue
+        try:
+            parse_numeral(prefix)
+        except NumeralError:
+            continue
+        # 百三 = 130, 千三 = 1300 (colloquial); otherwise a leading 百/千 is no numeral (百姓, 千万)
+        if prefix[0] in "百千佰仟" and not (len(prefix) == 2 and prefix[1] in DIGITS and DIGITS[prefix[1]]):
+            return ""
+        return prefix
+    return ""
+
+
+def _numeral_at(text: str, position: int) -> Optional[tuple[int, Decimal, bool]]:
+    """The numeral body at `position` (no sign, no fraction): (end, value, is_chinese)."""
+    if text[position] == ".":
+        if position > 0 and (text[position - 1].isdigit() or text[position - 1] == "."):
+            return None  # ...9: an ellipsis, not a decimal point
+        match = LEADING_DOT.match(text, position)
+        return (match.end(), Decimal("0" + match.group()), False) if match else None
+    match = NUMERAL.match(text, position)
+    if match is None:
+        return None
+    body = match.group(0)
+    if body[0].isdigit():
+        try:
+            return match.end(), parse_numeral(body), False
+        except NumeralError:
+            plain = regex.compile(ARABIC).match(text, position)
+            return plain.end(), Decimal(plain.group().replace(",", "")), False
+    body = _longest_chinese(body)
+    if not body:
+        return None
+    return position + len(body), parse_numeral(body), True
+
+
+def _signed_numeral_at(text: str, position: int) -> Optional[tuple[int, Decimal]]:
+    negative = text.startswith("负", position)
+    if negative:
+        position += 1
+    if position >= len(text) or not NUMBER_START.match(text, position):
+        return None
+    body = _numeral_at(text, position)
+    if body is None:
+        return None
+    return body[0], -body[1] if negative else body[1]
+
+
+def _read_number(text: str, start: int) -> list[NumberSpan]:
+    """The numeral(s) starting at `start`; [] when there is none."""
+    if start > 0 and text[start - 1].isdigit():
+        return []
+    dotted = DOTTED.match(text, start) if text[start].isdigit() else None
+    if dotted:
+        return [NumberSpan(m.start(), m.end(), Decimal(m.group()), m.group())
+                for m in regex.finditer(r"\d+", text, pos=start, endpos=dotted.end())]
+    body = _numeral_at(text, start)
+    if body is None:
+        return []
+    end, value, chinese = body
+    approximate = False
+    lone = chinese and end - start == 1
+    approx = APPROX_MAGNITUDE.match(text, end)
+    if approx:
+        for ch in approx.group(1):
+            value *= BIG_UNITS[ch]
+        end, approximate, lone = approx.end(), True, False
+    with localcontext() as context:
+        context.prec = 28
+        if text.startswith("分之", end) and value:
+            # 三分之一, 3分之157, 一百分之2, 负3分之负157: denominator first
+            numerator = _signed_numeral_at(text, end + 2)
+            if numerator:
+                end, value, lone = numerator[0], numerator[1] / value, False
+        elif text.startswith("又", end):
+            # 三百五十又3分之1, 负一又二分之一: a whole number and a fraction
+            denominator = None
+            if end + 1 < len(text) and NUMBER_START.match(text, end + 1):
+                denominator = _numeral_at(text, end + 1)
+            if denominator and denominator[1] and text.startswith("分之", denominator[0]):
+                numerator = _signed_numeral_at(text, denominator[0] + 2)
+                if numerator:
+                    end, value, lone = numerator[0], value + numerator[1] / denominator[1], False
+    if lone:
+        if start > 0 and text[start - 1] in CN_NUMERAL_CHARS:
+            return []
+        if any(m.start() <= start < m.end() for m in LONE_AMBIGUOUS.finditer(text, max(0, start - 3), start + 4)):
+            return []
+        if not LONE_FOLLOWER.match(text, end):
+            return []
+    elif chinese and end - start == 2 and all(ch in DIGITS for ch in text[start:end]):
+        return []  # 三五, 两两, 九九: an approximate pair or a doubled word, not one number
+    sign = _sign_before(text, start)
+    if sign is not None:
+        start, value = sign, -value
+    return [NumberSpan(start, end, value, text[start:end], approximate)]
+
+
+def find_numbers(text: str) -> list[NumberSpan]:
+    """Every numeral in running text, left to right: Arabic (1,234.5, .5), Chinese (三千零五, 两百),
+    financial (壹佰贰拾), mixed (1.2万, 5万4千6百, 2千零30万), decimals (三点五), approximate
+    magnitudes (500余万), fractions (三分之一, 3分之157, 一又二分之一) and negatives (负3, -1.5).
+    Units are not read: that is QuantityScanner's job. Values are exact Decimals, except that a
+    fraction is divided to 28 significant digits."""
+    found: list[NumberSpan] = []
+    position = 0
+    while True:
+        match = NUMBER_START.search(text, position)
+        if match is None:
+            return found
+        spans = _read_number(text, match.start())
+        if not spans:
+            position = match.start() + 1
+            continue
+        found.extend(spans)
+        position = spans[-1].end
+
+
+# ---------------------------------------------------------------------------------------
 @dataclass
 class Quantity:
     """A candidate metric span in normalized text: number, magnitude, unit and qualifier."""
@@ -174,7 +354,7 @@ class Quantity:
 
 
 RANGE_SEPARATORS = ("-", "~", "至", "到", "—", "－", "～", "〜")
-START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾百千万]|百分之|千分之|万分之")
+START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾百千万]|[百千万亿佰仟]+分之")
 # 成 after a number is a tenth (八成) unless it starts a word (建成, 成立, 成效 ...)
 CHENG_WORD = regex.compile(r"[立为功果员本效绩交型品都熟就长年人批套片群倍]")
 # compound measures per time: 4.5万立方米/日, 120吨/年
@@ -182,6 +362,33 @@ PER_TIME = regex.compile(r"/(?:日|天|年|月|小时|时|秒|分钟|h|d)")
 # 5个多小时, 3个多月: the classifier 个 with a qualifier inside a time unit
 GE_DURATION = regex.compile(r"个(?P<q>[多余半])?(?P<u>小时|月|工作日|星期)")
 PERCENT_WORDS = {"百分之": Decimal(1), "千分之": Decimal("0.1"), "万分之": Decimal("0.01")}
+# any magnitude before 分之 is a parts-per word: 百分之 %, 千分之 ‰, 百万分之 (ppm), 仟分之 (financial)
+PERCENT_WORD = regex.compile(r"[百千万亿佰仟]+分之")
+# 三五个, 两三家, 三四十人, 二三十个百分点: two adjacent ascending digits (and a unit) are a range
+DIGIT_PAIR = regex.compile(r"([一二两三四五六七八九])([一二两三四五六七八九])([十百千]?[万亿]?)")
+# 一吨半, 两米半, 三成半: a half after the unit, when no word continues with 半 (半年, 半数)
+HALF_AFTER_UNIT = regex.compile(r"半(?:(?!\p{Han})|(?=的))")
+# numbers inside a web address are no quantities (...?q=30%25, issn%280024)
+URL = regex.compile(r"(?:https?|ftp)://[!-~]+|www\.[!-~]+")
+
+
+def _percent_factor(word: str) -> Decimal:
+    """百分之 -> 1, 千分之 -> 0.1, 百万分之 -> 0.0001: what one part is in percent."""
+    scale = Decimal(1)
+    for ch in word[:-2]:
+        scale *= SMALL_UNITS.get(ch) or BIG_UNITS[ch]
+    return Decimal(100) / scale
+
+
+def _digit_pair(number_text: str) -> Optional[tuple[Decimal, Decimal]]:
+    """三五 -> (3, 5), 三四十 -> (30, 40), 二三十万 -> (200000, 300000); None if not a range."""
+    pair = DIGIT_PAIR.fullmatch(number_text)
+    if pair is None or not 0 < DIGITS[pair.group(1)] < DIGITS[pair.group(2)]:
+        return None
+    scale = Decimal(1)
+    for ch in pair.group(3):
+        scale *= SMALL_UNITS.get(ch) or BIG_UNITS[ch]
+    return Decimal(DIGITS[pair.group(1)]) * scale, Decimal(DIGITS[pair.group(2)]) * scale
 
 
 class QuantityScanner:
@@ -208,15 +415,24 @@ class QuantityScanner:
 
     def scan(self, text: str) -> list[Quantity]:
         found: list[Quantity] = []
+        urls = [m.span() for m in URL.finditer(text)]
         position = 0
         while True:
             match = START.search(text, position)
             if match is None:
                 return found
+            url_end = next((end for url_start, end in urls if url_start <= match.start() < end), None)
+            if url_end is not None:
+                position = url_end
+                continue
             quantity = self._read(text, match.start())
             if quantity is None:
                 position = match.end()
                 continue
+            # 负3.9%, -22.2%, 同比-1.5%: a minus sign before a single number (never before a range)
+            sign = _sign_before(text, quantity.number_start) if quantity.value_max is None else None
+            if sign is not None and quantity.start == quantity.number_start:
+                quantity.value, quantity.start, quantity.number_start = -quantity.value, sign, sign
             found.append(quantity)
             position = quantity.end
 
@@ -224,15 +440,16 @@ class QuantityScanner:
     def _read(self, text: str, start: int) -> Optional[Quantity]:
         if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "." and start > 1 and text[start - 2].isdigit()):
             return None  # inside a longer number
-        percent_word = next((w for w in PERCENT_WORDS if text.startswith(w, start)), None)
-        if percent_word:
-            return self._read_percent_word(text, start, percent_word)
+        percent_word = PERCENT_WORD.match(text, start)
+        if percent_word and not (start > 0 and text[start - 1] in DIGITS):  # 五百分之二 is a fraction
+            return self._read_percent_word(text, start, percent_word.group(0))
         numeral = NUMERAL.match(text, start)
         if numeral is None:
             return None
         number_text = numeral.group(0)
         chinese = not number_text[0].isdigit()
-        if chinese:
+        pair = _digit_pair(number_text) if chinese else None
+        if chinese and not pair:
             after_qualifier = any(text.endswith(p, 0, start) for p in self.prefixes)
             number_text = self._trim_chinese(number_text, after_qualifier)
             if not number_text:
@@ -240,7 +457,9 @@ class QuantityScanner:
         number_end = start + len(number_text)
         value_max = None
         # 三五个 / 三四十人: two adjacent plain digits are a range
-        if chinese and len(number_text) >= 2 and number_text[0] in DIGITS and number_text[1] in DIGITS \
+        if pair:
+            value, value_max = pair
+        elif chinese and len(number_text) >= 2 and number_text[0] in DIGITS and number_text[1] in DIGITS \
                 and 0 < DIGITS[number_text[0]] < DIGITS[number_text[1]] and not all(ch in DIGITS for ch in number_text[2:]) is False:
             low, high = DIGITS[number_text[0]], DIGITS[number_text[1]]
             scale = Decimal(1)
@@ -259,8 +478,11 @@ class QuantityScanner:
             return self._read_fraction(text, start, number_text, number_end)
         if text.startswith("成", number_end) and value_max is None and value <= 10 \
                 and not CHENG_WORD.match(text, number_end + 1):
-            # 八成 = 80 %, 超三成, 9.5成
-            span_start, end, qualifier = self._qualify(text, start, number_end + 1)
+            # 八成 = 80 %, 超三成, 9.5成, 三成半 = 35 %
+            cheng_end = number_end + 1
+            if HALF_AFTER_UNIT.match(text, cheng_end):
+                value, cheng_end = value + Decimal("0.5"), cheng_end + 1
+            span_start, end, qualifier = self._qualify(text, start, cheng_end)
             return Quantity(start=span_start, end=end, value=value * 10, unit="%", kind="rate",
                             qualifier=qualifier or "exact", number_start=start, number_end=number_end,
                             unit_start=number_end, chinese=chinese)
@@ -351,6 +573,10 @@ class QuantityScanner:
             if per_time:
                 canonical += per_time.group(0)
                 unit_end = per_time.end()
+            elif entry.kind == "measure" and value_max is None and not magnitude_seen \
+                    and HALF_AFTER_UNIT.match(text, unit_end):
+                value += Decimal("0.5")  # 一吨半, 两米半
+                unit_end += 1
         span_start, end, outer = self._qualify(text, start, unit_end)
         if outer:
             qualifier = outer
@@ -394,8 +620,10 @@ class QuantityScanner:
         return start, end, qualifier
 
     def _read_percent_word(self, text, start, word) -> Optional[Quantity]:
-        """百分之九十五, 百分之5.5, 百分之百, 千分之三 -> a rate in %."""
+        """百分之九十五, 百分之5.5, 百分之百, 千分之三, 百万分之五 -> a rate in %; 百分之二三十 -> 20-30 %."""
         number_start = start + len(word)
+        factor = _percent_factor(word)
+        value_max = None
         if word == "百分之" and text.startswith("百", number_start) and not NUMERAL.match(text, number_start + 1):
             number_text, value = "百", Decimal(100)
         else:
@@ -403,16 +631,21 @@ class QuantityScanner:
             if numeral is None:
                 return None
             number_text = numeral.group(0)
-            if not number_text[0].isdigit():
-                number_text = self._trim_chinese(number_text)
-            try:
-                value = parse_numeral(number_text) * PERCENT_WORDS[word]
-            except NumeralError:
-                return None
+            pair = _digit_pair(number_text)
+            if pair:
+                value, value_max = pair[0] * factor, pair[1] * factor
+            else:
+                if not number_text[0].isdigit():
+                    # a lone financial digit is a number here (万分之肆)
+                    number_text = _longest_chinese(number_text)
+                try:
+                    value = parse_numeral(number_text) * factor
+                except NumeralError:
+                    return None
         number_end = number_start + len(number_text)
         span_start, end, qualifier = self._qualify(text, start, number_end)
         return Quantity(start=span_start, end=end, value=value, unit="%", kind="rate", qualifier=qualifier or "exact",
-                        number_start=start, number_end=number_end, unit_start=start,
+                        value_max=value_max, number_start=start, number_end=number_end, unit_start=start,
                         chinese=not number_text[0].isdigit())
 
     def _read_fraction(self, text, start, denominator_text, denominator_end) -> Optional[Quantity]:
