@@ -196,6 +196,7 @@ class RuleExtractor:
         left = text[left_start:q.start]
         right = text[q.end:right_end]
         same_sentence = previous is not None and previous.sentence_start == sentence_start
+        same_clause = same_sentence and index > 0 and quantities[index - 1].end > clause_start
 
         metric = RawMetric(start=q.start, end=q.end, value=q.value, value_max=q.value_max, unit=q.unit, kind=q.kind,
                            qualifier=q.qualifier, sentence=text[sentence_start:sentence_end].strip(),
@@ -215,6 +216,7 @@ class RuleExtractor:
         left_offset = left_start - clause_start
         tokens = [Token(t.word, t.flag, t.start - left_offset, t.end - left_offset) for t in clause_tokens
                   if t.start >= left_offset and t.end <= left_offset + len(core_left)]
+        tokens = self._outside_titles(tokens)
         right_offset = q.end - clause_start
         right_tokens = [Token(t.word, t.flag, t.start - right_offset, t.end - right_offset) for t in clause_tokens
                         if t.start >= right_offset and t.end <= right_offset + len(right)]
@@ -232,8 +234,15 @@ class RuleExtractor:
             if right_np:
                 # a measure word followed by a noun counts that noun: 19个乡镇, 5支社会应急救援队伍
                 metric.object = right_np
-                metric.action = self._last_verb_run(tokens) or self._content_verb(
-                    rest_of_clause[rest_of_clause.find(right_np) + len(right_np):])
+                after_np = rest_of_clause[rest_of_clause.find(right_np) + len(right_np):]
+                left_verb = self._last_verb_run(tokens)
+                if not left_verb and same_clause and previous.action:
+                    left_verb = previous.action  # 21处汛灾隐患、52处森林火灾隐患: one verb for the list
+                if left_verb in self.lexicons.progress_verbs or not left_verb:
+                    # 完成了370HMz无线窄带通讯网建设, 推动19个乡镇...清理: the content verb after the noun
+                    metric.action = self._content_verb(after_np) or left_verb
+                else:
+                    metric.action = left_verb
             else:
                 metric.object, metric.action = self._left_analysis(tokens, q, core_left, right)
         if change_verb:
@@ -241,11 +250,13 @@ class RuleExtractor:
         if not metric.object and same_sentence and previous.object:
             metric.object = previous.object
             metric.confidence = 0.7
-        same_clause = index > 0 and quantities[index - 1].end > clause_start
         if not metric.action and same_clause and previous.action:
             metric.action = previous.action  # 表彰了六个优胜单位和三十个优胜选手
-        if not metric.action and q.kind != "rate":
+        states_a_stock = any(word in text[clause_start:q.start] for word in self.lexicons.existence_verbs)
+        if not metric.action and q.kind != "rate" and not states_a_stock:
             metric.action = self._verb_earlier_in_sentence(text, sentence_start, clause_start)
+        if states_a_stock:
+            return metric
         if not metric.action and same_sentence and previous.action:
             metric.action = previous.action
         if not metric.object:
@@ -366,6 +377,19 @@ class RuleExtractor:
         return phrase if regex.search(r"\p{Han}", phrase) else ""
 
     @staticmethod
+    def _outside_titles(tokens: list[Token]) -> list[Token]:
+        """Drop the words inside 《》: a plan's title (专项整治三年行动...) holds no action of ours."""
+        kept, depth = [], 0
+        for token in tokens:
+            if token.word == "《":
+                depth += 1
+            elif token.word == "》" and depth:
+                depth -= 1
+            elif not depth:
+                kept.append(token)
+        return kept
+
+    @staticmethod
     def _ends_with_verb(tokens: list[Token]) -> bool:
         return bool(tokens) and tokens[-1].flag.startswith("v") and tokens[-1].flag != "vn"
 
@@ -381,9 +405,12 @@ class RuleExtractor:
         """The verb closest before the number, with its compound parts (走访慰问, 未整改)."""
         for i in range(len(tokens) - 1, -1, -1):
             if tokens[i].flag.startswith("v") and tokens[i].flag != "vn" and len(tokens[i].word) >= 2:
-                # 指导非煤矿山、金属冶炼等...: a verb between nouns (金属冶炼等) names a sector, not the act
-                inside_list = (i > 0 and tokens[i - 1].is_noun and not tokens[i - 1].flag.startswith("v")
-                               and i + 1 < len(tokens) and (tokens[i + 1].word in ("等", "、", "和") or tokens[i + 1].is_noun))
+                # 指导非煤矿山、金属冶炼等..., 跟踪指导、清单管理等七项: a verb inside a list item names a
+                # sector or a measure, not the act
+                following = [t.word for t in tokens[i + 1:i + 3]]
+                inside_list = ("等" in following or "、" in following) or (
+                    i > 0 and tokens[i - 1].is_noun and not tokens[i - 1].flag.startswith("v")
+                    and i + 1 < len(tokens) and (tokens[i + 1].word in ("和",) or tokens[i + 1].is_noun))
                 if inside_list:
                     continue
                 if i > 0 and tokens[i - 1].word in self.lexicons.light_verbs and i + 1 < len(tokens) and tokens[i + 1].is_noun:
@@ -397,8 +424,13 @@ class RuleExtractor:
         text = text[:30]
         if not text:
             return ""
-        phrase = regex.split(r"[,，。；;、]", text)[0]
-        verbs = [t for t in self.segmenter.tag(phrase) if t.flag.startswith("v") and len(t.word) >= 2]
+        phrase = regex.split(r"[,，。；;]", text)[0]
+        tagged = self.segmenter.tag(phrase)
+        verbs = [t for t in tagged if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
+                 and t.word not in self.lexicons.object_trim]
+        if not verbs:
+            # 20个专安委分行业管理: a verbal noun is the best there is
+            verbs = [t for t in tagged if t.flag == "vn" and len(t.word) >= 2]
         if not verbs:
             return ""
         if verbs[0].word in self.lexicons.light_verbs and len(verbs) > 1:
@@ -419,7 +451,7 @@ class RuleExtractor:
             return self._relative_noun_phrase(right), ""
         i = len(tokens) - 1
         last = tokens[i]
-        ends_with_verb = last.flag.startswith("v") and not (last.flag == "vn" and i > 0 and tokens[i - 1].is_noun
+        ends_with_verb = last.flag.startswith("v") and len(last.word) >= 2 and not (last.flag == "vn" and i > 0 and tokens[i - 1].is_noun
                                                              and not tokens[i - 1].flag.startswith("v"))
         if ends_with_verb:
             verb_start = self._verb_run_start(tokens, i)
@@ -458,10 +490,6 @@ class RuleExtractor:
         if obj and not action:
             # 处罚金额489余万元, 行政处罚案件29起: the act is named inside the object
             inner = [t for t in tokens[object_start:i + 1] if t.flag == "v" and len(t.word) >= 2]
-            if not inner and tokens[object_start].flag == "vn" and object_start < i:
-                inner = [tokens[object_start]]
-            if not inner and tokens[i].flag == "vn":
-                inner = [tokens[i]]
             if inner:
                 action = inner[0].word
         return obj, action
@@ -503,6 +531,8 @@ class RuleExtractor:
                 start = j
             elif token.is_noun and not (token.flag.startswith("v") and token.flag != "vn"):
                 start = j
+            elif token.flag.startswith("v") and start == j + 1 and j > 0 and tokens[j - 1].word in JOINERS:
+                start = j  # 工作指令、指导措施、意见建议: 指导 is part of a listed noun
             elif token.word in JOINERS and j > 0 and tokens[j - 1].is_noun and start == j + 1:
                 start = j
             elif token.flag in ("a", "b", "ag") and start == j + 1 and j < i:

@@ -67,6 +67,8 @@ class Lexicons:
     rate_suffixes: tuple
     light_verbs: tuple
     person_units: tuple
+    existence_verbs: tuple
+    progress_verbs: tuple
     domain_dict: Path
     sources: tuple  # the folders read, in order
 
@@ -247,7 +249,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
             change[key].append(_string_list(path, data, key))
 
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
-                                        "person_units")}
+                                        "person_units", "existence_verbs", "progress_verbs")}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(_string_list(path, data, key))
@@ -279,6 +281,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         rate_suffixes=_merge_lists(*attribution["rate_suffixes"]),
         light_verbs=_merge_lists(*attribution["light_verbs"]),
         person_units=_merge_lists(*attribution["person_units"]),
+        existence_verbs=_merge_lists(*attribution["existence_verbs"]),
+        progress_verbs=_merge_lists(*attribution["progress_verbs"]),
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),
     )
@@ -293,7 +297,9 @@ def _check_domain_dict(path: Path) -> None:
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split()
-        if len(parts) not in (1, 2, 3) or (len(parts) >= 2 and not parts[1].isdigit()):
+        well_formed = (len(parts) == 1 or len(parts) == 2 and (parts[1].isdigit() or parts[1].isalpha() and parts[1].isascii())
+                       or len(parts) == 3 and parts[1].isdigit() and parts[2].isalpha() and parts[2].isascii())
+        if not well_formed:
             raise LexiconError(path, number, f"expected 'word [freq] [tag]', got {line!r}")
         if parts[0] in seen:
             raise LexiconError(path, number, f"duplicate word {parts[0]!r} (first on line {seen[parts[0]]})")
