@@ -13,6 +13,7 @@ result and reported with their original offsets; extractors must not read metric
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -111,7 +112,7 @@ FULLWIDTH.update({ord("％"): "%", ord("．"): ".", ord("＋"): "+", ord("－"):
                   ord("\u200b"): " ", ord("\ufeff"): " ", ord("﹪"): "%", ord("٪"): "%"})
 
 
-HAS_FULLWIDTH = regex.compile("[" + "".join(chr(c) for c in FULLWIDTH) + "]")
+HAS_FULLWIDTH = regex.compile("[\uff01-\uff5e\u3000\xa0\u2002\u2003\u2009\u200b\ufeff﹪٪]")
 
 
 @lru_cache(maxsize=1)
@@ -155,60 +156,57 @@ def detect_script(before: str, after: str) -> str:
 # ---- step 3: chrome lines, pinyin noise, whitespace -------------------------------------
 PINYIN_NOISE = regex.compile(
     r"(?<=\p{Han})[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]*[aeiouāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]*[)）]")
-EDITS = regex.compile(
-    r"(?P<pinyin>" + PINYIN_NOISE.pattern + r")"
-    r"|(?P<cr>\r)"
-    r"|(?P<space>[ \t\f\v]{2,}|(?<=\n|^)[ \t\f\v]+|[ \t\f\v]+(?=\n|$))"
-)
+DELETIONS = regex.compile(PINYIN_NOISE.pattern + r"|\r")
+SPACES = regex.compile(r"[ \t\f\v]{2,}|(?<=\n|^)[ \t\f\v]+|[ \t\f\v]+(?=\n|$)")
+
+
+MENU_SEPARATORS = regex.compile(r"[\s|/·•]+")
+DIGIT = regex.compile(r"\d")
+
+
+@lru_cache(maxsize=8)
+def _chrome_pattern(patterns: tuple) -> "regex.Pattern":
+    """All chrome line patterns as one alternation, so each line is matched once."""
+    return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 def _is_menu_line(line: str, lexicons: Lexicons) -> bool:
-    items = [item for item in regex.split(r"[\s|/·•]+", line.strip()) if item]
+    items = [item for item in MENU_SEPARATORS.split(line) if item]
     return (len(items) >= lexicons.menu_min_items
             and all(len(item) <= lexicons.menu_max_item_chars for item in items)
-            and not regex.search(r"\d", line))
+            and not DIGIT.search(line))
 
 
 def chrome_lines(text: str, lexicons: Lexicons) -> list[tuple[int, int]]:
     """Ranges [start, end) (newline included) of lines that are page chrome."""
     ranges = []
     position = 0
+    chrome = _chrome_pattern(lexicons.chrome_line_patterns)
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
-        if stripped and (len(stripped) <= 120 and (
-                any(p.match(stripped) for p in lexicons.chrome_line_patterns) or _is_menu_line(stripped, lexicons))):
+        if stripped and len(stripped) <= 120 and (chrome.match(stripped) or _is_menu_line(stripped, lexicons)):
             ranges.append((position, position + len(line)))
         position += len(line)
     return ranges
 
 
 def clean(text: str, lexicons: Lexicons) -> tuple[str, OffsetMap]:
-    out: list[str] = []
-    mapping = OffsetMap(len(text))
-    add_copy, add_replacement, append = mapping.add_copy, mapping.add_replacement, out.append
-    kept, position = [], 0
-    for start, end in chrome_lines(text, lexicons):
-        kept.append((position, start))
-        position = end
-    kept.append((position, len(text)))
-    for seg_start, seg_end in kept:
-        cursor = seg_start
-        for match in EDITS.finditer(text, seg_start, seg_end):
+    """Drop chrome lines and pinyin noise, unify whitespace: one list of edits, applied at once."""
+    edits = []
+    position = 0
+    for line_start, line_end in chrome_lines(text, lexicons) + [(len(text), len(text))]:
+        # list comprehensions keep the per-match work in C as far as possible (pinyin noise is dense)
+        edits += [(m.start(), m.end(), "") for m in DELETIONS.finditer(text, position, line_start)]
+        for match in SPACES.finditer(text, position, line_start):
             start, end = match.span()
-            if start > cursor:
-                append(text[cursor:start])
-                add_copy(cursor, start)
-            if match.lastgroup == "space":
-                at_edge = (start == seg_start or text[start - 1] == "\n" or end == seg_end
-                           or text[end:end + 1] in ("\n", "\r"))
-                if not at_edge:
-                    append(" ")
-                    add_replacement(start, end, 1)
-            cursor = end
-        if seg_end > cursor:
-            append(text[cursor:seg_end])
-            add_copy(cursor, seg_end)
-    return "".join(out), mapping
+            at_edge = (start == position or text[start - 1] in "\n\r" or end == line_start
+                       or text[end:end + 1] in ("\n", "\r"))
+            edits.append((start, end, "" if at_edge else " "))
+        if line_end > line_start:
+            edits.append((line_start, line_end, ""))
+        position = line_end
+    edits.sort()
+    return OffsetMap.from_edits(text, edits)
 
 
 # ---- corrupted spans ---------------------------------------------------------------------
@@ -224,13 +222,22 @@ CORRUPT_TRIGGER = regex.compile(r"[\ufffd锟烫屯?\u00c2-\u00ef]")
 
 
 @lru_cache(maxsize=1)
-def _blank_common_table() -> dict:
-    """str.translate table turning common Han characters into spaces (lengths kept), so that
-    the uncommon ones, where any mojibake must be, can be found at C speed."""
-    return dict.fromkeys(map(ord, common_chars()), " ")
-
-
-HAN = regex.compile(r"[\u4e00-\u9fff]")
+def _uncommon_han() -> "re.Pattern":
+    """One character class of the Han characters that are not common ones, so that the places
+    where mojibake can be are found in a single pass. Built with the standard library's re, which
+    compiles a large set into a lookup table (the regex module would test ranges one by one)."""
+    common = common_chars()
+    ranges, start = [], None
+    for code in range(0x4E00, 0xA000):
+        if chr(code) not in common:
+            if start is None:
+                start = code
+        elif start is not None:
+            ranges.append((start, code - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, 0x9FFF))
+    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" if b > a else f"\\u{a:04x}" for a, b in ranges) + "]")
 
 
 def _utf8_lead_chars() -> frozenset:
@@ -253,9 +260,8 @@ def _gbk_mojibake(text: str) -> list[tuple[int, int]]:
     """Runs of UTF-8 bytes mis-read as GBK (鐢熶骇 for 生产): windows holding an uncommon Han
     character that re-encode to GBK bytes forming valid UTF-8 of common characters."""
     common = common_chars()
-    marked = text.translate(_blank_common_table())
     spans, covered = [], 0
-    for rare in HAN.finditer(marked):
+    for rare in _uncommon_han().finditer(text):
         p = rare.start()
         if p < covered:
             continue

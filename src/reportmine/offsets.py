@@ -58,6 +58,38 @@ class OffsetMap:
         self._copy.append(False)
         self.out_length += out_len
 
+    @classmethod
+    def from_edits(cls, text: str, edits: list) -> tuple[str, "OffsetMap"]:
+        """Apply sorted, non-overlapping edits (start, end, replacement) to text in one pass and
+        return the new text with its map; a hot path, so it fills the tables directly."""
+        mapping = cls(len(text))
+        out_starts, in_starts, in_ends, copy = mapping._out_starts, mapping._in_starts, mapping._in_ends, mapping._copy
+        pieces: list[str] = []
+        out_length, cursor = 0, 0
+        for start, end, replacement in edits:
+            if start > cursor:
+                if copy and copy[-1] and in_ends[-1] == cursor:
+                    in_ends[-1] = start
+                else:
+                    out_starts.append(out_length); in_starts.append(cursor); in_ends.append(start); copy.append(True)
+                pieces.append(text[cursor:start])
+                out_length += start - cursor
+            if replacement:
+                out_starts.append(out_length); in_starts.append(start); in_ends.append(end)
+                copy.append(len(replacement) == end - start)
+                pieces.append(replacement)
+                out_length += len(replacement)
+            cursor = end
+        if cursor < len(text):
+            if copy and copy[-1] and in_ends[-1] == cursor:
+                in_ends[-1] = len(text)
+            else:
+                out_starts.append(out_length); in_starts.append(cursor); in_ends.append(len(text)); copy.append(True)
+            pieces.append(text[cursor:])
+            out_length += len(text) - cursor
+        mapping.out_length = out_length
+        return "".join(pieces), mapping
+
     def _piece(self, out_index: int) -> int:
         if not 0 <= out_index < self.out_length:
             raise AlignmentError(f"offset {out_index} outside the normalized text (length {self.out_length})")
