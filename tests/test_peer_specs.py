@@ -43,7 +43,7 @@ MIN_AGREEMENT = 0.95
 # missing here is one reportmine does not model; its cases are out of scope.
 CURRENCY_UNITS = {"Chinese yuan": "元", "United States dollar": "美元", "Euro": "欧元",
                   "Hong Kong dollar": "港元", "Japanese yen": "日元"}
-DIMENSION_UNITS = {"Kilometer": "公里", "Meter": "米", "Centimeter": "厘米", "Millimeter": "毫米",
+DIMENSION_UNITS = {"Jin": "斤", "Microgram": "微克", "Milligram": "毫克", "Kilometer": "公里", "Meter": "米", "Centimeter": "厘米", "Millimeter": "毫米",
                    "Square kilometer": "平方公里", "Square meter": "平方米", "Cubic meter": "立方米",
                    "Hectare": "公顷", "Mu": "亩", "Ton": "吨", "Kilogram": "公斤", "Gram": "克",
                    "Liter": "升", "Milliliter": "毫升", "Kilowatt": "千瓦", "Megawatt": "兆瓦",

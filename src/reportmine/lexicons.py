@@ -288,6 +288,23 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     )
 
 
+@lru_cache(maxsize=1)
+def load_numerals() -> dict:
+    """lexicons/numerals.yaml: when a lone Chinese digit is a numeral (numbers.find_numbers)."""
+    path = shipped_lexicon_dir() / "numerals.yaml"
+    data = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise LexiconError(path, 1, "expected a mapping")
+    words = _string_list(path, data, "lone_follower_words")
+    chars = data.get("lone_follower_chars")
+    if not isinstance(chars, str) or not chars:
+        raise LexiconError(path, _line_of(path, "lone_follower_chars"), "lone_follower_chars must be a string")
+    patterns = _string_list(path, data, "lone_ambiguous")
+    for pattern in patterns:
+        _compile(path, pattern, "lone_ambiguous")
+    return {"lone_follower_words": words, "lone_follower_chars": chars, "lone_ambiguous": patterns}
+
+
 def _check_domain_dict(path: Path) -> None:
     """jieba's `word freq tag` format: every line well-formed, no word twice."""
     if not path.is_file():

@@ -10,6 +10,7 @@ NOT a metric (dates, slogans, ordinals) is decided later, by extract_rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Optional
 
@@ -180,18 +181,21 @@ APPROX_MAGNITUDE = regex.compile(r"[余多几来]([万亿]+)")
 # A lone Chinese digit is a numeral only before a classifier or measure word, 是, a conjunction,
 # punctuation or the end (三个, 九年八吨, 答案是四不是五, “一”和“五”); elsewhere it is a character
 # of a word (一切, 四川, 陆地, 一美元 reads as a currency amount, not a bare number).
-LONE_FOLLOWER_WORDS = ("小时", "分钟", "星期", "季度", "公里", "公顷", "公斤", "平方", "立方", "以上", "以下", "左右")
-LONE_FOLLOWER_CHARS = ("个只位名人件条项家次种类批台辆艘架部座栋所间套张本册篇份封页行段章节句字首幅块片根"
-                       "支枝株棵朵颗粒头匹口双对打群组届期级层楼号宗笔处场轮趟顿声倍年月日天周岁季旬"
-                       "元角分毛米里亩吨斤克升瓦伏码尺寸丈户班门款型版队团票点的和与或及到至比多余")
-LONE_FOLLOWER = regex.compile(
-    r"$|(?![%‰])[\s\p{P}\p{S}]|[这那不也还而却更但就即]?是|"
-    + "|".join(LONE_FOLLOWER_WORDS) + f"|[{LONE_FOLLOWER_CHARS}]")
-# Words in which a numeral character is just a character (the financial digits are everyday
-# characters: 队伍, 陆地, 收拾; 十分 is 'very' unless minutes or a fraction follow)
-LONE_AMBIGUOUS = regex.compile(
-    r"十足|十分(?![钟之])|[队入退落行]伍|伍仁|放肆|肆意|肆无忌惮|肆虐|[大登着海水内]陆|陆[地续军路上]|"
-    r"收拾|拾[取起到遗金荒]|夕拾|[统唯同万逐专划不]一")
+
+
+@lru_cache(maxsize=1)
+def _lone_numeral_rules() -> tuple:
+    """(follower, ambiguous): when a lone Chinese digit is a numeral, from lexicons/numerals.yaml."""
+    from .lexicons import load_numerals
+
+    data = load_numerals()
+    follower = regex.compile(
+        r"$|(?![%‰])[\s\p{P}\p{S}]|[这那不也还而却更但就即]?是|"
+        + "|".join(map(regex.escape, data["lone_follower_words"])) + f"|[{regex.escape(data['lone_follower_chars'])}]")
+    ambiguous = regex.compile("|".join(f"(?:{p})" for p in data["lone_ambiguous"]))
+    return follower, ambiguous
+
+
 # A minus sign: 负 (not 正负 = ±) or '-' where it cannot be a dash (start, space, punctuation, 为/是/至)
 MINUS_CONTEXT = frozenset(" \t\n(（[【{:：=,，、;；“\"'‘<>为是至到达比于长降")
 
@@ -302,9 +306,10 @@ def _read_number(text: str, start: int) -> list[NumberSpan]:
     if lone:
         if start > 0 and text[start - 1] in CN_NUMERAL_CHARS:
             return []
-        if any(m.start() <= start < m.end() for m in LONE_AMBIGUOUS.finditer(text, max(0, start - 3), start + 4)):
+        lone_follower, lone_ambiguous = _lone_numeral_rules()
+        if any(m.start() <= start < m.end() for m in lone_ambiguous.finditer(text, max(0, start - 3), start + 4)):
             return []
-        if not LONE_FOLLOWER.match(text, end):
+        if not lone_follower.match(text, end):
             return []
     elif chinese and end - start == 2 and all(ch in DIGITS for ch in text[start:end]):
         return []  # 三五, 两两, 九九: an approximate pair or a doubled word, not one number
