@@ -9,6 +9,8 @@ import pandas as pd
 
 from .records import Document
 
+# document fields written on every metric row, so a results file stands on its own
+JOINED_DOCUMENT_FIELDS = ["bureau", "region", "region_code", "year", "date", "genre", "title"]
 DOCUMENT_COLUMNS = ["doc", "path", "sha256", "encoding", "script", "title", "bureau", "region", "region_code",
                     "year", "date", "genre", "n_chars", "error"]
 METRIC_COLUMNS = ["doc", "start", "end", "text", "value", "value_max", "unit", "kind", "qualifier", "object",
@@ -16,17 +18,22 @@ METRIC_COLUMNS = ["doc", "start", "end", "text", "value", "value_max", "unit", "
 FORMATS = (".jsonl", ".csv", ".parquet")
 
 
-def metric_rows(document: Document) -> list[dict]:
-    return [metric.model_dump(mode="json") for metric in document.metrics]
+def metric_rows(document: Document, joined: bool = True) -> list[dict]:
+    """One dict per metric; with joined, the document's bureau, region, year ... added (prefixed doc_)."""
+    rows = [metric.model_dump(mode="json") for metric in document.metrics]
+    if joined:
+        extra = {f"doc_{field}": getattr(document, field) for field in JOINED_DOCUMENT_FIELDS}
+        for row in rows:
+            row.update(extra)
+    return rows
 
 
 def to_frame(documents: Iterable[Document]) -> pd.DataFrame:
-    """One row per metric, with its document's fields joined (document fields prefixed doc_ when
-    they clash: none do today)."""
+    """One row per metric, with its document's fields joined."""
     rows = []
     for document in documents:
         meta = {column: getattr(document, column) for column in DOCUMENT_COLUMNS if column != "doc"}
-        for row in metric_rows(document):
+        for row in metric_rows(document, joined=False):
             row.update(meta)
             rows.append(row)
     columns = METRIC_COLUMNS + [c for c in DOCUMENT_COLUMNS if c != "doc"]
@@ -46,21 +53,179 @@ def check_format(path: Path) -> str:
     return suffix
 
 
+class RowWriter:
+    """Streams rows to a JSONL, CSV or Parquet file in chunks, so memory does not grow with the
+    number of rows. Columns are fixed by the first chunk (or given)."""
+
+    def __init__(self, path: Path, columns=None, chunk_rows: int = 20000):
+        self.path = Path(path)
+        self.suffix = check_format(self.path)
+        self.columns = columns
+        self.chunk_rows = chunk_rows
+        self.buffer: list[dict] = []
+        self.handle = None
+        self.parquet = None
+        self.csv_header_written = False
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.suffix in (".jsonl", ".csv"):
+            self.handle = open(self.path, "w", encoding="utf-8", newline="")
+        return self
+
+    def write_many(self, rows) -> None:
+        if self.suffix == ".jsonl":
+            for row in rows:
+                self.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            return
+        self.buffer.extend(rows)
+        if len(self.buffer) >= self.chunk_rows:
+            self._flush()
+
+    def _frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.buffer, columns=self.columns)
+        if self.columns is None:
+            self.columns = list(frame.columns)
+        for column in frame.columns:
+            if frame[column].map(lambda v: isinstance(v, (list, dict))).any():
+                frame[column] = frame[column].map(lambda v: json.dumps(v, ensure_ascii=False))
+        return frame
+
+    def _flush(self) -> None:
+        if not self.buffer and (self.suffix != ".parquet" or self.parquet is not None):
+            return
+        frame = self._frame()
+        self.buffer = []
+        if self.suffix == ".csv":
+            frame.to_csv(self.handle, index=False, header=not self.csv_header_written)
+            self.csv_header_written = True
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._schema(frame))
+        if self.parquet is None:
+            self.parquet = pq.ParquetWriter(self.path, table.schema)
+        self.parquet.write_table(table)
+
+    def _schema(self, frame):
+        # one schema for every chunk: a column that is all-null in the first chunk must not fix its type to null
+        import pyarrow as pa
+
+        if self.parquet is not None:
+            return self.parquet.schema
+        fields = []
+        for column in frame.columns:
+            inferred = pa.Table.from_pandas(frame[[column]], preserve_index=False).schema.field(column).type
+            if pa.types.is_null(inferred):
+                inferred = KNOWN_TYPES.get(column, pa.string())
+            fields.append(pa.field(column, inferred))
+        return pa.schema(fields)
+
+    def __exit__(self, *exc):
+        self._flush()
+        if self.suffix == ".csv" and not self.csv_header_written and self.columns:
+            pd.DataFrame(columns=self.columns).to_csv(self.handle, index=False)  # no rows: header only
+        if self.handle is not None:
+            self.handle.close()
+        if self.parquet is not None:
+            self.parquet.close()
+        return False
+
+
+def _known_types():
+    import pyarrow as pa
+
+    floats = ["value", "value_max", "confidence"]
+    ints = ["start", "end", "repeat_of", "year", "doc_year", "n_chars", "n_metrics"]
+    return {**{c: pa.float64() for c in floats}, **{c: pa.int64() for c in ints}}
+
+
+class _LazyTypes(dict):
+    def get(self, key, default=None):
+        if not self:
+            self.update(_known_types())
+        return super().get(key, default)
+
+
+KNOWN_TYPES = _LazyTypes()
+
+
 def write_rows(rows: list[dict], path: Path, columns=None) -> None:
     """Write rows in the format named by the file's extension."""
-    path = Path(path)
-    suffix = check_format(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".jsonl":
-        with path.open("w", encoding="utf-8") as out:
-            for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in frame.columns:
-        if frame[column].map(lambda v: isinstance(v, (list, dict))).any():
-            frame[column] = frame[column].map(lambda v: json.dumps(v, ensure_ascii=False))
-    if suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8")
-    else:
-        frame.to_parquet(path, index=False)
+    with RowWriter(path, columns) as writer:
+        writer.write_many(rows)
+
+
+# ---- the bureau x year x indicator panel ------------------------------------------------
+PERIOD_RANK = {"full": 0, "partial": 1, "unknown": 2}
+
+
+def _period_year(period, fallback):
+    if isinstance(period, str) and period[:4].isdigit():
+        return int(period[:4])
+    return fallback
+
+
+def _period_kind(period) -> str:
+    if isinstance(period, str) and len(period) == 4 and period.isdigit():
+        return "full"
+    if isinstance(period, str) and period[:4].isdigit():
+        return "partial"  # 2024-H1, 2023-Q3, 2024-01/2024-06
+    return "unknown"
+
+
+def panel(frame: pd.DataFrame, indicators=None) -> pd.DataFrame:
+    """One row per (bureau, region_code, year), one column per indicator.
+
+    Rules, in order: repeated mentions (repeat_of set) are dropped, so a figure counts once;
+    a metric's year is its period's year, else its document's year; rows without bureau, year or
+    indicator are left out. When one cell has several candidate figures, the one chosen is the
+    one for the full year over a part of it (2023 over 2023-H1), then an exact figure over a
+    qualified one (128 over 约130), then the most recent document, then the first mention.
+    Figures are never summed. A cell whose candidates disagree is listed in
+    panel.attrs["conflicts"] with every value and its source. panel.attrs["units"] gives each
+    column's unit (metrics whose unit the indicator does not accept never reach the panel).
+    """
+    frame = frame.copy()
+    for column, alias in (("bureau", "doc_bureau"), ("region_code", "doc_region_code"), ("year", "doc_year"),
+                          ("date", "doc_date")):
+        if column not in frame.columns and alias in frame.columns:
+            frame[column] = frame[alias]
+    needed = {"bureau", "region_code", "year", "indicator", "value", "period"}
+    missing = needed - set(frame.columns)
+    if missing:
+        raise ValueError(f"the results lack columns {sorted(missing)}: pass what reportmine extract wrote")
+    if "repeat_of" in frame.columns:
+        frame = frame[frame["repeat_of"].isna()]
+    frame = frame[frame["indicator"].notna() & frame["bureau"].notna()]
+    frame["panel_year"] = [_period_year(p, y) for p, y in zip(frame["period"], frame["year"])]
+    frame = frame[frame["panel_year"].notna()]
+    frame["panel_year"] = frame["panel_year"].astype(int)
+    frame["period_rank"] = [PERIOD_RANK[_period_kind(p)] for p in frame["period"]]
+    frame["exact_rank"] = [0 if q in (None, "exact") or q != q else 1 for q in frame.get("qualifier", ["exact"] * len(frame))]
+    frame["date_rank"] = frame["date"].fillna("") if "date" in frame.columns else ""
+    frame["region_code"] = frame["region_code"].fillna("")
+    keys = ["bureau", "region_code", "panel_year", "indicator"]
+    frame = frame.reset_index(drop=True)
+    frame["mention"] = frame.index
+    ordered = frame.sort_values(keys + ["period_rank", "exact_rank", "date_rank", "mention"],
+                                ascending=[True, True, True, True, True, True, False, True])
+    chosen = ordered.groupby(keys, sort=True).head(1)
+    conflicts = []
+    for key, group in ordered.groupby(keys, sort=True):
+        values = group["value"].astype(float).unique()
+        if len(values) > 1:
+            first = group.iloc[0]
+            conflicts.append({"bureau": key[0], "region_code": key[1], "year": key[2], "indicator": key[3],
+                              "chosen": float(first["value"]), "values": sorted(map(float, values)),
+                              "sources": [f"{r.doc}@{r.start}" for r in group.itertuples()]})
+    wide = chosen.pivot(index=["bureau", "region_code", "panel_year"], columns="indicator", values="value")
+    wide.index = wide.index.rename(["bureau", "region_code", "year"])
+    wide.columns.name = None
+    wide = wide.reset_index()
+    if indicators is not None:
+        wide.attrs["units"] = {i.id: i.unit for i in indicators if i.id in wide.columns}
+    wide.attrs["conflicts"] = pd.DataFrame(conflicts, columns=["bureau", "region_code", "year", "indicator", "chosen",
+                                                              "values", "sources"])
+    return wide

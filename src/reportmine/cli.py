@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import sys
-import time
-from collections import Counter
 from pathlib import Path
 from typing import List, Optional
 
@@ -12,10 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .aggregate import check_format, metric_rows, write_rows, METRIC_COLUMNS
+from .aggregate import check_format, write_rows
 from .errors import ReportmineError
 from .lexicons import load_lexicons
-from .pipeline import DEFAULT_MAX_BYTES, Pipeline, iter_input_files
+from .pipeline import DEFAULT_MAX_BYTES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn Chinese bureau reports into metrics: extract, evaluate.")
@@ -40,16 +38,22 @@ def extract(
     paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively for .txt/.html)."),
     output: Path = typer.Option(..., "-o", "--output", help="Metrics file: .jsonl, .csv or .parquet."),
     documents: Optional[Path] = typer.Option(None, "--documents", help="Also write one row per document here."),
+    workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (0 = all cores)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip documents already done in an interrupted run."),
+    engine: str = typer.Option("local", "--engine", help="local (worker processes) or dask (a dask.distributed cluster)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
     lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse files larger than this."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary."),
 ):
     """Extract metrics from documents; every input file yields one document row (ok or error)."""
+    from .batch import journal_documents, journal_path, run_batch
+
     try:
         check_format(output)
         if documents:
             check_format(documents)
-        pipeline = Pipeline(load_lexicons(lexicon_dir), max_bytes=max_bytes)
+        load_lexicons(lexicon_dir)
     except (ValueError, ReportmineError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)
@@ -57,52 +61,66 @@ def extract(
     if missing:
         err.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
         raise typer.Exit(2)
-    files = list(iter_input_files(paths))
-    started = time.perf_counter()
-    metrics, document_rows, failures = [], [], []
-    n_chars = 0
-    show_progress = not quiet and err.is_terminal
-    for index, path in enumerate(files, 1):
-        document = pipeline.extract_file(path)
-        metrics.extend(metric_rows(document))
-        document_rows.append(document.summary_row())
-        n_chars += document.n_chars
-        if document.error:
-            failures.append((document.doc, document.error))
-        if show_progress:
-            elapsed = time.perf_counter() - started
-            rate = index / elapsed if elapsed else 0.0
-            eta = (len(files) - index) / rate if rate else 0.0
-            err.print(f"\r{index}/{len(files)} documents  {rate:.1f} docs/s  ETA {eta:.0f}s", end="")
-    if show_progress:
-        err.print()
-    write_rows(metrics, output, columns=METRIC_COLUMNS)
-    if documents:
-        write_rows(document_rows, documents)
-    elapsed = time.perf_counter() - started
+    with _progress(enabled=not quiet and err.is_terminal) as report:
+        try:
+            summary = run_batch(paths, output, documents, workers=workers or None, resume=resume,
+                                lexicon_dirs=lexicon_dir, max_bytes=max_bytes, progress=report,
+                                engine=engine, scheduler=scheduler)
+        except (ValueError, ImportError, OSError) as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2)
     if not quiet:
-        _summary(document_rows, metrics, failures, n_chars, elapsed, output)
-    if failures:
+        _summary(journal_documents(journal_path(output)), summary, output)
+    if summary.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
-def _summary(document_rows, metrics, failures, n_chars, elapsed, output):
+class _progress:
+    """A rich progress bar with documents/s and ETA on a terminal; nothing otherwise."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[rate]:.1f} docs/s"), TimeRemainingColumn(), console=err)
+        self.bar.start()
+        self.task = self.bar.add_task("extract", total=None, rate=0.0)
+        return self.update
+
+    def update(self, done, total, summary):
+        rate = done / summary.seconds if summary.seconds else 0.0
+        self.bar.update(self.task, completed=done, total=total, rate=rate)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+def _summary(documents, summary, output):
     console = Console()
-    table = Table(title=f"reportmine: {len(document_rows)} documents -> {output}")
+    table = Table(title=f"reportmine -> {output}")
     for column in ("document", "bureau", "year", "metrics", "status"):
         table.add_column(column)
-    per_doc = Counter(m["doc"] for m in metrics)
-    for row in document_rows[:50]:
-        table.add_row(row["doc"], row.get("bureau") or "", str(row.get("year") or ""),
-                      str(per_doc.get(row["doc"], 0)), "error" if row.get("error") else "ok")
-    if len(document_rows) > 50:
-        table.add_row("...", "", "", "", f"{len(document_rows) - 50} more")
+    shown = 0
+    for document in documents:
+        if shown == 30:
+            table.add_row("...", "", "", "", "")
+            break
+        table.add_row(document.doc, document.bureau or "", str(document.year or ""), str(len(document.metrics)),
+                      "error" if document.error else "ok")
+        shown += 1
     console.print(table)
-    kinds = Counter(m["kind"] for m in metrics)
-    console.print(f"documents ok: {len(document_rows) - len(failures)}   failed: {len(failures)}   "
-                  f"metrics: {len(metrics)} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))})   "
-                  f"{n_chars / elapsed if elapsed else 0:,.0f} chars/s")
-    for doc, error in failures[:5]:
+    console.print(f"documents ok: {summary.documents - summary.failed}   failed: {summary.failed}   "
+                  f"skipped (already done): {summary.skipped}   metrics: {summary.metrics}   "
+                  f"{summary.chars_per_second:,.0f} chars/s")
+    for doc, error in summary.first_errors:
         console.print(f"[red]failed[/red] {doc}: {error}")
 
 
@@ -126,6 +144,42 @@ def evaluate(
     typer.echo(format_report(result, verbose=verbose))
     if json_out:
         json_out.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def read_rows(path: Path):
+    import pandas as pd
+
+    suffix = check_format(path)
+    if suffix == ".jsonl":
+        return pd.read_json(path, lines=True, dtype=False)
+    if suffix == ".csv":
+        return pd.read_csv(path, dtype={"region_code": str, "doc_region_code": str})
+    return pd.read_parquet(path)
+
+
+@app.command("panel")
+def panel_command(
+    results: Path = typer.Argument(..., help="Metrics written by reportmine extract (.jsonl, .csv, .parquet)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Panel file: .jsonl, .csv or .parquet."),
+    conflicts: Optional[Path] = typer.Option(None, "--conflicts", help="Also write the cells whose figures disagree."),
+):
+    """Bureau x year x indicator table: one row per (bureau, region_code, year), one column per indicator."""
+    from .aggregate import panel
+
+    try:
+        check_format(output)
+        frame = read_rows(results)
+        table = panel(frame, load_lexicons().indicators)
+    except (OSError, ValueError, ReportmineError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    rows = table.astype(object).where(table.notna(), None).to_dict("records")
+    write_rows(rows, output, columns=list(table.columns))
+    found = table.attrs["conflicts"]
+    if conflicts:
+        write_rows(found.to_dict("records"), conflicts)
+    typer.echo(f"panel: {len(table)} bureau-years x {len(table.columns) - 3} indicators -> {output}; "
+               f"{len(found)} conflicting cells{' -> ' + str(conflicts) if conflicts else ''}")
 
 
 def main():

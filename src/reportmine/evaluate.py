@@ -108,10 +108,23 @@ class Score:
     def accuracy(self, attribute: str) -> float:
         return self.attribute_right[attribute] / self.matched if self.matched else 0.0
 
+    @property
+    def indicator_coverage(self) -> Optional[float]:
+        """Share of the gold metrics that have an indicator to which we assign one."""
+        gold = self.attribute_right["indicator_gold"]
+        return self.attribute_right["indicator_covered"] / gold if gold else None
+
+    @property
+    def indicator_precision(self) -> Optional[float]:
+        """Share of our assigned indicators that equal gold's (gold null counts as wrong)."""
+        ours = self.attribute_right["indicator_ours"]
+        return self.attribute_right["indicator_right"] / ours if ours else None
+
     def as_dict(self) -> dict:
         out = {"gold": self.gold, "pred": self.predicted, "tp": self.matched, "precision": self.precision,
                "recall": self.recall, "f1": self.f1, "docs": self.per_document}
         out.update({f"{a}_accuracy": self.accuracy(a) for a in ATTRIBUTES})
+        out.update(indicator_coverage=self.indicator_coverage, indicator_precision=self.indicator_precision)
         return out
 
 
@@ -143,6 +156,13 @@ def score(gold: dict, predictions: dict) -> Score:
             right["object"] += contains_either_way(item.get("object"), p.get("object"))
             right["action"] += contains_either_way(item.get("action"), p.get("action"))
             right["change"] += (item.get("change") or "") == (p.get("change") or "")
+            if "indicator" in item:
+                # indicator mapping: coverage of gold's indicators, precision of ours
+                gold_id, ours = item.get("indicator"), p.get("indicator")
+                right["indicator_gold"] += gold_id is not None
+                right["indicator_ours"] += ours is not None
+                right["indicator_covered"] += gold_id is not None and ours is not None
+                right["indicator_right"] += ours is not None and ours == gold_id
         result.extras += [(name, p) for j, p in enumerate(predicted) if j not in taken]
         result.gold += len(gold_doc.items)
         result.predicted += len(predicted)
@@ -182,6 +202,10 @@ def format_report(result: Score, verbose: bool = False, gold: Optional[dict] = N
                  f"{result.precision:6.3f} {result.recall:6.3f} {result.f1:6.3f}")
     for attribute in ATTRIBUTES:
         lines.append(f"{attribute} accuracy on matched: {result.accuracy(attribute):.3f}")
+    if result.indicator_coverage is not None:
+        lines.append(f"indicator coverage (gold indicators we assign): {result.indicator_coverage:.3f}")
+        lines.append(f"indicator precision (our indicators that are gold's): "
+                     + (f"{result.indicator_precision:.3f}" if result.indicator_precision is not None else "n/a"))
     if verbose:
         for name, item in result.misses:
             lines.append(f"MISS  {name}: {item['text']!r} value={item['value']} unit={item['unit']} object={item.get('object')}")
@@ -189,6 +213,9 @@ def format_report(result: Score, verbose: bool = False, gold: Optional[dict] = N
             lines.append(f"EXTRA {name}: {p.get('text')!r} value={p.get('value')} unit={p.get('unit')} object={p.get('object')}")
         for name, item, p in result.pairs:
             wrong = [a for a in ("object", "action") if not contains_either_way(item.get(a), p.get(a))]
+            if "indicator" in item and p.get("indicator") is not None and p.get("indicator") != item.get("indicator"):
+                lines.append(f"INDIC {name}: {item['text']!r} gold={item.get('indicator')} pred={p.get('indicator')} "
+                             f"object={p.get('object')!r} action={p.get('action')!r}")
             if wrong:
                 lines.append(f"ATTR  {name}: {item['text']!r} " + " ".join(
                     f"{a}: gold={item.get(a)!r} pred={p.get(a)!r}" for a in wrong))

@@ -69,6 +69,7 @@ class Lexicons:
     person_units: tuple
     existence_verbs: tuple
     progress_verbs: tuple
+    indicators: tuple  # indicators.Indicator
     domain_dict: Path
     sources: tuple  # the folders read, in order
 
@@ -254,6 +255,15 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         for key in attribution:
             attribution[key].append(_string_list(path, data, key))
 
+    from .indicators import parse_indicators
+
+    indicators = {}
+    for folder in folders:
+        path = folder / "indicators.yaml"
+        if path.is_file():
+            for indicator in parse_indicators(path, _load_yaml(path), _line_of):
+                indicators[indicator.id] = indicator  # a user's file may redefine a shipped indicator
+
     domain_dict = base / "domain_dict.txt"
     _check_domain_dict(domain_dict)
 
@@ -283,6 +293,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         person_units=_merge_lists(*attribution["person_units"]),
         existence_verbs=_merge_lists(*attribution["existence_verbs"]),
         progress_verbs=_merge_lists(*attribution["progress_verbs"]),
+        indicators=tuple(indicators.values()),
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),
     )

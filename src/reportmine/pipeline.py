@@ -13,6 +13,7 @@ from typing import Iterable, Iterator, Optional
 from .decode import decode_bytes
 from .errors import ReportmineError
 from .extract_rules import RuleExtractor
+from .indicators import IndicatorMapper
 from .lexicons import Lexicons, load_lexicons
 from .metadata import read_metadata
 from .normalize import normalize
@@ -28,6 +29,7 @@ class Pipeline:
     def __init__(self, lexicons: Optional[Lexicons] = None, max_bytes: int = DEFAULT_MAX_BYTES):
         self.lexicons = lexicons or load_lexicons()
         self.rules = RuleExtractor(self.lexicons)
+        self.indicators = IndicatorMapper(self.lexicons.indicators)
         self.max_bytes = max_bytes
 
     # ---- public entry points -------------------------------------------------------
@@ -50,7 +52,8 @@ class Pipeline:
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
-                            extractor=self.rules.name, confidence=raw.confidence, sentence=raw.sentence)
+                            extractor=self.rules.name, confidence=raw.confidence, sentence=raw.sentence,
+                            indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure
             key = (raw.sentence, raw.start - raw.sentence_start, metric.text)
             if len(raw.sentence) >= 8 and key in first_seen:

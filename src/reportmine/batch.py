@@ -1,0 +1,217 @@
+"""Batch extraction over many files: parallel workers, a resumable journal, streamed outputs.
+
+How it stays correct at scale:
+- Files are listed in a stable order (pipeline.iter_input_files) and results come back in that
+  order whatever the number of workers (an ordered imap), so outputs are deterministic.
+- Every finished document is appended to a journal (OUT + ".journal.jsonl") as ONE line holding
+  the whole Document, flushed at once. A kill -9 can only leave a truncated last line, which the
+  next --resume run cuts off; documents already in the journal (same path and sha256) are skipped.
+- The requested outputs (metrics, documents; JSONL, CSV or Parquet) are written from the journal
+  at the end in chunks, so memory stays flat however many documents there are.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from .aggregate import JOINED_DOCUMENT_FIELDS, METRIC_COLUMNS, RowWriter, metric_rows
+from .pipeline import DEFAULT_MAX_BYTES, Pipeline, iter_input_files
+from .records import Document
+
+JOURNAL_SUFFIX = ".journal.jsonl"
+CHUNK_ROWS = 20000
+
+
+@dataclass
+class BatchSummary:
+    documents: int = 0
+    failed: int = 0
+    skipped: int = 0
+    metrics: int = 0
+    chars: int = 0
+    seconds: float = 0.0
+    first_errors: list = field(default_factory=list)
+
+    @property
+    def chars_per_second(self) -> float:
+        return self.chars / self.seconds if self.seconds else 0.0
+
+
+def journal_path(output: Path) -> Path:
+    return Path(str(output) + JOURNAL_SUFFIX)
+
+
+def file_key(path: Path) -> tuple[str, str]:
+    """(path, sha256 of the bytes): a document is done when the journal holds this key."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return str(path), digest.hexdigest()
+
+
+def read_journal(journal: Path) -> set:
+    """Keys of the complete lines; a truncated last line (killed mid-write) is cut off."""
+    done = set()
+    if not journal.exists():
+        return done
+    good_end = 0
+    with open(journal, "rb") as handle:
+        for line in handle:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                row = json.loads(line)
+            except ValueError:
+                break
+            done.add((row.get("path"), row.get("sha256")))
+            good_end += len(line)
+    if good_end != journal.stat().st_size:
+        with open(journal, "r+b") as handle:
+            handle.truncate(good_end)
+    return done
+
+
+# ---- workers -----------------------------------------------------------------------------
+_worker_pipeline: Optional[Pipeline] = None
+
+
+def _init_worker(lexicon_dirs, max_bytes):
+    global _worker_pipeline
+    from .lexicons import load_lexicons
+
+    _worker_pipeline = Pipeline(load_lexicons(lexicon_dirs), max_bytes=max_bytes)
+
+
+def _extract_one(path: str) -> str:
+    document = _worker_pipeline.extract_file(Path(path))
+    return document.model_dump_json()
+
+
+def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes) -> Iterator[str]:
+    if workers <= 1:
+        _init_worker(lexicon_dirs, max_bytes)
+        for path in paths:
+            yield _extract_one(path)
+        return
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(lexicon_dirs, max_bytes)) as pool:
+        yield from pool.imap(_extract_one, paths, chunksize=2)
+
+
+def _extract_batch(paths: list, lexicon_dirs, max_bytes) -> list:
+    """A Dask task: one batch of files in a worker process, Documents as JSON lines."""
+    if _worker_pipeline is None:
+        _init_worker(lexicon_dirs, max_bytes)
+    return [_extract_one(path) for path in paths]
+
+
+def _documents_on_dask(paths: list, scheduler: Optional[str], lexicon_dirs, max_bytes, batch_size: int = 8,
+                       client=None) -> Iterator[str]:
+    """The same extraction on a dask.distributed cluster: batches of files as tasks, results
+    consumed in submission order (so the outputs equal a local run's). Workers read the files by
+    path, so the paths must be readable on the workers (shared storage)."""
+    from dask.distributed import Client
+
+    own_client = client is None
+    if own_client:
+        client = Client(scheduler) if scheduler else Client(processes=True, n_workers=2, threads_per_worker=1)
+    try:
+        batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
+        futures = client.map(_extract_batch, batches, lexicon_dirs=lexicon_dirs, max_bytes=max_bytes, pure=False)
+        for future in futures:
+            yield from future.result()
+            future.release()
+    finally:
+        if own_client:
+            client.close()
+
+
+def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Optional[Path] = None,
+              workers: Optional[int] = None, resume: bool = False, lexicon_dirs=(), max_bytes: int = DEFAULT_MAX_BYTES,
+              progress: Optional[Callable[[int, int, BatchSummary], None]] = None,
+              engine: str = "local", scheduler: Optional[str] = None, dask_client=None) -> BatchSummary:
+    """Extract every file under inputs into output (and documents_output); see the module doc.
+    engine "local" uses worker processes on this machine; "dask" sends batches to the
+    dask.distributed scheduler at `scheduler` (or the given client, or a local cluster)."""
+    output = Path(output)
+    workers = workers or os.cpu_count() or 1
+    journal = journal_path(output)
+    started = time.perf_counter()
+    files = list(iter_input_files(inputs))
+    done = read_journal(journal) if resume else set()
+    if not resume and journal.exists():
+        journal.unlink()
+    todo = [str(p) for p in files if not done or file_key(p) not in done]
+    summary = BatchSummary(skipped=len(files) - len(todo))
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    with open(journal, "a", encoding="utf-8") as sink:
+        lexicon_dirs = tuple(map(str, lexicon_dirs))
+        if engine == "dask":
+            lines = _documents_on_dask(todo, scheduler, lexicon_dirs, max_bytes, client=dask_client)
+        elif engine == "local":
+            lines = _documents_in_order(todo, workers, lexicon_dirs, max_bytes)
+        else:
+            raise ValueError(f"unknown engine {engine!r}: use local or dask")
+        for index, line in enumerate(lines, 1):
+            sink.write(line + "\n")
+            sink.flush()
+            document = json.loads(line)
+            summary.documents += 1
+            summary.metrics += len(document["metrics"])
+            summary.chars += document.get("n_chars") or 0
+            if document.get("error"):
+                summary.failed += 1
+                if len(summary.first_errors) < 5:
+                    summary.first_errors.append((document["doc"], document["error"]))
+            if progress:
+                summary.seconds = time.perf_counter() - started
+                progress(index, len(todo), summary)
+    write_outputs(journal, output, documents_output, order=[str(p) for p in files])
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def journal_documents(journal: Path, order: Optional[list] = None) -> Iterator[Document]:
+    """Documents from the journal, in input order (the journal is already in order unless a
+    resumed run was given other files; then lines are read back by offset, not all at once)."""
+    offsets = []
+    with open(journal, "rb") as handle:
+        position = 0
+        for line in handle:
+            path = json.loads(line).get("path")
+            offsets.append((path, position))
+            position += len(line)
+    if order is not None:
+        rank = {path: i for i, path in enumerate(order)}
+        offsets.sort(key=lambda item: rank.get(item[0], len(rank)))
+    with open(journal, "rb") as handle:
+        for _, position in offsets:
+            handle.seek(position)
+            yield Document.model_validate_json(handle.readline())
+
+
+def write_outputs(journal: Path, output: Path, documents_output: Optional[Path], order=None) -> None:
+    metric_columns = METRIC_COLUMNS + [f"doc_{f}" for f in JOINED_DOCUMENT_FIELDS]
+    with RowWriter(output, metric_columns) as metrics_out, \
+            RowWriter(documents_output, None) if documents_output else _NullWriter() as documents_out:
+        for document in journal_documents(journal, order):
+            metrics_out.write_many(metric_rows(document))
+            documents_out.write_many([document.summary_row()])
+
+
+class _NullWriter:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def write_many(self, rows):
+        pass
