@@ -212,7 +212,8 @@ class RuleExtractor:
                     core_left = self._strip_trailing(core_left[: -len(comparator)])
                     break
         # segment the clause once, so every word is tagged in its context, then slice it around the number
-        clause_tokens = self.segmenter.tag(text[clause_start:clause_end])
+        clause_tokens = self.segmenter.split_at(self.segmenter.tag(text[clause_start:clause_end]),
+                                                (q.start - clause_start, q.end - clause_start))
         left_offset = left_start - clause_start
         tokens = [Token(t.word, t.flag, t.start - left_offset, t.end - left_offset) for t in clause_tokens
                   if t.start >= left_offset and t.end <= left_offset + len(core_left)]

@@ -87,10 +87,15 @@ class IndicatorMapper:
     def __init__(self, indicators: Iterable[Indicator]):
         self.indicators = list(indicators)
         self.by_id = {indicator.id: indicator for indicator in self.indicators}
+        # only indicators of a metric's kind and unit can fit it: index them once
+        self.candidates: dict = {}
+        for indicator in self.indicators:
+            for unit in indicator.units:
+                self.candidates.setdefault((indicator.kind, unit), []).append(indicator)
 
     def assign(self, kind: str, unit: str, obj: str, action: str, change: Optional[str]) -> Optional[str]:
-        scored = sorted(((ind.evidence(kind, unit, obj or "", action or "", change), ind.id) for ind in self.indicators),
-                        reverse=True)
+        scored = sorted(((ind.evidence(kind, unit, obj or "", action or "", change), ind.id)
+                         for ind in self.candidates.get((kind, unit), ())), reverse=True)
         if not scored or scored[0][0] == 0:
             return None
         if len(scored) > 1 and scored[1][0] == scored[0][0]:

@@ -442,6 +442,19 @@ class QuantityScanner:
             position = quantity.end
 
     # -- one quantity starting at `start` ------------------------------------------------
+    def _may_have_unit(self, text: str, position: int) -> bool:
+        """Can a unit, magnitude, 成, 分之 or range follow a numeral ending at position (over
+        qualifier infixes)? Cheap test before the full parse of a Chinese numeral."""
+        while position < len(text) and text[position] in "余多来几个":
+            if text[position] == "个":
+                return True
+            position += 1
+        if position >= len(text):
+            return False
+        ch = text[position]
+        return (ch in self.unit_first or ch in "万亿成分点%‰-~至到—半兆" or ch.isdigit()) or \
+            any(text.startswith(w, position) for w in ("以上", "左右", "以下", "以内", "之多"))
+
     def _read(self, text: str, start: int) -> Optional[Quantity]:
         if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "." and start > 1 and text[start - 2].isdigit()):
             return None  # inside a longer number
@@ -453,6 +466,8 @@ class QuantityScanner:
             return None
         number_text = numeral.group(0)
         chinese = not number_text[0].isdigit()
+        if chinese and not self._may_have_unit(text, numeral.end()):
+            return None  # 一是, 统一, 三会一课: no unit can follow, so no quantity (the common case, made cheap)
         pair = _digit_pair(number_text) if chinese else None
         if chinese and not pair:
             after_qualifier = any(text.endswith(p, 0, start) for p in self.prefixes)
