@@ -158,12 +158,16 @@ def write_rows(rows: list[dict], path: Path, columns=None) -> None:
 
 
 # ---- the bureau x year x indicator panel ------------------------------------------------
-PERIOD_RANK = {"full": 0, "partial": 1, "unknown": 2}
+# a figure for the whole year first; one with no period of its own (the report's year) next; a part of a year last
+PERIOD_RANK = {"full": 0, "unknown": 1, "partial": 2}
 
 
 def _period_year(period, fallback):
-    if isinstance(period, str) and period[:4].isdigit():
-        return int(period[:4])
+    """The year a period ends in (2022/2023 "since 2022" counts for 2023), else the fallback."""
+    if isinstance(period, str):
+        years = [part[:4] for part in period.split("/") if part[:4].isdigit()]
+        if years:
+            return int(years[-1])
     return fallback
 
 
@@ -198,14 +202,18 @@ def panel(frame: pd.DataFrame, indicators=None) -> pd.DataFrame:
         raise ValueError(f"the results lack columns {sorted(missing)}: pass what reportmine extract wrote")
     if "repeat_of" in frame.columns:
         frame = frame[frame["repeat_of"].isna()]
-    frame = frame[frame["indicator"].notna() & frame["bureau"].notna()]
+    frame = frame[frame["bureau"].notna()].copy()
     frame["panel_year"] = [_period_year(p, y) for p, y in zip(frame["period"], frame["year"])]
     frame = frame[frame["panel_year"].notna()]
+    frame["region_code"] = frame["region_code"].fillna("")
+    # every bureau-year with a document year gets a row, even when no figure maps to an indicator
+    rows = frame[frame["year"].notna()][["bureau", "region_code", "year"]].drop_duplicates()
+    rows = rows.assign(year=rows["year"].astype(int)).rename(columns={"year": "panel_year"})
+    frame = frame[frame["indicator"].notna()]
     frame["panel_year"] = frame["panel_year"].astype(int)
     frame["period_rank"] = [PERIOD_RANK[_period_kind(p)] for p in frame["period"]]
     frame["exact_rank"] = [0 if q in (None, "exact") or q != q else 1 for q in frame.get("qualifier", ["exact"] * len(frame))]
     frame["date_rank"] = frame["date"].fillna("") if "date" in frame.columns else ""
-    frame["region_code"] = frame["region_code"].fillna("")
     keys = ["bureau", "region_code", "panel_year", "indicator"]
     frame = frame.reset_index(drop=True)
     frame["mention"] = frame.index
@@ -221,9 +229,10 @@ def panel(frame: pd.DataFrame, indicators=None) -> pd.DataFrame:
                               "chosen": float(first["value"]), "values": sorted(map(float, values)),
                               "sources": [f"{r.doc}@{r.start}" for r in group.itertuples()]})
     wide = chosen.pivot(index=["bureau", "region_code", "panel_year"], columns="indicator", values="value")
-    wide.index = wide.index.rename(["bureau", "region_code", "year"])
     wide.columns.name = None
-    wide = wide.reset_index()
+    wide = rows.merge(wide.reset_index(), on=["bureau", "region_code", "panel_year"], how="outer")
+    wide = wide.rename(columns={"panel_year": "year"}).sort_values(["bureau", "region_code", "year"])
+    wide = wide.reset_index(drop=True)
     if indicators is not None:
         wide.attrs["units"] = {i.id: i.unit for i in indicators if i.id in wide.columns}
     wide.attrs["conflicts"] = pd.DataFrame(conflicts, columns=["bureau", "region_code", "year", "indicator", "chosen",

@@ -49,6 +49,7 @@ class RawMetric:
     period: Optional[str] = None
     sentence: str = ""
     sentence_start: int = 0
+    context: str = ""  # the clause before the number: fallback evidence for the indicator mapping
     confidence: float = 0.9
 
 
@@ -201,6 +202,7 @@ class RuleExtractor:
         metric = RawMetric(start=q.start, end=q.end, value=q.value, value_max=q.value_max, unit=q.unit, kind=q.kind,
                            qualifier=q.qualifier, sentence=text[sentence_start:sentence_end].strip(),
                            sentence_start=sentence_start)
+        metric.context = text[clause_start:q.start]
         metric.change, change_verb = self._change(left)
         metric.period = self._period(text, q.start, doc_year)
 
@@ -545,23 +547,28 @@ class RuleExtractor:
 
     # ---- period -------------------------------------------------------------------
     def _period(self, text: str, position: int, doc_year: Optional[int]) -> Optional[str]:
-        paragraph_start = text.rfind("\n", 0, position) + 1
-        window = text[max(paragraph_start, position - 300):position]
-        best = None
-        for pattern, template in self.lexicons.periods:
-            for match in pattern.finditer(window):
-                if best is None or match.start() > best[0].start():
-                    best = (match, template)
-            if best is not None and best[0].end() >= len(window) - 60:
-                break
-        if best is None:
+        """The period a figure refers to: a period phrase in its own sentence (the one nearest the
+        number), else in the opening sentence of its paragraph (今年以来, ... at its head)."""
+        sentence_start, _ = self._sentence_bounds(text, position)
+        found = self._nearest_period(text[sentence_start:position])
+        if found is None:
+            paragraph_start = text.rfind("\n", 0, position) + 1
+            if paragraph_start < sentence_start:
+                _, first_end = self._sentence_bounds(text, paragraph_start)
+                found = self._nearest_period(text[paragraph_start:min(first_end, sentence_start)])
+        if found is None:
             return None
-        match, template = best
+        match, template = found
         groups = match.groupdict()
-        year = groups.get("y") or (str(doc_year) if doc_year else None)
-        if year is None:
+        written = groups.get("y")
+        report_year = str(doc_year) if doc_year else None
+        if "{year" in template and report_year is None or "{y}" in template and written is None:
             return match.group(0)
-        result = template.replace("{year-1}", str(int(year) - 1)).replace("{year}", year).replace("{y}", year)
+        result = template
+        if report_year:
+            result = result.replace("{year-1}", str(int(report_year) - 1)).replace("{year}", report_year)
+        if written:
+            result = result.replace("{y}", written)
         if "{m}" in result and groups.get("m"):
             month = groups["m"]
             if not month.isdigit():
@@ -571,3 +578,13 @@ class RuleExtractor:
         if "{q}" in result and groups.get("q"):
             result = result.replace("{q}", str("一二三四".index(groups["q"]) + 1) if groups["q"] in "一二三四" else groups["q"])
         return result
+
+    def _nearest_period(self, window: str):
+        best = None
+        for pattern, template in self.lexicons.periods:
+            for match in pattern.finditer(window):
+                # the period nearest the number wins; at equal place, the longer (more specific) one
+                key = (match.end(), match.end() - match.start())
+                if best is None or key > best[2]:
+                    best = (match, template, key)
+        return None if best is None else best[:2]

@@ -52,14 +52,14 @@ class Indicator:
         return score
 
 
-def parse_indicators(path: Path, data, line_of) -> list[Indicator]:
+def parse_indicators(path: Path, data) -> list[Indicator]:
     if not isinstance(data, list):
         raise LexiconError(path, 1, "expected a list of indicators")
+    item_lines = _item_lines(path, len(data))
     seen, indicators = {}, []
-    for entry in data:
+    for entry, where in zip(data, item_lines):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            raise LexiconError(path, line_of(path, str(entry)[:20]), "each indicator needs an id")
-        where = line_of(path, f"id: {entry['id']}")
+            raise LexiconError(path, where, "each indicator needs an id")
         if entry["id"] in seen:
             raise LexiconError(path, where, f"duplicate indicator id {entry['id']!r} (first on line {seen[entry['id']]})")
         seen[entry["id"]] = where
@@ -83,6 +83,18 @@ def parse_indicators(path: Path, data, line_of) -> list[Indicator]:
     return indicators
 
 
+def _item_lines(path: Path, count: int) -> list:
+    """The line each list item starts on (0 where the file cannot be read back)."""
+    import yaml
+
+    try:
+        root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        lines = [node.start_mark.line + 1 for node in root.value]
+    except (OSError, AttributeError, yaml.YAMLError):
+        lines = []
+    return lines + [0] * (count - len(lines))
+
+
 class IndicatorMapper:
     def __init__(self, indicators: Iterable[Indicator]):
         self.indicators = list(indicators)
@@ -93,9 +105,19 @@ class IndicatorMapper:
             for unit in indicator.units:
                 self.candidates.setdefault((indicator.kind, unit), []).append(indicator)
 
-    def assign(self, kind: str, unit: str, obj: str, action: str, change: Optional[str]) -> Optional[str]:
-        scored = sorted(((ind.evidence(kind, unit, obj or "", action or "", change), ind.id)
-                         for ind in self.candidates.get((kind, unit), ())), reverse=True)
+    def assign(self, kind: str, unit: str, obj: str, action: str, change: Optional[str],
+               context: str = "") -> Optional[str]:
+        """The indicator for a metric, judged on its object and action; when nothing fits them,
+        on the clause before the number (罚款金额236万元 whose object came out as 金额)."""
+        candidates = self.candidates.get((kind, unit), ())
+        chosen = self._best(candidates, kind, unit, obj or "", action or "", change)
+        if chosen is None and context:
+            chosen = self._best(candidates, kind, unit, (obj or "") + context, (action or "") + context, change)
+        return chosen
+
+    @staticmethod
+    def _best(candidates, kind, unit, obj, action, change) -> Optional[str]:
+        scored = sorted(((ind.evidence(kind, unit, obj, action, change), ind.id) for ind in candidates), reverse=True)
         if not scored or scored[0][0] == 0:
             return None
         if len(scored) > 1 and scored[1][0] == scored[0][0]:

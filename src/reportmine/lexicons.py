@@ -261,7 +261,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     for folder in folders:
         path = folder / "indicators.yaml"
         if path.is_file():
-            for indicator in parse_indicators(path, _load_yaml(path), _line_of):
+            for indicator in parse_indicators(path, _load_yaml(path)):
                 indicators[indicator.id] = indicator  # a user's file may redefine a shipped indicator
 
     domain_dict = base / "domain_dict.txt"

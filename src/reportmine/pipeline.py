@@ -53,7 +53,8 @@ class Pipeline:
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
                             extractor=self.rules.name, confidence=raw.confidence, sentence=raw.sentence,
-                            indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change))
+                            indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change,
+                                                             raw.context))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure
             key = (raw.sentence, raw.start - raw.sentence_start, metric.text)
             if len(raw.sentence) >= 8 and key in first_seen:
