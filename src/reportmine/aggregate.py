@@ -28,6 +28,18 @@ def metric_rows(document: Document, joined: bool = True) -> list[dict]:
     return rows
 
 
+def metric_rows_from_json(document: dict) -> list[dict]:
+    """metric_rows for a Document already in JSON form (the batch journal): no model round trip."""
+    extra = {f"doc_{field}": document.get(field) for field in JOINED_DOCUMENT_FIELDS}
+    return [{**metric, **extra} for metric in document["metrics"]]
+
+
+def document_row_from_json(document: dict) -> dict:
+    row = {key: value for key, value in document.items() if key != "metrics"}
+    row["n_metrics"] = len(document["metrics"])
+    return row
+
+
 def to_frame(documents: Iterable[Document]) -> pd.DataFrame:
     """One row per metric, with its document's fields joined."""
     rows = []

@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from .aggregate import JOINED_DOCUMENT_FIELDS, METRIC_COLUMNS, RowWriter, metric_rows
+from .aggregate import JOINED_DOCUMENT_FIELDS, METRIC_COLUMNS, RowWriter, document_row_from_json, metric_rows_from_json
 from .pipeline import DEFAULT_MAX_BYTES, Pipeline, iter_input_files
 from .records import Document
 
 JOURNAL_SUFFIX = ".journal.jsonl"
-CHUNK_ROWS = 20000
 
 
 @dataclass
@@ -89,9 +88,11 @@ def _init_worker(lexicon_dirs, max_bytes):
     _worker_pipeline = Pipeline(load_lexicons(lexicon_dirs), max_bytes=max_bytes)
 
 
-def _extract_one(path: str) -> str:
+def _extract_one(path: str) -> tuple:
+    """(journal line, doc, n_metrics, n_chars, error): the counts travel with the line so the
+    main process need not parse it."""
     document = _worker_pipeline.extract_file(Path(path))
-    return document.model_dump_json()
+    return document.model_dump_json(), document.doc, len(document.metrics), document.n_chars, document.error
 
 
 def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes) -> Iterator[str]:
@@ -151,36 +152,92 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
     todo = [str(p) for p in files if not done or file_key(p) not in done]
     summary = BatchSummary(skipped=len(files) - len(todo))
     journal.parent.mkdir(parents=True, exist_ok=True)
-    with open(journal, "a", encoding="utf-8") as sink:
-        lexicon_dirs = tuple(map(str, lexicon_dirs))
-        if engine == "dask":
-            lines = _documents_on_dask(todo, scheduler, lexicon_dirs, max_bytes, client=dask_client)
-        elif engine == "local":
-            lines = _documents_in_order(todo, workers, lexicon_dirs, max_bytes)
-        else:
-            raise ValueError(f"unknown engine {engine!r}: use local or dask")
-        for index, line in enumerate(lines, 1):
+    order = [str(p) for p in files]
+    # Ordered workers leave the journal as a prefix of the input list, so the outputs can be
+    # written while the workers run: the journal's rows first, then each new document as it
+    # arrives. If the journal is not such a prefix (other files were given to a resumed run),
+    # the outputs are rebuilt from the journal, in input order, at the end instead.
+    streaming = _is_prefix(journal, order)
+    lexicon_dirs = tuple(map(str, lexicon_dirs))
+    if engine == "dask":
+        lines = _documents_on_dask(todo, scheduler, lexicon_dirs, max_bytes, client=dask_client)
+    elif engine == "local":
+        lines = _documents_in_order(todo, workers, lexicon_dirs, max_bytes)
+    else:
+        raise ValueError(f"unknown engine {engine!r}: use local or dask")
+    with _Outputs(output, documents_output, enabled=streaming) as outputs, open(journal, "a", encoding="utf-8") as sink:
+        if streaming:
+            for row in journal_rows(journal):
+                outputs.write(row)
+        for index, (line, doc, n_metrics, n_chars, error) in enumerate(lines, 1):
             sink.write(line + "\n")
             sink.flush()
-            document = json.loads(line)
+            if streaming:
+                outputs.write(json.loads(line))
             summary.documents += 1
-            summary.metrics += len(document["metrics"])
-            summary.chars += document.get("n_chars") or 0
-            if document.get("error"):
+            summary.metrics += n_metrics
+            summary.chars += n_chars or 0
+            if error:
                 summary.failed += 1
                 if len(summary.first_errors) < 5:
-                    summary.first_errors.append((document["doc"], document["error"]))
+                    summary.first_errors.append((doc, error))
             if progress:
                 summary.seconds = time.perf_counter() - started
                 progress(index, len(todo), summary)
-    write_outputs(journal, output, documents_output, order=[str(p) for p in files])
+    if not streaming:
+        with _Outputs(output, documents_output) as outputs:
+            for row in journal_rows(journal, order):
+                outputs.write(row)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
+def _is_prefix(journal: Path, order: list) -> bool:
+    if not journal.exists():
+        return True
+    with open(journal, "rb") as handle:
+        for position, line in enumerate(handle):
+            if position >= len(order) or json.loads(line).get("path") != order[position]:
+                return False
+    return True
+
+
+class _Outputs:
+    """The metrics file and the optional documents file, written row by row."""
+
+    def __init__(self, output: Path, documents_output: Optional[Path], enabled: bool = True):
+        self.enabled = enabled
+        columns = METRIC_COLUMNS + [f"doc_{f}" for f in JOINED_DOCUMENT_FIELDS]
+        self.writers = [RowWriter(output, columns)] + ([RowWriter(documents_output)] if documents_output else [])
+
+    def __enter__(self):
+        if self.enabled:
+            for writer in self.writers:
+                writer.__enter__()
+        return self
+
+    def write(self, document: dict) -> None:
+        self.writers[0].write_many(metric_rows_from_json(document))
+        if len(self.writers) > 1:
+            self.writers[1].write_many([document_row_from_json(document)])
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            for writer in self.writers:
+                writer.__exit__(*exc)
+        return False
+
+
 def journal_documents(journal: Path, order: Optional[list] = None) -> Iterator[Document]:
-    """Documents from the journal, in input order (the journal is already in order unless a
-    resumed run was given other files; then lines are read back by offset, not all at once)."""
+    """Documents from the journal, in input order, as validated models."""
+    for row in journal_rows(journal, order):
+        yield Document.model_validate(row)
+
+
+def journal_rows(journal: Path, order: Optional[list] = None) -> Iterator[dict]:
+    """Documents from the journal as plain JSON dicts, in input order (the journal is already in
+    order unless a resumed run was given other files; then lines are read back by offset, not all
+    at once)."""
     offsets = []
     with open(journal, "rb") as handle:
         position = 0
@@ -194,24 +251,4 @@ def journal_documents(journal: Path, order: Optional[list] = None) -> Iterator[D
     with open(journal, "rb") as handle:
         for _, position in offsets:
             handle.seek(position)
-            yield Document.model_validate_json(handle.readline())
-
-
-def write_outputs(journal: Path, output: Path, documents_output: Optional[Path], order=None) -> None:
-    metric_columns = METRIC_COLUMNS + [f"doc_{f}" for f in JOINED_DOCUMENT_FIELDS]
-    with RowWriter(output, metric_columns) as metrics_out, \
-            RowWriter(documents_output, None) if documents_output else _NullWriter() as documents_out:
-        for document in journal_documents(journal, order):
-            metrics_out.write_many(metric_rows(document))
-            documents_out.write_many([document.summary_row()])
-
-
-class _NullWriter:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def write_many(self, rows):
-        pass
+            yield json.loads(handle.readline())

@@ -10,6 +10,7 @@ Three passes, each with its reasons kept visible:
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
@@ -84,6 +85,11 @@ class RuleExtractor:
     # ---------------------------------------------------------------------------------
     def extract(self, text: str, corrupt_spans=(), doc_year: Optional[int] = None) -> RuleResult:
         result = RuleResult()
+        # clause and sentence boundaries once per document; each number then finds its own by bisection
+        self._clause_breaks = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(text)]
+        self._clause_break_starts = [start for start, _ in self._clause_breaks]
+        self._sentence_breaks = [(m.start(), m.end()) for m in SENTENCE_BREAK.finditer(text)]
+        self._sentence_break_starts = [start for start, _ in self._sentence_breaks]
         blocked = self._blocked_spans(text) + [(s, e, "corrupt_text") for s, e in corrupt_spans]
         blocked.sort()
         kept: list[Quantity] = []
@@ -141,25 +147,22 @@ class RuleExtractor:
         return None
 
     # ---- attribution ----------------------------------------------------------------
-    @staticmethod
-    def _clause_start(text: str, position: int) -> int:
-        best = 0
-        for match in CLAUSE_BREAK.finditer(text, max(0, position - 200), position):
-            best = match.end()
-        return best
+    def _clause_start(self, text: str, position: int) -> int:
+        """Start of the clause holding position (just after the last break before it)."""
+        index = bisect_left(self._clause_break_starts, position) - 1
+        while index >= 0 and self._clause_breaks[index][1] > position:
+            index -= 1
+        return self._clause_breaks[index][1] if index >= 0 else 0
 
-    @staticmethod
-    def _clause_end(text: str, position: int) -> int:
-        match = CLAUSE_BREAK.search(text, position)
-        return match.start() if match else len(text)
+    def _clause_end(self, text: str, position: int) -> int:
+        index = bisect_left(self._clause_break_starts, position)
+        return self._clause_breaks[index][0] if index < len(self._clause_breaks) else len(text)
 
-    @staticmethod
-    def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
-        start = 0
-        for match in SENTENCE_BREAK.finditer(text, max(0, position - 400), position):
-            start = match.end()
-        end_match = SENTENCE_BREAK.search(text, position)
-        return start, (end_match.end() if end_match else len(text))
+    def _sentence_bounds(self, text: str, position: int) -> tuple[int, int]:
+        index = bisect_left(self._sentence_break_starts, position)
+        start = self._sentence_breaks[index - 1][1] if index > 0 else 0
+        end = self._sentence_breaks[index][1] if index < len(self._sentence_breaks) else len(text)
+        return start, end
 
     def _strip_trailing(self, left: str) -> str:
         changed = True
