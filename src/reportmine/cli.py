@@ -146,6 +146,79 @@ def evaluate(
         json_out.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+@app.command()
+def show(
+    file: Path = typer.Argument(..., help="One document (.txt, .html ...)."),
+    original: bool = typer.Option(False, "--original", help="Show the decoded original text (the one offsets index), not the normalized one."),
+    no_text: bool = typer.Option(False, "--no-text", help="Only the table of metrics and the warnings."),
+    pager: bool = typer.Option(False, "--pager", help="Page the output (colours kept)."),
+    lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
+):
+    """A quick look: the document's text with each metric highlighted and numbered, then its records and warnings."""
+    import os
+    from contextlib import nullcontext
+
+    from .pipeline import Pipeline
+    from .report import show_document
+
+    if not file.is_file():
+        err.print(f"[red]error:[/red] no such file: {file}")
+        raise typer.Exit(2)
+    try:
+        pipeline = Pipeline(load_lexicons(lexicon_dir))
+    except ReportmineError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(width=160)  # a file or a pipe: do not squeeze the table into 80 columns
+    with console.pager(styles=True) if pager else nullcontext():
+        document = show_document(file, console, original=original, text=not no_text, pipeline=pipeline)
+    if document.error:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+@app.command()
+def report(
+    paths: List[Path] = typer.Argument(..., help="Folders or files of documents, or results of reportmine extract "
+                                                 "(.jsonl/.csv/.parquet, or its .journal.jsonl)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The HTML page to write (.html)."),
+    source: List[Path] = typer.Option([], "--source", help="Folder holding the documents a results file names (searched recursively)."),
+    title: Optional[str] = typer.Option(None, "--title", help="The page's title."),
+    lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
+):
+    """A self-contained HTML page: each document's original text with every metric highlighted at its offsets."""
+    from .pipeline import Pipeline
+    from .report import load_audit, write_report
+
+    if output.suffix.lower() not in (".html", ".htm"):
+        err.print(f"[red]error:[/red] {output}: the report is an HTML page; name it .html")
+        raise typer.Exit(2)
+    missing = [str(p) for p in list(paths) + list(source) if not p.exists()]
+    if missing:
+        err.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
+        raise typer.Exit(2)
+    try:
+        lexicons = load_lexicons(lexicon_dir)
+        audits = load_audit(paths, source, pipeline=Pipeline(lexicons))
+        write_report(audits, output, title=title, lexicons=lexicons)
+    except (OSError, ValueError, ReportmineError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    unreadable = [a for a in audits if a.original is None]
+    flagged = sum(len(a.mismatched) for a in audits)
+    typer.echo(f"report: {len(audits)} documents, {sum(len(a.document.metrics) for a in audits)} metrics, "
+               f"{sum(len(a.document.warnings) for a in audits)} warnings -> {output}"
+               + (f"; {len(unreadable)} without their text" if unreadable else "")
+               + (f"; {flagged} metrics whose offsets do not hold their text" if flagged else ""))
+    for audit in unreadable[:5]:
+        err.print(f"[yellow]{audit.document.doc}:[/yellow] {'; '.join(audit.problems)}", highlight=False)
+    if len(unreadable) > 5:
+        err.print(f"... and {len(unreadable) - 5} more documents without their text", highlight=False)
+    if unreadable:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
 def read_rows(path: Path):
     import pandas as pd
 

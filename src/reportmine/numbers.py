@@ -48,6 +48,10 @@ class NumeralError(ValueError):
     """Text that looks like a numeral but is not a valid one (二二百, 1,23,4)."""
 
 
+class NumeralTooLarge(NumeralError):
+    """A numeral past MAX_VALUE: no report figure is that large (九千九百九十九亿亿亿)."""
+
+
 def _chinese_integer(text: str) -> Decimal:
     """三千零五 -> 3005, 二十万亿 -> 2*10^13, 十四 -> 14, 二百五 -> 250, 二〇二三 -> 2023, 四万万 -> 4*10^8."""
     if not text:
@@ -112,7 +116,7 @@ def parse_numeral(text: str) -> Decimal:
                     raise NumeralError(text)  # 两百点两 is two numerals: 两 is never a decimal digit
                 value += Decimal("0." + "".join(str(DIGITS[ch]) for ch in fraction))
     if value > MAX_VALUE:
-        raise NumeralError(f"{text}: value too large to be a report figure")
+        raise NumeralTooLarge(f"{text}: value too large to be a report figure")
     return value
 
 
@@ -358,6 +362,8 @@ class Quantity:
     bare_magnitude_money: bool = False
 
 
+SEPARATED_DIGITS = regex.compile(r"\d+(?:,\d+)+(?:\.\d+)?")
+SCIENTIFIC = regex.compile(r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])")
 RANGE_SEPARATORS = ("-", "~", "至", "到", "—", "－", "～", "〜")
 START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾百千万]|[百千万亿佰仟]+分之")
 # 成 after a number is a tenth (八成) unless it starts a word (建成, 成立, 成效 ...)
@@ -419,7 +425,10 @@ class QuantityScanner:
         return None
 
     def scan(self, text: str) -> list[Quantity]:
+        """Quantities in text. Numbers that look like quantities but are absurd or malformed are
+        not returned; they are listed in self.rejected as (start, end, reason) for a warning."""
         found: list[Quantity] = []
+        self.rejected = []
         urls = [m.span() for m in URL.finditer(text)]
         position = 0
         while True:
@@ -430,7 +439,18 @@ class QuantityScanner:
             if url_end is not None:
                 position = url_end
                 continue
-            quantity = self._read(text, match.start())
+            malformed = self._malformed_separators(text, match.start())
+            if malformed:
+                self.rejected.append((match.start(), malformed, "malformed_number"))
+                position = malformed
+                continue
+            try:
+                quantity = self._read(text, match.start())
+            except NumeralTooLarge:
+                end = NUMERAL.match(text, match.start())
+                self.rejected.append((match.start(), end.end() if end else match.end(), "absurd_value"))
+                position = end.end() if end else match.end()
+                continue
             if quantity is None:
                 position = match.end()
                 continue
@@ -440,6 +460,26 @@ class QuantityScanner:
                 quantity.value, quantity.start, quantity.number_start = -quantity.value, sign, sign
             found.append(quantity)
             position = quantity.end
+
+    def _malformed_separators(self, text: str, start: int) -> Optional[int]:
+        """1,23,4家 or 12,3456元 (thousands separators in the wrong places before a unit), 1e400:
+        returns the end of the run (to skip it whole: no 4家 read out of it), or None."""
+        if start > 0 and (text[start - 1].isdigit() or text[start - 1] == ","):
+            return None
+        scientific = SCIENTIFIC.match(text, start)
+        if scientific:
+            return scientific.end()  # 1e400元: no report writes figures this way; never read 400元 out of it
+        match = SEPARATED_DIGITS.match(text, start)
+        if match is None:
+            return None
+        groups = match.group(0).split(",")
+        well_formed = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:-1]) and len(groups[-1].split(".")[0]) == 3
+        if well_formed:
+            return None
+        after = match.end()
+        if after < len(text) and (self.match_unit(text, after) or text[after] in "万亿千余多"):
+            return after
+        return None
 
     # -- one quantity starting at `start` ------------------------------------------------
     def _may_have_unit(self, text: str, position: int) -> bool:
@@ -492,6 +532,8 @@ class QuantityScanner:
         else:
             try:
                 value = parse_numeral(number_text)
+            except NumeralTooLarge:
+                raise
             except NumeralError:
                 return None
         if text.startswith("分之", number_end) and value_max is None:
@@ -514,6 +556,8 @@ class QuantityScanner:
                 if second and (second.group(0)[0].isdigit() != chinese):
                     try:
                         high = parse_numeral(self._trim_chinese(second.group(0)) if chinese else second.group(0))
+                    except NumeralTooLarge:
+                        raise
                     except NumeralError:
                         high = None
                     if high is not None and high > value:
@@ -538,6 +582,8 @@ class QuantityScanner:
             try:
                 parse_numeral(number_text[:cut])
                 return number_text[:cut]
+            except NumeralTooLarge:
+                raise
             except NumeralError:
                 continue
         return ""
@@ -605,7 +651,7 @@ class QuantityScanner:
         if value_max is not None:
             value_max = value_max * scale
         if value > MAX_VALUE:
-            return None
+            raise NumeralTooLarge(f"{text[start:end]}: value too large to be a report figure")
         return Quantity(start=prefix_start, end=end, value=value, unit=canonical, kind=unit_entry_kind,
                         qualifier=qualifier, value_max=value_max, number_start=start, number_end=number_end,
                         unit_start=unit_start, chinese=chinese, bare_magnitude_money=bare_money)
@@ -660,6 +706,8 @@ class QuantityScanner:
                     number_text = _longest_chinese(number_text)
                 try:
                     value = parse_numeral(number_text) * factor
+                except NumeralTooLarge:
+                    raise
                 except NumeralError:
                     return None
         number_end = number_start + len(number_text)
@@ -679,6 +727,8 @@ class QuantityScanner:
         try:
             denominator = parse_numeral(denominator_text)
             numerator = parse_numeral(numerator_text)
+        except NumeralTooLarge:
+            raise
         except NumeralError:
             return None
         if denominator == 0 or numerator > denominator:

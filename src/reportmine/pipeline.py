@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import stat
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -20,6 +22,12 @@ from .normalize import normalize
 from .records import Document, Metric, Warning_
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# numbers that look like figures but cannot be trusted: rejected, and said so in a warning
+REJECTED_NUMBERS = {
+    "absurd_value": "is larger than any report figure (over 10^20): not read as a metric",
+    "malformed_number": "is not a well-formed number (separators in the wrong places, or exponent notation): not read as a metric",
+}
 TEXT_SUFFIXES = {".txt", ".html", ".htm", ".shtml", ".xhtml", ".text", ".md"}
 
 
@@ -39,7 +47,13 @@ class Pipeline:
         document = Document(doc=doc, path=path, encoding=encoding, n_chars=len(text),
                             sha256=sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
                             warnings=list(warnings))
-        normalized = normalize(text, self.lexicons, is_html=is_html)
+        # lone surrogates (only reachable through this API, never from decoded bytes) cannot be
+        # encoded by OpenCC or JSON: read U+FFFD in their place, one for one, so offsets still hold
+        surrogates = len(LONE_SURROGATE.findall(text))
+        if surrogates:
+            document.warnings.append(Warning_(code="lone_surrogates",
+                                              message=f"{surrogates} lone surrogate code point(s) read as U+FFFD"))
+        normalized = normalize(LONE_SURROGATE.sub("\ufffd", text) if surrogates else text, self.lexicons, is_html=is_html)
         document.script = normalized.script
         document.warnings.extend(normalized.warnings)
         meta = read_metadata(normalized, self.lexicons)
@@ -62,6 +76,11 @@ class Pipeline:
             else:
                 first_seen.setdefault(key, start)
             document.metrics.append(metric)
+        for dropped in result.dropped:
+            if dropped.reason in REJECTED_NUMBERS:
+                start, end = normalized.to_original(dropped.start, dropped.end)
+                document.warnings.append(Warning_(code=dropped.reason, start=start, end=end,
+                                                  message=f"{text[start:end]!r} {REJECTED_NUMBERS[dropped.reason]}"))
         repeats = sum(1 for m in document.metrics if m.repeat_of is not None)
         if repeats:
             document.warnings.append(Warning_(code="repeated_passages",
@@ -85,7 +104,11 @@ class Pipeline:
         path = Path(path)
         name = path.name
         try:
-            size = path.stat().st_size
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):
+                # a FIFO or device would block or never end: only regular files are read
+                return Document(doc=name, path=str(path), error="not a regular file (a pipe, device or socket)")
+            size = status.st_size
             if size > self.max_bytes:
                 return Document(doc=name, path=str(path), error=(
                     f"file too large: {size:,} bytes > limit {self.max_bytes:,} (raise it with --max-bytes)"))

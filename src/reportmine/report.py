@@ -1,0 +1,744 @@
+"""Audit views: check a number against its source before publishing it.
+
+- `reportmine show FILE` (show_document): the document's normalized text in the terminal with each
+  metric highlighted and numbered, then a table of its records and its warnings (rich).
+- `reportmine report PATH... -o report.html` (load_audit + render_html): one self-contained page
+  (no external file, script or font) with each document's ORIGINAL text and every metric
+  highlighted at its exact offsets, a side table with value, unit, kind, qualifier, object,
+  action, change, period and indicator (hovering a highlight or a row lights up the other), and
+  the document's warnings (corrupted spans are highlighted too).
+
+Offsets index the decoded original text (reportmine.decode.decode_bytes(data).text), so the page
+shows that text: a highlight is original[start:end] character for character, HTML sources
+included (their markup is shown as text). A metric whose stored text is not what its offsets hold
+(the file changed after the extraction) is flagged in its row, never silently moved.
+
+use_cjk_font registers a CJK font shipped by a Python package with matplotlib, so notebooks
+plot Chinese labels without tofu boxes (pip install -e ".[notebooks]").
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from .decode import decode_bytes
+from .errors import ReportmineError
+from .records import Document, Metric, Warning_
+
+RESULT_SUFFIXES = (".jsonl", ".csv", ".parquet")
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+QUALIFIER_SIGNS = {"exact": "", "approx": "≈", "at_least": "≥", "at_most": "≤"}
+CHANGE_SIGNS = {"up": "↑", "down": "↓"}
+KINDS = ("count", "money", "rate", "measure")
+
+
+# ---- documents with their original text ---------------------------------------------------
+@dataclass
+class AuditDocument:
+    """A document, the decoded original text its offsets index (None when it cannot be read),
+    and what stands in the way of checking it."""
+
+    document: Document
+    original: Optional[str] = None
+    problems: list = field(default_factory=list)
+
+    def span_ok(self, metric: Metric) -> bool:
+        """The offsets hold the metric's text."""
+        return (self.original is not None and 0 <= metric.start < metric.end <= len(self.original)
+                and self.original[metric.start:metric.end] == metric.text)
+
+    @property
+    def mismatched(self) -> list:
+        """Metrics whose offsets do not hold their text (only meaningful when original is known)."""
+        if self.original is None:
+            return []
+        return [m for m in self.document.metrics if not self.span_ok(m)]
+
+
+def _is_html(path: Path) -> Optional[bool]:
+    return True if path.suffix.lower() in HTML_SUFFIXES else None
+
+
+def _from_file(path: Path, pipeline) -> AuditDocument:
+    document = pipeline.extract_file(path)
+    if document.error:
+        return AuditDocument(document, None, [document.error])
+    try:
+        original = decode_bytes(path.read_bytes()).text
+    except (OSError, ReportmineError) as exc:
+        return AuditDocument(document, None, [f"cannot read the source again: {exc}"])
+    return AuditDocument(document, original)
+
+
+def load_audit(paths: Iterable, sources: Sequence = (), pipeline=None) -> list:
+    """AuditDocuments for folders or files of documents (extracted here), or for results written
+    by `reportmine extract` (.jsonl, .csv, .parquet, or its .journal.jsonl): their source files
+    are found by path, else by name under `sources` (searched recursively) or next to the results."""
+    from .pipeline import default_pipeline, iter_input_files
+
+    out = []
+    for given in paths:
+        given = Path(given)
+        if given.is_file() and given.suffix.lower() in RESULT_SUFFIXES:
+            out.extend(_from_results(given, [Path(s) for s in sources]))
+            continue
+        pipeline = pipeline or default_pipeline()
+        for path in iter_input_files([given]):
+            out.append(_from_file(path, pipeline))
+    return out
+
+
+# ---- results files -------------------------------------------------------------------------
+def _missing(value) -> bool:
+    """None, NaN, pandas NA or an empty string (a CSV's empty cell)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value == ""
+    if isinstance(value, (list, dict, tuple)):
+        return False
+    try:
+        return bool(value != value)  # NaN
+    except TypeError:
+        return True  # pandas.NA
+
+
+def _as_int(value) -> Optional[int]:
+    return None if _missing(value) else int(float(value))
+
+
+def _as_decimal(value) -> Optional[Decimal]:
+    if _missing(value):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {value!r}") from exc
+
+
+def metric_from_row(row: dict) -> Metric:
+    """A Metric from one row of a results file (JSONL, CSV read as text, or Parquet)."""
+    fields = {}
+    for name in Metric.model_fields:
+        if name not in row or _missing(row[name]):
+            continue
+        value = row[name]
+        if name in ("start", "end", "repeat_of"):
+            value = _as_int(value)
+        elif name in ("value", "value_max"):
+            value = _as_decimal(value)
+        elif name == "confidence":
+            value = float(value)
+        elif not isinstance(value, str):
+            value = str(value)
+        fields[name] = value
+    if "value" not in fields and not _missing(row.get("value")):
+        fields["value"] = _as_decimal(row["value"])
+    return Metric(**fields)
+
+
+def _read_result_rows(path: Path) -> list:
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        rows = []
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    if number > 1 and not line.endswith("\n"):
+                        break  # a half-written last line (interrupted run): the rest stands
+                    raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+        return rows
+    import pandas as pd
+
+    if suffix == ".csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    elif suffix == ".parquet":
+        frame = pd.read_parquet(path)
+    else:
+        raise ValueError(f"{path}: not a results file ({', '.join(RESULT_SUFFIXES)})")
+    return frame.to_dict("records")
+
+
+def _documents_from_rows(rows: list, path: Path) -> tuple:
+    """(documents, whole): whole when the rows are journal lines (documents with paths, hashes
+    and warnings), else documents rebuilt from metric rows."""
+    if rows and isinstance(rows[0].get("metrics"), list):
+        return [Document.model_validate(row) for row in rows], True
+    if rows and not {"doc", "start", "end", "text", "value", "unit", "kind"} <= set(rows[0]):
+        raise ValueError(f"{path}: not a metrics file written by reportmine extract "
+                         f"(columns doc, start, end, text, value, unit, kind are needed)")
+    documents: dict = {}
+    for row in rows:
+        name = str(row["doc"])
+        document = documents.get(name)
+        if document is None:
+            meta = {}
+            for field_name in ("bureau", "region", "region_code", "date", "genre", "title"):
+                value = row.get(f"doc_{field_name}", row.get(field_name))
+                if not _missing(value):
+                    meta[field_name] = str(value)
+            year = row.get("doc_year", row.get("year"))
+            document = documents[name] = Document(doc=name, year=_as_int(year), **meta)
+        document.metrics.append(metric_from_row(row))
+    return list(documents.values()), False
+
+
+def _find_source(document: Document, results: Path, sources: list) -> Optional[Path]:
+    if document.path:
+        given = Path(document.path)
+        for candidate in ([given] if given.is_absolute() else [given, results.parent / given]):
+            if candidate.is_file():
+                return candidate
+    for folder in sources + [results.parent]:
+        direct = folder / document.doc
+        if direct.is_file():
+            return direct
+    for folder in sources:
+        for candidate in sorted(folder.rglob(document.doc)):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _recomputed_warnings(document: Document, original: str, is_html: Optional[bool], decoded_warnings) -> list:
+    """Warnings for a document read from a metrics file (which does not carry them): decoding
+    trouble and corrupted spans, found again in the source, and repeats from repeat_of."""
+    from .lexicons import load_lexicons
+    from .normalize import normalize
+
+    warnings = list(decoded_warnings)
+    warnings.extend(normalize(original, load_lexicons(), is_html=is_html).warnings)
+    repeats = sum(1 for m in document.metrics if m.repeat_of is not None)
+    if repeats:
+        warnings.append(Warning_(code="repeated_passages",
+                                 message=f"{repeats} metric mention(s) repeat an earlier passage; see repeat_of"))
+    return warnings
+
+
+def _from_results(results: Path, sources: list) -> list:
+    from .batch import JOURNAL_SUFFIX, journal_path
+
+    chosen = results
+    if not results.name.endswith(JOURNAL_SUFFIX) and journal_path(results).is_file():
+        chosen = journal_path(results)  # the journal holds whole documents: paths, hashes, warnings
+    documents, whole = _documents_from_rows(_read_result_rows(chosen), chosen)
+    out = []
+    for document in documents:
+        if document.error:
+            out.append(AuditDocument(document, None, [document.error]))
+            continue
+        source = _find_source(document, results, sources)
+        if source is None:
+            out.append(AuditDocument(document, None, [
+                f"source text not found: pass --source FOLDER (the folder that holds {document.doc})"]))
+            continue
+        data = source.read_bytes()
+        try:
+            decoded = decode_bytes(data)
+        except ReportmineError as exc:
+            out.append(AuditDocument(document, None, [f"{source}: {exc}"]))
+            continue
+        audit = AuditDocument(document, decoded.text)
+        if document.path is None:
+            document.path = str(source)
+        if document.sha256 and document.sha256 != hashlib.sha256(data).hexdigest():
+            audit.problems.append(f"{source} changed after the extraction (sha256 differs): "
+                                  f"highlights whose text differs are flagged")
+        if not whole:
+            document.warnings = _recomputed_warnings(document, decoded.text, _is_html(source), decoded.warnings)
+            document.n_chars = len(decoded.text)
+            document.encoding = document.encoding or decoded.encoding
+        out.append(audit)
+    return out
+
+
+# ---- formatting shared by both views --------------------------------------------------------
+def format_number(value) -> str:
+    if value is None:
+        return ""
+    value = Decimal(str(value))
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
+def format_value(metric: Metric) -> str:
+    text = QUALIFIER_SIGNS.get(metric.qualifier, "") + format_number(metric.value)
+    if metric.value_max is not None:
+        text += "–" + format_number(metric.value_max)
+    return text
+
+
+def indicator_names(lexicons=None) -> dict:
+    """indicator id -> (zh, en)."""
+    try:
+        if lexicons is None:
+            from .lexicons import load_lexicons
+
+            lexicons = load_lexicons()
+        return {i.id: (i.zh, i.en) for i in lexicons.indicators}
+    except ReportmineError:
+        return {}
+
+
+def metric_tip(metric: Metric, names: dict) -> str:
+    lines = [f"{metric.text}  →  {format_value(metric)} {metric.unit}   ({metric.kind}, {metric.qualifier})"]
+    if metric.object or metric.action:
+        lines.append(f"object: {metric.object or '—'}   action: {metric.action or '—'}")
+    if metric.change:
+        lines.append(f"change: {metric.change}")
+    if metric.indicator:
+        zh = names.get(metric.indicator, ("", ""))[0]
+        lines.append(f"indicator: {metric.indicator} {zh}".rstrip())
+    else:
+        lines.append("indicator: none")
+    if metric.period:
+        lines.append(f"period: {metric.period}")
+    lines.append(f"offsets: [{metric.start}, {metric.end})" +
+                 (f"   repeats the mention at {metric.repeat_of}" if metric.repeat_of is not None else ""))
+    return "\n".join(lines)
+
+
+# ---- the HTML page ---------------------------------------------------------------------------
+def _escape_text(text: str) -> str:
+    """Text for the inside of <pre>: escaped so that the parsed DOM holds exactly these
+    characters (a CR would be folded into LF by the HTML parser: written as &#13;)."""
+    return html.escape(text, quote=False).replace("\r", "&#13;")
+
+
+def _attr(text) -> str:
+    return html.escape(str(text), quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
+
+
+def highlight_segments(length: int, spans: list) -> list:
+    """Cut [0, length) at every span edge: [(start, end, covering span indices)], in order.
+    spans: [(start, end)]; spans outside the text or empty are left out."""
+    edges = {0, length}
+    valid = []
+    for index, (start, end) in enumerate(spans):
+        if start is None or end is None or not 0 <= start < end <= length:
+            continue
+        valid.append((start, end, index))
+        edges.update((start, end))
+    points = sorted(edges)
+    opening: dict = {}
+    for start, end, index in valid:
+        opening.setdefault(start, []).append((end, index))
+    active: list = []
+    out = []
+    for left, right in zip(points, points[1:]):
+        active = [(end, index) for end, index in active if end > left] + opening.get(left, [])
+        out.append((left, right, sorted(index for _, index in active)))
+    return out
+
+
+def _document_text_html(audit: AuditDocument, names: dict) -> str:
+    original = audit.original or ""
+    metrics = audit.document.metrics
+    warnings = [w for w in audit.document.warnings if w.start is not None and w.end is not None]
+    spans = [(m.start, m.end) for m in metrics] + [(w.start, w.end) for w in warnings]
+    parts = []
+    for left, right, covering in highlight_segments(len(original), spans):
+        piece = _escape_text(original[left:right])
+        if not covering:
+            parts.append(piece)
+            continue
+        metric_ids = [i for i in covering if i < len(metrics)]
+        warning_ids = [i - len(metrics) for i in covering if i >= len(metrics)]
+        classes = []
+        attributes = []
+        tips = []
+        if metric_ids:
+            first = metrics[metric_ids[0]]
+            classes += ["m", f"k-{first.kind}"]
+            if len(metric_ids) > 1:
+                classes.append("multi")
+            if all(metrics[i].repeat_of is not None for i in metric_ids):
+                classes.append("rep")
+            if not any(metrics[i].indicator for i in metric_ids):
+                classes.append("noind")
+            if not all(audit.span_ok(metrics[i]) for i in metric_ids):
+                classes.append("bad")
+            attributes.append(f'data-m="{" ".join(map(str, metric_ids))}"')
+            tips += [f"#{i + 1} " + metric_tip(metrics[i], names) for i in metric_ids]
+        if warning_ids:
+            classes.append("w")
+            attributes.append(f'data-w="{" ".join(map(str, warning_ids))}"')
+            tips += [f"warning {warnings[i].code}: {warnings[i].message}" for i in warning_ids]
+        parts.append(f'<mark class="{" ".join(classes)}" {" ".join(attributes)} title="{_attr(chr(10).join(tips))}">'
+                     f"{piece}</mark>")
+    # the parser drops one newline right after <pre>: give it one, so the text stays exact
+    return "<pre class=\"src\">\n" + "".join(parts) + "</pre>"
+
+
+def _metrics_table_html(audit: AuditDocument, names: dict) -> str:
+    rows = []
+    for index, metric in enumerate(audit.document.metrics):
+        zh, en = names.get(metric.indicator, ("", "")) if metric.indicator else ("", "")
+        classes = ["rep"] if metric.repeat_of is not None else []
+        flag = ""
+        if audit.original is not None and not audit.span_ok(metric):
+            classes.append("bad")
+            found = audit.original[metric.start:metric.end] if 0 <= metric.start <= metric.end <= len(audit.original) else ""
+            flag = f'<div class="flag">⚠ offsets hold {_attr(found)!s}</div>'
+        change = f"{CHANGE_SIGNS.get(metric.change, '')} {metric.change}" if metric.change else ""
+        indicator = (f'<span title="{_attr(en)}">{html.escape(zh)}</span><br><code>{html.escape(metric.indicator)}</code>'
+                     if metric.indicator else '<span class="none">—</span>')
+        repeat = f'<br><span class="note">repeat of @{metric.repeat_of}</span>' if metric.repeat_of is not None else ""
+        rows.append(
+            f'<tr data-m="{index}" class="{" ".join(classes)}">'
+            f'<td class="n">{index + 1}</td>'
+            f'<td><span class="chip k-{metric.kind}">{html.escape(metric.text)}</span>{flag}</td>'
+            f'<td class="num">{html.escape(format_value(metric))}</td>'
+            f"<td>{html.escape(metric.unit)}</td>"
+            f"<td>{metric.kind}</td>"
+            f"<td>{metric.qualifier}</td>"
+            f'<td class="obj">{html.escape(metric.object)}</td>'
+            f"<td>{html.escape(metric.action)}</td>"
+            f"<td>{html.escape(change)}</td>"
+            f"<td>{html.escape(metric.period or '')}</td>"
+            f"<td>{indicator}</td>"
+            f'<td class="num">{metric.start}–{metric.end}{repeat}</td>'
+            "</tr>")
+    if not rows:
+        return '<p class="none">no metrics</p>'
+    head = "".join(f"<th>{h}</th>" for h in ("#", "text", "value", "unit", "kind", "qualifier", "object", "action",
+                                               "change", "period", "indicator", "offsets"))
+    return f'<table class="metrics"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _warnings_html(audit: AuditDocument) -> str:
+    items = [f'<li class="problem">{html.escape(p)}</li>' for p in audit.problems]
+    with_offsets = [w for w in audit.document.warnings if w.start is not None and w.end is not None]
+    for warning in audit.document.warnings:
+        where = ""
+        if warning.start is not None and warning.end is not None:
+            index = with_offsets.index(warning)
+            where = f' <a href="#" class="goto-w" data-w="{index}">[{warning.start}, {warning.end})</a>'
+        items.append(f"<li><code>{html.escape(warning.code)}</code> {html.escape(warning.message)}{where}</li>")
+    mismatched = len(audit.mismatched)
+    if mismatched:
+        items.append(f'<li class="problem">{mismatched} metric(s) whose offsets do not hold their text (flagged ⚠)</li>')
+    if not items:
+        return ""
+    listed = f'<ul class="warnings">{"".join(items)}</ul>'
+    if len(items) <= 5:
+        return listed
+    return (f'<details class="warnings"{" open" if audit.problems else ""}><summary>{len(audit.document.warnings)} warnings'
+            f'{", " + str(len(audit.problems)) + " problem(s)" if audit.problems else ""}</summary>{listed}</details>')
+
+
+def _meta_line(document: Document) -> str:
+    parts = [document.bureau, f"{document.region} ({document.region_code})" if document.region else document.region_code,
+             str(document.year) if document.year else None, document.genre,
+             f"dated {document.date}" if document.date else None,
+             document.encoding, document.script, f"{document.n_chars:,} characters" if document.n_chars else None]
+    return " · ".join(html.escape(p) for p in parts if p)
+
+
+CSS = """
+:root{--count:#cfe4ff;--money:#ffe08a;--rate:#c9f0c2;--measure:#e6d6ff;--warn:#ffb3b3}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.5 "Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",system-ui,sans-serif;color:#1d1d1f;background:#f6f6f4}
+header.top{position:sticky;top:0;z-index:5;background:#fff;border-bottom:1px solid #ddd;padding:8px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap}
+header.top h1{font-size:17px;margin:0}
+.legend span{margin-right:6px}
+main{padding:12px 16px}
+table{border-collapse:collapse}
+table.index td,table.index th,table.metrics td,table.metrics th{border-bottom:1px solid #e3e3e3;padding:2px 6px;text-align:left;vertical-align:top}
+table.metrics th{position:sticky;top:0;background:#fafafa}
+td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+table.metrics td{min-width:3.2em}
+table.metrics td.obj{min-width:7em}
+table.metrics td.n,table.metrics td.num{min-width:0}
+section.doc{background:#fff;border:1px solid #ddd;border-radius:6px;margin:16px 0;padding:8px 12px}
+section.doc h2{font-size:16px;margin:4px 0}
+.meta{color:#555}
+.cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.4fr);gap:12px;align-items:start}
+@media (max-width:1100px){.cols{grid-template-columns:1fr}}
+pre.src{white-space:pre-wrap;word-break:break-all;font:inherit;line-height:1.8;margin:0;max-height:75vh;overflow:auto;border:1px solid #eee;padding:8px;background:#fcfcfb}
+.side{max-height:75vh;overflow:auto;border:1px solid #eee}
+mark{border-radius:3px;padding:0 1px;color:inherit;cursor:pointer}
+mark.k-count,.chip.k-count{background:var(--count)}
+mark.k-money,.chip.k-money{background:var(--money)}
+mark.k-rate,.chip.k-rate{background:var(--rate)}
+mark.k-measure,.chip.k-measure{background:var(--measure)}
+mark.multi{box-shadow:inset 0 -3px 0 #777}
+mark.noind{text-decoration:underline dotted #888}
+mark.rep,tr.rep{opacity:.6}
+mark.w{background:var(--warn);text-decoration:underline wavy #c00}
+mark.bad,tr.bad{outline:2px solid #c00}
+mark.hot,tr.hot td{outline:2px solid #d33;background-image:linear-gradient(#0000,#0000)}
+tr.hot td{background:#fff3c4}
+.chip{border-radius:3px;padding:0 3px;white-space:nowrap}
+details.warnings summary{cursor:pointer;color:#8a1f11}
+.flag{color:#c00;font-size:12px}
+.none,.note{color:#888;font-size:12px}
+ul.warnings{margin:4px 0 8px 0;padding-left:20px;color:#8a1f11}
+li.problem{font-weight:bold}
+#tip{position:fixed;z-index:10;display:none;max-width:520px;white-space:pre-wrap;background:#222;color:#fff;padding:6px 8px;border-radius:4px;font-size:13px;pointer-events:none}
+.hidden{display:none}
+"""
+
+SCRIPT = """
+(function(){
+  var tip=document.getElementById('tip');
+  document.querySelectorAll('mark[title]').forEach(function(m){m.dataset.tip=m.title;m.removeAttribute('title');});
+  function section(el){return el.closest('section.doc');}
+  function light(sec,ids,on){
+    ids.forEach(function(id){
+      sec.querySelectorAll('mark[data-m~="'+id+'"], tr[data-m="'+id+'"]').forEach(function(el){el.classList.toggle('hot',on);});
+    });
+  }
+  document.querySelectorAll('pre.src mark').forEach(function(m){
+    var ids=(m.dataset.m||'').split(' ').filter(Boolean);
+    m.addEventListener('mouseenter',function(){light(section(m),ids,true);tip.textContent=m.dataset.tip||'';tip.style.display='block';});
+    m.addEventListener('mousemove',function(e){tip.style.left=Math.min(e.clientX+14,window.innerWidth-540)+'px';tip.style.top=(e.clientY+16)+'px';});
+    m.addEventListener('mouseleave',function(){light(section(m),ids,false);tip.style.display='none';});
+    m.addEventListener('click',function(){if(!ids.length)return;var row=section(m).querySelector('tr[data-m="'+ids[0]+'"]');if(row)row.scrollIntoView({block:'center',behavior:'smooth'});});
+  });
+  document.querySelectorAll('table.metrics tr[data-m]').forEach(function(r){
+    var ids=[r.dataset.m];
+    r.addEventListener('mouseenter',function(){light(section(r),ids,true);});
+    r.addEventListener('mouseleave',function(){light(section(r),ids,false);});
+    r.addEventListener('click',function(){var m=section(r).querySelector('pre.src mark[data-m~="'+ids[0]+'"]');if(m)m.scrollIntoView({block:'center',behavior:'smooth'});});
+  });
+  document.querySelectorAll('a.goto-w').forEach(function(a){
+    a.addEventListener('click',function(e){e.preventDefault();var m=section(a).querySelector('pre.src mark[data-w~="'+a.dataset.w+'"]');if(m)m.scrollIntoView({block:'center',behavior:'smooth'});});
+  });
+  var filter=document.getElementById('filter');
+  filter.addEventListener('input',function(){
+    var q=filter.value.trim().toLowerCase();
+    document.querySelectorAll('section.doc').forEach(function(s){s.classList.toggle('hidden',q&&s.dataset.search.toLowerCase().indexOf(q)<0);});
+    document.querySelectorAll('table.index tbody tr').forEach(function(r){r.classList.toggle('hidden',q&&r.dataset.search.toLowerCase().indexOf(q)<0);});
+  });
+})();
+"""
+
+
+def render_html(audits: Sequence, title: Optional[str] = None, lexicons=None) -> str:
+    """One self-contained HTML page for the documents (AuditDocuments from load_audit)."""
+    from . import __version__
+
+    names = indicator_names(lexicons)
+    title = title or "reportmine audit"
+    n_metrics = sum(len(a.document.metrics) for a in audits)
+    n_warnings = sum(len(a.document.warnings) for a in audits)
+    index_rows, sections = [], []
+    for number, audit in enumerate(audits):
+        document = audit.document
+        search = " ".join(str(x) for x in (document.doc, document.bureau, document.region, document.year,
+                                           document.genre, document.title) if x)
+        status = "error" if document.error else ("text missing" if audit.original is None else
+                                                 ("check" if audit.problems or audit.mismatched else "ok"))
+        index_rows.append(
+            f'<tr data-search="{_attr(search)}"><td class="n">{number + 1}</td>'
+            f'<td><a href="#doc-{number}">{html.escape(document.doc)}</a></td>'
+            f"<td>{html.escape(document.bureau or '')}</td><td>{document.year or ''}</td>"
+            f"<td>{html.escape(document.genre or '')}</td><td>{html.escape(document.encoding or '')}</td>"
+            f'<td class="num">{len(document.metrics)}</td><td class="num">{len(document.warnings)}</td>'
+            f"<td>{status}</td></tr>")
+        if audit.original is not None:
+            body = (f'<div class="cols"><div>{_document_text_html(audit, names)}</div>'
+                    f'<div class="side">{_metrics_table_html(audit, names)}</div></div>')
+        else:
+            body = f'<div class="side">{_metrics_table_html(audit, names)}</div>'
+        heading = html.escape(document.title) if document.title else ""
+        sections.append(
+            f'<section class="doc" id="doc-{number}" data-doc="{_attr(document.doc)}" data-search="{_attr(search)}">'
+            f'<h2>{number + 1}. {html.escape(document.doc)} <span class="meta">{heading}</span></h2>'
+            f'<div class="meta">{_meta_line(document)} · {len(document.metrics)} metrics'
+            f'{" · " + html.escape(document.path) if document.path else ""}</div>'
+            f"{_warnings_html(audit)}{body}</section>")
+    legend = "".join(f'<span class="chip k-{kind}">{kind}</span>' for kind in KINDS)
+    head = "".join(f"<th>{h}</th>" for h in ("#", "document", "bureau", "year", "genre", "encoding", "metrics",
+                                               "warnings", "status"))
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="reportmine {__version__}">
+<title>{html.escape(title)}</title><style>{CSS}</style></head>
+<body>
+<header class="top"><h1>{html.escape(title)}</h1>
+<span>{len(audits)} documents · {n_metrics} metrics · {n_warnings} warnings</span>
+<span class="legend">{legend}<span class="chip" style="background:var(--warn)">warning</span>
+<span class="note">dotted: no indicator · faded: repeated mention · outlined red: offsets do not hold the text</span></span>
+<input id="filter" type="search" placeholder="filter documents (name, bureau, year)"></header>
+<main>
+<p class="note">Each document is shown as its decoded original text; highlights sit at the metrics' offsets
+(original[start:end]). Hover a highlight or a row to see the other; click to jump.</p>
+<table class="index"><thead><tr>{head}</tr></thead><tbody>{"".join(index_rows)}</tbody></table>
+{"".join(sections)}
+</main>
+<div id="tip"></div>
+<script>{SCRIPT}</script>
+</body></html>
+"""
+
+
+def write_report(audits: Sequence, output, title: Optional[str] = None, lexicons=None) -> Path:
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_html(audits, title=title, lexicons=lexicons), encoding="utf-8")
+    return output
+
+
+# ---- the terminal view -----------------------------------------------------------------------
+KIND_STYLES = {"count": "black on #cfe4ff", "money": "black on #ffe08a", "rate": "black on #c9f0c2",
+               "measure": "black on #e6d6ff"}
+WARNING_STYLE = "bold white on red"
+
+
+def normalized_span(normalized, start: int, end: int) -> Optional[tuple]:
+    """An ORIGINAL span -> the span of the normalized text it became (None if it was dropped)."""
+    span = (start, end)
+    for mapping in normalized.offsets.maps:
+        span = mapping.input_span_to_output(*span)
+        if span is None:
+            return None
+    return span
+
+
+def _labelled_text(text: str, spans: list, labels: list, warning_spans: list):
+    """rich Text of `text` with spans styled and each label put right after its span."""
+    from rich.text import Text
+
+    inserts: dict = {}
+    for (start, end), (label, _) in zip(spans, labels):
+        if end is not None:
+            inserts.setdefault(end, []).append(label)
+    shifts = sorted(inserts.items())
+    pieces, cursor = [], 0
+    for position, names in shifts:
+        pieces.append((text[cursor:position], None))
+        for name in names:
+            pieces.append((name, "dim"))
+        cursor = position
+    pieces.append((text[cursor:], None))
+
+    def moved(index: int) -> int:  # where character `index` of text ends up
+        return index + sum(len(n) for position, names in shifts if position <= index for n in names)
+
+    rich_text = Text()
+    for piece, style in pieces:
+        rich_text.append(piece, style=style)
+    for (start, end), (_, style) in zip(spans, labels):
+        if start is None:
+            continue
+        rich_text.stylize(style, moved(start), moved(end - 1) + 1)
+    for start, end in warning_spans:
+        rich_text.stylize(WARNING_STYLE, moved(start), moved(end - 1) + 1)
+    return rich_text
+
+
+def show_document(path, console=None, original: bool = False, text: bool = True, pipeline=None) -> Document:
+    """Print a document with its metrics highlighted and numbered, then their table and the
+    warnings. original=True shows the decoded original text (the one offsets index) instead of
+    the normalized one."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .normalize import normalize
+    from .pipeline import default_pipeline
+
+    path = Path(path)
+    console = console or Console()
+    pipeline = pipeline or default_pipeline()
+    document = pipeline.extract_file(path)
+    names = indicator_names(pipeline.lexicons)
+    meta = " · ".join(str(p) for p in (document.bureau, document.region, document.region_code, document.year,
+                                       document.genre, document.date, document.encoding, document.script) if p)
+    console.rule(f"[bold]{document.doc}[/bold]")
+    if document.title:
+        console.print(f"[bold]{document.title}[/bold]", highlight=False)
+    if meta:
+        console.print(meta, highlight=False)
+    if document.error:
+        console.print(f"[red]error:[/red] {document.error}", highlight=False)
+        return document
+    source = decode_bytes(path.read_bytes()).text
+    metrics = document.metrics
+    labels = [(f"[{i + 1}]", KIND_STYLES.get(m.kind, "reverse")) for i, m in enumerate(metrics)]
+    if text:
+        if original:
+            shown = source
+            spans = [(m.start, m.end) for m in metrics]
+            warning_spans = [(w.start, w.end) for w in document.warnings if w.start is not None and w.end is not None]
+        else:
+            normalized = normalize(source, pipeline.lexicons, is_html=_is_html(path))
+            shown = normalized.text
+            spans = [normalized_span(normalized, m.start, m.end) or (None, None) for m in metrics]
+            warning_spans = list(normalized.corrupt)
+        console.print(_labelled_text(shown, spans, labels, warning_spans), highlight=False)
+        console.print()
+    table = Table(title=f"{len(metrics)} metrics (value: ≈ about, ≥ at least, ≤ at most; offsets index the original text)")
+    for column, justify in (("#", "right"), ("text", "left"), ("value", "right"), ("unit", "left"),
+                            ("kind", "left"), ("object", "left"), ("action", "left"),
+                            ("Δ", "left"), ("period", "left"), ("indicator", "left"), ("offsets", "right")):
+        table.add_column(column, justify=justify, overflow="fold")
+    for index, metric in enumerate(metrics):
+        indicator = metric.indicator or ""
+        offsets = f"{metric.start}-{metric.end}" + (f"\nrepeat of {metric.repeat_of}" if metric.repeat_of is not None else "")
+        table.add_row(str(index + 1), f"[{KIND_STYLES.get(metric.kind, '')}]{_markup_escape(metric.text)}[/]",
+                      format_value(metric), metric.unit, metric.kind, metric.object, metric.action,
+                      CHANGE_SIGNS.get(metric.change, "") if metric.change else "", metric.period or "", indicator,
+                      offsets, style="dim" if metric.repeat_of is not None else None)
+    console.print(table)
+    if document.warnings:
+        warnings = Table(title="warnings")
+        for column in ("code", "message", "offsets"):
+            warnings.add_column(column, overflow="fold")
+        for warning in document.warnings:
+            where = f"{warning.start}-{warning.end}" if warning.start is not None else ""
+            warnings.add_row(warning.code, _markup_escape(warning.message), where)
+        console.print(warnings)
+    return document
+
+
+def _markup_escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+# ---- matplotlib and Chinese labels -----------------------------------------------------------
+CJK_FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SourceHanSansSC-Regular.otf", "SimHei.ttf")
+
+
+def cjk_font_path() -> Path:
+    """A CJK font file shipped by a Python package (mplfonts: Noto Sans CJK SC); the notebooks
+    extra installs it."""
+    try:
+        import mplfonts
+    except ImportError as exc:
+        raise ImportError('no CJK font package: pip install -e ".[notebooks]" (it brings mplfonts, '
+                          "which ships Noto Sans CJK SC)") from exc
+    folder = Path(mplfonts.__file__).parent / "fonts"
+    for name in CJK_FONT_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"no CJK font in {folder}")
+
+
+def use_cjk_font() -> str:
+    """Register the CJK font with matplotlib and make it the default sans-serif; returns its
+    family name. Chinese labels then render without tofu boxes."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    family = font_manager.FontProperties(fname=str(path)).get_name()
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [family] + [f for f in matplotlib.rcParams["font.sans-serif"] if f != family]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return family
