@@ -187,7 +187,8 @@ def report(
     title: Optional[str] = typer.Option(None, "--title", help="The page's title."),
     lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
 ):
-    """A self-contained HTML page: each document's original text with every metric highlighted at its offsets."""
+    """A self-contained HTML page: each document's original text with every metric highlighted at its offsets.
+    Exit status 3 (page still written) when a document's text is missing or offsets do not hold their metric's text."""
     from .pipeline import Pipeline
     from .report import load_audit, write_report
 
@@ -215,7 +216,7 @@ def report(
         err.print(f"[yellow]{audit.document.doc}:[/yellow] {'; '.join(audit.problems)}", highlight=False)
     if len(unreadable) > 5:
         err.print(f"... and {len(unreadable) - 5} more documents without their text", highlight=False)
-    if unreadable:
+    if unreadable or flagged:
         raise typer.Exit(EXIT_SOME_FAILED)
 
 

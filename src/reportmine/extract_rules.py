@@ -255,6 +255,8 @@ class RuleExtractor:
                 metric.object, metric.action = self._left_analysis(tokens, q, core_left, right)
         if change_verb:
             metric.action = change_verb
+        elif q.kind in ("measure", "money") and (not metric.action or metric.action in self.lexicons.weak_verbs):
+            metric.action = self._act_in_object(metric.object) or metric.action
         if not metric.object and same_sentence and previous.object:
             metric.object = previous.object
             metric.confidence = 0.7
@@ -302,6 +304,20 @@ class RuleExtractor:
         object_start = self._noun_run_start(tokens, len(tokens) - 1) if tokens else 0
         subject = self._strip_leading("".join(t.word for t in tokens[object_start:])) if tokens else ""
         return subject, self._last_verb_run(tokens)
+
+    def _act_in_object(self, obj: str) -> str:
+        """降雨量 -> 降雨, 过火面积 -> 过火, 直接经济损失 -> 损失: the act a measure's name holds."""
+        for noun in self.lexicons.act_nouns:
+            if obj.endswith(noun):
+                return noun
+        for suffix in self.lexicons.measure_suffixes:
+            if obj.endswith(suffix) and len(obj) > len(suffix):
+                stem = obj[: -len(suffix)]
+                verbs = [t.word for t in self.segmenter.tag(stem) if t.flag.startswith("v") and len(t.word) >= 2]
+                if verbs:
+                    return verbs[-1]
+                return next((noun for noun in self.lexicons.act_nouns if stem.endswith(noun)), "")
+        return ""
 
     def _rate_action(self, rate_object: str) -> str:
         """The measured activity of a rate: 整改率 -> 整改, 上报率和合格率 -> 上报."""
@@ -522,8 +538,7 @@ class RuleExtractor:
             j -= 1
         return start
 
-    @staticmethod
-    def _noun_run_start(tokens: list[Token], i: int) -> int:
+    def _noun_run_start(self, tokens: list[Token], i: int) -> int:
         start = i + 1
         j = i
         depth = 0
@@ -541,6 +556,9 @@ class RuleExtractor:
                 start = j
             elif token.flag.startswith("v") and start == j + 1 and j > 0 and tokens[j - 1].word in JOINERS:
                 start = j  # 工作指令、指导措施、意见建议: 指导 is part of a listed noun
+            elif (token.flag.startswith("v") and start == j + 1 and j < i and j > 0 and tokens[j - 1].is_noun
+                  and not tokens[j - 1].flag.startswith("v") and token.word in self.lexicons.modifier_verbs):
+                start = j  # 特种设备使用单位: a verb between nouns belongs to the noun phrase
             elif token.word in JOINERS and j > 0 and tokens[j - 1].is_noun and start == j + 1:
                 start = j
             elif token.flag in ("a", "b", "ag") and start == j + 1 and j < i:

@@ -69,6 +69,10 @@ class Lexicons:
     person_units: tuple
     existence_verbs: tuple
     progress_verbs: tuple
+    measure_suffixes: tuple
+    act_nouns: tuple
+    weak_verbs: tuple
+    modifier_verbs: tuple
     indicators: tuple  # indicators.Indicator
     domain_dict: Path
     sources: tuple  # the folders read, in order
@@ -250,7 +254,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
             change[key].append(_string_list(path, data, key))
 
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
-                                        "person_units", "existence_verbs", "progress_verbs")}
+                                        "person_units", "existence_verbs", "progress_verbs", "measure_suffixes",
+                                        "act_nouns", "weak_verbs", "modifier_verbs")}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(_string_list(path, data, key))
@@ -293,6 +298,10 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         person_units=_merge_lists(*attribution["person_units"]),
         existence_verbs=_merge_lists(*attribution["existence_verbs"]),
         progress_verbs=_merge_lists(*attribution["progress_verbs"]),
+        measure_suffixes=_merge_lists(*attribution["measure_suffixes"]),
+        act_nouns=_merge_lists(*attribution["act_nouns"]),
+        weak_verbs=_merge_lists(*attribution["weak_verbs"]),
+        modifier_verbs=_merge_lists(*attribution["modifier_verbs"]),
         indicators=tuple(indicators.values()),
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),

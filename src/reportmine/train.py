@@ -41,6 +41,7 @@ from .extract_model import (ATTRIBUTE, DEFAULT_MODEL_DIR, DETECT, COMBINE_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20240606
+TRAIN_THREADS = int(os.environ.get("REPORTMINE_TRAIN_THREADS", "1"))
 NUMERAL = "0123456789零〇○一二两三四五六七八九十百千万亿半壹贰叁肆伍陆柒捌玖拾佰仟"
 
 
@@ -228,7 +229,7 @@ def train_tagger(train, dev, save_dir: os.PathLike, hyper: Hyper = Hyper(), seed
         shutil.rmtree(save_dir)
     save_dir.mkdir(parents=True)
     threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # summation order fixed: the same weights on any machine
+    torch.set_num_threads(TRAIN_THREADS)  # a fixed summation order: the same weights on every run
     started = time.perf_counter()
     logger = logging.getLogger("reportmine.train.hanlp")
     logger.propagate = False

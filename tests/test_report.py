@@ -1,0 +1,359 @@
+"""Audit views: `reportmine report` (HTML, checked in headless Chromium) and `reportmine show`."""
+import io
+import json
+import shutil
+import subprocess
+import urllib.parse
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reportmine.cli import app
+from reportmine.decode import decode_bytes
+from reportmine.normalize import normalize
+from reportmine.report import (highlight_segments, load_audit, normalized_span, render_html, show_document,
+                               write_report)
+
+from conftest import CORPUS
+
+runner = CliRunner()
+CHROMIUM = Path("/usr/bin/chromium")
+DOCS = CORPUS / "docs"
+
+
+# ---- documents that stress the offsets: CR LF, a leading newline, astral characters, markup-like
+# text in a .txt, entities in an .html, UTF-16 and GB18030 bytes
+TRICKY = {
+    "crlf.txt": "\r\n2021年工作总结\r\n检查企业128家次，发现隐患242项。\r\n整改率95.6%。\r\n".encode("utf-8"),
+    "astral.txt": "𠀀𠀁测试𝟘：2022年全县检查企业56家次，罚款12.5万元。<b>&amp;</b> 培训300人次。".encode("utf-8"),
+    "entities.html": ("<html><head><title>某县应急管理局</title></head><body><div class=\"article\">"
+                      "<p>2023年&nbsp;某县应急管理局检查企业<strong>1,024家</strong>，约&nbsp;9500个充电端口，"
+                      "罚款&lt;不含&gt;36.5万元。</p></div></body></html>").encode("utf-8"),
+    "utf16.txt": "\ufeff应急管理局2020年发现隐患1,200项，整改1,150项，整改率95.8%。".encode("utf-16-le"),
+    "gbk.txt": "鞍山市应急管理局2022年开展演练560场次，培训3.4万人次。".encode("gb18030"),
+}
+
+
+@pytest.fixture(scope="module")
+def tricky(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tricky")
+    for name, data in TRICKY.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def audits(tricky):
+    found = load_audit([DOCS, tricky])
+    assert len(found) == len(list(DOCS.iterdir())) + len(TRICKY)
+    return found
+
+
+def flat(output: str) -> str:
+    """Command output with rich's line wrapping undone."""
+    return " ".join(output.split())
+
+
+def original_of(path: Path) -> str:
+    return decode_bytes(path.read_bytes()).text
+
+
+# ---- the segments ------------------------------------------------------------------------
+def test_highlight_segments_cut_at_every_edge_and_keep_overlaps():
+    segments = highlight_segments(10, [(2, 5), (4, 7), (8, 8), (9, 12), (None, 3)])
+    assert segments == [(0, 2, []), (2, 4, [0]), (4, 5, [0, 1]), (5, 7, [1]), (7, 10, [])]
+    assert highlight_segments(0, [(0, 1)]) == []
+
+
+# ---- the page, read by Python's HTML parser -------------------------------------------------
+class PageReader(HTMLParser):
+    """Each <section class="doc">: the text of its <pre class="src"> and, per metric id, the
+    (offset, text) pieces of the marks that carry it; offsets count code points, like Python."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.docs = []
+        self.in_pre = False
+        self.marks = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section" and "doc" in (attrs.get("class") or "").split():
+            self.docs.append({"doc": attrs["data-doc"], "text": "", "pieces": {}, "warnings": {}})
+        elif tag == "pre" and attrs.get("class") == "src":
+            self.in_pre = True
+            self.first = True
+        elif tag == "mark" and self.in_pre:
+            self.marks.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "pre":
+            self.in_pre = False
+        elif tag == "mark" and self.in_pre:
+            self.marks.pop()
+
+    def handle_data(self, data):
+        if not self.in_pre:
+            return
+        if self.first:  # an HTML parser drops the newline right after <pre>
+            data = data[1:] if data.startswith("\n") else data
+            self.first = False
+        current = self.docs[-1]
+        for mark in self.marks:
+            for key, store in (("data-m", "pieces"), ("data-w", "warnings")):
+                for index in (mark.get(key) or "").split():
+                    current[store].setdefault(int(index), []).append((len(current["text"]), data))
+        current["text"] += data
+
+
+def joined(pieces):
+    """[(offset, text)] of one highlight -> (start, end, text); the pieces must touch."""
+    start = pieces[0][0]
+    position = start
+    for offset, text in pieces:
+        assert offset == position, pieces
+        position += len(text)
+    return start, position, "".join(text for _, text in pieces)
+
+
+def check_page(docs, audits):
+    by_name = {a.document.doc: a for a in audits}
+    assert sorted(d["doc"] for d in docs) == sorted(by_name)
+    checked = 0
+    for page in docs:
+        audit = by_name[page["doc"]]
+        source = original_of(Path(audit.document.path))
+        assert page["text"] == source, page["doc"]
+        assert set(page["pieces"]) == set(range(len(audit.document.metrics))), page["doc"]
+        for index, metric in enumerate(audit.document.metrics):
+            assert joined(page["pieces"][index]) == (metric.start, metric.end, metric.text), (page["doc"], metric.text)
+            assert source[metric.start:metric.end] == metric.text
+            checked += 1
+        spans = [w for w in audit.document.warnings if w.start is not None]
+        for index, warning in enumerate(spans):
+            start, end, _ = joined(page["warnings"][index])
+            assert (start, end) == (warning.start, warning.end)
+    return checked
+
+
+def test_every_metric_is_highlighted_at_its_offsets(audits):
+    reader = PageReader()
+    reader.feed(render_html(audits))
+    assert check_page(reader.docs, audits) == sum(len(a.document.metrics) for a in audits) > 900
+
+
+def test_page_is_self_contained(audits):
+    page = render_html(audits[:3])
+    assert "<script src" not in page and "<link" not in page and "@import" not in page and "url(" not in page
+    assert "http://" not in page.split("<main>")[0] and "https://" not in page.split("<main>")[0]
+
+
+def test_mojibake_warnings_are_highlighted_and_listed(audits):
+    audit = next(a for a in audits if a.document.doc.startswith("c05_"))
+    page = render_html([audit])
+    corrupt = [w for w in audit.document.warnings if w.code == "corrupt_text"]
+    assert len(corrupt) >= 3
+    assert page.count('class="w"') + page.count(" w\"") >= len(corrupt)
+    assert "corrupt_text" in page and "锟斤拷" in page
+
+
+# ---- headless Chromium --------------------------------------------------------------------
+PROBE = """
+<script>
+(function(){
+  var out = [];
+  document.querySelectorAll('section.doc').forEach(function(section){
+    var pre = section.querySelector('pre.src');
+    var doc = {doc: section.dataset.doc, text: '', pieces: {}, warnings: {}};
+    if (pre) {
+      var walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT), node, position = 0;
+      while ((node = walker.nextNode())) {
+        var length = Array.from(node.data).length;   // code points, as Python counts
+        for (var el = node.parentElement; el && el !== pre; el = el.parentElement) {
+          if (el.tagName !== 'MARK') continue;
+          [['m', 'pieces'], ['w', 'warnings']].forEach(function(kind){
+            (el.dataset[kind[0]] || '').split(' ').filter(Boolean).forEach(function(id){
+              (doc[kind[1]][id] = doc[kind[1]][id] || []).push([position, node.data]);
+            });
+          });
+        }
+        doc.text += node.data;
+        position += length;
+      }
+    }
+    out.push(doc);
+  });
+  var result = document.createElement('div');
+  result.id = 'probe-result';
+  result.setAttribute('data-json', encodeURIComponent(JSON.stringify(out)));
+  document.body.appendChild(result);
+})();
+</script>
+"""
+
+
+class ProbeReader(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.result = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id") == "probe-result":
+            self.result = json.loads(urllib.parse.unquote(attrs["data-json"]))
+
+
+def chromium_dom(page: Path, profile: Path) -> str:
+    command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+               "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--dump-dom", page.as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed at /usr/bin/chromium "
+                                                  "(apt-get install -y chromium chromium-driver)")
+def test_highlights_sit_at_the_offsets_in_headless_chromium(audits, tmp_path):
+    report = write_report(audits, tmp_path / "report.html")
+    probed = tmp_path / "probed.html"
+    page = report.read_text(encoding="utf-8")
+    assert page.count("</body>") == 1
+    probed.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    reader = ProbeReader()
+    reader.feed(chromium_dom(probed, tmp_path / "profile"))
+    assert reader.result is not None, "the probe did not run in Chromium"
+    docs = [{"doc": d["doc"], "text": d["text"],
+             "pieces": {int(k): [tuple(p) for p in v] for k, v in d["pieces"].items()},
+             "warnings": {int(k): [tuple(p) for p in v] for k, v in d["warnings"].items()}} for d in reader.result]
+    # the rendered DOM holds each original text exactly (CR, leading newline, astral characters,
+    # markup in plain text) and every metric's highlight is original[start:end] at start
+    assert check_page(docs, audits) == sum(len(a.document.metrics) for a in audits)
+    assert any("\r" in d["text"] for d in docs) and any("𠀀" in d["text"] for d in docs)
+
+
+# ---- results files --------------------------------------------------------------------------
+def test_report_from_results_equals_report_from_folder(tmp_path, tricky):
+    out = tmp_path / "results.jsonl"
+    assert runner.invoke(app, ["extract", str(tricky), "-o", str(out), "--quiet"]).exit_code == 0
+    from_folder = render_html(load_audit([tricky]))
+    # the journal next to the results holds whole documents: same page as extracting again
+    assert render_html(load_audit([out])) == from_folder
+    # without the journal, the metrics file and the source folder give the same highlights and warnings
+    Path(str(out) + ".journal.jsonl").unlink()
+    again = load_audit([out], sources=[tricky])
+    reference = {a.document.doc: a for a in load_audit([tricky])}
+    assert [a.document.doc for a in again] == list(reference)
+    for audit in again:
+        expected = reference[audit.document.doc]
+        assert audit.original == expected.original
+        assert [m.model_dump() for m in audit.document.metrics] == [m.model_dump() for m in expected.document.metrics]
+        assert audit.document.warnings == expected.document.warnings
+        assert not audit.problems and not audit.mismatched
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_report_cli_reads_csv_and_parquet_results_with_source(tmp_path, suffix):
+    out = tmp_path / f"results{suffix}"
+    assert runner.invoke(app, ["extract", str(DOCS / "c05_yingzhou_market_2023h1_mojibake.txt"),
+                               str(DOCS / "c03_taishan_env_2021h1.txt"), "-o", str(out), "--quiet"]).exit_code == 0
+    Path(str(out) + ".journal.jsonl").unlink()
+    html_out = tmp_path / "report.html"
+    missing = runner.invoke(app, ["report", str(out), "-o", str(html_out)])
+    assert missing.exit_code == 3 and "--source" in flat(missing.output)  # written, but the texts were not found
+    result = runner.invoke(app, ["report", str(out), "-o", str(html_out), "--source", str(CORPUS)])
+    assert result.exit_code == 0, result.output
+    assert "2 documents" in result.output
+    reader = PageReader()
+    reader.feed(html_out.read_text(encoding="utf-8"))
+    audits = load_audit([out], sources=[CORPUS])
+    assert check_page(reader.docs, audits) == sum(len(a.document.metrics) for a in audits) > 60
+
+
+def test_report_flags_a_source_that_changed_after_extraction(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    doc = docs / "a.txt"
+    doc.write_text("2021年工作总结\n检查企业128家次，发现隐患242项。", encoding="utf-8")
+    out = tmp_path / "m.jsonl"
+    assert runner.invoke(app, ["extract", str(docs), "-o", str(out), "--quiet"]).exit_code == 0
+    doc.write_text("前言。2021年工作总结\n检查企业128家次，发现隐患242项。", encoding="utf-8")
+    html_out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(out), "-o", str(html_out)])
+    assert result.exit_code == 3 and "offsets do not hold" in flat(result.output)
+    page = html_out.read_text(encoding="utf-8")
+    assert "changed after the extraction" in page and 'class="bad"' in page
+
+
+def test_report_cli_arguments(tmp_path):
+    assert runner.invoke(app, ["report", str(DOCS), "-o", str(tmp_path / "r.txt")]).exit_code == 2
+    assert runner.invoke(app, ["report", str(tmp_path / "nope"), "-o", str(tmp_path / "r.html")]).exit_code == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(bad), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 2 and "not a metrics file" in flat(result.output)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "x.txt").write_bytes(b"")
+    result = runner.invoke(app, ["report", str(empty), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 3 and (tmp_path / "r.html").exists()
+
+
+# ---- the terminal view ----------------------------------------------------------------------
+def test_show_prints_the_text_with_numbered_metrics_and_the_table():
+    path = DOCS / "a06_fujian_dongshan_2020_trad.txt"
+    result = runner.invoke(app, ["show", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    document = load_audit([path])[0].document
+    assert f"[{len(document.metrics)}]" in result.output and "metrics" in result.output
+    normalized = normalize(original_of(path), __import__("reportmine").load_lexicons())
+    first = document.metrics[0]
+    span = normalized_span(normalized, first.start, first.end)
+    assert f"{normalized.text[span[0]:span[1]]}[1]" in result.output
+    original = runner.invoke(app, ["show", str(path), "--original", "--no-text"], env={"COLUMNS": "200"})
+    assert original.exit_code == 0 and "[1]" not in original.output and first.text in original.output
+
+
+def test_show_maps_every_metric_into_the_normalized_text_and_back():
+    from reportmine.pipeline import default_pipeline
+
+    pipeline = default_pipeline()
+    for path in sorted(DOCS.iterdir()):
+        document = pipeline.extract_file(path)
+        normalized = normalize(original_of(path), pipeline.lexicons,
+                               is_html=True if path.suffix == ".html" else None)
+        for metric in document.metrics:
+            span = normalized_span(normalized, metric.start, metric.end)
+            assert span is not None and normalized.to_original(*span) == (metric.start, metric.end), (path.name, metric.text)
+
+
+def test_show_highlights_corruption_and_fails_on_unreadable(tmp_path):
+    from rich.console import Console
+
+    console = Console(record=True, width=160, force_terminal=True, color_system="truecolor", file=io.StringIO())
+    document = show_document(DOCS / "c05_yingzhou_market_2023h1_mojibake.txt", console)
+    text = console.export_text(styles=False, clear=False)
+    assert "corrupt_text" in text and len(document.metrics) > 20
+    styled = console.export_text(styles=True)
+    assert "锟斤拷" in text and "\x1b[1;37;41m锟斤拷" in styled  # corrupted text: bold white on red
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = runner.invoke(app, ["show", str(empty)])
+    assert result.exit_code == 3 and "error" in result.output
+    assert runner.invoke(app, ["show", str(tmp_path / "missing.txt")]).exit_code == 2
+
+
+# ---- the CJK font the notebooks use ----------------------------------------------------------
+def test_cjk_font_is_shipped_and_covers_chinese():
+    pytest.importorskip("matplotlib", reason='matplotlib not installed (pip install -e ".[notebooks]")')
+    pytest.importorskip("mplfonts", reason='mplfonts not installed (pip install -e ".[notebooks]")')
+    from matplotlib.ft2font import FT2Font
+
+    from reportmine.report import cjk_font_path, use_cjk_font
+
+    family = use_cjk_font()
+    assert "CJK" in family
+    font = FT2Font(str(cjk_font_path()))
+    assert all(font.get_char_index(ord(c)) for c in "隆回县应急管理局检查企业隐患整改率罚款（万元）")
