@@ -28,7 +28,7 @@ def test_one_row_per_bureau_year_and_figures_never_summed():
     assert list(table["bureau"]) == ["乙市应急管理局", "甲县应急管理局"]
     assert table.set_index("bureau").loc["甲县应急管理局", "enterprises_inspected"] == 120  # full year over H1, not 300
     conflicts = table.attrs["conflicts"]
-    assert list(conflicts["indicator"]) == ["enterprises_inspected"] and conflicts.iloc[0]["values"] == [60.0, 120.0]
+    assert [c["indicator"] for c in conflicts] == ["enterprises_inspected"] and conflicts[0]["values"] == [60.0, 120.0]
 
 
 def test_the_seeds_panel_has_one_row_per_bureau_with_its_year(tmp_path):

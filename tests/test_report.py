@@ -27,6 +27,7 @@ DOCS = CORPUS / "docs"
 # text in a .txt, entities in an .html, UTF-16 and GB18030 bytes
 TRICKY = {
     "crlf.txt": "\r\n2021年工作总结\r\n检查企业128家次，发现隐患242项。\r\n整改率95.6%。\r\n".encode("utf-8"),
+    "leading.txt": "\n应急管理局2021年检查企业12家次。\n".encode("utf-8"),
     "astral.txt": "𠀀𠀁测试𝟘：2022年全县检查企业56家次，罚款12.5万元。<b>&amp;</b> 培训300人次。".encode("utf-8"),
     "entities.html": ("<html><head><title>某县应急管理局</title></head><body><div class=\"article\">"
                       "<p>2023年&nbsp;某县应急管理局检查企业<strong>1,024家</strong>，约&nbsp;9500个充电端口，"

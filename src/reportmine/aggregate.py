@@ -200,7 +200,7 @@ def panel(frame: pd.DataFrame, indicators=None) -> pd.DataFrame:
     one for the full year over a part of it (2023 over 2023-H1), then an exact figure over a
     qualified one (128 over 约130), then the most recent document, then the first mention.
     Figures are never summed. A cell whose candidates disagree is listed in
-    panel.attrs["conflicts"] with every value and its source. panel.attrs["units"] gives each
+    panel.attrs["conflicts"] (a list of dicts) with every value and its source. panel.attrs["units"] gives each
     column's unit (metrics whose unit the indicator does not accept never reach the panel).
     """
     frame = frame.copy()
@@ -247,6 +247,6 @@ def panel(frame: pd.DataFrame, indicators=None) -> pd.DataFrame:
     wide = wide.reset_index(drop=True)
     if indicators is not None:
         wide.attrs["units"] = {i.id: i.unit for i in indicators if i.id in wide.columns}
-    wide.attrs["conflicts"] = pd.DataFrame(conflicts, columns=["bureau", "region_code", "year", "indicator", "chosen",
-                                                              "values", "sources"])
+    # plain records, not a DataFrame: pandas copies attrs into derived frames and compares them
+    wide.attrs["conflicts"] = conflicts
     return wide

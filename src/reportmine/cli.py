@@ -16,7 +16,7 @@ from .lexicons import load_lexicons
 from .pipeline import DEFAULT_MAX_BYTES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Turn Chinese bureau reports into metrics: extract, evaluate.")
+                  help="Turn Chinese bureau reports into metrics: extract, panel, show, report, evaluate.")
 err = Console(stderr=True)
 EXIT_SOME_FAILED = 3
 
@@ -188,6 +188,7 @@ def report(
     lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
 ):
     """A self-contained HTML page: each document's original text with every metric highlighted at its offsets.
+
     Exit status 3 (page still written) when a document's text is missing or offsets do not hold their metric's text."""
     from .pipeline import Pipeline
     from .report import load_audit, write_report
@@ -251,7 +252,7 @@ def panel_command(
     write_rows(rows, output, columns=list(table.columns))
     found = table.attrs["conflicts"]
     if conflicts:
-        write_rows(found.to_dict("records"), conflicts)
+        write_rows(found, conflicts, columns=["bureau", "region_code", "year", "indicator", "chosen", "values", "sources"])
     typer.echo(f"panel: {len(table)} bureau-years x {len(table.columns) - 3} indicators -> {output}; "
                f"{len(found)} conflicting cells{' -> ' + str(conflicts) if conflicts else ''}")
 

@@ -477,8 +477,9 @@ mark.noind{text-decoration:underline dotted #888}
 mark.rep,tr.rep{opacity:.6}
 mark.w{background:var(--warn);text-decoration:underline wavy #c00}
 mark.bad,tr.bad{outline:2px solid #c00}
-mark.hot,tr.hot td{outline:2px solid #d33;background-image:linear-gradient(#0000,#0000)}
+mark.hot{outline:2px solid #d33}
 tr.hot td{background:#fff3c4}
+tr.hot td:first-child{box-shadow:inset 3px 0 #d33}
 .chip{border-radius:3px;padding:0 3px;white-space:nowrap}
 details.warnings summary{cursor:pointer;color:#8a1f11}
 .flag{color:#c00;font-size:12px}
@@ -502,7 +503,11 @@ SCRIPT = """
   document.querySelectorAll('pre.src mark').forEach(function(m){
     var ids=(m.dataset.m||'').split(' ').filter(Boolean);
     m.addEventListener('mouseenter',function(){light(section(m),ids,true);tip.textContent=m.dataset.tip||'';tip.style.display='block';});
-    m.addEventListener('mousemove',function(e){tip.style.left=Math.min(e.clientX+14,window.innerWidth-540)+'px';tip.style.top=(e.clientY+16)+'px';});
+    m.addEventListener('mousemove',function(e){
+      tip.style.left=Math.max(0,Math.min(e.clientX+14,window.innerWidth-tip.offsetWidth-8))+'px';
+      var below=e.clientY+16;
+      tip.style.top=(below+tip.offsetHeight>window.innerHeight?Math.max(0,e.clientY-tip.offsetHeight-10):below)+'px';
+    });
     m.addEventListener('mouseleave',function(){light(section(m),ids,false);tip.style.display='none';});
     m.addEventListener('click',function(){if(!ids.length)return;var row=section(m).querySelector('tr[data-m="'+ids[0]+'"]');if(row)row.scrollIntoView({block:'center',behavior:'smooth'});});
   });
