@@ -2,7 +2,8 @@
 
 - title: the HTML <title>, else the first substantial line;
 - date: a labelled or stand-alone date (dateline, 发布时间, signature line), never one inside a sentence;
-- year: the year in the title, else the date's year, else a year that dominates the body;
+- year: a stated review year near the start (回顾总结2023年工作), else the year in the title, else the
+  date's year, else a year that dominates the body;
 - bureau: the reporting body's full name, a place name that is a real division (regions.py)
   followed by a bureau suffix (lexicons/documents.yaml); the most frequent wins, names in the
   title and the first and last lines count extra;
@@ -38,9 +39,10 @@ def document_cues() -> dict:
             raise LexiconError(path, 0, f"a genre rule needs genre and title or text: {rule!r}")
         genres.append((rule["genre"], _compile(path, rule["title"], "genre title") if "title" in rule else None,
                        _compile(path, rule["text"], "genre text") if "text" in rule else None))
+    covered = [_compile(path, expression, "covered_year") for expression in _string_list(path, data, "covered_year")]
     bureau = regex.compile("(?:" + "|".join(map(regex.escape, sorted(suffixes, key=len, reverse=True)))
                            + r")(?:\p{Han}{2,4}分局)?")
-    return {"bureau": bureau, "genres": genres}
+    return {"bureau": bureau, "genres": genres, "covered_year": covered}
 
 
 def find_date(text: str) -> Optional[str]:
@@ -76,6 +78,11 @@ def find_title(text: str, html_title: Optional[str]) -> Optional[str]:
 
 
 def find_year(title: Optional[str], date: Optional[str], text: str) -> Optional[int]:
+    head = text[:1500]
+    for pattern in document_cues()["covered_year"]:
+        stated = pattern.search(head)
+        if stated:
+            return int(stated["y"])
     if title:
         years = YEAR.findall(title)
         if years:
