@@ -215,3 +215,20 @@ def test_shipped_model_loads_and_reads_a_report(lexicons):
     assert "128家次" in texts and "242项" in texts
     first = next(m for m in metrics if normalized.text[m.start:m.end] == "128家次")
     assert "企业" in first.object and first.action == "检查"
+
+
+def test_combined_batch_with_two_workers_finishes_and_matches_one_worker(tmp_path):
+    """torch in a forked worker can deadlock: with the model loaded, workers are spawned."""
+    pytest.importorskip("hanlp", reason="install the model extra: pip install -e '.[model]'")
+    from reportmine.batch import run_batch
+
+    from conftest import CORPUS
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for source in sorted((CORPUS / "docs").glob("a0*.txt"))[:3]:
+        (docs / source.name).write_bytes(source.read_bytes())
+    run_batch([docs], tmp_path / "one.jsonl", workers=1, extractor="combined")
+    run_batch([docs], tmp_path / "two.jsonl", workers=2, extractor="combined")
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+    assert b'"extractor": "rules+model"' in (tmp_path / "one.jsonl").read_bytes()

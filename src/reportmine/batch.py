@@ -15,6 +15,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,11 +82,11 @@ def read_journal(journal: Path) -> set:
 _worker_pipeline: Optional[Pipeline] = None
 
 
-def _init_worker(lexicon_dirs, max_bytes):
+def _init_worker(lexicon_dirs, max_bytes, extractor="rules"):
     global _worker_pipeline
     from .lexicons import load_lexicons
 
-    _worker_pipeline = Pipeline(load_lexicons(lexicon_dirs), max_bytes=max_bytes)
+    _worker_pipeline = Pipeline(load_lexicons(lexicon_dirs), max_bytes=max_bytes, extractor=extractor)
 
 
 def _extract_one(path: str) -> tuple:
@@ -95,26 +96,29 @@ def _extract_one(path: str) -> tuple:
     return document.model_dump_json(), document.doc, len(document.metrics), document.n_chars, document.error
 
 
-def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes) -> Iterator[str]:
+def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes, extractor="rules") -> Iterator[str]:
     if workers <= 1:
-        _init_worker(lexicon_dirs, max_bytes)
+        _init_worker(lexicon_dirs, max_bytes, extractor)
         for path in paths:
             yield _extract_one(path)
         return
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(lexicon_dirs, max_bytes)) as pool:
+    # fork is fastest, but forking a process in which torch has started its threads can deadlock:
+    # once torch is loaded (the model extractor), workers are spawned instead
+    use_fork = hasattr(os, "fork") and "torch" not in sys.modules and extractor == "rules"
+    context = multiprocessing.get_context("fork" if use_fork else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(lexicon_dirs, max_bytes, extractor)) as pool:
         yield from pool.imap(_extract_one, paths, chunksize=2)
 
 
-def _extract_batch(paths: list, lexicon_dirs, max_bytes) -> list:
+def _extract_batch(paths: list, lexicon_dirs, max_bytes, extractor="rules") -> list:
     """A Dask task: one batch of files in a worker process, Documents as JSON lines."""
     if _worker_pipeline is None:
-        _init_worker(lexicon_dirs, max_bytes)
+        _init_worker(lexicon_dirs, max_bytes, extractor)
     return [_extract_one(path) for path in paths]
 
 
 def _documents_on_dask(paths: list, scheduler: Optional[str], lexicon_dirs, max_bytes, batch_size: int = 8,
-                       client=None) -> Iterator[str]:
+                       client=None, extractor="rules") -> Iterator[str]:
     """The same extraction on a dask.distributed cluster: batches of files as tasks, results
     consumed in submission order (so the outputs equal a local run's). Workers read the files by
     path, so the paths must be readable on the workers (shared storage)."""
@@ -125,7 +129,8 @@ def _documents_on_dask(paths: list, scheduler: Optional[str], lexicon_dirs, max_
         client = Client(scheduler) if scheduler else Client(processes=True, n_workers=2, threads_per_worker=1)
     try:
         batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
-        futures = client.map(_extract_batch, batches, lexicon_dirs=lexicon_dirs, max_bytes=max_bytes, pure=False)
+        futures = client.map(_extract_batch, batches, lexicon_dirs=lexicon_dirs, max_bytes=max_bytes,
+                             extractor=extractor, pure=False)
         for future in futures:
             yield from future.result()
             future.release()
@@ -137,7 +142,8 @@ def _documents_on_dask(paths: list, scheduler: Optional[str], lexicon_dirs, max_
 def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Optional[Path] = None,
               workers: Optional[int] = None, resume: bool = False, lexicon_dirs=(), max_bytes: int = DEFAULT_MAX_BYTES,
               progress: Optional[Callable[[int, int, BatchSummary], None]] = None,
-              engine: str = "local", scheduler: Optional[str] = None, dask_client=None) -> BatchSummary:
+              engine: str = "local", scheduler: Optional[str] = None, dask_client=None,
+              extractor: str = "rules") -> BatchSummary:
     """Extract every file under inputs into output (and documents_output); see the module doc.
     engine "local" uses worker processes on this machine; "dask" sends batches to the
     dask.distributed scheduler at `scheduler` (or the given client, or a local cluster)."""
@@ -160,9 +166,9 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
     streaming = _is_prefix(journal, order)
     lexicon_dirs = tuple(map(str, lexicon_dirs))
     if engine == "dask":
-        lines = _documents_on_dask(todo, scheduler, lexicon_dirs, max_bytes, client=dask_client)
+        lines = _documents_on_dask(todo, scheduler, lexicon_dirs, max_bytes, client=dask_client, extractor=extractor)
     elif engine == "local":
-        lines = _documents_in_order(todo, workers, lexicon_dirs, max_bytes)
+        lines = _documents_in_order(todo, workers, lexicon_dirs, max_bytes, extractor)
     else:
         raise ValueError(f"unknown engine {engine!r}: use local or dask")
     with _Outputs(output, documents_output, enabled=streaming) as outputs, open(journal, "a", encoding="utf-8") as sink:

@@ -13,7 +13,7 @@ from . import __version__
 from .aggregate import check_format, write_rows
 from .errors import ReportmineError
 from .lexicons import load_lexicons
-from .pipeline import DEFAULT_MAX_BYTES
+from .pipeline import DEFAULT_MAX_BYTES, EXTRACTORS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn Chinese bureau reports into metrics: extract, panel, show, report, evaluate.")
@@ -41,6 +41,8 @@ def extract(
     workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (0 = all cores)."),
     resume: bool = typer.Option(False, "--resume", help="Skip documents already done in an interrupted run."),
     engine: str = typer.Option("local", "--engine", help="local (worker processes) or dask (a dask.distributed cluster)."),
+    extractor: str = typer.Option("rules", "--extractor",
+                                  help="rules, combined (rules + the HanLP tagger; needs the model extra), or model."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
     lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse files larger than this."),
@@ -54,6 +56,12 @@ def extract(
         if documents:
             check_format(documents)
         load_lexicons(lexicon_dir)
+        if extractor not in EXTRACTORS:
+            raise ValueError(f"--extractor must be one of {', '.join(EXTRACTORS)}, not {extractor!r}")
+        if extractor == "model":
+            from .extract_model import load_model_extractor
+
+            load_model_extractor(load_lexicons(lexicon_dir), required=True)  # fail here, not in every worker
     except (ValueError, ReportmineError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)
@@ -65,8 +73,8 @@ def extract(
         try:
             summary = run_batch(paths, output, documents, workers=workers or None, resume=resume,
                                 lexicon_dirs=lexicon_dir, max_bytes=max_bytes, progress=report,
-                                engine=engine, scheduler=scheduler)
-        except (ValueError, ImportError, OSError) as exc:
+                                engine=engine, scheduler=scheduler, extractor=extractor)
+        except (ValueError, ImportError, OSError, ReportmineError) as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2)
     if not quiet:
@@ -130,14 +138,16 @@ def evaluate(
     gold_dir: Path = typer.Argument(..., help="Folder of gold JSONL files named after the documents."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses, extras and attribute errors."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
+    extractor: str = typer.Option("rules", "--extractor", help="rules, combined or model."),
 ):
     """Extract the gold-annotated documents and print precision, recall, F1 and attribute accuracy."""
     import json
 
     from .evaluate import evaluate_folder, format_report
+    from .pipeline import Pipeline
 
     try:
-        result = evaluate_folder(docs_dir, gold_dir)
+        result = evaluate_folder(docs_dir, gold_dir, Pipeline(extractor=extractor))
     except (OSError, ValueError, ReportmineError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)
@@ -219,6 +229,15 @@ def report(
         err.print(f"... and {len(unreadable) - 5} more documents without their text", highlight=False)
     if unreadable or flagged:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+@app.command("train", add_help_option=False,
+             context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []})
+def train_command(ctx: typer.Context):
+    """Train the HanLP taggers from gold (--help for options); --kfold measures rules / model / combined."""
+    from .extract_model import train_main
+
+    raise typer.Exit(train_main(list(ctx.args)))
 
 
 def read_rows(path: Path):

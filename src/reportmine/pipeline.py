@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Optional
 
 from .decode import decode_bytes
 from .errors import ReportmineError
+from .extract_model import load_model_extractor
 from .extract_rules import RuleExtractor
 from .indicators import IndicatorMapper
 from .lexicons import Lexicons, load_lexicons
@@ -31,12 +32,27 @@ REJECTED_NUMBERS = {
 TEXT_SUFFIXES = {".txt", ".html", ".htm", ".shtml", ".xhtml", ".text", ".md"}
 
 
-class Pipeline:
-    """Holds the loaded lexicons and extractors; reuse one instance for many documents."""
+EXTRACTORS = ("rules", "combined", "model")
 
-    def __init__(self, lexicons: Optional[Lexicons] = None, max_bytes: int = DEFAULT_MAX_BYTES):
+
+class Pipeline:
+    """Holds the loaded lexicons and extractors; reuse one instance for many documents.
+
+    extractor: "rules" (default), "combined" (the rules, with the shipped HanLP tagger filling
+    objects and actions the rules leave empty), or "model" (the tagger alone). Combined scored a
+    little better in the k-fold evaluation (object 0.849 vs 0.835, action 0.757 vs 0.742, same F1)
+    but runs 3.3x slower and loads torch, so it is opt-in. Without the `model` extra installed,
+    "combined" falls back to the rules with one warning; "model" raises ModelUnavailable."""
+
+    def __init__(self, lexicons: Optional[Lexicons] = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 extractor: str = "rules", model_dir: Optional[os.PathLike] = None):
+        if extractor not in EXTRACTORS:
+            raise ValueError(f"extractor must be one of {', '.join(EXTRACTORS)}, not {extractor!r}")
         self.lexicons = lexicons or load_lexicons()
         self.rules = RuleExtractor(self.lexicons)
+        self.model = None if extractor == "rules" else load_model_extractor(
+            self.lexicons, path=model_dir, required=(extractor == "model"))
+        self.extractor = extractor if self.model is not None else "rules"
         self.indicators = IndicatorMapper(self.lexicons.indicators)
         self.max_bytes = max_bytes
 
@@ -59,14 +75,20 @@ class Pipeline:
         meta = read_metadata(normalized, self.lexicons)
         for field_name, value in meta.items():
             setattr(document, field_name, value)
-        result = self.rules.extract(normalized.text, normalized.corrupt, doc_year=document.year)
+        if self.extractor == "model":
+            result = self.model.extract(normalized.text, normalized.corrupt, doc_year=document.year)
+        else:
+            result = self.rules.extract(normalized.text, normalized.corrupt, doc_year=document.year)
+            if self.extractor == "combined":
+                result = self.model.combine(normalized.text, result, normalized.corrupt, doc_year=document.year)
         first_seen: dict = {}
         for raw in result.metrics:
             start, end = normalized.to_original(raw.start, raw.end)
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
-                            extractor=self.rules.name, confidence=raw.confidence, sentence=raw.sentence,
+                            extractor=getattr(raw, "extractor", self.rules.name), confidence=raw.confidence,
+                            sentence=raw.sentence,
                             indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change,
                                                              raw.context))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure
