@@ -17,9 +17,5 @@ class DecodeError(ReportmineError):
     """The input bytes are not a text document (binary, empty, or no encoding fits)."""
 
 
-class InputError(ReportmineError):
-    """The input path cannot be used (missing, unreadable, too large)."""
-
-
 class AlignmentError(ReportmineError):
     """A span in normalized text could not be mapped back to the original text."""

@@ -340,17 +340,6 @@ class RuleExtractor:
                 break
         return self._strip_leading(text[start:end])
 
-    @staticmethod
-    def _ends_with_noun(tokens: list[Token]) -> bool:
-        return bool(tokens) and tokens[-1].is_noun and not tokens[-1].is_verb
-
-    @staticmethod
-    def _first_verb(tokens: list[Token]) -> str:
-        for token in tokens:
-            if token.flag.startswith("v") and token.flag != "vn":
-                return token.word
-        return ""
-
     def _right_noun_phrase(self, right: str, tokens: Optional[list] = None, q: Optional[Quantity] = None,
                            ends_with_verb: bool = False) -> str:
         """The noun phrase a measure word modifies: 19个[乡镇], 3500余人的[应急救援小分队]."""

@@ -98,7 +98,6 @@ def _item_lines(path: Path, count: int) -> list:
 class IndicatorMapper:
     def __init__(self, indicators: Iterable[Indicator]):
         self.indicators = list(indicators)
-        self.by_id = {indicator.id: indicator for indicator in self.indicators}
         # only indicators of a metric's kind and unit can fit it: index them once
         self.candidates: dict = {}
         for indicator in self.indicators:

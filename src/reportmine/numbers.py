@@ -23,7 +23,6 @@ DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, 
           "柒": 7, "捌": 8, "玖": 9, "幺": 1}
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"万": 10 ** 4, "亿": 10 ** 8, "兆": 10 ** 12}
-CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 FINANCIAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")  # also everyday characters: 队伍, 陆地, 肆意
 # Larger than any real figure in a report: 10^20 (万亿亿). Values past it are rejected as absurd.
 MAX_VALUE = Decimal(10) ** 20
@@ -372,7 +371,6 @@ CHENG_WORD = regex.compile(r"[立为功果员本效绩交型品都熟就长年�
 PER_TIME = regex.compile(r"/(?:日|天|年|月|小时|时|秒|分钟|h|d)")
 # 5个多小时, 3个多月: the classifier 个 with a qualifier inside a time unit
 GE_DURATION = regex.compile(r"个(?P<q>[多余半])?(?P<u>小时|月|工作日|星期)")
-PERCENT_WORDS = {"百分之": Decimal(1), "千分之": Decimal("0.1"), "万分之": Decimal("0.01")}
 # any magnitude before 分之 is a parts-per word: 百分之 %, 千分之 ‰, 百万分之 (ppm), 仟分之 (financial)
 PERCENT_WORD = regex.compile(r"[百千万亿佰仟]+分之")
 # 三五个, 两三家, 三四十人, 二三十个百分点: two adjacent ascending digits (and a unit) are a range

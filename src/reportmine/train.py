@@ -325,7 +325,6 @@ def train_models(documents: list, out_dir: os.PathLike, seed: int = SEED, hyper:
 
 
 # ---- k-fold evaluation -----------------------------------------------------------------------
-MODES = ("rules", "model", "combined")
 
 
 def predict(pipeline, extractor, gold, mode: str, policy: Optional[dict] = None) -> dict:
