@@ -48,6 +48,10 @@ CHROME_ATTR = regex.compile(
 TITLE = regex.compile(r"<title[^>]*>(.*?)</title\s*>", regex.S | regex.I)
 
 
+# file names whose text is an HTML page whatever it looks like (others are sniffed)
+HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+
+
 def looks_like_html(text: str) -> bool:
     return bool(HTML_SNIFF.search(text[:20000]))
 

@@ -19,7 +19,7 @@ from .extract_rules import RuleExtractor
 from .indicators import IndicatorMapper
 from .lexicons import Lexicons, load_lexicons
 from .metadata import read_metadata
-from .normalize import normalize
+from .normalize import HTML_SUFFIXES, normalize
 from .records import Document, Metric, Warning_
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -29,7 +29,7 @@ REJECTED_NUMBERS = {
     "absurd_value": "is larger than any report figure (over 10^20): not read as a metric",
     "malformed_number": "is not a well-formed number (separators in the wrong places, or exponent notation): not read as a metric",
 }
-TEXT_SUFFIXES = {".txt", ".html", ".htm", ".shtml", ".xhtml", ".text", ".md"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"} | HTML_SUFFIXES
 
 
 EXTRACTORS = ("rules", "combined", "model")
@@ -115,7 +115,7 @@ class Pipeline:
             decoded = decode_bytes(data)
         except ReportmineError as exc:
             return Document(doc=doc, path=path, sha256=sha, error=str(exc))
-        is_html = True if path and Path(path).suffix.lower() in {".html", ".htm", ".shtml", ".xhtml"} else None
+        is_html = True if path and Path(path).suffix.lower() in HTML_SUFFIXES else None
         try:
             return self.extract_text(decoded.text, doc=doc, is_html=is_html, encoding=decoded.encoding,
                                      path=path, sha256=sha, warnings=decoded.warnings)

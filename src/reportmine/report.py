@@ -28,10 +28,10 @@ from typing import Iterable, Optional, Sequence
 
 from .decode import decode_bytes
 from .errors import ReportmineError
+from .normalize import HTML_SUFFIXES
 from .records import Document, Metric, Warning_
 
 RESULT_SUFFIXES = (".jsonl", ".csv", ".parquet")
-HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 QUALIFIER_SIGNS = {"exact": "", "approx": "≈", "at_least": "≥", "at_most": "≤"}
 CHANGE_SIGNS = {"up": "↑", "down": "↓"}
 KINDS = ("count", "money", "rate", "measure")

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .normalize import HTML_SUFFIXES
 from .extract_model import (ATTRIBUTE, COMBINE_POLICY, DEFAULT_MODEL_DIR, DETECT, INSTALL_HINT, MODEL_NAME,
                             marked_window, model_chars, sentence_spans, _crf_tagger_class, _prepare_environment)
 
@@ -99,7 +100,7 @@ def training_documents(docs_dir: os.PathLike, gold_dir: os.PathLike, names: Opti
         if wanted is not None and name not in wanted:
             continue
         g = gold[name]
-        is_html = True if Path(name).suffix.lower() in {".html", ".htm", ".shtml", ".xhtml"} else None
+        is_html = True if Path(name).suffix.lower() in HTML_SUFFIXES else None
         normalized = normalize(g.text, lexicons, is_html=is_html)
         text = normalized.text
         starts, ends = [], []
@@ -333,7 +334,7 @@ def predict(pipeline, extractor, gold, mode: str, policy: Optional[dict] = None)
 
     predictions = {}
     for name, g in gold.items():
-        is_html = True if Path(name).suffix.lower() in {".html", ".htm", ".shtml", ".xhtml"} else None
+        is_html = True if Path(name).suffix.lower() in HTML_SUFFIXES else None
         normalized = normalize(g.text, pipeline.lexicons, is_html=is_html)
         rules = pipeline.rules.extract(normalized.text, normalized.corrupt)
         if mode == "rules":
