@@ -79,6 +79,9 @@ class RuleExtractor:
         self.change_words = sorted([(w, "up") for w in lexicons.change_up] + [(w, "down") for w in lexicons.change_down],
                                    key=lambda item: len(item[0]), reverse=True)
         self.trim_words = sorted(lexicons.object_trim, key=len, reverse=True)
+        # longest first, so 比上年同期 is tried before 比上年 and 合格率 before 率; sorted once, not per metric
+        self.comparators = sorted(lexicons.change_comparators, key=len, reverse=True)
+        self.rate_suffixes = sorted(lexicons.rate_suffixes, key=len, reverse=True)
         self.frequency = regex.compile(
             "每(?:" + "|".join(regex.escape(p) for p in sorted(lexicons.frequency_periods, key=len, reverse=True)) + ")")
 
@@ -214,7 +217,7 @@ class RuleExtractor:
         core_left = self._strip_trailing(left)
         if change_verb:
             core_left = self._strip_trailing(core_left[: core_left.rfind(change_verb)] if change_verb in core_left else core_left)
-            for comparator in sorted(self.lexicons.change_comparators, key=len, reverse=True):
+            for comparator in self.comparators:
                 if core_left.endswith(comparator):
                     core_left = self._strip_trailing(core_left[: -len(comparator)])
                     break
@@ -289,7 +292,7 @@ class RuleExtractor:
 
     def _rate_attribution(self, core_left: str, tokens: list[Token], right: str) -> tuple[str, str]:
         """整改率95.6% -> (整改率, 整改); 保持80%在岗备勤 -> (在岗备勤, 保持); 100%“一窗”受理 -> (一窗受理, 受理)."""
-        for suffix in sorted(self.lexicons.rate_suffixes, key=len, reverse=True):
+        for suffix in self.rate_suffixes:
             position = core_left.rfind(suffix)
             if position >= 0 and position + len(suffix) >= len(core_left) - 4:
                 end = position + len(suffix)
@@ -322,7 +325,7 @@ class RuleExtractor:
     def _rate_action(self, rate_object: str) -> str:
         """The measured activity of a rate: 整改率 -> 整改, 上报率和合格率 -> 上报."""
         first = regex.split(r"[和及与、]", rate_object)[0]
-        for suffix in sorted(self.lexicons.rate_suffixes, key=len, reverse=True):
+        for suffix in self.rate_suffixes:
             if first.endswith(suffix):
                 stem = first[: -len(suffix)]
                 verbs = [t.word for t in self.segmenter.tag(stem) if t.is_verb]
