@@ -23,6 +23,15 @@ def pipeline():
 
 
 @pytest.fixture(scope="session")
+def rules_pipeline():
+    """The rule extractor alone: what the rules' regression figures are recorded for (the default,
+    combined, adds the tagger, which was trained on corpus/ and so cannot be judged on it)."""
+    from reportmine import Pipeline
+
+    return Pipeline(extractor="rules")
+
+
+@pytest.fixture(scope="session")
 def lexicons():
     from reportmine import load_lexicons
 

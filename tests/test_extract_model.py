@@ -232,3 +232,54 @@ def test_combined_batch_with_two_workers_finishes_and_matches_one_worker(tmp_pat
     run_batch([docs], tmp_path / "two.jsonl", workers=2, extractor="combined")
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
     assert b'"extractor": "rules+model"' in (tmp_path / "one.jsonl").read_bytes()
+
+
+def test_default_pipeline_is_the_combined_extractor_when_the_model_is_installed():
+    pytest.importorskip("hanlp", reason="install the model extra: pip install -e '.[model]'")
+    from reportmine.pipeline import DEFAULT_EXTRACTOR, Pipeline
+
+    assert DEFAULT_EXTRACTOR == "combined"
+    pipeline = Pipeline()
+    assert pipeline.extractor == "combined"
+    document = pipeline.extract_text(TEXT)
+    rules_only = Pipeline(extractor="rules").extract_text(TEXT)
+    # the same metrics; the tagger only fills fields the rules left empty, never replaces one
+    assert [(m.start, m.end, m.value) for m in document.metrics] == [(m.start, m.end, m.value) for m in rules_only.metrics]
+    for combined, rules in zip(document.metrics, rules_only.metrics):
+        for field in ("object", "action"):
+            if getattr(rules, field):
+                assert getattr(combined, field) == getattr(rules, field)
+
+
+def test_fill_policy_runs_the_tagger_only_on_metrics_with_an_empty_field(lexicons):
+    from reportmine.extract_model import ModelExtractor
+    from reportmine.extract_rules import RawMetric
+
+    class CountingExtractor(ModelExtractor):
+        def __init__(self):
+            self.policy = {"veto": False, "add": False, "object": "fill", "action": "fill"}
+            self.asked = []
+
+        def attribute(self, text, spans):
+            self.asked.extend(spans)
+            return [type("A", (), {"object": "企业", "action": "检查"})() for _ in spans]
+
+    full = RawMetric(start=0, end=4, value=1, value_max=None, unit="家", kind="count", qualifier="exact", object="单位", action="督查")
+    empty = RawMetric(start=5, end=9, value=2, value_max=None, unit="家", kind="count", qualifier="exact", object="", action="督查")
+    extractor = CountingExtractor()
+    out = extractor.combine("x" * 10, [full, empty])
+    assert extractor.asked == [(5, 9)]
+    assert (out[0].object, out[1].object, out[1].action) == ("单位", "企业", "督查")
+
+
+def test_batch_without_the_model_extra_says_so_once_and_uses_the_rules(monkeypatch, tmp_path):
+    import importlib.util
+
+    from reportmine.batch import run_batch
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "hanlp" else real_find_spec(name, *a))
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    with pytest.warns(ModelUnavailableWarning, match=r"reportmine\[model\]"):
+        summary = run_batch([tmp_path / "a.txt"], tmp_path / "out.jsonl", workers=1)
+    assert summary.extractor == "rules" and summary.metrics > 0

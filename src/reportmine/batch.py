@@ -17,12 +17,13 @@ import multiprocessing
 import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .aggregate import JOINED_DOCUMENT_FIELDS, METRIC_COLUMNS, RowWriter, document_row_from_json, metric_rows_from_json
-from .pipeline import DEFAULT_MAX_BYTES, Pipeline, iter_input_files
+from .pipeline import DEFAULT_EXTRACTOR, DEFAULT_MAX_BYTES, Pipeline, iter_input_files
 from .records import Document
 
 JOURNAL_SUFFIX = ".journal.jsonl"
@@ -36,6 +37,7 @@ class BatchSummary:
     metrics: int = 0
     chars: int = 0
     seconds: float = 0.0
+    extractor: str = ""
     first_errors: list = field(default_factory=list)
 
     @property
@@ -82,7 +84,7 @@ def read_journal(journal: Path) -> set:
 _worker_pipeline: Optional[Pipeline] = None
 
 
-def _init_worker(lexicon_dirs, max_bytes, extractor="rules"):
+def _init_worker(lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR):
     global _worker_pipeline
     from .lexicons import load_lexicons
 
@@ -96,7 +98,7 @@ def _extract_one(path: str) -> tuple:
     return document.model_dump_json(), document.doc, len(document.metrics), document.n_chars, document.error
 
 
-def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes, extractor="rules") -> Iterator[str]:
+def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR) -> Iterator[str]:
     if workers <= 1:
         _init_worker(lexicon_dirs, max_bytes, extractor)
         for path in paths:
@@ -110,7 +112,7 @@ def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes, extr
         yield from pool.imap(_extract_one, paths, chunksize=2)
 
 
-def _extract_batch(paths: list, lexicon_dirs, max_bytes, extractor="rules") -> list:
+def _extract_batch(paths: list, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR) -> list:
     """A Dask task: one batch of files in a worker process, Documents as JSON lines."""
     if _worker_pipeline is None:
         _init_worker(lexicon_dirs, max_bytes, extractor)
@@ -118,7 +120,7 @@ def _extract_batch(paths: list, lexicon_dirs, max_bytes, extractor="rules") -> l
 
 
 def _documents_on_dask(paths: list, scheduler: Optional[str], lexicon_dirs, max_bytes, batch_size: int = 8,
-                       client=None, extractor="rules") -> Iterator[str]:
+                       client=None, extractor=DEFAULT_EXTRACTOR) -> Iterator[str]:
     """The same extraction on a dask.distributed cluster: batches of files as tasks, results
     consumed in submission order (so the outputs equal a local run's). Workers read the files by
     path, so the paths must be readable on the workers (shared storage)."""
@@ -143,12 +145,13 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
               workers: Optional[int] = None, resume: bool = False, lexicon_dirs=(), max_bytes: int = DEFAULT_MAX_BYTES,
               progress: Optional[Callable[[int, int, BatchSummary], None]] = None,
               engine: str = "local", scheduler: Optional[str] = None, dask_client=None,
-              extractor: str = "rules") -> BatchSummary:
+              extractor: str = DEFAULT_EXTRACTOR) -> BatchSummary:
     """Extract every file under inputs into output (and documents_output); see the module doc.
     engine "local" uses worker processes on this machine; "dask" sends batches to the
     dask.distributed scheduler at `scheduler` (or the given client, or a local cluster)."""
     output = Path(output)
     workers = workers or os.cpu_count() or 1
+    extractor = _usable_extractor(extractor)
     journal = journal_path(output)
     started = time.perf_counter()
     files = list(iter_input_files(inputs))
@@ -156,7 +159,7 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
     if not resume and journal.exists():
         journal.unlink()
     todo = [str(p) for p in files if not done or file_key(p) not in done]
-    summary = BatchSummary(skipped=len(files) - len(todo))
+    summary = BatchSummary(skipped=len(files) - len(todo), extractor=extractor)
     journal.parent.mkdir(parents=True, exist_ok=True)
     order = [str(p) for p in files]
     # Ordered workers leave the journal as a prefix of the input list, so the outputs can be
@@ -196,6 +199,20 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
                 outputs.write(row)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _usable_extractor(extractor: str) -> str:
+    """"combined" becomes "rules" here, said once, when the model extra is missing: the workers
+    then fork instead of spawning, and every worker need not repeat the warning."""
+    if extractor != "combined":
+        return extractor
+    from .extract_model import ModelUnavailableWarning, model_status
+
+    reason = model_status(load=False)
+    if reason is None:
+        return extractor
+    warnings.warn(f"reportmine: {reason}", ModelUnavailableWarning, stacklevel=3)
+    return "rules"
 
 
 def _is_prefix(journal: Path, order: list) -> bool:

@@ -13,7 +13,7 @@ from . import __version__
 from .aggregate import check_format, write_rows
 from .errors import ReportmineError
 from .lexicons import load_lexicons
-from .pipeline import DEFAULT_MAX_BYTES, EXTRACTORS
+from .pipeline import DEFAULT_EXTRACTOR, DEFAULT_MAX_BYTES, EXTRACTORS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn Chinese bureau reports into metrics: extract, panel, show, report, evaluate.")
@@ -41,8 +41,8 @@ def extract(
     workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (0 = all cores)."),
     resume: bool = typer.Option(False, "--resume", help="Skip documents already done in an interrupted run."),
     engine: str = typer.Option("local", "--engine", help="local (worker processes) or dask (a dask.distributed cluster)."),
-    extractor: str = typer.Option("rules", "--extractor",
-                                  help="rules, combined (rules + the HanLP tagger; needs the model extra), or model."),
+    extractor: str = typer.Option(DEFAULT_EXTRACTOR, "--extractor",
+                                  help="combined (rules + the HanLP tagger; without the model extra: rules), rules, or model."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
     lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse files larger than this."),
@@ -127,7 +127,7 @@ def _summary(documents, summary, output):
     console.print(table)
     console.print(f"documents ok: {summary.documents - summary.failed}   failed: {summary.failed}   "
                   f"skipped (already done): {summary.skipped}   metrics: {summary.metrics}   "
-                  f"{summary.chars_per_second:,.0f} chars/s")
+                  f"{summary.chars_per_second:,.0f} chars/s   extractor: {summary.extractor}")
     for doc, error in summary.first_errors:
         console.print(f"[red]failed[/red] {doc}: {error}")
 
@@ -138,7 +138,7 @@ def evaluate(
     gold_dir: Path = typer.Argument(..., help="Folder of gold JSONL files named after the documents."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses, extras and attribute errors."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
-    extractor: str = typer.Option("rules", "--extractor", help="rules, combined or model."),
+    extractor: str = typer.Option(DEFAULT_EXTRACTOR, "--extractor", help="combined, rules or model."),
 ):
     """Extract the gold-annotated documents and print precision, recall, F1 and attribute accuracy."""
     import json

@@ -24,6 +24,7 @@ chosen with the document-level k-fold evaluation in train.py (see COMBINE_POLICY
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import warnings
 from dataclasses import dataclass
@@ -144,14 +145,22 @@ def _prepare_environment() -> None:
     os.environ.setdefault("HANLP_VERBOSE", "0")
 
 
-def model_status(path: Optional[os.PathLike] = None) -> Optional[str]:
-    """None when the model can be used; else why not, in one sentence with the fix."""
-    try:
-        import torch  # noqa: F401
-        import hanlp  # noqa: F401
-    except ImportError as exc:
-        return (f"the model extra is not installed ({exc.name or exc} missing): {INSTALL_HINT}; "
-                f"extraction uses the rules only")
+def model_status(path: Optional[os.PathLike] = None, load: bool = True) -> Optional[str]:
+    """None when the model can be used; else why not, in one sentence with the fix.
+    load=False only looks for the packages without importing them (torch takes seconds to import,
+    and a process that has imported it can no longer fork workers safely)."""
+    if load:
+        try:
+            import torch  # noqa: F401
+            import hanlp  # noqa: F401
+        except ImportError as exc:
+            return (f"the model extra is not installed ({exc.name or exc} missing): {INSTALL_HINT}; "
+                    f"extraction uses the rules only")
+    else:
+        missing = [name for name in ("torch", "hanlp") if importlib.util.find_spec(name) is None]
+        if missing:
+            return (f"the model extra is not installed ({', '.join(missing)} missing): {INSTALL_HINT}; "
+                    f"extraction uses the rules only")
     path = Path(path) if path is not None else DEFAULT_MODEL_DIR
     for part in (DETECT, ATTRIBUTE):
         if not (path / part / "config.json").is_file():
@@ -384,8 +393,11 @@ class ModelExtractor:
                 continue
             out.append(metric)
         wants = {field: policy.get(field, "rules") for field in ("object", "action")}
-        if any(choice != "rules" for choice in wants.values()) and out:
-            for metric, attribution in zip(out, self.attribute(text, [(m.start, m.end) for m in out])):
+        # "fill" only reads the tagger where the rules left a field empty; "model" everywhere
+        needs_tagger = [m for m in out if any(
+            choice == "model" or choice == "fill" and not getattr(m, field) for field, choice in wants.items())]
+        if needs_tagger:
+            for metric, attribution in zip(needs_tagger, self.attribute(text, [(m.start, m.end) for m in needs_tagger])):
                 changed = False
                 for field, choice in wants.items():
                     if field == "action" and metric.change and policy.get("keep_change_verb"):
