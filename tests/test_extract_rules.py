@@ -30,9 +30,17 @@ def extract(pipeline):
     "庆祝中国共产党成立100周年。",
     "这是一次总动员。",
     "处置光汇616泄漏险情和4·29事故。",
+    "建立联调联战机制,确保险情发生后30分钟内完成集结。",
+    "力争企业开办3个工作日内办结。",
+    "我们要一天一天、一件事一件事地抓实。",
+    "臭氧日最大8小时平均第90百分位数浓度达标。",
 ])
 def test_not_metrics(extract, text):
     assert [m.text for m in extract(text)] == []
+
+
+def test_a_time_limit_without_a_requirement_verb_is_a_metric(extract):
+    assert [(m.value, m.unit) for m in extract("各乡镇抢险队伍接到指令后40分钟内到达现场。")] == [(40, "分钟")]
 
 
 def test_counts_with_object_and_action(extract):

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from .aggregate import JOINED_DOCUMENT_FIELDS, METRIC_COLUMNS, RowWriter, document_row_from_json, metric_rows_from_json
 from .pipeline import DEFAULT_EXTRACTOR, DEFAULT_MAX_BYTES, Pipeline, iter_input_files
 from .records import Document
 
@@ -229,6 +228,9 @@ class _Outputs:
     """The metrics file and the optional documents file, written row by row."""
 
     def __init__(self, output: Path, documents_output: Optional[Path], enabled: bool = True):
+        # imported here: pandas is for the writing process, not for every worker that imports this module
+        from .aggregate import JOINED_DOCUMENT_FIELDS, METRIC_COLUMNS, RowWriter
+
         self.enabled = enabled
         columns = METRIC_COLUMNS + [f"doc_{f}" for f in JOINED_DOCUMENT_FIELDS]
         self.writers = [RowWriter(output, columns)] + ([RowWriter(documents_output)] if documents_output else [])
@@ -240,6 +242,8 @@ class _Outputs:
         return self
 
     def write(self, document: dict) -> None:
+        from .aggregate import document_row_from_json, metric_rows_from_json
+
         self.writers[0].write_many(metric_rows_from_json(document))
         if len(self.writers) > 1:
             self.writers[1].write_many([document_row_from_json(document)])

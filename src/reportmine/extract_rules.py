@@ -30,6 +30,11 @@ DETERMINER_UNITS = frozenset("个 次 种 批 项 场 件 套 支 道 条 处 �
 EVENT_UNITS = frozenset("次 场 场次 期 轮 批次 遍 回".split())
 NEGATIONS = ("尚未", "未", "没有", "没", "不")
 JOINERS = frozenset("、 和 及 与 以及 、 或".split())
+HAN = regex.compile(r"\p{Han}")
+HAN_OR_OPENING_QUOTE = regex.compile(r"[\p{Han}“‘「『\"]")
+HAN_OR_PAREN = regex.compile(r"[\p{Han}(（]")
+QUOTES = regex.compile(r"[“”‘’\"「」]")
+CLAUSE_PUNCTUATION = regex.compile(r"[,，。；;]")
 TRAILING_NOISE = regex.compile(r"[\s“”‘’\"'「」『』]+$")
 
 
@@ -129,7 +134,7 @@ class RuleExtractor:
             if end > q.number_start and start < q.end:
                 # corrupt text also poisons a metric it merely touches (检查?12家: the object is lost)
                 return reason
-            if reason == "corrupt_text" and (end == q.start or end == q.start - 1 and not regex.match(r"\p{Han}", text[end])):
+            if reason == "corrupt_text" and (end == q.start or end == q.start - 1 and not HAN.match(text[end])):
                 return reason  # 检查?12家, 9�.6%: the number's own characters may be lost
         before = text[max(0, q.start - 1):q.start]
         if before and before.isascii() and before.isalpha():
@@ -141,7 +146,7 @@ class RuleExtractor:
         number_text = text[q.number_start:q.number_end]
         if number_text == "一" and q.unit in DETERMINER_UNITS and q.qualifier == "exact":
             follower = text[q.end:q.end + 1]
-            if follower and regex.match(r"[\p{Han}“‘「『\"]", follower):
+            if follower and HAN_OR_OPENING_QUOTE.match(follower):
                 return "determiner"  # 一次总动员, 一项制度, 一支“铁军”
         if q.unit in self.lexicons.frequency_units:
             clause_start = self._clause_start(text, q.start)
@@ -298,9 +303,9 @@ class RuleExtractor:
                 end = position + len(suffix)
                 phrase = self._noun_phrase_ending_at(core_left, tokens, end) or core_left[max(0, position - 4):end]
                 return phrase, self._rate_action(phrase)
-        after = regex.sub(r"[“”‘’\"「」]", "", right).strip()
+        after = QUOTES.sub("", right).strip()
         after = regex.split(r"[,，。；;、]", after)[0][:8]
-        if after and regex.match(r"\p{Han}", after):
+        if after and HAN.match(after):
             after_tokens = self.segmenter.tag(after)
             verbs = [t.word for t in after_tokens if t.flag.startswith("v")]
             return after, (verbs[-1] if verbs else self._last_verb_run(tokens))
@@ -352,7 +357,7 @@ class RuleExtractor:
         tokens = [t for t in tokens if t.start >= skip and t.word.strip()]
         if tokens and tokens[0].word == "的":
             tokens = tokens[1:]
-        if not tokens or not regex.match(r"[\p{Han}(（]", tokens[0].word):
+        if not tokens or not HAN_OR_PAREN.match(tokens[0].word):
             return ""
         first = tokens[0]
         next_is_noun = len(tokens) > 1 and tokens[1].is_noun and not tokens[1].flag.startswith("v")
@@ -360,7 +365,7 @@ class RuleExtractor:
         if not (first.is_noun and not first.flag.startswith("v") or first.flag == "vn"
                 or first.flag in ("a", "b") and next_is_noun
                 or first.flag.startswith("v") and len(first.word) >= 2 and next_is_noun and classifier
-                or len(first.word) == 1 and regex.match(r"\p{Han}", first.word) and first.flag in ("zg", "ng", "n", "x") and len(tokens) > 1 and (tokens[1].flag.startswith("v") or tokens[1].word in "(（")):
+                or len(first.word) == 1 and HAN.match(first.word) and first.flag in ("zg", "ng", "n", "x") and len(tokens) > 1 and (tokens[1].flag.startswith("v") or tokens[1].word in "(（")):
             # 作出10次批示并...: after a verb, a verbal noun standing alone is what is counted
             if ends_with_verb and first.flag.startswith("v") and len(first.word) >= 2 and (
                     len(tokens) == 1 or tokens[1].flag in ("c", "x", "p", "uj")):
@@ -390,7 +395,7 @@ class RuleExtractor:
                 continue
             break
         phrase = right[base:end].rstrip("、和及与")
-        return phrase if regex.search(r"\p{Han}", phrase) else ""
+        return phrase if HAN.search(phrase) else ""
 
     @staticmethod
     def _outside_titles(tokens: list[Token]) -> list[Token]:
@@ -457,7 +462,7 @@ class RuleExtractor:
         """14个由...组成的安全防范铁三角: the head noun after a 的 that closes a relative clause."""
         rest = rest[:30]
         position = rest.find("的")
-        if position < 0 or regex.search(r"[,，。；;]", rest[:position]):
+        if position < 0 or CLAUSE_PUNCTUATION.search(rest, 0, position):
             return ""
         return self._right_noun_phrase(rest[position:])
 

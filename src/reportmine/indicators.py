@@ -87,8 +87,10 @@ def _item_lines(path: Path, count: int) -> list:
     """The line each list item starts on (0 where the file cannot be read back)."""
     import yaml
 
+    from .lexicons import SAFE_LOADER
+
     try:
-        root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         lines = [node.start_mark.line + 1 for node in root.value]
     except (OSError, AttributeError, yaml.YAMLError):
         lines = []
@@ -96,8 +98,11 @@ def _item_lines(path: Path, count: int) -> list:
 
 
 class IndicatorMapper:
+    MEMORY = 50_000
+
     def __init__(self, indicators: Iterable[Indicator]):
         self.indicators = list(indicators)
+        self._judged: dict = {}
         # only indicators of a metric's kind and unit can fit it: index them once
         self.candidates: dict = {}
         for indicator in self.indicators:
@@ -108,14 +113,22 @@ class IndicatorMapper:
                context: str = "") -> Optional[str]:
         """The indicator for a metric, judged on its object and action; when nothing fits them,
         on the clause before the number (罚款金额236万元 whose object came out as 金额)."""
-        candidates = self.candidates.get((kind, unit), ())
-        chosen = self._best(candidates, kind, unit, obj or "", action or "", change)
+        chosen = self._best(kind, unit, obj or "", action or "", change)
         if chosen is None and context:
-            chosen = self._best(candidates, kind, unit, (obj or "") + context, (action or "") + context, change)
+            chosen = self._best(kind, unit, (obj or "") + context, (action or "") + context, change)
         return chosen
 
+    def _best(self, kind, unit, obj, action, change) -> Optional[str]:
+        # objects and actions recur across a batch (企业, 隐患, 检查): each combination is judged once
+        key = (kind, unit, obj, action, bool(change))
+        if key not in self._judged:
+            if len(self._judged) >= self.MEMORY:
+                self._judged.clear()
+            self._judged[key] = self._judge(self.candidates.get((kind, unit), ()), kind, unit, obj, action, change)
+        return self._judged[key]
+
     @staticmethod
-    def _best(candidates, kind, unit, obj, action, change) -> Optional[str]:
+    def _judge(candidates, kind, unit, obj, action, change) -> Optional[str]:
         scored = sorted(((ind.evidence(kind, unit, obj, action, change), ind.id) for ind in candidates), reverse=True)
         if not scored or scored[0][0] == 0:
             return None

@@ -18,6 +18,9 @@ import yaml
 
 from .errors import LexiconError
 
+# libyaml's parser when PyYAML was built with it (the wheels are): start-up reads ~20 YAML files
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 KINDS = ("count", "money", "rate", "measure")
 
 
@@ -82,13 +85,13 @@ def _load_yaml(path: Path):
     """Parse YAML, rejecting duplicate mapping keys and duplicate scalar list items (file:line)."""
     text = path.read_text(encoding="utf-8")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise LexiconError(path, (mark.line + 1) if mark else 0, f"not valid YAML: {exc}") from None
     if root is not None:
         _check_duplicates(path, root)
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=SAFE_LOADER)
 
 
 def _check_duplicates(path, node):

@@ -24,6 +24,9 @@ from .regions import regions
 DATE = regex.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?")
 DATE_LABEL = regex.compile(r"(?:发布时间|发布日期|发表时间|日期|时间|发布于|更新时间|来源[^\n]{0,30}?)\s*[:：]?\s*$")
+# what may follow a dateline on its line: a clock time, digits, or the page's source/author labels
+# (2023年12月26日　来源：沂水县融媒体中心)
+DATELINE_FOLLOWER = regex.compile(r"[\d:：\s]+$|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s|(?:来源|作者|发布|浏览|点击|编辑|字号)")
 YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)")
 MAX_CHAIN = 3
 
@@ -54,8 +57,7 @@ def find_date(text: str) -> Optional[str]:
             before = stripped[:match.start()]
             after = stripped[match.end():].strip()
             # a line of its own (signature date), or a dateline with a clock time and byline after it
-            standalone = not before.strip() and (not after or regex.fullmatch(r"[\d:：\s]+", after)
-                                                 or regex.match(r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s", after))
+            standalone = not before.strip() and (not after or DATELINE_FOLLOWER.match(after))
             labelled = bool(DATE_LABEL.search(before))
             if standalone or labelled:
                 year, month, day = int(match["y"]), int(match["m"]), int(match["d"])

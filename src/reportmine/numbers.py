@@ -119,6 +119,7 @@ def parse_numeral(text: str) -> Decimal:
     return value
 
 
+ARABIC_NUMBER = regex.compile(ARABIC)
 ARABIC_PART = regex.compile(rf"({ARABIC})|([万亿千百])|(零)")
 ARABIC_UNITS = {"百": 100, "千": 1000, "万": 10 ** 4, "亿": 10 ** 8}
 
@@ -251,7 +252,7 @@ def _numeral_at(text: str, position: int) -> Optional[tuple[int, Decimal, bool]]
         try:
             return match.end(), parse_numeral(body), False
         except NumeralError:
-            plain = regex.compile(ARABIC).match(text, position)
+            plain = ARABIC_NUMBER.match(text, position)
             return plain.end(), Decimal(plain.group().replace(",", "")), False
     body = _longest_chinese(body)
     if not body:
@@ -378,6 +379,8 @@ DIGIT_PAIR = regex.compile(r"([一二两三四五六七八九])([一二两三四
 # 一吨半, 两米半, 三成半: a half after the unit, when no word continues with 半 (半年, 半数)
 HALF_AFTER_UNIT = regex.compile(r"半(?:(?!\p{Han})|(?=的))")
 # numbers inside a web address are no quantities (...?q=30%25, issn%280024)
+# 年度, 年来, 年底 ...: 年 as part of a word, not a span of years
+YEAR_WORD = regex.compile(r"年(?:度|来|以来|前|后|底|初|内|间|级|代|份|中|末|起)")
 URL = regex.compile(r"(?:https?|ftp)://[!-~]+|www\.[!-~]+")
 
 
@@ -655,7 +658,7 @@ class QuantityScanner:
                         unit_start=unit_start, chinese=chinese, bare_magnitude_money=bare_money)
 
     def _qualified_years(self, text: str, start: int, cursor: int) -> bool:
-        if regex.match(r"年(?:度|来|以来|前|后|底|初|内|间|级|代|份|中|末|起)", text[cursor:cursor + 3]):
+        if YEAR_WORD.match(text, cursor):
             return False
         before = next((p for p in self.prefixes if text.endswith(p, 0, start)), None)
         after = next((s for s in self.suffixes if text.startswith(s, cursor + 1)), None)

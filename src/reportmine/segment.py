@@ -1,8 +1,11 @@
 """Word segmentation with jieba: a private Tokenizer (never jieba's global one) that loads the
-domain dictionary in lexicons/, and POS tags from jieba.posseg on top of it."""
+domain dictionary in lexicons/, and parts of speech from the tags in jieba's dictionary file (the
+table jieba.posseg reads) and in the domain dictionary."""
 from __future__ import annotations
 
+import hashlib
 import logging
+import marshal
 import os
 import tempfile
 from dataclasses import dataclass
@@ -10,7 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
-import jieba.posseg
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -43,10 +45,38 @@ class Segmenter:
         self.tokenizer.tmp_dir = os.path.join(tempfile.gettempdir(), f"reportmine-jieba-{os.getuid() if hasattr(os, 'getuid') else 0}")
         os.makedirs(self.tokenizer.tmp_dir, exist_ok=True)
         self.tokenizer.load_userdict(str(domain_dict))
-        self.posseg = jieba.posseg.POSTokenizer(self.tokenizer)
         # jieba keeps the domain dictionary's tags apart from its own table: one lookup for both
-        self.tags = {**self.posseg.word_tag_tab, **self.tokenizer.user_word_tag_tab}
+        self.tags = {**self._dictionary_tags(), **self.tokenizer.user_word_tag_tab}
         self._cache: dict = {}
+
+    def _dictionary_tags(self) -> dict:
+        """word -> tag from jieba's dictionary file ("word freq tag" lines). Reading 350,000 lines
+        takes most of a second, so the table is cached next to jieba's own cache (marshal), keyed
+        by the dictionary file's name, size and time; jieba.posseg itself is never imported (its
+        HMM tables cost another 0.3 s and tens of MB, and only its tag table is used)."""
+        with self.tokenizer.get_dict_file() as handle:
+            name = getattr(handle, "name", "jieba-dict")
+            status = os.stat(name) if os.path.exists(name) else None
+            key = f"{name}|{status.st_size if status else ''}|{status.st_mtime_ns if status else ''}"
+            cache = os.path.join(self.tokenizer.tmp_dir, f"tags-{hashlib.sha1(key.encode()).hexdigest()[:16]}.marshal")
+            try:
+                with open(cache, "rb") as cached:
+                    return marshal.load(cached)
+            except (OSError, EOFError, ValueError, TypeError):
+                pass
+            tags = {}
+            for line in handle:
+                parts = line.decode("utf-8").split()
+                if len(parts) == 3:
+                    tags[parts[0]] = parts[2]
+        partial = f"{cache}.{os.getpid()}"
+        try:
+            with open(partial, "wb") as out:
+                marshal.dump(tags, out)
+            os.replace(partial, cache)  # atomic: a parallel worker never reads half a file
+        except OSError:
+            pass  # a read-only temp folder only costs the next start-up the same second
+        return tags
 
     def tag(self, text: str) -> list[Token]:
         """POS-tagged words with their offsets in text. Results are cached: several numbers share
@@ -84,8 +114,8 @@ class Segmenter:
             "x" if not word.strip() or not word.isalnum() else "n"
 
     def _tag(self, text: str) -> list[Token]:
-        # Words from the tokenizer (its HMM finds new words quickly); tags from jieba.posseg's
-        # table of dictionary words (with the domain dictionary's). Running jieba.posseg's own
+        # Words from the tokenizer (its HMM finds new words quickly); tags from the dictionary's
+        # table (with the domain dictionary's). Running jieba.posseg's own
         # tagger over whole clauses was the slowest stage (measured: 1.7x slower end to end) and
         # no more accurate on corpus/ and the seeds; tagging only new words with it was slower still.
         tokens, position = [], 0
