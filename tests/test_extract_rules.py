@@ -83,3 +83,14 @@ def test_period_resolved_against_the_document_year(extract):
 def test_no_metric_from_corrupted_text(extract):
     metrics = extract("开展燃?xì)獍踩?专项整治,检查?12家,损失5\ufffd起,另检查企业46家次。")
     assert [m.text for m in metrics] == ["46家次"]
+
+
+@pytest.mark.parametrize("text, action", [
+    ("全县现有专职救援队员210人。", "现有"),
+    ("全市实有经营主体4.12万户。", "实有"),
+    ("全市在用电梯8726台。", "在用"),
+    ("全县共有569名队员。", ""),  # after 共有 the seeds' gold leaves the action empty
+])
+def test_a_stock_takes_its_stock_word_as_action(rules_pipeline, text, action):
+    metric = rules_pipeline.extract_text(text).metrics[0]
+    assert metric.action == action

@@ -270,10 +270,12 @@ class RuleExtractor:
             metric.confidence = 0.7
         if not metric.action and same_clause and previous.action:
             metric.action = previous.action  # 表彰了六个优胜单位和三十个优胜选手
-        states_a_stock = any(word in text[clause_start:q.start] for word in self.lexicons.existence_verbs)
-        if not metric.action and q.kind != "rate" and not states_a_stock:
+        stock_word = self._stock_word(text[clause_start:q.start])
+        if not metric.action and q.kind != "rate" and not stock_word:
             metric.action = self._verb_earlier_in_sentence(text, sentence_start, clause_start)
-        if states_a_stock:
+        if stock_word:
+            if not metric.action and stock_word in self.lexicons.stock_predicates:
+                metric.action = stock_word
             return metric
         if not metric.action and same_sentence and previous.action:
             metric.action = previous.action
@@ -282,6 +284,17 @@ class RuleExtractor:
         if q.bare_magnitude_money:
             metric.confidence = min(metric.confidence, 0.7)
         return metric
+
+    def _stock_word(self, before: str) -> str:
+        """The existence word (现有, 实有, 在用 ...) nearest the number in the clause before it, or ''."""
+        best, best_key = "", None
+        for word in self.lexicons.existence_verbs:
+            position = before.rfind(word)
+            if position >= 0:
+                key = (position + len(word), len(word))
+                if best_key is None or key > best_key:
+                    best, best_key = word, key
+        return best
 
     def _change(self, left: str) -> tuple[Optional[str], Optional[str]]:
         tail = left.rstrip()
