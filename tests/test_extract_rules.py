@@ -94,3 +94,12 @@ def test_no_metric_from_corrupted_text(extract):
 def test_a_stock_takes_its_stock_word_as_action(rules_pipeline, text, action):
     metric = rules_pipeline.extract_text(text).metrics[0]
     assert metric.action == action
+
+
+@pytest.mark.parametrize("text, obj, action", [
+    ("完成入河排污口排查1,038个。", "入河排污口", "排查"),
+    ("完成83个行政村生活污水治理。", "行政村", "治理"),
+])
+def test_progress_verb_hands_the_action_to_the_act_it_reports(rules_pipeline, text, obj, action):
+    metric = rules_pipeline.extract_text(text).metrics[0]
+    assert obj in metric.object and metric.action.endswith(action)

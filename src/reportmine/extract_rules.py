@@ -256,7 +256,8 @@ class RuleExtractor:
                     left_verb = previous.action  # 21处汛灾隐患、52处森林火灾隐患: one verb for the list
                 if left_verb in self.lexicons.progress_verbs or not left_verb:
                     # 完成了370HMz无线窄带通讯网建设, 推动19个乡镇...清理: the content verb after the noun
-                    metric.action = self._content_verb(after_np) or left_verb
+                    # 完成83个行政村生活污水治理: the act closes the noun phrase itself
+                    metric.action = self._content_verb(after_np) or self._trailing_act(right_np) or left_verb
                 else:
                     metric.action = left_verb
             else:
@@ -453,6 +454,13 @@ class RuleExtractor:
                 return "".join(t.word for t in tokens[start:i + 1])
         return ""
 
+    def _trailing_act(self, phrase: str) -> str:
+        """The verb or verbal noun that ends a noun phrase (行政村生活污水治理 -> 治理), or ''."""
+        tokens = self.segmenter.tag(phrase)
+        if len(tokens) > 1 and tokens[-1].flag in ("v", "vn") and len(tokens[-1].word) >= 2:
+            return tokens[-1].word
+        return ""
+
     def _content_verb(self, text: str) -> str:
         """The first verb in text that is not a light verb (进行了整治 -> 整治)."""
         text = text[:30]
@@ -521,6 +529,15 @@ class RuleExtractor:
             verbs = [t for t in tokens[:object_start] if t.flag.startswith("v") and t.flag != "vn"]
             if verbs:
                 action = verbs[0].word
+        if action in self.lexicons.progress_verbs and i > object_start and tokens[i].flag in ("v", "vn") \
+                and len(tokens[i].word) >= 2:
+            # 完成入河排污口排查1,038个, 完成环评审批231个: 完成 only reports progress; the act is the
+            # verbal noun closing the noun phrase
+            act_start = i
+            while act_start - 1 > object_start and tokens[act_start - 1].flag in ("v", "vn") and len(tokens[act_start - 1].word) >= 2:
+                act_start -= 1
+            action = "".join(t.word for t in tokens[act_start:i + 1])
+            obj = self._strip_leading("".join(t.word for t in tokens[object_start:act_start]))
         if obj and not action:
             # 处罚金额489余万元, 行政处罚案件29起: the act is named inside the object
             inner = [t for t in tokens[object_start:i + 1] if t.flag == "v" and len(t.word) >= 2]
