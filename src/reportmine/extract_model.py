@@ -48,23 +48,25 @@ SPACE = regex.compile(r"\s")
 INSTALL_HINT = 'pip install "reportmine[model]"'
 
 # How rule and model output are merged, chosen by the document-level 5-fold evaluation
-# (`reportmine train --kfold --all-policies`, train.py; the table is in issue 6's closing note):
+# (`reportmine train --kfold --all-policies`, train.py; the table is also in the README):
 #   veto:   drop a rule metric that the detector does not tag (no overlapping M span)
 #   add:    add model metrics that no rule metric overlaps
 #   object: "rules" keep, "fill" only where rules left it empty, "model" wherever the model has one
 #   action: same choices
 #   keep_change_verb: keep the rules' action where they read a change (同比下降 -> 下降)
-# Measured (document-level 5-fold on corpus/, 963 gold metrics, pooled; the model never saw the
-# documents it was scored on):            F1     object  action
-#   rules                                 0.998  0.835   0.742
-#   fill (this policy)                    0.998  0.849   0.757
-#   fill+veto                             0.981  0.855   0.762   (-0.034 F1 on one fold)
-#   fill+add                              0.992  0.849   0.757
-#   action from the model                 0.998  0.849   0.818
-# and on the 5 real seed documents (../shared, never trained on): rules 1.000 / 0.900 / 0.913,
-# fill 1.000 / 0.906 / 0.913, action from the model 1.000 / 0.906 / 0.831. The model's action
-# wins on corpus/ but loses on real reports, so the default only fills what the rules left empty:
-# no worse than the rules on any fold or on the seeds, better on object and action.
+# Measured (document-level 5-fold on corpus/, 36 documents, 1,341 gold metrics, pooled; the model
+# never saw the documents it was scored on):   F1     object  action
+#   rules                                      0.999  0.831   0.748
+#   fill (this policy)                         0.999  0.842   0.765
+#   fill+veto                                  0.990  0.849   0.767   (-0.016 F1 on one fold)
+#   fill+add                                   0.993  0.842   0.765
+#   action from the model                      0.999  0.842   0.831
+#   object and action from the model           0.999  0.859   0.831
+# and on the 5 real seed documents (../shared, never trained on): rules 1.000 / 0.900 / 0.919,
+# fill 1.000 / 0.906 / 0.919, action from the model 1.000 / 0.906 / 0.819, both from the model
+# 1.000 / 0.844 / 0.819. The model's choices win on corpus/ (it learns its annotators' habits) but
+# lose on real reports, so the default only fills what the rules left empty: no worse than the
+# rules on any fold or on the seeds, better on object and action.
 COMBINE_POLICY = {"veto": False, "add": False, "object": "fill", "action": "fill"}
 
 
