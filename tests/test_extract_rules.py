@@ -103,3 +103,9 @@ def test_a_stock_takes_its_stock_word_as_action(rules_pipeline, text, action):
 def test_progress_verb_hands_the_action_to_the_act_it_reports(rules_pipeline, text, obj, action):
     metric = rules_pipeline.extract_text(text).metrics[0]
     assert obj in metric.object and metric.action.endswith(action)
+
+
+def test_parts_after_qizhong_are_marked_as_breakdowns(rules_pipeline):
+    document = rules_pipeline.extract_text("排查隐患242项，其中重大隐患12项、一般隐患230项。全年检查企业128家次。")
+    assert [(m.text, m.breakdown) for m in document.metrics] == [
+        ("242项", False), ("12项", True), ("230项", True), ("128家次", False)]

@@ -31,6 +31,18 @@ def test_one_row_per_bureau_year_and_figures_never_summed():
     assert [c["indicator"] for c in conflicts] == ["enterprises_inspected"] and conflicts[0]["values"] == [60.0, 120.0]
 
 
+def test_a_total_is_chosen_over_a_part_of_it_written_first():
+    rows = [
+        {"bureau": "甲县应急管理局", "region_code": "111111", "year": 2022, "indicator": "enterprises_inspected",
+         "value": 30, "start": 5, "breakdown": True},
+        {"bureau": "甲县应急管理局", "region_code": "111111", "year": 2022, "indicator": "enterprises_inspected",
+         "value": 128, "start": 50, "breakdown": False},
+    ]
+    table = reportmine.panel(frame(rows))
+    assert table.loc[0, "enterprises_inspected"] == 128
+    assert table.attrs["conflicts"][0]["chosen"] == 128.0
+
+
 def test_the_seeds_panel_has_one_row_per_bureau_with_its_year(tmp_path):
     need_seeds()
     runner = CliRunner()

@@ -14,7 +14,8 @@ JOINED_DOCUMENT_FIELDS = ["bureau", "region", "region_code", "year", "date", "ge
 DOCUMENT_COLUMNS = ["doc", "path", "sha256", "encoding", "script", "title", "bureau", "region", "region_code",
                     "year", "date", "genre", "n_chars", "error"]
 METRIC_COLUMNS = ["doc", "start", "end", "text", "value", "value_max", "unit", "kind", "qualifier", "object",
-                  "action", "change", "period", "indicator", "extractor", "confidence", "sentence", "repeat_of"]
+                  "action", "change", "period", "indicator", "extractor", "confidence", "sentence", "repeat_of",
+                  "breakdown"]
 FORMATS = (".jsonl", ".csv", ".parquet")
 
 
@@ -193,8 +194,9 @@ def panel(frame: pd.DataFrame, indicators=None) -> pd.DataFrame:
 
     Rules, in order: repeated mentions (repeat_of set) are dropped, so a figure counts once;
     a metric's year is its period's year, else its document's year; rows without bureau, year or
-    indicator are left out. When one cell has several candidate figures, the one chosen is the
-    one for the full year over a part of it (2023 over 2023-H1), then an exact figure over a
+    indicator are left out. When one cell has several candidate figures, the one chosen is a
+    total over a part of one (breakdown: 其中重大隐患12项 after 隐患242项), then the one for the
+    full year over a part of it (2023 over 2023-H1), then an exact figure over a
     qualified one (128 over 约130), then the most recent document, then the first mention.
     Figures are never summed. A cell whose candidates disagree is listed in
     panel.attrs["conflicts"] (a list of dicts) with every value and its source. panel.attrs["units"] gives each
@@ -221,13 +223,14 @@ def panel(frame: pd.DataFrame, indicators=None) -> pd.DataFrame:
     frame = frame[frame["indicator"].notna()]
     frame["panel_year"] = frame["panel_year"].astype(int)
     frame["period_rank"] = [PERIOD_RANK[_period_kind(p)] for p in frame["period"]]
+    frame["breakdown_rank"] = frame["breakdown"].fillna(False).astype(int) if "breakdown" in frame.columns else 0
     frame["exact_rank"] = [0 if q in (None, "exact") or q != q else 1 for q in frame.get("qualifier", ["exact"] * len(frame))]
     frame["date_rank"] = frame["date"].fillna("") if "date" in frame.columns else ""
     keys = ["bureau", "region_code", "panel_year", "indicator"]
     frame = frame.reset_index(drop=True)
     frame["mention"] = frame.index
-    ordered = frame.sort_values(keys + ["period_rank", "exact_rank", "date_rank", "mention"],
-                                ascending=[True, True, True, True, True, True, False, True])
+    ordered = frame.sort_values(keys + ["breakdown_rank", "period_rank", "exact_rank", "date_rank", "mention"],
+                                ascending=[True, True, True, True, True, True, True, False, True])
     chosen = ordered.groupby(keys, sort=True).head(1)
     conflicts = []
     for key, group in ordered.groupby(keys, sort=True):

@@ -56,6 +56,7 @@ class RawMetric:
     sentence: str = ""
     sentence_start: int = 0
     context: str = ""  # the clause before the number: fallback evidence for the indicator mapping
+    breakdown: bool = False  # a part of a total given earlier in the sentence (其中...)
     confidence: float = 0.9
 
 
@@ -216,6 +217,11 @@ class RuleExtractor:
                            qualifier=q.qualifier, sentence=text[sentence_start:sentence_end].strip(),
                            sentence_start=sentence_start)
         metric.context = text[clause_start:q.start]
+        if same_sentence:
+            # 排查隐患242项，其中重大隐患12项、一般隐患230项: after a marker that follows a figure,
+            # the rest of the sentence gives parts of it
+            between = text[previous.end:q.start]
+            metric.breakdown = previous.breakdown or any(marker in between for marker in self.lexicons.breakdown_markers)
         metric.change, change_verb = self._change(left)
         metric.period = self._period(text, q.start, doc_year)
 

@@ -72,6 +72,7 @@ class Lexicons:
     person_units: tuple
     existence_verbs: tuple
     stock_predicates: tuple
+    breakdown_markers: tuple
     progress_verbs: tuple
     measure_suffixes: tuple
     act_nouns: tuple
@@ -258,7 +259,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
             change[key].append(_string_list(path, data, key))
 
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
-                                        "person_units", "existence_verbs", "stock_predicates", "progress_verbs", "measure_suffixes",
+                                        "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "progress_verbs", "measure_suffixes",
                                         "act_nouns", "weak_verbs", "modifier_verbs")}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
@@ -302,6 +303,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         person_units=_merge_lists(*attribution["person_units"]),
         existence_verbs=_merge_lists(*attribution["existence_verbs"]),
         stock_predicates=_merge_lists(*attribution["stock_predicates"]),
+        breakdown_markers=_merge_lists(*attribution["breakdown_markers"]),
         progress_verbs=_merge_lists(*attribution["progress_verbs"]),
         measure_suffixes=_merge_lists(*attribution["measure_suffixes"]),
         act_nouns=_merge_lists(*attribution["act_nouns"]),

@@ -91,7 +91,7 @@ class Pipeline:
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
                             extractor=getattr(raw, "extractor", self.rules.name), confidence=raw.confidence,
-                            sentence=raw.sentence,
+                            sentence=raw.sentence, breakdown=getattr(raw, "breakdown", False),
                             indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change,
                                                              raw.context))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure

@@ -55,6 +55,9 @@ class Metric(BaseModel):
     # start offset of the first mention of the same metric in a repeated passage, else None:
     # tables that must count a figure once drop rows whose repeat_of is set.
     repeat_of: Optional[int] = None
+    # a part of a total given earlier in the same sentence (排查隐患242项，其中重大隐患12项 -> the
+    # 12): the panel prefers totals over such parts when both land on one indicator
+    breakdown: bool = False
 
     @field_serializer("value", "value_max")
     def _number(self, value):
