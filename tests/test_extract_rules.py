@@ -34,9 +34,16 @@ def extract(pipeline):
     "力争企业开办3个工作日内办结。",
     "我们要一天一天、一件事一件事地抓实。",
     "臭氧日最大8小时平均第90百分位数浓度达标。",
+    "有的镇应急办只有一两个人。",
+    "要拿出100%的努力,去防范哪怕1%的风险。",
+    "落实三类包保责任人,排查五类危桥。",
 ])
 def test_not_metrics(extract, text):
     assert [m.text for m in extract(text)] == []
+
+
+def test_ju_and_lei_count_things(extract):
+    assert [(m.value, m.unit) for m in extract("配置灭火器3,200余具,物资品种达到32类。")] == [(3200, "具"), (32, "类")]
 
 
 def test_a_time_limit_without_a_requirement_verb_is_a_metric(extract):

@@ -43,9 +43,12 @@ def document_cues() -> dict:
         genres.append((rule["genre"], _compile(path, rule["title"], "genre title") if "title" in rule else None,
                        _compile(path, rule["text"], "genre text") if "text" in rule else None))
     covered = [_compile(path, expression, "covered_year") for expression in _string_list(path, data, "covered_year")]
+    aliases = data.get("bureau_suffix_aliases") or {}
+    if not isinstance(aliases, dict) or not all(isinstance(k, str) and v in suffixes for k, v in aliases.items()):
+        raise LexiconError(path, 0, "bureau_suffix_aliases must map a short suffix to one of bureau_suffixes")
     bureau = regex.compile("(?:" + "|".join(map(regex.escape, sorted(suffixes, key=len, reverse=True)))
                            + r")(?:\p{Han}{2,4}分局)?")
-    return {"bureau": bureau, "genres": genres, "covered_year": covered}
+    return {"bureau": bureau, "genres": genres, "covered_year": covered, "suffix_aliases": aliases}
 
 
 def find_date(text: str) -> Optional[str]:
@@ -133,21 +136,23 @@ def find_bureau(text: str, title: Optional[str]):
     lines = [line for line in text.splitlines() if line.strip()]
     prominent = "\n".join(([title] if title else []) + lines[:3] + lines[-3:])
     scores: Counter = Counter()
-    chains = {}
+    chains, first_written = {}, {}
     for source, weight in ((text, 1), (prominent, 2)):
         for match in document_cues()["bureau"].finditer(source):
             chain = _place_chain(source, match.start())
             if not chain:
                 continue
-            name = "".join(chain) + match.group(0)
-            key = chain[-1] + match.group(0)  # 赣县区应急管理局 and 赣州市赣县区应急管理局 are one body
+            suffix = document_cues()["suffix_aliases"].get(match.group(0), match.group(0))
+            name = "".join(chain) + suffix  # named by the suffix's full form
+            key = chain[-1] + suffix  # 赣县区应急管理局 and 赣州市赣县区应急管理局 are one body
             scores[key] += weight
+            first_written.setdefault(key, match.start() if source is text else len(text))
             if key not in chains or len("".join(chains[key][0])) < len("".join(chain)):
                 chains[key] = (chain, name)
     if not scores:
         return _bureau_without_place(text, title)
     # most mentions; then the name written first (a joint report's lead body comes first)
-    best = max(scores, key=lambda key: (scores[key], -text.find(chains[key][1]), len(chains[key][1])))
+    best = max(scores, key=lambda key: (scores[key], -first_written[key], len(chains[key][1])))
     chain, name = chains[best]
     return name, table.resolve(chain, text)
 
