@@ -116,3 +116,14 @@ def test_parts_after_qizhong_are_marked_as_breakdowns(rules_pipeline):
     document = rules_pipeline.extract_text("排查隐患242项，其中重大隐患12项、一般隐患230项。全年检查企业128家次。")
     assert [(m.text, m.breakdown) for m in document.metrics] == [
         ("242项", False), ("12项", True), ("230项", True), ("128家次", False)]
+
+
+@pytest.mark.parametrize("text, objects", [
+    ("全年生产安全事故起数和死亡人数同比分别下降21.7%和18.2%。", ["生产安全事故起数", "死亡人数"]),
+    ("全县发生生产安全事故6起、死亡5人，同比分别下降25%和16.7%。", ["生产安全事故起数", "死亡人数"]),
+])
+def test_rates_after_fenbie_belong_to_the_listed_figures_in_order(rules_pipeline, text, objects):
+    rates = [m for m in rules_pipeline.extract_text(text).metrics if m.kind == "rate"]
+    assert len(rates) == len(objects)
+    for rate, expected in zip(rates, objects):
+        assert expected in rate.object

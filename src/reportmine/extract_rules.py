@@ -35,6 +35,7 @@ HAN_OR_OPENING_QUOTE = regex.compile(r"[\p{Han}“‘「『\"]")
 HAN_OR_PAREN = regex.compile(r"[\p{Han}(（]")
 QUOTES = regex.compile(r"[“”‘’\"「」]")
 CLAUSE_PUNCTUATION = regex.compile(r"[,，。；;]")
+LIST_SEPARATOR = regex.compile(r"\s*(?:和|、|及|与|以及|,|，)\s*")
 TRAILING_NOISE = regex.compile(r"[\s“”‘’\"'「」『』]+$")
 
 
@@ -115,6 +116,7 @@ class RuleExtractor:
             metric = self._attribute(text, quantity, kept, index, previous, doc_year)
             result.metrics.append(metric)
             previous = metric
+        self._respectively(text, result.metrics)
         return result
 
     # ---- filters --------------------------------------------------------------------
@@ -302,6 +304,47 @@ class RuleExtractor:
                 if best_key is None or key > best_key:
                     best, best_key = word, key
         return best
+
+    def _respectively(self, text: str, metrics: list) -> None:
+        """同比分别下降25%和16.7%: the i-th rate of a list after 分别 is the change of the i-th
+        subject named before 分别 in its clause (事故起数和死亡人数同比分别...), or, when the clause
+        names none, of the i-th figure just before it in the sentence (事故6起、死亡5人，同比分别...)."""
+        index = 0
+        while index < len(metrics):
+            first = metrics[index]
+            end = index
+            while end + 1 < len(metrics) and metrics[end + 1].kind == "rate" \
+                    and LIST_SEPARATOR.fullmatch(text[metrics[end].end:metrics[end + 1].start]):
+                end += 1
+            group = metrics[index:end + 1]
+            index = end + 1
+            lead = text[self._clause_start(text, first.start):first.start]
+            if first.kind != "rate" or len(group) < 2 or "分别" not in lead:
+                continue
+            subject = lead[:lead.index("分别")].rstrip()
+            for comparator in self.comparators:  # 同比, 比上年 ...: not part of the last subject
+                if subject.endswith(comparator):
+                    subject = subject[:-len(comparator)].rstrip()
+                    break
+            parts = [self._strip_leading(part) for part in LIST_SEPARATOR.split(subject) if part.strip()]
+            if len(parts) == len(group):
+                names = parts
+            elif not parts:
+                before = [m for m in metrics[:index - len(group)] if m.sentence_start == first.sentence_start and m.kind != "rate"]
+                names = [self._figure_name(m) for m in before[-len(group):]] if len(before) >= len(group) else []
+            else:
+                names = []
+            if len(names) == len(group) and all(names):
+                for metric, name in zip(group, names):
+                    metric.object = name
+
+    def _figure_name(self, metric) -> str:
+        """What a figure measures, as a rate's object: 事故6起 -> 生产安全事故起数, 死亡5人 -> 死亡人数,
+        经济损失1,036.8万元 -> 经济损失 (lexicons attribution figure_name_suffixes)."""
+        suffix = self.lexicons.figure_name_suffixes.get(metric.unit)
+        if metric.unit in self.lexicons.person_units and metric.action:
+            return metric.action + (suffix or "")
+        return (metric.object or metric.action) + (suffix or "") if (metric.object or metric.action) else ""
 
     def _change(self, left: str) -> tuple[Optional[str], Optional[str]]:
         tail = left.rstrip()

@@ -73,6 +73,7 @@ class Lexicons:
     existence_verbs: tuple
     stock_predicates: tuple
     breakdown_markers: tuple
+    figure_name_suffixes: dict
     progress_verbs: tuple
     measure_suffixes: tuple
     act_nouns: tuple
@@ -261,9 +262,14 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
                                         "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "progress_verbs", "measure_suffixes",
                                         "act_nouns", "weak_verbs", "modifier_verbs")}
+    figure_names: dict = {}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(_string_list(path, data, key))
+        names = data.get("figure_name_suffixes") or {}
+        if not isinstance(names, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in names.items()):
+            raise LexiconError(path, _line_of(path, "figure_name_suffixes"), "figure_name_suffixes must map a unit to a suffix")
+        figure_names.update(names)
 
     from .indicators import parse_indicators
 
@@ -304,6 +310,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         existence_verbs=_merge_lists(*attribution["existence_verbs"]),
         stock_predicates=_merge_lists(*attribution["stock_predicates"]),
         breakdown_markers=_merge_lists(*attribution["breakdown_markers"]),
+        figure_name_suffixes=figure_names,
         progress_verbs=_merge_lists(*attribution["progress_verbs"]),
         measure_suffixes=_merge_lists(*attribution["measure_suffixes"]),
         act_nouns=_merge_lists(*attribution["act_nouns"]),
