@@ -127,3 +127,19 @@ def test_rates_after_fenbie_belong_to_the_listed_figures_in_order(rules_pipeline
     assert len(rates) == len(objects)
     for rate, expected in zip(rates, objects):
         assert expected in rate.object
+
+
+TABLE_PAGE = """<html><body><article><p>全县共检查企业286家。</p>
+<table><tr><th>乡镇</th><th>检查企业数</th><th>发现隐患数（处）</th><th>已整改隐患数</th></tr>
+<tr><td>古陶镇</td><td>58家</td><td>142处</td><td>121处</td></tr>
+<tr><td>合计</td><td>286家</td><td>753处</td><td>617处</td></tr></table></article></body></html>"""
+
+
+def test_table_cells_are_read_under_their_column_headers(rules_pipeline):
+    document = rules_pipeline.extract_text(TABLE_PAGE, is_html=True)
+    cells = [(m.text, m.object, m.action, m.breakdown) for m in document.metrics[1:]]
+    assert cells == [
+        ("58家", "企业", "检查", True), ("142处", "隐患", "发现", True), ("121处", "隐患", "整改", True),
+        ("286家", "企业", "检查", False), ("753处", "隐患", "发现", False), ("617处", "隐患", "整改", False)]
+    for metric in document.metrics:
+        assert TABLE_PAGE[metric.start:metric.end] == metric.text

@@ -128,3 +128,11 @@ def test_every_normalized_span_maps_to_original_that_normalizes_to_it(lexicons, 
             again = norm(original[o_start:o_end], lexicons, is_html=as_html).text
             # the original slice normalizes to the span (modulo whitespace at its edges)
             assert text[start:end].strip() in again or again.strip() in text[start:end], (text[start:end], original[o_start:o_end], again)
+
+
+def test_html_table_rows_stay_one_line_with_cells_after_tabs(lexicons):
+    from reportmine.normalize import normalize
+
+    page = "<table><tr><th>乡镇</th><th>检查企业数</th></tr><tr><td>古陶镇</td><td>58家</td></tr></table>"
+    lines = [line for line in normalize(page, lexicons, is_html=True).text.splitlines() if line.strip()]
+    assert lines == ["\t乡镇\t检查企业数", "\t古陶镇\t58家"]  # the header row is not taken for a menu

@@ -21,7 +21,7 @@ from .lexicons import Lexicons
 from .numbers import Quantity, QuantityScanner
 from .segment import Segmenter, Token, get_segmenter
 
-CLAUSE_BREAK = regex.compile(r"[，。；;：:！!？?\n]|,(?!\d{3}(?!\d))")
+CLAUSE_BREAK = regex.compile(r"[，。；;：:！!？?\n\t]|,(?!\d{3}(?!\d))")
 SENTENCE_BREAK = regex.compile(r"[。；;！!？?\n]")
 TITLE_SPAN = regex.compile(r"《[^《》\n]{0,80}》")
 QUOTE_SPAN = regex.compile(r"“[^“”\n]{1,14}”|‘[^‘’\n]{1,14}’|「[^「」\n]{1,14}」|『[^『』\n]{1,14}』|\"[^\"\n]{1,14}\"")
@@ -35,6 +35,9 @@ HAN_OR_OPENING_QUOTE = regex.compile(r"[\p{Han}“‘「『\"]")
 HAN_OR_PAREN = regex.compile(r"[\p{Han}(（]")
 QUOTES = regex.compile(r"[“”‘’\"「」]")
 CLAUSE_PUNCTUATION = regex.compile(r"[,，。；;]")
+DIGITS = regex.compile(r"\d")
+# 检查企业数（家）, 罚款金额(万元), 发现隐患数: the count or unit words closing a column header
+TABLE_HEADER_UNIT = regex.compile(r"\s*(?:[（(][^（()）]*[)）])?\s*$|(?:数量|数|总数)(?=\s*(?:[（(][^（()）]*[)）])?\s*$)")
 LIST_SEPARATOR = regex.compile(r"\s*(?:和|、|及|与|以及|,|，)\s*")
 TRAILING_NOISE = regex.compile(r"[\s“”‘’\"'「」『』]+$")
 
@@ -117,6 +120,7 @@ class RuleExtractor:
             result.metrics.append(metric)
             previous = metric
         self._respectively(text, result.metrics)
+        self._table_cells(text, result.metrics)
         return result
 
     # ---- filters --------------------------------------------------------------------
@@ -337,6 +341,48 @@ class RuleExtractor:
             if len(names) == len(group) and all(names):
                 for metric, name in zip(group, names):
                     metric.object = name
+
+    def _table_cells(self, text: str, metrics: list) -> None:
+        """A figure alone in a table cell (normalize turns a row into one line, cells after tabs)
+        is read under its column header: 检查企业数 | 58家 -> as if 检查企业58家 (企业, 检查). A row
+        whose label is not a total (合计, 全县 ...) gives parts of the total row: breakdown."""
+        for metric in metrics:
+            line_start = text.rfind("\n", 0, metric.start) + 1
+            line_end = text.find("\n", metric.end)
+            line_end = len(text) if line_end < 0 else line_end
+            cell_start = text.rfind("\t", line_start, metric.start) + 1
+            cell_end = text.find("\t", metric.end, line_end)
+            cell_end = line_end if cell_end < 0 else cell_end
+            if cell_start == 0 or text[cell_start:metric.start].strip() or text[metric.end:cell_end].strip():
+                continue  # not a table cell, or the cell holds more than the figure
+            column = text.count("\t", line_start, metric.start)
+            header = self._column_header(text, line_start, column)
+            if not header:
+                continue
+            phrase = TABLE_HEADER_UNIT.sub("", header)
+            obj, action = self._left_analysis(self.segmenter.tag(phrase), metric, phrase, "")
+            metric.object, metric.action = obj or metric.object, action or metric.action
+            label = text[line_start:line_end].split("\t")
+            label = next((cell.strip() for cell in label if cell.strip()), "")
+            metric.breakdown = not any(word in label for word in self.lexicons.table_total_labels)
+            metric.context = phrase
+
+    @staticmethod
+    def _column_header(text: str, row_start: int, column: int) -> str:
+        """The header of a column: the cell in that column of the nearest row above, in the same
+        table, that holds no digit (its header row)."""
+        end = row_start - 1
+        while end > 0:
+            start = text.rfind("\n", 0, end) + 1
+            line = text[start:end]
+            if line.strip():
+                if "\t" not in line:
+                    return ""  # left the table
+                cells = line.split("\t")
+                if not DIGITS.search(line) and column < len(cells):
+                    return cells[column].strip()
+            end = start - 1
+        return ""
 
     def _figure_name(self, metric) -> str:
         """What a figure measures, as a rate's object: 事故6起 -> 生产安全事故起数, 死亡5人 -> 死亡人数,

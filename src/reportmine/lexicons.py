@@ -74,6 +74,7 @@ class Lexicons:
     stock_predicates: tuple
     breakdown_markers: tuple
     figure_name_suffixes: dict
+    table_total_labels: tuple
     progress_verbs: tuple
     measure_suffixes: tuple
     act_nouns: tuple
@@ -260,7 +261,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
             change[key].append(_string_list(path, data, key))
 
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
-                                        "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "progress_verbs", "measure_suffixes",
+                                        "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "progress_verbs", "measure_suffixes",
                                         "act_nouns", "weak_verbs", "modifier_verbs")}
     figure_names: dict = {}
     for path, data in layered("attribution.yaml"):
@@ -311,6 +312,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         stock_predicates=_merge_lists(*attribution["stock_predicates"]),
         breakdown_markers=_merge_lists(*attribution["breakdown_markers"]),
         figure_name_suffixes=figure_names,
+        table_total_labels=_merge_lists(*attribution["table_total_labels"]),
         progress_verbs=_merge_lists(*attribution["progress_verbs"]),
         measure_suffixes=_merge_lists(*attribution["measure_suffixes"]),
         act_nouns=_merge_lists(*attribution["act_nouns"]),

@@ -38,8 +38,9 @@ HTML_TOKEN = regex.compile(
 )
 BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article dd dt dl blockquote pre hr "
-    "title td th tbody thead caption figure figcaption center".split())
+    "title tbody thead caption figure figcaption center".split())
 SKIP_TAGS = frozenset("nav header footer aside form menu".split())
+CELL_TAGS = frozenset(("td", "th"))
 VOID_TAGS = frozenset("br hr img meta link input area base col embed source track wbr param".split())
 CHROME_ATTR = regex.compile(
     r"""(?:class|id)\s*=\s*["'][^"']*\b(?:nav|navbar|menu|footer|foot|header|top-?bar|breadcrumb|crumbs?|"""
@@ -93,6 +94,13 @@ def html_to_text(source: str) -> tuple[str, OffsetMap]:
             continue
         if not closing and name not in VOID_TAGS and (name in SKIP_TAGS or CHROME_ATTR.search(match.group(4) or "")):
             skip_tag, skip_depth = name, 1
+            continue
+        if name in CELL_TAGS:
+            # a table row stays one line with its cells after tabs, so an extractor can find a
+            # cell's column header (<th>检查企业数</th> ... <td>58家</td>)
+            if not closing:
+                out.append("\t")
+                mapping.add_replacement(match.start(), match.end(), 1)
             continue
         if name in BLOCK_TAGS:
             out.append("\n")
@@ -161,7 +169,8 @@ def detect_script(before: str, after: str) -> str:
 PINYIN_NOISE = regex.compile(
     r"(?<=\p{Han})[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]*[aeiouāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]*[)）]")
 DELETIONS = regex.compile(PINYIN_NOISE.pattern + r"|\r")
-SPACES = regex.compile(r"[ \t\f\v]{2,}|(?<=\n|^)[ \t\f\v]+|[ \t\f\v]+(?=\n|$)")
+# runs of spaces collapse and lines are trimmed; tabs stay (they separate table cells)
+SPACES = regex.compile(r"[ \f\v]{2,}|(?<=\n|^)[ \f\v]+|[ \f\v]+(?=\n|$)")
 
 
 MENU_SEPARATORS = regex.compile(r"[\s|/·•]+")
@@ -175,6 +184,8 @@ def _chrome_pattern(patterns: tuple) -> "regex.Pattern":
 
 
 def _is_menu_line(line: str, lexicons: Lexicons) -> bool:
+    if "\t" in line:
+        return False  # a table row (its header row has no digits either)
     items = [item for item in MENU_SEPARATORS.split(line) if item]
     return (len(items) >= lexicons.menu_min_items
             and all(len(item) <= lexicons.menu_max_item_chars for item in items)
