@@ -346,6 +346,8 @@ class RuleExtractor:
         """A figure alone in a table cell (normalize turns a row into one line, cells after tabs)
         is read under its column header: 检查企业数 | 58家 -> as if 检查企业58家 (企业, 检查). A row
         whose label is not a total (合计, 全县 ...) gives parts of the total row: breakdown."""
+        if "\t" not in text:
+            return  # no table
         for metric in metrics:
             line_start = text.rfind("\n", 0, metric.start) + 1
             line_end = text.find("\n", metric.end)
@@ -362,9 +364,8 @@ class RuleExtractor:
             phrase = TABLE_HEADER_UNIT.sub("", header)
             obj, action = self._left_analysis(self.segmenter.tag(phrase), metric, phrase, "")
             metric.object, metric.action = obj or metric.object, action or metric.action
-            label = text[line_start:line_end].split("\t")
-            label = next((cell.strip() for cell in label if cell.strip()), "")
-            metric.breakdown = not any(word in label for word in self.lexicons.table_total_labels)
+            row_label = next((cell.strip() for cell in text[line_start:line_end].split("\t") if cell.strip()), "")
+            metric.breakdown = not any(word in row_label for word in self.lexicons.table_total_labels)
             metric.context = phrase
 
     @staticmethod
