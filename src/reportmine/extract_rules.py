@@ -18,6 +18,7 @@ from typing import Optional
 import regex
 
 from .lexicons import Lexicons
+from .normalize import DIGIT
 from .numbers import Quantity, QuantityScanner
 from .segment import Segmenter, Token, get_segmenter
 
@@ -35,7 +36,6 @@ HAN_OR_OPENING_QUOTE = regex.compile(r"[\p{Han}“‘「『\"]")
 HAN_OR_PAREN = regex.compile(r"[\p{Han}(（]")
 QUOTES = regex.compile(r"[“”‘’\"「」]")
 CLAUSE_PUNCTUATION = regex.compile(r"[,，。；;]")
-DIGITS = regex.compile(r"\d")
 # 检查企业数（家）, 罚款金额(万元), 发现隐患数: the count or unit words closing a column header
 TABLE_HEADER_UNIT = regex.compile(r"\s*(?:[（(][^（()）]*[)）])?\s*$|(?:数量|数|总数)(?=\s*(?:[（(][^（()）]*[)）])?\s*$)")
 LIST_SEPARATOR = regex.compile(r"\s*(?:和|、|及|与|以及|,|，)\s*")
@@ -313,15 +313,14 @@ class RuleExtractor:
         """同比分别下降25%和16.7%: the i-th rate of a list after 分别 is the change of the i-th
         subject named before 分别 in its clause (事故起数和死亡人数同比分别...), or, when the clause
         names none, of the i-th figure just before it in the sentence (事故6起、死亡5人，同比分别...)."""
-        index = 0
-        while index < len(metrics):
-            first = metrics[index]
-            end = index
+        end = -1
+        while end + 1 < len(metrics):
+            start = end = end + 1
+            first = metrics[start]
             while end + 1 < len(metrics) and metrics[end + 1].kind == "rate" \
                     and LIST_SEPARATOR.fullmatch(text[metrics[end].end:metrics[end + 1].start]):
                 end += 1
-            group = metrics[index:end + 1]
-            index = end + 1
+            group = metrics[start:end + 1]
             lead = text[self._clause_start(text, first.start):first.start]
             if first.kind != "rate" or len(group) < 2 or "分别" not in lead:
                 continue
@@ -334,7 +333,7 @@ class RuleExtractor:
             if len(parts) == len(group):
                 names = parts
             elif not parts:
-                before = [m for m in metrics[:index - len(group)] if m.sentence_start == first.sentence_start and m.kind != "rate"]
+                before = [m for m in metrics[:start] if m.sentence_start == first.sentence_start and m.kind != "rate"]
                 names = [self._figure_name(m) for m in before[-len(group):]] if len(before) >= len(group) else []
             else:
                 names = []
@@ -380,7 +379,7 @@ class RuleExtractor:
                 if "\t" not in line:
                     return ""  # left the table
                 cells = line.split("\t")
-                if not DIGITS.search(line) and column < len(cells):
+                if not DIGIT.search(line) and column < len(cells):
                     return cells[column].strip()
             end = start - 1
         return ""
@@ -388,10 +387,11 @@ class RuleExtractor:
     def _figure_name(self, metric) -> str:
         """What a figure measures, as a rate's object: 事故6起 -> 生产安全事故起数, 死亡5人 -> 死亡人数,
         经济损失1,036.8万元 -> 经济损失 (lexicons attribution figure_name_suffixes)."""
-        suffix = self.lexicons.figure_name_suffixes.get(metric.unit)
+        suffix = self.lexicons.figure_name_suffixes.get(metric.unit, "")
         if metric.unit in self.lexicons.person_units and metric.action:
-            return metric.action + (suffix or "")
-        return (metric.object or metric.action) + (suffix or "") if (metric.object or metric.action) else ""
+            return metric.action + suffix
+        stem = metric.object or metric.action
+        return stem + suffix if stem else ""
 
     def _change(self, left: str) -> tuple[Optional[str], Optional[str]]:
         tail = left.rstrip()

@@ -378,9 +378,9 @@ PERCENT_WORD = regex.compile(r"[百千万亿佰仟]+分之")
 DIGIT_PAIR = regex.compile(r"([一二两三四五六七八九])([一二两三四五六七八九])([十百千]?[万亿]?)")
 # 一吨半, 两米半, 三成半: a half after the unit, when no word continues with 半 (半年, 半数)
 HALF_AFTER_UNIT = regex.compile(r"半(?:(?!\p{Han})|(?=的))")
-# numbers inside a web address are no quantities (...?q=30%25, issn%280024)
 # 年度, 年来, 年底 ...: 年 as part of a word, not a span of years
 YEAR_WORD = regex.compile(r"年(?:度|来|以来|前|后|底|初|内|间|级|代|份|中|末|起)")
+# numbers inside a web address are no quantities (...?q=30%25, issn%280024)
 URL = regex.compile(r"(?:https?|ftp)://[!-~]+|www\.[!-~]+")
 
 
