@@ -37,6 +37,9 @@ def extract(pipeline):
     "有的镇应急办只有一两个人。",
     "要拿出100%的努力,去防范哪怕1%的风险。",
     "落实三类包保责任人,排查五类危桥。",
+    "防止发生二次事故。",
+    "紧扣“营商环境”和“民生安全”两条主线。",
+    "百分之一的疏忽,就可能带来百分之百的损失。",
 ])
 def test_not_metrics(extract, text):
     assert [m.text for m in extract(text)] == []
@@ -44,6 +47,28 @@ def test_not_metrics(extract, text):
 
 def test_ju_and_lei_count_things(extract):
     assert [(m.value, m.unit) for m in extract("配置灭火器3,200余具,物资品种达到32类。")] == [(3200, "具"), (32, "类")]
+
+
+def test_a_lone_magnitude_with_yu_or_duo_is_a_number(extract):
+    assert [(m.text, m.value, m.qualifier) for m in extract("参演师生群众万余人次,培训千余名干部。")] == [
+        ("万余人次", 10000, "at_least"), ("千余名", 1000, "at_least")]
+
+
+def test_a_count_ending_in_er_ci_is_not_secondary(extract):
+    assert [(m.text, m.value) for m in extract("县政府常务会议先后十二次专题研究安全生产工作。")] == [("十二次", 12)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("全县发生生产安全事故12起、死亡7人、受伤5人。",
+     [("生产安全事故", "发生"), ("事故死亡人数", "死亡"), ("事故受伤人数", "受伤")]),
+    ("全市共发生火灾132起,死亡3人。", [("火灾", "发生"), ("火灾死亡人数", "死亡")]),
+    ("启动防汛应急响应4次。", [("防汛应急响应", "启动")]),
+    ("组建森林扑火队伍20支。", [("森林扑火队伍", "组建")]),
+    ("全年培训500余名干部。", [("干部", "培训")]),
+    ("社会餐饮单位明厨亮灶覆盖率超过85%。", [("社会餐饮单位明厨亮灶覆盖率", "覆盖")]),
+])
+def test_object_and_action(rules_pipeline, text, expected):
+    assert [(m.object, m.action) for m in rules_pipeline.extract_text(text).metrics] == expected
 
 
 def test_a_time_limit_without_a_requirement_verb_is_a_metric(extract):
@@ -143,3 +168,17 @@ def test_table_cells_are_read_under_their_column_headers(rules_pipeline):
         ("286家", "企业", "检查", False), ("753处", "隐患", "发现", False), ("617处", "隐患", "整改", False)]
     for metric in document.metrics:
         assert TABLE_PAGE[metric.start:metric.end] == metric.text
+
+
+INDICATOR_TABLE_PAGE = """<html><body><article><p>主要指标完成情况见下表。</p>
+<table><tr><th>指标名称</th><th>2023年</th><th>同比变化</th></tr>
+<tr><td>PM2.5平均浓度</td><td>24微克/立方米</td><td>下降7.7%</td></tr>
+<tr><td>行政处罚案件（大气类）</td><td>46件</td><td>—</td></tr>
+<tr><td>合计</td><td>122件</td><td>下降9.6%</td></tr></table></article></body></html>"""
+
+
+def test_table_rows_without_column_headers_are_named_by_their_label(rules_pipeline):
+    document = rules_pipeline.extract_text(INDICATOR_TABLE_PAGE, is_html=True)
+    assert [(m.text, m.object) for m in document.metrics] == [
+        ("24微克/立方米", "PM2.5平均浓度"), ("7.7%", "PM2.5平均浓度"), ("46件", "大气类行政处罚案件"),
+        ("122件", ""), ("9.6%", "")]

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from reportmine.metadata import find_date, find_genre, find_year
+from reportmine.metadata import find_date, find_genre, find_title, find_year
 
 from conftest import CORPUS, SHARED, SEEDS, need_seeds
 
@@ -13,6 +13,16 @@ def test_dates_only_from_datelines_labels_and_signatures():
     assert find_date("正文。\n某某局\n2023年12月7日") == "2023-12-07"
     assert find_date("墨江县工作总结\n(2021年7月5日)\n正文") == "2021-07-05"
     assert find_date("2019年3月5日,某局正式挂牌。") is None
+
+
+def test_a_traditional_dateline_is_read(pipeline):
+    document = pipeline.extract_text("某市消防救援支隊工作回顧\n發布時間：2024年1月16日　來源：某市消防救援支隊\n正文。")
+    assert document.date == "2024-01-16"
+
+
+def test_an_html_title_loses_its_section_and_site_when_the_page_shows_the_headline():
+    assert find_title("首页\n某局2023年工作总结\n正文", "某局2023年工作总结_工作总结_某局") == "某局2023年工作总结"
+    assert find_title("正文", "某局2023年工作总结_工作总结_某局") == "某局2023年工作总结_工作总结_某局"
 
 
 def test_year_from_title_then_date_then_dominant_year():

@@ -38,6 +38,10 @@ QUOTES = regex.compile(r"[“”‘’\"「」]")
 CLAUSE_PUNCTUATION = regex.compile(r"[,，。；;]")
 # 检查企业数（家）, 罚款金额(万元), 发现隐患数: the count or unit words closing a column header
 TABLE_HEADER_UNIT = regex.compile(r"\s*(?:[（(][^（()）]*[)）])?\s*$|(?:数量|数|总数)(?=\s*(?:[（(][^（()）]*[)）])?\s*$)")
+ROW_LABEL_BRACKET = regex.compile(r"(?P<name>[^（(]+)[（(](?P<inner>[^（()）]{1,8})[)）]")
+HAN_ONLY = regex.compile(r"\p{Han}+")
+# a row label that can name a figure: not a date or a number (2023年), at least two Han characters
+ROW_LABEL = regex.compile(r"(?!\d)(?=(?:.*\p{Han}){2})")
 LIST_SEPARATOR = regex.compile(r"\s*(?:和|、|及|与|以及|,|，)\s*")
 TRAILING_NOISE = regex.compile(r"[\s“”‘’\"'「」『』]+$")
 
@@ -269,7 +273,10 @@ class RuleExtractor:
                 if left_verb in self.lexicons.progress_verbs or not left_verb:
                     # 完成了370HMz无线窄带通讯网建设, 推动19个乡镇...清理: the content verb after the noun
                     # 完成83个行政村生活污水治理: the act closes the noun phrase itself
-                    metric.action = self._content_verb(after_np) or self._trailing_act(right_np) or left_verb
+                    # 培训500余名干部: a verbal noun right before the figure acts on the noun after it
+                    verbal_noun = tokens[-1].word if tokens and tokens[-1].flag == "vn" and len(tokens[-1].word) >= 2 else ""
+                    metric.action = (self._content_verb(after_np) or self._trailing_act(right_np) or left_verb
+                                     or verbal_noun)
                 else:
                     metric.action = left_verb
             else:
@@ -278,6 +285,11 @@ class RuleExtractor:
             metric.action = change_verb
         elif q.kind in ("measure", "money") and (not metric.action or metric.action in self.lexicons.weak_verbs):
             metric.action = self._act_in_object(metric.object) or metric.action
+        if not metric.object and metric.action in self.lexicons.casualty_acts and q.unit in self.lexicons.person_units:
+            # 发生事故12起、死亡7人: the dead, not the accidents the sentence named before them
+            before = text[sentence_start:q.start]
+            event = max(self.lexicons.casualty_events, key=before.rfind)
+            metric.object = (event if event in before else "") + self._figure_name(metric)
         if not metric.object and same_sentence and previous.object:
             metric.object = previous.object
             metric.confidence = 0.7
@@ -344,7 +356,9 @@ class RuleExtractor:
     def _table_cells(self, text: str, metrics: list) -> None:
         """A figure alone in a table cell (normalize turns a row into one line, cells after tabs)
         is read under its column header: 检查企业数 | 58家 -> as if 检查企业58家 (企业, 检查). A row
-        whose label is not a total (合计, 全县 ...) gives parts of the total row: breakdown."""
+        whose label is not a total (合计, 全县 ...) gives parts of the total row: breakdown. In a
+        table without such headers (指标名称 | 2023年 | 同比变化), the row's label names what the
+        figures in it measure: PM2.5平均浓度 | 24微克/立方米 | 下降7.7%."""
         if "\t" not in text:
             return  # no table
         for metric in metrics:
@@ -352,20 +366,35 @@ class RuleExtractor:
             line_end = text.find("\n", metric.end)
             line_end = len(text) if line_end < 0 else line_end
             cell_start = text.rfind("\t", line_start, metric.start) + 1
+            if cell_start == 0:
+                continue  # not in a table row
             cell_end = text.find("\t", metric.end, line_end)
             cell_end = line_end if cell_end < 0 else cell_end
-            if cell_start == 0 or text[cell_start:metric.start].strip() or text[metric.end:cell_end].strip():
-                continue  # not a table cell, or the cell holds more than the figure
-            column = text.count("\t", line_start, metric.start)
-            header = self._column_header(text, line_start, column)
-            if not header:
-                continue
-            phrase = TABLE_HEADER_UNIT.sub("", header)
-            obj, action = self._left_analysis(self.segmenter.tag(phrase), metric, phrase, "")
-            metric.object, metric.action = obj or metric.object, action or metric.action
+            alone = not text[cell_start:metric.start].strip() and not text[metric.end:cell_end].strip()
             row_label = next((cell.strip() for cell in text[line_start:line_end].split("\t") if cell.strip()), "")
-            metric.breakdown = not any(word in row_label for word in self.lexicons.table_total_labels)
-            metric.context = phrase
+            header = self._column_header(text, line_start, text.count("\t", line_start, metric.start)) if alone else ""
+            if header:
+                phrase = TABLE_HEADER_UNIT.sub("", header)
+                obj, action = self._left_analysis(self.segmenter.tag(phrase), metric, phrase, "")
+                metric.object, metric.action = obj or metric.object, action or metric.action
+                metric.breakdown = not any(word in row_label for word in self.lexicons.table_total_labels)
+                metric.context = phrase
+            elif not metric.object and ROW_LABEL.match(row_label) \
+                    and not any(word in row_label for word in self.lexicons.table_total_labels) \
+                    and text.find(row_label, line_start, line_end) < cell_start:
+                metric.object = self._row_label_name(row_label)
+                metric.context = metric.object
+
+    def _row_label_name(self, label: str) -> str:
+        """行政处罚案件（大气类） -> 大气类行政处罚案件; a unit in brackets is dropped (隐患数（处） -> 隐患数)."""
+        bracketed = ROW_LABEL_BRACKET.fullmatch(label)
+        if not bracketed:
+            return label
+        name, inner = bracketed["name"].strip(), bracketed["inner"].strip()
+        is_unit = inner in self.lexicons.units or (inner[:1] in self.lexicons.magnitudes and inner[1:] in self.lexicons.units)
+        if is_unit or not HAN_ONLY.fullmatch(inner):
+            return name
+        return inner + name
 
     @staticmethod
     def _column_header(text: str, row_start: int, column: int) -> str:
@@ -444,6 +473,9 @@ class RuleExtractor:
             if first.endswith(suffix):
                 stem = first[: -len(suffix)]
                 verbs = [t.word for t in self.segmenter.tag(stem) if t.is_verb]
+                if not verbs and len(suffix) > 2:
+                    # 明厨亮灶覆盖率: the act is in the suffix itself (覆盖率 -> 覆盖), not in the name before it
+                    verbs = [t.word for t in self.segmenter.tag(suffix[:-1]) if t.is_verb]
                 return verbs[-1] if verbs else stem[-2:]
         return ""
 

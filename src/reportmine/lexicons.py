@@ -80,6 +80,8 @@ class Lexicons:
     act_nouns: tuple
     weak_verbs: tuple
     modifier_verbs: tuple
+    casualty_acts: tuple
+    casualty_events: tuple
     indicators: tuple  # indicators.Indicator
     domain_dict: Path
     sources: tuple  # the folders read, in order
@@ -262,7 +264,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
 
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
                                         "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "progress_verbs", "measure_suffixes",
-                                        "act_nouns", "weak_verbs", "modifier_verbs")}
+                                        "act_nouns", "weak_verbs", "modifier_verbs", "casualty_acts", "casualty_events")}
     figure_names: dict = {}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
@@ -318,6 +320,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         act_nouns=_merge_lists(*attribution["act_nouns"]),
         weak_verbs=_merge_lists(*attribution["weak_verbs"]),
         modifier_verbs=_merge_lists(*attribution["modifier_verbs"]),
+        casualty_acts=_merge_lists(*attribution["casualty_acts"]),
+        casualty_events=_merge_lists(*attribution["casualty_events"]),
         indicators=tuple(indicators.values()),
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),

@@ -27,6 +27,7 @@ DATE_LABEL = regex.compile(r"(?:发布时间|发布日期|发表时间|日期|�
 # what may follow a dateline on its line: a clock time, digits, or the page's source/author labels
 # (2023年12月26日　来源：沂水县融媒体中心)
 DATELINE_FOLLOWER = regex.compile(r"[\d:：\s]+$|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s|(?:来源|作者|发布|浏览|点击|编辑|字号)")
+TITLE_SEPARATOR = regex.compile(r"\s*(?:_|\||｜|\s[-–—]\s)\s*")
 YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)")
 MAX_CHAIN = 3
 
@@ -74,7 +75,10 @@ def find_date(text: str) -> Optional[str]:
 
 def find_title(text: str, html_title: Optional[str]) -> Optional[str]:
     if html_title:
-        return html_title
+        # 标题_栏目_站点: a page title carries the section and site after the headline; the
+        # headline alone is the title when the page shows it
+        headline = TITLE_SEPARATOR.split(html_title, 1)[0].strip()
+        return headline if len(headline) >= 6 and headline in text else html_title
     for line in text.splitlines():
         line = line.strip()
         if len(line) >= 6 and not DATE.match(line):

@@ -339,7 +339,7 @@ class Normalized:
     script: str
     is_html: bool
     html_title: str | None = None
-    flat_text: str = ""  # before chrome lines were dropped (HTML flattened): where datelines live
+    flat_text: str = ""  # simplified, before chrome lines were dropped (HTML flattened): where datelines live
     corrupt: list = field(default_factory=list)  # spans in normalized text
     warnings: list = field(default_factory=list)
 
@@ -363,7 +363,7 @@ def normalize(original: str, lexicons: Lexicons, is_html: bool | None = None) ->
     cleaned, clean_map = clean(simplified, lexicons)
     maps.append(clean_map)
     result = Normalized(original=original, text=cleaned, offsets=ChainedMap(maps), script=script,
-                        is_html=is_html, html_title=title, flat_text=narrowed)
+                        is_html=is_html, html_title=title, flat_text=simplified)
     # corruption is looked for before t2s, which would rewrite the garbage (鐢熶骇 stops re-encoding)
     for start, end in corrupt_spans(narrowed):
         span = clean_map.input_span_to_output(start, end)

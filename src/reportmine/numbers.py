@@ -511,8 +511,10 @@ class QuantityScanner:
             return None  # 一是, 统一, 三会一课: no unit can follow, so no quantity (the common case, made cheap)
         pair = _digit_pair(number_text) if chinese else None
         if chinese and not pair:
-            after_qualifier = any(text.endswith(p, 0, start) for p in self.prefixes)
-            number_text = self._trim_chinese(number_text, after_qualifier)
+            # 近千项 and 万余人次 both make a lone magnitude a number: a qualifier before or 余/多 after
+            qualified = any(text.endswith(p, 0, start) for p in self.prefixes) \
+                or text[numeral.end():numeral.end() + 1] in ("余", "多")
+            number_text = self._trim_chinese(number_text, qualified)
             if not number_text:
                 return None
         number_end = start + len(number_text)
@@ -567,14 +569,14 @@ class QuantityScanner:
                 break
         return self._read_tail(text, start, number_end, cursor, value, value_max, chinese)
 
-    def _trim_chinese(self, number_text: str, after_qualifier: bool = False) -> str:
+    def _trim_chinese(self, number_text: str, qualified: bool = False) -> str:
         """Drop trailing characters that cannot end a numeral we can read (一批 -> 一, 千 alone -> '')."""
         while number_text and number_text[-1] in "点":
             number_text = number_text[:-1]
-        # a lone magnitude (万家, 千方百计, 百姓) is not a number, except after a qualifier (近千项,
-        # 约万人); 十 alone is (十个)
+        # a lone magnitude (万家, 千方百计, 百姓) is not a number, except when qualified (近千项,
+        # 约万人, 万余人次); 十 alone is (十个)
         if number_text and all(ch in SMALL_UNITS or ch in BIG_UNITS for ch in number_text) and number_text != "十" \
-                and not (after_qualifier and len(number_text) == 1):
+                and not (qualified and len(number_text) == 1):
             return ""
         # financial digits are everyday characters too (队伍, 陆地, 肆意): alone they are no number
         if len(number_text) == 1 and number_text in FINANCIAL_DIGITS:
