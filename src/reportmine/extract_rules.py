@@ -476,7 +476,7 @@ class RuleExtractor:
                 if not verbs and len(suffix) > 2:
                     # 明厨亮灶覆盖率: the act is in the suffix itself (覆盖率 -> 覆盖), not in the name before it
                     verbs = [t.word for t in self.segmenter.tag(suffix[:-1]) if t.is_verb]
-                return verbs[-1] if verbs else stem[-2:]
+                return verbs[-1] if verbs else ""
         return ""
 
     def _noun_phrase_ending_at(self, text: str, tokens: list[Token], end: int) -> str:
@@ -666,6 +666,13 @@ class RuleExtractor:
                 act_start -= 1
             action = "".join(t.word for t in tokens[act_start:i + 1])
             obj = self._strip_leading("".join(t.word for t in tokens[object_start:act_start]))
+        head = tokens[0]
+        if not action and object_start == 0 and i > 0 and head.flag == "vn" and len(head.word) >= 2 \
+                and head.word not in self.lexicons.modifier_verbs and tokens[1].is_noun and tokens[1].flag != "vn":
+            # 培训企业负责人和安全管理人员2,700余人次, 整治隐患1,870处: a verbal noun opening the
+            # clause, before a plain noun, governs the noun phrase after it (not inside a phrase:
+            # 现有应急救援队伍32支, where 应急 modifies)
+            action, obj = head.word, self._strip_leading("".join(t.word for t in tokens[1:i + 1]))
         if obj and not action:
             # 处罚金额489余万元, 行政处罚案件29起: the act is named inside the object
             inner = [t for t in tokens[object_start:i + 1] if t.flag == "v" and len(t.word) >= 2]
