@@ -92,7 +92,15 @@ class RuleExtractor:
         self.slogan_pattern = regex.compile("|".join(regex.escape(s) for s in slogans)) if slogans else None
         self.change_words = sorted([(w, "up") for w in lexicons.change_up] + [(w, "down") for w in lexicons.change_down],
                                    key=lambda item: len(item[0]), reverse=True)
-        self.trim_words = sorted(lexicons.object_trim, key=len, reverse=True)
+        # the trim words by length, longest first: stripping tries one slice per length, not every word
+        self.trim_words = frozenset(lexicons.object_trim)
+        self.trim_lengths = sorted({len(word) for word in lexicons.object_trim}, reverse=True)
+        # one pass each instead of one per pattern: discourse words at a unit; whether a window holds
+        # any period phrase at all (most do not)
+        self.discourse = regex.compile("|".join(f"(?:{p.pattern})" for p in lexicons.discourse_patterns)) \
+            if lexicons.discourse_patterns else None
+        self.any_period = regex.compile("|".join(f"(?:{p.pattern})" for p, _ in lexicons.periods)) \
+            if lexicons.periods else None
         # longest first, so 比上年同期 is tried before 比上年 and 合格率 before 率; sorted once, not per metric
         self.comparators = sorted(lexicons.change_comparators, key=len, reverse=True)
         self.rate_suffixes = sorted(lexicons.rate_suffixes, key=len, reverse=True)
@@ -152,7 +160,7 @@ class RuleExtractor:
             return "identifier"  # ICP19011366, G20, H7N9
         if q.number_start > 0 and text[q.number_start - 1] in "第":
             return "ordinal"
-        if any(pattern.match(text, q.unit_start) for pattern in self.lexicons.discourse_patterns):
+        if self.discourse is not None and self.discourse.match(text, q.unit_start):
             return "discourse"
         number_text = text[q.number_start:q.number_end]
         if number_text == "一" and q.unit in DETERMINER_UNITS and q.qualifier == "exact":
@@ -190,9 +198,9 @@ class RuleExtractor:
         while changed and left:
             changed = False
             left = TRAILING_NOISE.sub("", left)
-            for word in self.trim_words:
-                if left.endswith(word):
-                    left = left[: -len(word)]
+            for length in self.trim_lengths:
+                if left[-length:] in self.trim_words:
+                    left = left[:-length]
                     changed = True
                     break
         return left
@@ -201,9 +209,9 @@ class RuleExtractor:
         changed = True
         while changed and phrase:
             changed = False
-            for word in self.trim_words:
-                if phrase.startswith(word) and len(phrase) > len(word):
-                    phrase = phrase[len(word):]
+            for length in self.trim_lengths:
+                if len(phrase) > length and phrase[:length] in self.trim_words:
+                    phrase = phrase[length:]
                     changed = True
                     break
         return phrase.strip(" “”‘’\"'")
@@ -765,6 +773,8 @@ class RuleExtractor:
         return result
 
     def _nearest_period(self, window: str):
+        if self.any_period is None or not self.any_period.search(window):
+            return None
         best = None
         for pattern, template in self.lexicons.periods:
             for match in pattern.finditer(window):
