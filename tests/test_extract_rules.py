@@ -40,6 +40,10 @@ def extract(pipeline):
     "防止发生二次事故。",
     "紧扣“营商环境”和“民生安全”两条主线。",
     "百分之一的疏忽,就可能带来百分之百的损失。",
+    "全文包括总体情况等六个部分。",
+    "佛山是电动自行车及零部件的重要产区。",
+    "单次充电时长一般不宜超过8小时。",
+    "行政处罚决定原则上在7个工作日内予以公开。",
 ])
 def test_not_metrics(extract, text):
     assert [m.text for m in extract(text)] == []
@@ -184,3 +188,23 @@ def test_table_rows_without_column_headers_are_named_by_their_label(rules_pipeli
     assert [(m.text, m.object) for m in document.metrics] == [
         ("24微克/立方米", "PM2.5平均浓度"), ("7.7%", "PM2.5平均浓度"), ("46件", "大气类行政处罚案件"),
         ("122件", ""), ("9.6%", "")]
+
+
+XXGK_PAGE = """<html><body><article><p>二、主动公开政府信息情况</p>
+<table><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>
+<tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr>
+<tr><td>行政规范性文件</td><td>2</td><td>1</td><td>5</td></tr></table>
+<table><tr><td>信息内容</td><td>本年收费金额（单位：万元）</td></tr>
+<tr><td>行政事业性收费</td><td>1.5</td></tr></table>
+<table><tr><td>年份</td><td>2022</td><td>2023</td></tr>
+<tr><td>序号</td><td>1</td><td>2</td></tr></table></article></body></html>"""
+
+
+def test_bare_numbers_in_table_cells_take_the_unit_their_header_names(rules_pipeline):
+    document = rules_pipeline.extract_text(XXGK_PAGE, is_html=True)
+    assert [(m.text, m.value, m.unit, m.object, m.action) for m in document.metrics] == [
+        ("0", 0, "件", "规章", "制发"), ("0", 0, "件", "规章", "废止"), ("0", 0, "件", "规章", ""),
+        ("2", 2, "件", "行政规范性文件", "制发"), ("1", 1, "件", "行政规范性文件", "废止"),
+        ("5", 5, "件", "行政规范性文件", ""), ("1.5", 15000, "元", "行政事业性收费", "")]
+    for metric in document.metrics:
+        assert XXGK_PAGE[metric.start:metric.end] == metric.text

@@ -13,6 +13,8 @@ def test_dates_only_from_datelines_labels_and_signatures():
     assert find_date("正文。\n某某局\n2023年12月7日") == "2023-12-07"
     assert find_date("墨江县工作总结\n(2021年7月5日)\n正文") == "2021-07-05"
     assert find_date("2019年3月5日,某局正式挂牌。") is None
+    assert find_date("佛山市场监管　2024年08月16日 18:05　广东\n正文") == "2024-08-16"  # a WeChat byline
+    assert find_date("会议于2024年8月16日 18:05召开，检查企业12家。") is None
 
 
 def test_a_traditional_dateline_is_read(pipeline):

@@ -34,6 +34,43 @@ def test_chrome_lines_dropped(lexicons):
     assert result.text.strip() == "全县检查企业12家。"
 
 
+def test_wechat_chrome_and_link_lists_dropped(lexicons):
+    page = ("点击上方蓝字关注我们\n\n全市检查经营主体6,842家次。\n\n阅读原文\n\n往期推荐\n\n"
+            "▶ 佛山发布第5期抽检信息，12批次不合格\n▶ 这8类燃气具不合格！\n\n"
+            "长按识别二维码关注\n微信号：fs_scjg\n阅读 2.3万\n分享　收藏　点赞　在看\n")
+    assert norm(page, lexicons).text.strip() == "全市检查经营主体6,842家次。"
+
+
+PDF_TEXT = ("某市应急管理局2023年工作总结\n"
+            + "　　全年共检查企业1,236家次，排查各类安全隐患2,417项，其中重大\n"
+            + "事故隐患13项，已全部整改；对存在严重违法行为的17家企业依法责令停产\n"
+            + "停业整顿，取缔非法生产窝点22处，收缴非法烟花爆竹1.8万余箱，移送公安机\n"
+            + "关案件14起，行政拘留19人，进一步推动企业落实安全生产主体责任，检查3,862\n"
+            + "\n— 2 —\n\n某市应急管理局2023年工作总结\n"
+            + "家次，督促企业完成隐患整改，持续巩固提升专项整治成效，各项工作有序推进。\n"
+            + "一、全年安全生产形势\n"
+            + "　　全年全市共发生各类生产安全事故11起，死亡9人，受伤4人，直接经济损失312.6\n"
+            + "万元，事故起数和死亡人数分别下降26.7%和18.2%，全市安全生产形势总体平稳向好。\n"
+            + "　　全年组织开展应急演练216场次，参演人员1.5万人次，培训企业负责人4,730人次。\n")
+
+
+def test_text_wrapped_like_a_pdf_is_joined_inside_sentences(lexicons):
+    result = norm(PDF_TEXT, lexicons)
+    assert "其中重大事故隐患13项" in result.text
+    assert "检查3,862家次" in result.text  # across a page footer and the repeated running header
+    assert "— 2 —" not in result.text and result.text.count("某市应急管理局2023年工作总结") == 1
+    assert "直接经济损失312.6万元" in result.text
+    assert "\n一、全年安全生产形势\n" in result.text  # a heading stays its own line
+    span = result.text.index("3,862家次")
+    start, end = result.to_original(span, span + len("3,862家次"))
+    assert PDF_TEXT[start:end].startswith("3,862\n") and PDF_TEXT[start:end].endswith("家次")
+
+
+def test_text_with_one_paragraph_a_line_is_not_unwrapped(lexicons):
+    text = "一、主要工作\n全年检查企业128家次。\n排查隐患242项。\n" * 5
+    assert norm(text, lexicons).text == text
+
+
 def test_html_article_kept_and_chrome_dropped(lexicons):
     page = ("<html><head><title>新闻</title><style>p{color:red}</style><script>var a=1;</script></head><body>"
             "<nav><a href='/'>首页</a><a>新闻中心</a></nav><div class='breadcrumb'>当前位置:首页 &gt; 工作动态</div>"

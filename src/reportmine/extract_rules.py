@@ -38,7 +38,12 @@ QUOTES = regex.compile(r"[“”‘’\"「」]")
 CLAUSE_PUNCTUATION = regex.compile(r"[,，。；;]")
 # 检查企业数（家）, 罚款金额(万元), 发现隐患数: the count or unit words closing a column header
 TABLE_HEADER_UNIT = regex.compile(r"\s*(?:[（(][^（()）]*[)）])?\s*$|(?:数量|数|总数)(?=\s*(?:[（(][^（()）]*[)）])?\s*$)")
+BARE_CELL = regex.compile(r"(?<=\t) *(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) *(?=\t|\n|$)")
+UNIT_BRACKET = regex.compile(r"[（(](?:单位[:：])?\s*(?P<unit>[^（()）:：]{1,4})\s*[)）]\s*$")
 ROW_LABEL_BRACKET = regex.compile(r"(?P<name>[^（(]+)[（(](?P<inner>[^（()）]{1,8})[)）]")
+YEAR_NUMBER = regex.compile(r"(?:19|20)\d\d")
+BRACKETED = regex.compile(r"[（(][^（()）]*[)）]")
+PARAGRAPH_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）])")
 HAN_ONLY = regex.compile(r"\p{Han}+")
 # a row label that can name a figure: not a date or a number (2023年), at least two Han characters
 ROW_LABEL = regex.compile(r"(?!\d)(?=(?:.*\p{Han}){2})")
@@ -119,6 +124,8 @@ class RuleExtractor:
         blocked.sort()
         kept: list[Quantity] = []
         quantities = self.scanner.scan(text)
+        if "\t" in text:
+            quantities = sorted(quantities + self._bare_table_numbers(text, quantities), key=lambda q: q.start)
         result.dropped += [Dropped(start, end, reason) for start, end, reason in self.scanner.rejected]
         for quantity in quantities:
             reason = self._reject_reason(text, quantity, blocked)
@@ -381,7 +388,19 @@ class RuleExtractor:
             alone = not text[cell_start:metric.start].strip() and not text[metric.end:cell_end].strip()
             row_label = next((cell.strip() for cell in text[line_start:line_end].split("\t") if cell.strip()), "")
             header = self._column_header(text, line_start, text.count("\t", line_start, metric.start)) if alone else ""
-            if header:
+            if alone and BARE_CELL.match(text, cell_start) and ROW_LABEL.match(row_label) \
+                    and not text[cell_start:metric.end].strip() == row_label:
+                # 规章 | 0 under 本年制发件数: the row names what is counted, the header the act
+                # a row label's notes in brackets (部分公开（区分处理的，只计这一情形）) name nothing
+                label = BRACKETED.sub("", row_label).strip()
+                is_total = any(word in label for word in self.lexicons.table_total_labels)
+                metric.object = "" if is_total else self._strip_leading(PARAGRAPH_NUMBER.sub("", self._without_unit(label)))
+                # the act is named where the unit is: 本年制发件数 (header) or 本年新收…申请数量 (row)
+                phrase = self._without_unit(header if header and self._unit_in_label(header) else label)
+                verbs = [t.word for t in self.segmenter.tag(phrase) if t.is_verb and len(t.word) >= 2]
+                metric.action = verbs[-1] if verbs else ""
+                metric.context = phrase
+            elif header:
                 phrase = TABLE_HEADER_UNIT.sub("", header)
                 obj, action = self._left_analysis(self.segmenter.tag(phrase), metric, phrase, "")
                 metric.object, metric.action = obj or metric.object, action or metric.action
@@ -392,6 +411,72 @@ class RuleExtractor:
                     and text.find(row_label, line_start, line_end) < cell_start:
                 metric.object = self._row_label_name(row_label)
                 metric.context = metric.object
+
+    def _bare_table_numbers(self, text: str, quantities: list[Quantity]) -> list[Quantity]:
+        """Numbers alone in a table cell, without a unit of their own (信息内容 | 本年制发件数 /
+        规章 | 0): a quantity when the column header or the row label names the unit."""
+        taken = [(q.start, q.end) for q in quantities]
+        found = []
+        column_units: dict = {}  # (table, column) -> unit: a column keeps its unit down the table
+        for match in BARE_CELL.finditer(text):
+            start, end = match.span(1)
+            index = bisect_left(taken, (start, end))
+            if any(s < end and start < e for s, e in taken[max(0, index - 1):index + 1]):
+                continue
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            cells = [cell.strip() for cell in text[line_start:len(text) if line_end < 0 else line_end].split("\t")]
+            row_label = next((cell for cell in cells if cell), "")
+            if row_label in self.lexicons.table_index_labels or YEAR_NUMBER.fullmatch(match.group(1)):
+                continue  # 序号 | 1 | 2, 年份 | 2022 | 2023: an index, not a count
+            column = text.count("\t", line_start, start)
+            header = self._column_header(text, line_start, column)
+            unit = self._unit_in_label(header) or (self._unit_in_label(row_label) if not DIGIT.search(row_label) else None)
+            key = (self._table_start(text, line_start), column)
+            unit = unit or column_units.get(key)
+            if unit is None:
+                continue
+            column_units[key] = unit
+            canonical, scale = unit
+            found.append(Quantity(start=start, end=end, value=Decimal(match.group(1).replace(",", "")) * scale,
+                                  unit=canonical, kind=self.lexicons.units[canonical].kind,
+                                  number_start=start, number_end=end, unit_start=end))
+        return found
+
+    @staticmethod
+    def _table_start(text: str, row_start: int) -> int:
+        """Where the table holding the row at row_start begins: its first line with a cell."""
+        start = row_start
+        end = row_start - 1
+        while end > 0:
+            line_start = text.rfind("\n", 0, end) + 1
+            line = text[line_start:end]
+            if line.strip():
+                if "\t" not in line:
+                    break
+                start = line_start
+            end = line_start - 1
+        return start
+
+    def _without_unit(self, label: str) -> str:
+        """本年制发件数 -> 本年制发, 收费金额（单位：万元） -> 收费金额: the label without what names its unit."""
+        name = UNIT_BRACKET.sub("", label).strip()
+        ending = next((e for e in self.lexicons.table_header_units if name.endswith(e) and len(name) > len(e)), "")
+        return name[:len(name) - len(ending)]
+
+    def _unit_in_label(self, label: str) -> Optional[tuple[str, int]]:
+        """The unit a table header or row label names: 收费金额（单位：万元） -> (元, 10000),
+        本年制发件数 -> (件, 1); None if it names none."""
+        bracket = UNIT_BRACKET.search(label)
+        if bracket:
+            inner = bracket["unit"]
+            scale = 1
+            if inner[:1] in self.lexicons.magnitudes and inner[1:] in self.lexicons.units:
+                scale, inner = self.lexicons.magnitudes[inner[0]], inner[1:]
+            if inner in self.lexicons.units:
+                return self.lexicons.units[inner].canonical, scale
+        name = UNIT_BRACKET.sub("", label).strip()
+        return next(((unit, 1) for ending, unit in self.lexicons.table_header_units.items() if name.endswith(ending)), None)
 
     def _row_label_name(self, label: str) -> str:
         """行政处罚案件（大气类） -> 大气类行政处罚案件; a unit in brackets is dropped (隐患数（处） -> 隐患数)."""

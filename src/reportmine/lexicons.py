@@ -60,6 +60,8 @@ class Lexicons:
     frequency_units: tuple
     chrome_line_patterns: tuple  # compiled
     menu_min_items: int
+    link_list_headings: tuple
+    link_list_max_chars: int
     menu_max_item_chars: int
     periods: tuple  # (compiled, template)
     change_up: tuple
@@ -74,6 +76,8 @@ class Lexicons:
     stock_predicates: tuple
     breakdown_markers: tuple
     figure_name_suffixes: dict
+    table_header_units: dict
+    table_index_labels: tuple
     table_total_labels: tuple
     progress_verbs: tuple
     measure_suffixes: tuple
@@ -242,11 +246,13 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
                 raise LexiconError(path, _line_of(path, str(entry)[:15]), "a pattern needs name and regex")
             patterns.append(NamedPattern(entry["name"], _compile(path, entry.get("regex"), entry["name"])))
 
-    chrome_patterns, menu = [], {"min_items": 5, "max_item_chars": 6}
+    chrome_patterns, menu, link_list_headings, link_list_max_chars = [], {"min_items": 5, "max_item_chars": 6}, [], 60
     for path, data in layered("chrome.yaml"):
         for expression in _string_list(path, data, "line_patterns"):
             chrome_patterns.append(_compile(path, expression, "line pattern"))
         menu.update(data.get("menu_line") or {})
+        link_list_headings.append(_string_list(path, data, "link_list_headings"))
+        link_list_max_chars = int(data.get("link_list_max_chars", link_list_max_chars))
 
     periods = []
     for path, data in layered("periods.yaml"):
@@ -263,9 +269,10 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
             change[key].append(_string_list(path, data, key))
 
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
-                                        "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "progress_verbs", "measure_suffixes",
+                                        "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels", "progress_verbs", "measure_suffixes",
                                         "act_nouns", "weak_verbs", "modifier_verbs", "casualty_acts", "casualty_events")}
     figure_names: dict = {}
+    table_header_units: dict = {}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(_string_list(path, data, key))
@@ -273,6 +280,10 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         if not isinstance(names, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in names.items()):
             raise LexiconError(path, _line_of(path, "figure_name_suffixes"), "figure_name_suffixes must map a unit to a suffix")
         figure_names.update(names)
+        header_units = data.get("table_header_units") or {}
+        if not isinstance(header_units, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in header_units.items()):
+            raise LexiconError(path, _line_of(path, "table_header_units"), "table_header_units must map a header ending to a unit")
+        table_header_units.update(header_units)
 
     from .indicators import parse_indicators
 
@@ -300,6 +311,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         frequency_units=_merge_lists(*units_freq),
         chrome_line_patterns=tuple(chrome_patterns),
         menu_min_items=int(menu["min_items"]),
+        link_list_headings=_merge_lists(*link_list_headings),
+        link_list_max_chars=link_list_max_chars,
         menu_max_item_chars=int(menu["max_item_chars"]),
         periods=tuple(periods),
         change_up=_merge_lists(*change["up"]),
@@ -314,7 +327,9 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         stock_predicates=_merge_lists(*attribution["stock_predicates"]),
         breakdown_markers=_merge_lists(*attribution["breakdown_markers"]),
         figure_name_suffixes=figure_names,
+        table_header_units=table_header_units,
         table_total_labels=_merge_lists(*attribution["table_total_labels"]),
+        table_index_labels=_merge_lists(*attribution["table_index_labels"]),
         progress_verbs=_merge_lists(*attribution["progress_verbs"]),
         measure_suffixes=_merge_lists(*attribution["measure_suffixes"]),
         act_nouns=_merge_lists(*attribution["act_nouns"]),

@@ -28,6 +28,8 @@ DATE_LABEL = regex.compile(r"(?:发布时间|发布日期|发表时间|日期|�
 # (2023年12月26日　来源：沂水县融媒体中心)
 DATELINE_FOLLOWER = regex.compile(r"[\d:：\s]+$|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s|(?:来源|作者|发布|浏览|点击|编辑|字号)")
 TITLE_SEPARATOR = regex.compile(r"\s*(?:_|\||｜|\s[-–—]\s)\s*")
+PROSE_PUNCTUATION = regex.compile(r"[，。；！？,;]")
+CLOCK_TIME = regex.compile(r"\d{1,2}[:：]\d{2}(?!\d)")
 YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)")
 MAX_CHAIN = 3
 
@@ -62,6 +64,10 @@ def find_date(text: str) -> Optional[str]:
             after = stripped[match.end():].strip()
             # a line of its own (signature date), or a dateline with a clock time and byline after it
             standalone = not before.strip() and (not after or DATELINE_FOLLOWER.match(after))
+            # 佛山市场监管　2024年08月16日 18:05　广东: a short line with a timestamp is a dateline
+            # whatever names the account before it
+            standalone = standalone or (len(stripped) <= 50 and bool(CLOCK_TIME.match(after))
+                                        and not PROSE_PUNCTUATION.search(stripped))
             labelled = bool(DATE_LABEL.search(before))
             if standalone or labelled:
                 year, month, day = int(match["y"]), int(match["m"]), int(match["d"])

@@ -175,6 +175,12 @@ SPACES = regex.compile(r"[ \f\v]{2,}|(?<=\n|^)[ \f\v]+|[ \f\v]+(?=\n|$)")
 
 MENU_SEPARATORS = regex.compile(r"[\s|/·•]+")
 DIGIT = regex.compile(r"\d")
+# a wrapped (PDF) text: at least WRAP_MIN_LINES lines of WRAP_MIN_CHARS or more, at least WRAP_SHARE
+# of them ending inside a sentence; a line shorter than WRAP_LINE_SHARE of the usual width ends a
+# paragraph or is a heading
+WRAP_MIN_CHARS, WRAP_MIN_LINES, WRAP_SHARE, WRAP_LINE_SHARE = 15, 8, 0.5, 0.6
+LINE_END = regex.compile(r"[。！？!?；;：:…][”’」』）)]*$")
+PARAGRAPH_START = regex.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、](?!\d)|第[一二三四五六七八九十]+[章节条部分]")
 
 
 @lru_cache(maxsize=8)
@@ -197,19 +203,69 @@ def chrome_lines(text: str, lexicons: Lexicons) -> list[tuple[int, int]]:
     ranges = []
     position = 0
     chrome = _chrome_pattern(lexicons.chrome_line_patterns)
+    in_link_list = False
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
-        if stripped and len(stripped) <= 120 and (chrome.match(stripped) or _is_menu_line(stripped, lexicons)):
+        if in_link_list and stripped:
+            # the titles under 往期推荐: short lines, none a sentence of the article (ending in 。)
+            in_link_list = len(stripped) <= lexicons.link_list_max_chars and not stripped.endswith("。")
+        if stripped in lexicons.link_list_headings:
+            in_link_list = True
+        if stripped and (in_link_list or len(stripped) <= 120 and (
+                chrome.match(stripped) or _is_menu_line(stripped, lexicons))):
             ranges.append((position, position + len(line)))
         position += len(line)
     return ranges
 
 
+def unwrap(text: str, chrome: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[int]]:
+    """Text copied out of a PDF is wrapped at a fixed width: most long lines end inside a sentence
+    (检查生产经营单位3,862 / 家次). For such a text only, the page's running header (the title line
+    repeated) is chrome too, and the newlines inside sentences go, so that a clause is one clause
+    again. Returns (running-header line ranges, positions of the newlines to delete)."""
+    dropped = {start for start, _ in chrome}
+    lines, position = [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if position not in dropped and body.strip():
+            lines.append((position, position + len(body), body))
+        position += len(line)
+    long_lines = [body.strip() for _, _, body in lines if len(body.strip()) >= WRAP_MIN_CHARS]
+    open_ended = sum(1 for body in long_lines if not LINE_END.search(body))
+    if len(long_lines) < WRAP_MIN_LINES or open_ended < WRAP_SHARE * len(long_lines):
+        return [], []
+    title = lines[0][2].strip()
+    headers = [(start, end) for start, end, body in lines[1:] if body.strip() == title]
+    skipped = dropped | {start for start, _ in headers}
+    lines = [line for line in lines if line[0] not in skipped]
+    width = sorted(len(body.strip()) for body in long_lines)[len(long_lines) // 2]
+    chrome_spans = sorted(chrome + headers)
+    newlines = []
+    for (_, a_end, a_body), (b_start, _, b_body) in zip(lines, lines[1:]):
+        a_text = a_body.strip()
+        if LINE_END.search(a_text) or len(a_text) < WRAP_LINE_SHARE * width \
+                or b_body[:1].isspace() or PARAGRAPH_START.match(b_body):
+            continue
+        gap = [i for i in range(a_end, b_start) if text[i] == "\n"
+               and not any(start <= i < end for start, end in chrome_spans)]
+        # a blank line is a paragraph break, unless a page footer or header sits in the gap
+        crosses_page = any(a_end <= start < b_start for start, _ in chrome_spans)
+        if len(gap) == 1 or crosses_page:
+            newlines += gap
+    return headers, newlines
+
+
 def clean(text: str, lexicons: Lexicons) -> tuple[str, OffsetMap]:
-    """Drop chrome lines and pinyin noise, unify whitespace: one list of edits, applied at once."""
+    """Drop chrome lines and pinyin noise, unify whitespace, join lines wrapped inside sentences:
+    one list of edits, applied at once."""
     edits = []
     position = 0
-    for line_start, line_end in chrome_lines(text, lexicons) + [(len(text), len(text))]:
+    chrome = chrome_lines(text, lexicons)
+    headers, newlines = unwrap(text, chrome)
+    if headers:
+        chrome = sorted(chrome + headers)
+    edits += [(i, i + 1, "") for i in newlines]
+    for line_start, line_end in chrome + [(len(text), len(text))]:
         # list comprehensions keep the per-match work in C as far as possible (pinyin noise is dense)
         edits += [(m.start(), m.end(), "") for m in DELETIONS.finditer(text, position, line_start)]
         for match in SPACES.finditer(text, position, line_start):
