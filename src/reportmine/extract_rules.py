@@ -387,14 +387,14 @@ class RuleExtractor:
             cell_end = line_end if cell_end < 0 else cell_end
             alone = not text[cell_start:metric.start].strip() and not text[metric.end:cell_end].strip()
             row_label = next((cell.strip() for cell in text[line_start:line_end].split("\t") if cell.strip()), "")
+            total_row = any(word in row_label for word in self.lexicons.table_total_labels)
             header = self._column_header(text, line_start, text.count("\t", line_start, metric.start)) if alone else ""
             if alone and BARE_CELL.match(text, cell_start) and ROW_LABEL.match(row_label) \
                     and not text[cell_start:metric.end].strip() == row_label:
                 # 规章 | 0 under 本年制发件数: the row names what is counted, the header the act
                 # a row label's notes in brackets (部分公开（区分处理的，只计这一情形）) name nothing
                 label = BRACKETED.sub("", row_label).strip()
-                is_total = any(word in label for word in self.lexicons.table_total_labels)
-                metric.object = "" if is_total else self._strip_leading(PARAGRAPH_NUMBER.sub("", self._without_unit(label)))
+                metric.object = "" if total_row else self._strip_leading(PARAGRAPH_NUMBER.sub("", self._without_unit(label)))
                 # the act is named where the unit is: 本年制发件数 (header) or 本年新收…申请数量 (row)
                 phrase = self._without_unit(header if header and self._unit_in_label(header) else label)
                 verbs = [t.word for t in self.segmenter.tag(phrase) if t.is_verb and len(t.word) >= 2]
@@ -404,10 +404,9 @@ class RuleExtractor:
                 phrase = TABLE_HEADER_UNIT.sub("", header)
                 obj, action = self._left_analysis(self.segmenter.tag(phrase), metric, phrase, "")
                 metric.object, metric.action = obj or metric.object, action or metric.action
-                metric.breakdown = not any(word in row_label for word in self.lexicons.table_total_labels)
+                metric.breakdown = not total_row
                 metric.context = phrase
-            elif not metric.object and ROW_LABEL.match(row_label) \
-                    and not any(word in row_label for word in self.lexicons.table_total_labels) \
+            elif not metric.object and ROW_LABEL.match(row_label) and not total_row \
                     and text.find(row_label, line_start, line_end) < cell_start:
                 metric.object = self._row_label_name(row_label)
                 metric.context = metric.object
@@ -468,13 +467,9 @@ class RuleExtractor:
         """The unit a table header or row label names: 收费金额（单位：万元） -> (元, 10000),
         本年制发件数 -> (件, 1); None if it names none."""
         bracket = UNIT_BRACKET.search(label)
-        if bracket:
-            inner = bracket["unit"]
-            scale = 1
-            if inner[:1] in self.lexicons.magnitudes and inner[1:] in self.lexicons.units:
-                scale, inner = self.lexicons.magnitudes[inner[0]], inner[1:]
-            if inner in self.lexicons.units:
-                return self.lexicons.units[inner].canonical, scale
+        unit = self._as_unit(bracket["unit"]) if bracket else None
+        if unit:
+            return unit
         name = UNIT_BRACKET.sub("", label).strip()
         return next(((unit, 1) for ending, unit in self.lexicons.table_header_units.items() if name.endswith(ending)), None)
 
@@ -484,10 +479,16 @@ class RuleExtractor:
         if not bracketed:
             return label
         name, inner = bracketed["name"].strip(), bracketed["inner"].strip()
-        is_unit = inner in self.lexicons.units or (inner[:1] in self.lexicons.magnitudes and inner[1:] in self.lexicons.units)
-        if is_unit or not HAN_ONLY.fullmatch(inner):
+        if self._as_unit(inner) or not HAN_ONLY.fullmatch(inner):
             return name
         return inner + name
+
+    def _as_unit(self, word: str) -> Optional[tuple[str, int]]:
+        """件 -> (件, 1), 万元 -> (元, 10000); None if word is not a unit."""
+        scale = 1
+        if word[:1] in self.lexicons.magnitudes and word[1:] in self.lexicons.units:
+            scale, word = self.lexicons.magnitudes[word[0]], word[1:]
+        return (self.lexicons.units[word].canonical, scale) if word in self.lexicons.units else None
 
     @staticmethod
     def _column_header(text: str, row_start: int, column: int) -> str:
