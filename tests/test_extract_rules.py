@@ -53,6 +53,15 @@ def test_ju_and_lei_count_things(extract):
     assert [(m.value, m.unit) for m in extract("配置灭火器3,200余具,物资品种达到32类。")] == [(3200, "具"), (32, "类")]
 
 
+def test_a_framing_verb_is_not_the_action(extract):
+    assert [m.action for m in extract("累计查扣、下架不合格电动自行车1,362辆。")] == ["查扣"]
+
+
+def test_above_or_below_normal_is_a_change(extract):
+    metrics = extract("全市平均降雨量1,328.5毫米,较常年偏多14.6%;气温偏低0.5℃。")
+    assert [(m.text, m.change, m.action) for m in metrics if m.kind == "rate"] == [("14.6%", "up", "偏多")]
+
+
 def test_a_lone_magnitude_with_yu_or_duo_is_a_number(extract):
     assert [(m.text, m.value, m.qualifier) for m in extract("参演师生群众万余人次,培训千余名干部。")] == [
         ("万余人次", 10000, "at_least"), ("千余名", 1000, "at_least")]

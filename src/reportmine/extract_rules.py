@@ -748,7 +748,8 @@ class RuleExtractor:
             verb_start = self._verb_run_start(tokens, object_start - 1)
             action = "".join(t.word for t in tokens[verb_start:object_start])
         else:
-            verbs = [t for t in tokens[:object_start] if t.flag.startswith("v") and t.flag != "vn"]
+            # 累计查扣…: a framing word (累计, 共计) is not the act
+            verbs = [t for t in tokens[:object_start] if t.flag.startswith("v") and t.flag != "vn" and t.word not in self.trim_words]
             if verbs:
                 action = verbs[0].word
         if action in self.lexicons.progress_verbs and i > object_start and tokens[i].flag in ("v", "vn") \
