@@ -417,6 +417,7 @@ class RuleExtractor:
         taken = [(q.start, q.end) for q in quantities]
         found = []
         column_units: dict = {}  # (table, column) -> unit: a column keeps its unit down the table
+        table, row_start, row_end = 0, None, None  # where the current table and row start, where the row ends
         for match in BARE_CELL.finditer(text):
             start, end = match.span(1)
             index = bisect_left(taken, (start, end))
@@ -431,7 +432,12 @@ class RuleExtractor:
             column = text.count("\t", line_start, start)
             header = self._column_header(text, line_start, column)
             unit = self._unit_in_label(header) or (self._unit_in_label(row_label) if not DIGIT.search(row_label) else None)
-            key = (self._table_start(text, line_start), column)
+            if line_start != row_start:  # a new row: the same table unless text lies between
+                gap = text[row_end:line_start] if row_end is not None else None
+                if gap is None or any(line.strip() and "\t" not in line for line in gap.split("\n")):
+                    table = line_start
+                row_start, row_end = line_start, len(text) if line_end < 0 else line_end
+            key = (table, column)
             unit = unit or column_units.get(key)
             if unit is None:
                 continue
@@ -441,21 +447,6 @@ class RuleExtractor:
                                   unit=canonical, kind=self.lexicons.units[canonical].kind,
                                   number_start=start, number_end=end, unit_start=end))
         return found
-
-    @staticmethod
-    def _table_start(text: str, row_start: int) -> int:
-        """Where the table holding the row at row_start begins: its first line with a cell."""
-        start = row_start
-        end = row_start - 1
-        while end > 0:
-            line_start = text.rfind("\n", 0, end) + 1
-            line = text[line_start:end]
-            if line.strip():
-                if "\t" not in line:
-                    break
-                start = line_start
-            end = line_start - 1
-        return start
 
     def _without_unit(self, label: str) -> str:
         """本年制发件数 -> 本年制发, 收费金额（单位：万元） -> 收费金额: the label without what names its unit."""
