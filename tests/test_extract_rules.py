@@ -161,12 +161,21 @@ def test_parts_after_qizhong_are_marked_as_breakdowns(rules_pipeline):
 @pytest.mark.parametrize("text, objects", [
     ("全年生产安全事故起数和死亡人数同比分别下降21.7%和18.2%。", ["生产安全事故起数", "死亡人数"]),
     ("全县发生生产安全事故6起、死亡5人，同比分别下降25%和16.7%。", ["生产安全事故起数", "死亡人数"]),
+    # without 分别, only when the figures before the list are exactly as many as its rates
+    ("全市发生火灾175起、死亡6人、直接财产损失1.27亿元，同比下降42.1%、43.9%、46%。", ["火灾起数", "死亡人数", "财产损失"]),
 ])
 def test_rates_after_fenbie_belong_to_the_listed_figures_in_order(rules_pipeline, text, objects):
     rates = [m for m in rules_pipeline.extract_text(text).metrics if m.kind == "rate"]
     assert len(rates) == len(objects)
     for rate, expected in zip(rates, objects):
         assert expected in rate.object
+        assert rate.change == "down" and rate.action == "下降"  # one change word for the whole list
+
+
+def test_a_list_of_rates_after_other_figures_is_not_read_in_order_when_counts_differ(rules_pipeline):
+    text = "检查企业128家，发现隐患242项，整改隐患230项，同比增长12%、15%。"
+    rates = [m for m in rules_pipeline.extract_text(text).metrics if m.kind == "rate"]
+    assert [(m.change, m.object) for m in rates][1:] == [("up", rates[0].object)]
 
 
 TABLE_PAGE = """<html><body><article><p>全县共检查企业286家。</p>

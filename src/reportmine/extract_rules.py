@@ -337,9 +337,12 @@ class RuleExtractor:
         return best
 
     def _respectively(self, text: str, metrics: list) -> None:
-        """同比分别下降25%和16.7%: the i-th rate of a list after 分别 is the change of the i-th
-        subject named before 分别 in its clause (事故起数和死亡人数同比分别...), or, when the clause
-        names none, of the i-th figure just before it in the sentence (事故6起、死亡5人，同比分别...)."""
+        """A list of rates after one change word: 同比下降42.1%、43.9%、46% are all decreases. The i-th
+        rate of the list is the change of the i-th subject named before 分别 in its clause
+        (事故起数和死亡人数同比分别...), or, when the clause names none, of the i-th figure just before
+        it in the sentence (事故6起、死亡5人，同比分别下降25%和16.7%). Without 分别, only when the
+        sentence's figures before the list are exactly as many as its rates (发生火灾17435起、死亡69人、
+        损失1.27亿元，同比下降42.1%、43.9%、46%)."""
         end = -1
         while end + 1 < len(metrics):
             start = end = end + 1
@@ -348,25 +351,35 @@ class RuleExtractor:
                     and LIST_SEPARATOR.fullmatch(text[metrics[end].end:metrics[end + 1].start]):
                 end += 1
             group = metrics[start:end + 1]
-            lead = text[self._clause_start(text, first.start):first.start]
-            if first.kind != "rate" or len(group) < 2 or "分别" not in lead:
+            if first.kind != "rate" or len(group) < 2:
                 continue
-            subject = lead[:lead.index("分别")].rstrip()
+            for metric in group[1:]:
+                if metric.change is None and first.change is not None:
+                    metric.change, metric.action = first.change, first.action
+            lead = text[self._clause_start(text, first.start):first.start]
+            respectively = "分别" in lead
+            subject = lead[:lead.index("分别")] if respectively else self._without_change_words(lead)
+            subject = subject.rstrip()
             for comparator in self.comparators:  # 同比, 比上年 ...: not part of the last subject
                 if subject.endswith(comparator):
                     subject = subject[:-len(comparator)].rstrip()
                     break
             parts = [self._strip_leading(part) for part in LIST_SEPARATOR.split(subject) if part.strip()]
-            if len(parts) == len(group):
+            before = [m for m in metrics[:start] if m.sentence_start == first.sentence_start and m.kind != "rate"]
+            if respectively and len(parts) == len(group):
                 names = parts
-            elif not parts:
-                before = [m for m in metrics[:start] if m.sentence_start == first.sentence_start and m.kind != "rate"]
-                names = [self._figure_name(m) for m in before[-len(group):]] if len(before) >= len(group) else []
+            elif not parts and (len(before) == len(group) or respectively and len(before) > len(group)):
+                names = [self._figure_name(m) for m in before[-len(group):]]
             else:
                 names = []
             if len(names) == len(group) and all(names):
                 for metric, name in zip(group, names):
                     metric.object = name
+
+    def _without_change_words(self, lead: str) -> str:
+        """The clause before a rate without its change word and the fillers around it (同比下降 -> 同比)."""
+        change, word = self._change(lead)
+        return lead[:lead.rstrip().rfind(word)] if change else lead
 
     def _table_cells(self, text: str, metrics: list) -> None:
         """A figure alone in a table cell (normalize turns a row into one line, cells after tabs)
