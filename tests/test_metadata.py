@@ -22,6 +22,11 @@ def test_a_traditional_dateline_is_read(pipeline):
     assert document.date == "2024-01-16"
 
 
+def test_a_signature_date_with_pinyin_noise_is_read(pipeline):
+    document = pipeline.extract_text("某县应急管理局工作总结\n正文。\n\n某县应急管(guǎn)理局\n2024年1月(yuè)8日\n")
+    assert document.date == "2024-01-08"
+
+
 def test_an_html_title_loses_its_section_and_site_when_the_page_shows_the_headline():
     assert find_title("首页\n某局2023年工作总结\n正文", "某局2023年工作总结_工作总结_某局") == "某局2023年工作总结"
     assert find_title("正文", "某局2023年工作总结_工作总结_某局") == "某局2023年工作总结_工作总结_某局"
@@ -41,6 +46,9 @@ def test_genre():
     assert find_genre("某局2024年上半年工作总结", "") == "half_year_report"
     assert find_genre("党建访谈录", "") == "interview"
     assert find_genre("在全市应急管理工作会议上的讲话", "") == "speech"
+    assert find_genre("某局2023年度部门整体支出绩效自评报告", "") == "annual_summary"
+    assert find_genre("2024年夏季消防检查新闻发布会实录", "主持人：各位记者朋友") == "news"
+    assert find_genre("安全生产访谈", "记者：请介绍一下") == "interview"
 
 
 def metadata_accuracy(gold_lines, documents):

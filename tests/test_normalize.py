@@ -22,6 +22,14 @@ def test_fullwidth_digits_and_percent_become_ascii(lexicons):
     assert len(result.text) == len("检查１２８家次，整改率９５．６％")
 
 
+def test_spaces_between_a_figure_and_its_words_go_but_not_between_digits(lexicons):
+    original = "修订预案 10 余件，参演近 200 人，总人口 3.65 万余人，整改率 95.6 %，“1 2 15 4”体系"
+    result = norm(original, lexicons)
+    assert result.text == "修订预案10余件，参演近200人，总人口3.65万余人，整改率95.6%，“1 2 15 4”体系"
+    start = result.text.index("近200人")
+    assert result.to_original(start, start + len("近200人")) == (original.index("近 200 人"), original.index("近 200 人") + 7)
+
+
 def test_chrome_lines_dropped(lexicons):
     page = ("首页 应急要闻 应急风采 地方应急 实践交流 安全科技 关于我们\n"
             "来源:本站 作者:admin 人气:596 发布时间:2019-11-11 01:55:49\n"

@@ -19,6 +19,7 @@ from typing import Optional
 import regex
 
 from .lexicons import LexiconError, _compile, _load_yaml, _string_list, shipped_lexicon_dir
+from .normalize import PINYIN_NOISE
 from .regions import regions
 
 DATE = regex.compile(
@@ -193,7 +194,7 @@ def _bureau_without_place(text: str, title: Optional[str]):
 def read_metadata(normalized, lexicons=None) -> dict:
     text = normalized.text
     title = find_title(text, normalized.html_title)
-    date = find_date(normalized.flat_text)
+    date = find_date(PINYIN_NOISE.sub("", normalized.flat_text))  # 2024年1月(yuè)8日
     year = find_year(title, date, text)
     bureau, division = find_bureau(text, title)
     table = regions()

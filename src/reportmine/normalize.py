@@ -169,8 +169,12 @@ def detect_script(before: str, after: str) -> str:
 PINYIN_NOISE = regex.compile(
     r"(?<=\p{Han})[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]*[aeiouāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]*[)）]")
 DELETIONS = regex.compile(PINYIN_NOISE.pattern + r"|\r")
-# runs of spaces collapse and lines are trimmed; tabs stay (they separate table cells)
-SPACES = regex.compile(r"[ \f\v]{2,}|(?<=\n|^)[ \f\v]+|[ \f\v]+(?=\n|$)")
+# runs of spaces collapse and lines are trimmed; tabs stay (they separate table cells). Spaces
+# between a figure and the words around it go (text converted from PDF or Word: 检查企业 128 家,
+# 近 200 人, 3.65 万余人); spaces between two digits stay (“1 2 15 4” is a formula, not 12154)
+SPACES = regex.compile(r"[ \f\v]{2,}|(?<=\n|^)[ \f\v]+|[ \f\v]+(?=\n|$)"
+                       r"|(?<=\p{Han})[ \f\v]+(?=\d)|(?<=\d)[ \f\v]+(?=[\p{Han}%])")
+FIGURE_GAP = regex.compile(r"\p{Han}[ \f\v]+\d|\d[ \f\v]+[\p{Han}%]")
 
 
 MENU_SEPARATORS = regex.compile(r"[\s|/·•]+")
@@ -272,7 +276,7 @@ def clean(text: str, lexicons: Lexicons) -> tuple[str, OffsetMap]:
             start, end = match.span()
             at_edge = (start == position or text[start - 1] in "\n\r" or end == line_start
                        or text[end:end + 1] in ("\n", "\r"))
-            edits.append((start, end, "" if at_edge else " "))
+            edits.append((start, end, "" if at_edge or FIGURE_GAP.fullmatch(text, start - 1, end + 1) else " "))
         if line_end > line_start:
             edits.append((line_start, line_end, ""))
         position = line_end
