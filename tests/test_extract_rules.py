@@ -49,6 +49,15 @@ def test_not_metrics(extract, text):
     assert [m.text for m in extract(text)] == []
 
 
+def test_seven_or_eight_digits_before_a_unit_are_a_count_not_a_phone_number(extract):
+    metrics = extract("全年抽检6997389批次。值班电话88888888，咨询电话0791-88888888。")
+    assert [(m.value, m.unit) for m in metrics] == [(6997389, "批次")]
+
+
+def test_zero_before_a_magnitude_is_zero(extract):
+    assert [m.value for m in extract("三公经费支出0万元，结余0.0万元。")] == [0, 0]
+
+
 def test_ju_and_lei_count_things(extract):
     assert [(m.value, m.unit) for m in extract("配置灭火器3,200余具,物资品种达到32类。")] == [(3200, "具"), (32, "类")]
 

@@ -149,8 +149,8 @@ def _mixed_arabic(text: str) -> Decimal:
                 section += (pending if pending is not None else Decimal(1)) * unit
             else:
                 chunk = section + (pending or 0)
-                if chunk == 0:
-                    total = (total or Decimal(1)) * unit  # 10万万, 4.78万亿: units stack
+                if pending is None and section == 0:
+                    total = (total or Decimal(1)) * unit  # 10万万, 4.78万亿: units stack (0万元 is zero)
                 elif last_big is not None and unit >= last_big:
                     total = (total + chunk) * unit  # 3万5千亿: the larger unit scales all before it
                 else:
