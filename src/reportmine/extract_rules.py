@@ -206,7 +206,7 @@ class RuleExtractor:
             changed = False
             left = TRAILING_NOISE.sub("", left)
             for length in self.trim_lengths:
-                if left[-length:] in self.trim_words:
+                if left[-length:] in self.trim_words and not (length == 1 and self._in_word(left[-3:], at_end=True)):
                     left = left[:-length]
                     changed = True
                     break
@@ -217,11 +217,18 @@ class RuleExtractor:
         while changed and phrase:
             changed = False
             for length in self.trim_lengths:
-                if len(phrase) > length and phrase[:length] in self.trim_words:
+                if len(phrase) > length and phrase[:length] in self.trim_words \
+                        and not (length == 1 and self._in_word(phrase[:4], at_end=False)):
                     phrase = phrase[length:]
                     changed = True
                     break
         return phrase.strip(" “”‘’\"'")
+
+    def _in_word(self, edge: str, at_end: bool) -> bool:
+        """Whether a one-character trim word at this edge of a phrase is part of a word (达标率,
+        违法行为: the segmenter keeps it inside a longer word), not a connective to strip (指标的)."""
+        tokens = self.segmenter.tag(edge)
+        return len(tokens[-1 if at_end else 0].word) > 1 if tokens else False
 
     def _attribute(self, text, q: Quantity, quantities, index, previous: Optional[RawMetric], doc_year) -> RawMetric:
         clause_start = self._clause_start(text, q.start)
@@ -546,9 +553,18 @@ class RuleExtractor:
             after_tokens = self.segmenter.tag(after)
             verbs = [t.word for t in after_tokens if t.flag.startswith("v")]
             return after, (verbs[-1] if verbs else self._last_verb_run(tokens))
-        object_start = self._noun_run_start(tokens, len(tokens) - 1) if tokens else 0
-        subject = self._strip_leading("".join(t.word for t in tokens[object_start:])) if tokens else ""
+        # 审批时限平均压缩40%: the adverb before the change verb is no part of the subject
+        subject_tokens = self._without_trailing(tokens, ("d", "ad", "a"))
+        object_start = self._noun_run_start(subject_tokens, len(subject_tokens) - 1) if subject_tokens else 0
+        subject = self._strip_leading("".join(t.word for t in subject_tokens[object_start:])) if subject_tokens else ""
         return subject, self._last_verb_run(tokens)
+
+    @staticmethod
+    def _without_trailing(tokens: list[Token], flags: tuple) -> list[Token]:
+        end = len(tokens)
+        while end > 0 and tokens[end - 1].flag in flags:
+            end -= 1
+        return tokens[:end]
 
     def _act_in_object(self, obj: str) -> str:
         """降雨量 -> 降雨, 过火面积 -> 过火, 直接经济损失 -> 损失: the act a measure's name holds."""
@@ -715,6 +731,8 @@ class RuleExtractor:
 
     def _left_analysis(self, tokens: list[Token], q: Quantity, core_left: str, right: str) -> tuple[str, str]:
         """Object and action from the words before the number (检查企业128家次)."""
+        # 粉尘涉爆企业全部12家: an adverb before the number is no part of the object
+        tokens = self._without_trailing(tokens, ("d", "ad"))
         if not tokens:
             return self._relative_noun_phrase(right), ""
         i = len(tokens) - 1
