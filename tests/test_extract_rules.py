@@ -90,6 +90,20 @@ def test_a_count_ending_in_er_ci_is_not_secondary(extract):
     ("举办培训班18期,培训企业负责人和安全管理人员2,700余人次。",
      [("培训班", "举办"), ("企业负责人和安全管理人员", "培训")]),
     ("社会餐饮单位明厨亮灶覆盖率超过85%。", [("社会餐饮单位明厨亮灶覆盖率", "覆盖")]),
+    # a verb that describes the noun after it is part of the object; the verb before it acts
+    ("检查特种设备生产使用单位360家次,抽查在建房屋建筑工程120个。",
+     [("特种设备生产使用单位", "检查"), ("在建房屋建筑工程", "抽查")]),
+    ("疏散遇险人员1.6万人,救助受灾群众6715人次。", [("遇险人员", "疏散"), ("受灾群众", "救助")]),
+    # a negation is part of the name
+    ("检出不合格样品36批次,不合格率3%。", [("不合格样品", "检出"), ("不合格率", "检出")]),
+    # the act named in an amount, and framing words that are not the act
+    ("累计处罚金额35万元,共计出警1200起。", [("处罚金额", "处罚"), ("", "出警")]),
+    # a verbal noun after the verb is what is counted
+    ("受理投诉80件,发生重污染12天次。", [("投诉", "受理"), ("重污染", "发生")]),
+    # a figure of another kind does not borrow the object before it
+    ("罚款60万元,拘留26人。", [("罚款", "罚款"), ("", "拘留")]),
+    ("下发责令改正通知书1715份。", [("责令改正通知书", "下发")]),
+    ("PM2.5平均浓度为32微克/立方米,优良天数比例为86.5%。", [("PM2.5平均浓度", ""), ("优良天数比例", "")]),
 ])
 def test_object_and_action(rules_pipeline, text, expected):
     assert [(m.object, m.action) for m in rules_pipeline.extract_text(text).metrics] == expected

@@ -30,6 +30,7 @@ QUOTE_SPAN = regex.compile(r"“[^“”\n]{1,14}”|‘[^‘’\n]{1,14}’|「
 DETERMINER_UNITS = frozenset("个 次 种 批 项 场 件 套 支 道 条 处 家 部 份 人 位 轮 组 张 本 门 类 所 座".split())
 EVENT_UNITS = frozenset("次 场 场次 期 轮 批次 遍 回".split())
 NEGATIONS = ("尚未", "未", "没有", "没", "不")
+NEGATION_PREFIXES = frozenset("不 非 无 未".split())
 JOINERS = frozenset("、 和 及 与 以及 、 或".split())
 HAN = regex.compile(r"\p{Han}")
 HAN_OR_OPENING_QUOTE = regex.compile(r"[\p{Han}“‘「『\"]")
@@ -307,12 +308,14 @@ class RuleExtractor:
             metric.action = change_verb
         elif q.kind in ("measure", "money") and (not metric.action or metric.action in self.lexicons.weak_verbs):
             metric.action = self._act_in_object(metric.object) or metric.action
+        elif metric.action in self.lexicons.weak_verbs and metric.object[:2] in self.lexicons.state_verbs:
+            metric.action = metric.object[:2]  # 造成受灾群众3.26万人次: the state the people are in
         if not metric.object and metric.action in self.lexicons.casualty_acts and q.unit in self.lexicons.person_units:
             # 发生事故12起、死亡7人: the dead, not the accidents the sentence named before them
             before = text[sentence_start:q.start]
             event = max(self.lexicons.casualty_events, key=before.rfind)
             metric.object = (event if event in before else "") + self._figure_name(metric)
-        if not metric.object and same_sentence and previous.object:
+        if not metric.object and same_sentence and previous.object and self._shares_object(previous, metric):
             metric.object = previous.object
             metric.confidence = 0.7
         if not metric.action and same_clause and previous.action:
@@ -324,13 +327,25 @@ class RuleExtractor:
             if not metric.action and stock_word in self.lexicons.stock_predicates:
                 metric.action = stock_word
             return metric
-        if not metric.action and same_sentence and previous.action:
-            metric.action = previous.action
+        if not metric.action and same_sentence and previous.action and not (previous.change and not metric.change):
+            metric.action = previous.action  # never a change verb to a figure that is no change
         if not metric.object:
             metric.confidence = 0.6
         if q.bare_magnitude_money:
             metric.confidence = min(metric.confidence, 0.7)
         return metric
+
+    @staticmethod
+    def _shares_object(previous: RawMetric, metric: RawMetric) -> bool:
+        """Whether a figure without a noun of its own counts what the figure before it counts:
+        发现隐患242项、整改230项, 同比下降12%, not 罚款60万元、拘留26人 (money, then people), nor
+        扑救火灾66万起、抢险救援30万起 (an act named as the object, then another act)."""
+        if metric.kind == "rate":
+            return True  # 同比下降12%: the change of the figure before it
+        if previous.kind != metric.kind and previous.kind != "rate":
+            return False
+        return not (metric.kind == "count" and previous.object == previous.action and metric.action
+                    and metric.action != previous.action)
 
     def _stock_word(self, before: str) -> str:
         """The existence word (现有, 实有, 在用 ...) nearest the number in the clause before it, or ''."""
@@ -594,11 +609,14 @@ class RuleExtractor:
         return ""
 
     def _noun_phrase_ending_at(self, text: str, tokens: list[Token], end: int) -> str:
+        """The name that ends at end, modifiers and negation included (优良天数比例, 重污染天数比例,
+        不合格率, PM2.5平均浓度)."""
         start = end
         for token in reversed(tokens):
             if token.start >= end:
                 continue
-            if token.is_noun or token.is_verb or token.word in JOINERS:
+            if token.is_noun or token.is_verb or token.word in JOINERS or token.flag in ("a", "z") \
+                    or token.word in NEGATION_PREFIXES and start == token.end:
                 start = token.start
             else:
                 break
@@ -737,6 +755,17 @@ class RuleExtractor:
             return self._relative_noun_phrase(right), ""
         i = len(tokens) - 1
         last = tokens[i]
+        if last.flag == "vn" and q.kind == "count" and q.unit not in self.lexicons.person_units:
+            # 受理投诉80件, 发生重污染395天次: a verbal noun after the verb (and its modifiers) is what
+            # is counted, and the verb the act
+            k = i - 1
+            while k >= 0 and tokens[k].flag in ("a", "b"):
+                k -= 1
+            if k >= 0 and tokens[k].flag == "v" and tokens[k].word not in self.trim_words \
+                    and tokens[k].word not in self.lexicons.progress_verbs \
+                    and not any(t.word in self.lexicons.light_verbs for t in tokens[:k + 1]):
+                verb_start = self._verb_run_start(tokens, k)
+                return "".join(t.word for t in tokens[k + 1:i + 1]), "".join(t.word for t in tokens[verb_start:k + 1])
         ends_with_verb = last.flag.startswith("v") and len(last.word) >= 2 and not (last.flag == "vn" and i > 0 and tokens[i - 1].is_noun
                                                              and not tokens[i - 1].flag.startswith("v"))
         if ends_with_verb:
@@ -766,7 +795,7 @@ class RuleExtractor:
             object_start -= 1  # 无脚本演练: a one-character verb inside the noun phrase
         obj = self._strip_leading("".join(t.word for t in tokens[object_start:i + 1]))
         action = ""
-        if object_start > 0 and tokens[object_start - 1].flag.startswith("v"):
+        if object_start > 0 and tokens[object_start - 1].flag.startswith("v") and tokens[object_start - 1].word not in self.trim_words:
             verb_start = self._verb_run_start(tokens, object_start - 1)
             action = "".join(t.word for t in tokens[verb_start:object_start])
         else:
@@ -804,8 +833,8 @@ class RuleExtractor:
         j = i - 1
         while j >= 0:
             token = tokens[j]
-            if token.is_verb and token.word not in self.lexicons.light_verbs:
-                start = j
+            if token.is_verb and token.word not in self.lexicons.light_verbs and token.word not in self.trim_words:
+                start = j  # 累计处罚, 共计出警: the framing word is not part of the act
             elif token.word in NEGATIONS or token.flag == "d" and token.word in ("未", "尚未", "已", "没有"):
                 if token.word in NEGATIONS:
                     start = j
@@ -835,9 +864,17 @@ class RuleExtractor:
                 start = j
             elif token.flag.startswith("v") and start == j + 1 and j > 0 and tokens[j - 1].word in JOINERS:
                 start = j  # 工作指令、指导措施、意见建议: 指导 is part of a listed noun
-            elif (token.flag.startswith("v") and start == j + 1 and j < i and j > 0 and tokens[j - 1].is_noun
-                  and not tokens[j - 1].flag.startswith("v") and token.word in self.lexicons.modifier_verbs):
-                start = j  # 特种设备使用单位: a verb between nouns belongs to the noun phrase
+            elif (token.flag.startswith("v") and start == j + 1 and j < i and j > 0
+                  and (tokens[j - 1].is_noun or tokens[j - 1].is_verb) and token.word in self.lexicons.modifier_verbs):
+                # 特种设备使用单位, 抽查在建工程, 疏散遇险人员: a verb that only describes the noun
+                # after it belongs to the noun phrase, whether a noun or the governing verb precedes
+                start = j
+                if tokens[j - 1].is_verb and tokens[j - 1].word not in self.lexicons.modifier_verbs:
+                    break  # 救助受灾群众: the (verbal) word before it governs the phrase
+            elif token.flag.startswith("v") and start == j + 1 and j < i and tokens[j + 1].word in self.lexicons.money_heads:
+                start = j  # 处罚金额, 出资总额: the act names the money
+            elif token.word in NEGATION_PREFIXES and start == j + 1 and j < i:
+                start = j  # 不合格样品, 不正当竞争行为: the negation is part of the name
             elif token.word in JOINERS and j > 0 and tokens[j - 1].is_noun and start == j + 1:
                 start = j
             elif token.flag in ("a", "b", "ag") and start == j + 1 and j < i:

@@ -84,6 +84,9 @@ class Lexicons:
     act_nouns: tuple
     weak_verbs: tuple
     modifier_verbs: tuple
+    money_heads: tuple
+    scope_words: tuple
+    state_verbs: tuple
     casualty_acts: tuple
     casualty_events: tuple
     indicators: tuple  # indicators.Indicator
@@ -270,7 +273,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
 
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
                                         "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels", "progress_verbs", "measure_suffixes",
-                                        "act_nouns", "weak_verbs", "modifier_verbs", "casualty_acts", "casualty_events")}
+                                        "act_nouns", "weak_verbs", "modifier_verbs", "money_heads", "scope_words", "state_verbs",
+                                        "casualty_acts", "casualty_events")}
     figure_names: dict = {}
     table_header_units: dict = {}
     for path, data in layered("attribution.yaml"):
@@ -335,6 +339,9 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         act_nouns=_merge_lists(*attribution["act_nouns"]),
         weak_verbs=_merge_lists(*attribution["weak_verbs"]),
         modifier_verbs=_merge_lists(*attribution["modifier_verbs"]),
+        money_heads=_merge_lists(*attribution["money_heads"]),
+        scope_words=_merge_lists(*attribution["scope_words"]),
+        state_verbs=_merge_lists(*attribution["state_verbs"]),
         casualty_acts=_merge_lists(*attribution["casualty_acts"]),
         casualty_events=_merge_lists(*attribution["casualty_events"]),
         indicators=tuple(indicators.values()),

@@ -7,6 +7,7 @@ import hashlib
 import logging
 import marshal
 import os
+import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import NamedTuple
 import jieba
 
 jieba.setLogLevel(logging.WARNING)
+# an index named in Latin letters and digits: PM2.5, PM10, O3 (a noun, not a number)
+INDEX_NAME = re.compile(r"[A-Za-z]+[0-9.]*[0-9]")
 
 
 class Token(NamedTuple):
@@ -33,7 +36,7 @@ class Token(NamedTuple):
     @property
     def is_noun(self) -> bool:
         return self.flag[:1] in ("n", "j", "l", "i", "b") or self.flag in ("vn", "an", "nz", "ng", "s", "f", "eng") \
-            or (self.flag == "x" and self.word.isalnum())
+            or (self.flag == "x" and (self.word.isalnum() or INDEX_NAME.fullmatch(self.word) is not None))
 
 
 class Segmenter:
