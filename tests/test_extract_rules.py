@@ -195,6 +195,21 @@ def test_rates_after_fenbie_belong_to_the_listed_figures_in_order(rules_pipeline
         assert rate.change == "down" and rate.action == "下降"  # one change word for the whole list
 
 
+@pytest.mark.parametrize("text, objects", [
+    # a baseline of several years is a comparison, not part of the subject
+    ("自然灾害死亡失踪人数比前5年下降54.3%。", ["自然灾害死亡失踪人数"]),
+    ("全年发生火灾226起、受害森林面积4971公顷，较前五年均值分别下降64.4%、87.4%。", ["火灾起数", "受害森林面积"]),
+    # the subjects sit before a clause that only names the baseline
+    ("受灾人口、倒塌房屋数量和直接经济损失，与前5年平均值相比，同比分别下降59.9%、99.9%和88.6%。",
+     ["受灾人口", "倒塌房屋数量", "直接经济损失"]),
+    # a share of a whole is the share of the figure before it, or of the subject before 占
+    ("住宅火灾84起，占火灾总数的38.5%；投诉占举报量的14%。", ["住宅火灾占比", "投诉占比"]),
+])
+def test_rate_subjects(rules_pipeline, text, objects):
+    rates = [m for m in rules_pipeline.extract_text(text).metrics if m.kind == "rate"]
+    assert [m.object for m in rates] == objects
+
+
 def test_a_list_of_rates_after_other_figures_is_not_read_in_order_when_counts_differ(rules_pipeline):
     text = "检查企业128家，发现隐患242项，整改隐患230项，同比增长12%、15%。"
     rates = [m for m in rules_pipeline.extract_text(text).metrics if m.kind == "rate"]

@@ -48,6 +48,8 @@ PARAGRAPH_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]+、|[（
 HAN_ONLY = regex.compile(r"\p{Han}+")
 # a row label that can name a figure: not a date or a number (2023年), at least two Han characters
 ROW_LABEL = regex.compile(r"(?!\d)(?=(?:.*\p{Han}){2})")
+# a share of a whole: 占火灾总数的38.5%, 占比为12%, 占全年的42.5%
+SHARE = regex.compile(r"占(?!比)(?:[^，,。；;占]{1,20}的)?(?:比重|比例)?(?:为|达到?)?\s*$")
 LIST_SEPARATOR = regex.compile(r"\s*(?:和|、|及|与|以及|,|，)\s*")
 TRAILING_NOISE = regex.compile(r"[\s“”‘’\"'「」『』]+$")
 
@@ -101,6 +103,7 @@ class RuleExtractor:
         # the trim words by length, longest first: stripping tries one slice per length, not every word
         self.trim_words = frozenset(lexicons.object_trim)
         self.trim_lengths = sorted({len(word) for word in lexicons.object_trim}, reverse=True)
+        self.count_names = frozenset(lexicons.count_names)
         # one pass each instead of one per pattern: discourse words at a unit; whether a window holds
         # any period phrase at all (most do not)
         self.discourse = regex.compile("|".join(f"(?:{p.pattern})" for p in lexicons.discourse_patterns)) \
@@ -108,7 +111,10 @@ class RuleExtractor:
         self.any_period = regex.compile("|".join(f"(?:{p.pattern})" for p, _ in lexicons.periods)) \
             if lexicons.periods else None
         # longest first, so 比上年同期 is tried before 比上年 and 合格率 before 率; sorted once, not per metric
-        self.comparators = sorted(lexicons.change_comparators, key=len, reverse=True)
+        comparators = [p.pattern for p in lexicons.change_comparator_patterns] + [
+            regex.escape(c) for c in sorted(lexicons.change_comparators, key=len, reverse=True)]
+        self.comparator_at_end = regex.compile("(?:" + "|".join(comparators) + r")\s*$") if comparators else None
+        self.comparator_clause = regex.compile("(?:" + "|".join(comparators) + r")\s*") if comparators else None
         self.rate_suffixes = sorted(lexicons.rate_suffixes, key=len, reverse=True)
         self.frequency = regex.compile(
             "每(?:" + "|".join(regex.escape(p) for p in sorted(lexicons.frequency_periods, key=len, reverse=True)) + ")")
@@ -201,13 +207,14 @@ class RuleExtractor:
         end = self._sentence_breaks[index][1] if index < len(self._sentence_breaks) else len(text)
         return start, end
 
-    def _strip_trailing(self, left: str) -> str:
+    def _strip_trailing(self, left: str, keep=frozenset()) -> str:
         changed = True
         while changed and left:
             changed = False
             left = TRAILING_NOISE.sub("", left)
             for length in self.trim_lengths:
-                if left[-length:] in self.trim_words and not (length == 1 and self._in_word(left[-3:], at_end=True)):
+                if left[-length:] in self.trim_words and left[-length:] not in keep \
+                        and not (length == 1 and self._in_word(left[-3:], at_end=True)):
                     left = left[:-length]
                     changed = True
                     break
@@ -258,13 +265,12 @@ class RuleExtractor:
         metric.change, change_verb = self._change(left)
         metric.period = self._period(text, q.start, doc_year)
 
-        core_left = self._strip_trailing(left)
+        # a rate keeps the count noun that ends its subject's name (死亡人数同比下降12%)
+        keep = self.count_names if q.kind == "rate" else frozenset()
+        core_left = self._strip_trailing(left, keep)
         if change_verb:
-            core_left = self._strip_trailing(core_left[: core_left.rfind(change_verb)] if change_verb in core_left else core_left)
-            for comparator in self.comparators:
-                if core_left.endswith(comparator):
-                    core_left = self._strip_trailing(core_left[: -len(comparator)])
-                    break
+            core_left = self._strip_trailing(core_left[: core_left.rfind(change_verb)] if change_verb in core_left else core_left, keep)
+            core_left = self._strip_trailing(self._without_comparator(core_left), keep)
         # segment the clause once, so every word is tagged in its context, then slice it around the number
         clause_tokens = self.segmenter.split_at(self.segmenter.tag(text[clause_start:clause_end]),
                                                 (q.start - clause_start, q.end - clause_start))
@@ -277,7 +283,14 @@ class RuleExtractor:
                         if t.start >= right_offset and t.end <= right_offset + len(right)]
         rest_of_clause = text[q.end:clause_end]
 
-        if q.kind == "rate":
+        share = SHARE.search(left) if q.kind == "rate" and not change_verb else None
+        if share:
+            # 住宅火灾84起，占火灾总数的38.5% -> 住宅火灾占比; 投诉占举报量的14% -> 投诉占比
+            name = self._noun_phrase_ending_at(core_left, tokens, share.start())
+            if not name and same_sentence and previous.kind != "rate":
+                name = previous.object
+            metric.object, metric.action = (name + "占比" if name else ""), "占"
+        elif q.kind == "rate":
             metric.object, metric.action = self._rate_attribution(core_left, tokens, right)
         else:
             right_np = self._right_noun_phrase(right, right_tokens, q, ends_with_verb=self._ends_with_verb(tokens))
@@ -381,11 +394,14 @@ class RuleExtractor:
             lead = text[self._clause_start(text, first.start):first.start]
             respectively = "分别" in lead
             subject = lead[:lead.index("分别")] if respectively else self._without_change_words(lead)
-            subject = subject.rstrip()
-            for comparator in self.comparators:  # 同比, 比上年 ...: not part of the last subject
-                if subject.endswith(comparator):
-                    subject = subject[:-len(comparator)].rstrip()
-                    break
+            subject = self._without_comparator(subject.rstrip()).rstrip()  # 同比, 比前5年: not part of the last subject
+            clause_start = self._clause_start(text, first.start)
+            if not subject.strip() and clause_start > 0:
+                # 受灾人口、倒塌房屋数量和直接经济损失，与前5年平均值相比，同比分别下降...: the
+                # subjects are in the clause before a clause that only names the baseline
+                previous_start = self._clause_start(text, clause_start - 1)
+                if self.comparator_clause is not None and self.comparator_clause.fullmatch(text, previous_start, clause_start - 1):
+                    subject = text[self._clause_start(text, previous_start - 1):previous_start - 1] if previous_start > 0 else ""
             parts = [self._strip_leading(part) for part in LIST_SEPARATOR.split(subject) if part.strip()]
             before = [m for m in metrics[:start] if m.sentence_start == first.sentence_start and m.kind != "rate"]
             if respectively and len(parts) == len(group):
@@ -397,6 +413,18 @@ class RuleExtractor:
             if len(names) == len(group) and all(names):
                 for metric, name in zip(group, names):
                     metric.object = name
+
+    def _without_scope(self, phrase: str) -> str:
+        """A name without the place or scope it opens with (全国生产安全事故总量 -> 生产安全事故总量)."""
+        for word in self.lexicons.scope_words:
+            if phrase.startswith(word) and len(phrase) > len(word):
+                return phrase[len(word):]
+        return "" if phrase in self.lexicons.scope_words else phrase
+
+    def _without_comparator(self, text: str) -> str:
+        """text without the comparison that ends it (同比, 比上年同期, 较前五年均值)."""
+        match = self.comparator_at_end.search(text) if self.comparator_at_end is not None else None
+        return text[:match.start()] if match else text
 
     def _without_change_words(self, lead: str) -> str:
         """The clause before a rate without its change word and the fillers around it (同比下降 -> 同比)."""
@@ -572,7 +600,7 @@ class RuleExtractor:
         subject_tokens = self._without_trailing(tokens, ("d", "ad", "a"))
         object_start = self._noun_run_start(subject_tokens, len(subject_tokens) - 1) if subject_tokens else 0
         subject = self._strip_leading("".join(t.word for t in subject_tokens[object_start:])) if subject_tokens else ""
-        return subject, self._last_verb_run(tokens)
+        return self._without_scope(subject), self._last_verb_run(tokens)
 
     @staticmethod
     def _without_trailing(tokens: list[Token], flags: tuple) -> list[Token]:

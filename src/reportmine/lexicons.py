@@ -67,6 +67,7 @@ class Lexicons:
     change_up: tuple
     change_down: tuple
     change_comparators: tuple
+    change_comparator_patterns: tuple
     change_level_markers: tuple
     object_trim: tuple
     rate_suffixes: tuple
@@ -85,6 +86,7 @@ class Lexicons:
     weak_verbs: tuple
     modifier_verbs: tuple
     money_heads: tuple
+    count_names: tuple
     scope_words: tuple
     state_verbs: tuple
     casualty_acts: tuple
@@ -267,13 +269,16 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
             periods.append((_compile(path, entry.get("regex"), "period"), str(entry["period"])))
 
     change = {key: [] for key in ("up", "down", "comparators", "level_markers")}
+    comparator_patterns = []
     for path, data in layered("change.yaml"):
         for key in change:
             change[key].append(_string_list(path, data, key))
+        comparator_patterns += [_compile(path, expression, "comparator_patterns")
+                                for expression in _string_list(path, data, "comparator_patterns")]
 
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
                                         "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels", "progress_verbs", "measure_suffixes",
-                                        "act_nouns", "weak_verbs", "modifier_verbs", "money_heads", "scope_words", "state_verbs",
+                                        "act_nouns", "weak_verbs", "modifier_verbs", "money_heads", "count_names", "scope_words", "state_verbs",
                                         "casualty_acts", "casualty_events")}
     figure_names: dict = {}
     table_header_units: dict = {}
@@ -322,6 +327,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         change_up=_merge_lists(*change["up"]),
         change_down=_merge_lists(*change["down"]),
         change_comparators=_merge_lists(*change["comparators"]),
+        change_comparator_patterns=tuple(comparator_patterns),
         change_level_markers=_merge_lists(*change["level_markers"]),
         object_trim=_merge_lists(*attribution["object_trim"]),
         rate_suffixes=_merge_lists(*attribution["rate_suffixes"]),
@@ -341,6 +347,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         modifier_verbs=_merge_lists(*attribution["modifier_verbs"]),
         money_heads=_merge_lists(*attribution["money_heads"]),
         scope_words=_merge_lists(*attribution["scope_words"]),
+        count_names=_merge_lists(*attribution["count_names"]),
         state_verbs=_merge_lists(*attribution["state_verbs"]),
         casualty_acts=_merge_lists(*attribution["casualty_acts"]),
         casualty_events=_merge_lists(*attribution["casualty_events"]),
