@@ -31,6 +31,7 @@ DETERMINER_UNITS = frozenset("个 次 种 批 项 场 件 套 支 道 条 处 �
 EVENT_UNITS = frozenset("次 场 场次 期 轮 批次 遍 回".split())
 NEGATIONS = ("尚未", "未", "没有", "没", "不")
 NEGATION_PREFIXES = frozenset("不 非 无 未".split())
+GOVERNING_PREPOSITIONS = frozenset("对 为 向 给 对于".split())
 JOINERS = frozenset("、 和 及 与 以及 、 或".split())
 HAN = regex.compile(r"\p{Han}")
 HAN_OR_OPENING_QUOTE = regex.compile(r"[\p{Han}“‘「『\"]")
@@ -147,6 +148,9 @@ class RuleExtractor:
             previous = metric
         self._respectively(text, result.metrics)
         self._table_cells(text, result.metrics)
+        for metric in result.metrics:
+            if not metric.object and metric.kind == "count" and metric.action and not metric.change:
+                metric.object = metric.action  # 立案50起, 临时查封53家, 拘留10人: what is counted is the act
         return result
 
     # ---- filters --------------------------------------------------------------------
@@ -299,7 +303,17 @@ class RuleExtractor:
                 # 307支共计3500余人的应急救援小分队: both numbers count the noun after the second
                 after_next = text[quantities[index + 1].end:clause_end]
                 right_np = self._right_noun_phrase(after_next, None, q, ends_with_verb=self._ends_with_verb(tokens))
-            if right_np:
+            # (the preposition itself is a trim word, so the whole left is read, not core_left)
+            whole_left = [t for t in clause_tokens if t.start >= left_offset and t.end <= q.start - clause_start]
+            governed_np = (right_np or self._relative_noun_phrase(right)) if self._after_preposition(whole_left) else ""
+            # the phrase may list many figures before its verb (对956家…、73家…等重点企业开展检查)
+            governing_verb = self._content_verb(rest_of_clause[rest_of_clause.find(governed_np) + len(governed_np):],
+                                                reach=120) if governed_np else ""
+            if governing_verb:
+                # 对12家危化企业进行了安全检查, 对55家…不到位的经营户下达整改通知: inside a phrase
+                # opened by 对/为/向, the figure counts the noun after it and the verb after that acts
+                metric.object, metric.action = governed_np, governing_verb
+            elif right_np:
                 # a measure word followed by a noun counts that noun: 19个乡镇, 5支社会应急救援队伍
                 metric.object = right_np
                 after_np = rest_of_clause[rest_of_clause.find(right_np) + len(right_np):]
@@ -342,6 +356,11 @@ class RuleExtractor:
             return metric
         if not metric.action and same_sentence and previous.action and not (previous.change and not metric.change):
             metric.action = previous.action  # never a change verb to a figure that is no change
+        if q.kind == "count" and not metric.change:
+            metric.object = self._without_scope(metric.object)  # 全县4812户: the place is not what is counted
+            if not metric.action or metric.action in self.lexicons.light_verbs and q.unit in EVENT_UNITS:
+                self._act_after(metric, right, q)
+
         if not metric.object:
             metric.confidence = 0.6
         if q.bare_magnitude_money:
@@ -359,6 +378,29 @@ class RuleExtractor:
             return False
         return not (metric.kind == "count" and previous.object == previous.action and metric.action
                     and metric.action != previous.action)
+
+    def _act_after(self, metric: RawMetric, right: str, q: Quantity) -> None:
+        """The verb right after a figure: 17222人受灾 (the act), 先后4次召开常委会 (the act and, for
+        events, what was held), 累计开展12次督查考评 (after a light verb, the act is what is counted)."""
+        tokens = self.segmenter.tag(right[:16])
+        end = 0
+        while end < len(tokens) and tokens[end].flag in ("v", "vn") and len(tokens[end].word) >= 2 \
+                and tokens[end].word not in self.trim_words:
+            end += 1
+        if not end:
+            return
+        act = "".join(t.word for t in tokens[:end])
+        if metric.action:  # a light verb before an event count
+            metric.object = act
+            return
+        metric.action = act
+        if q.unit in EVENT_UNITS:
+            # the noun before an event count names who held it (市委先后4次召开常委会): what was
+            # held is the noun after the verb
+            noun_end = end
+            while noun_end < len(tokens) and tokens[noun_end].is_noun and not tokens[noun_end].is_verb:
+                noun_end += 1
+            metric.object = "".join(t.word for t in tokens[end:noun_end]) or metric.object
 
     def _stock_word(self, before: str) -> str:
         """The existence word (现有, 实有, 在用 ...) nearest the number in the clause before it, or ''."""
@@ -402,7 +444,7 @@ class RuleExtractor:
                 previous_start = self._clause_start(text, clause_start - 1)
                 if self.comparator_clause is not None and self.comparator_clause.fullmatch(text, previous_start, clause_start - 1):
                     subject = text[self._clause_start(text, previous_start - 1):previous_start - 1] if previous_start > 0 else ""
-            parts = [self._strip_leading(part) for part in LIST_SEPARATOR.split(subject) if part.strip()]
+            parts = [self._without_scope(self._strip_leading(part)) for part in LIST_SEPARATOR.split(subject) if part.strip()]
             before = [m for m in metrics[:start] if m.sentence_start == first.sentence_start and m.kind != "rate"]
             if respectively and len(parts) == len(group):
                 names = parts
@@ -713,6 +755,16 @@ class RuleExtractor:
         return kept
 
     @staticmethod
+    def _after_preposition(tokens: list[Token]) -> bool:
+        """Whether the words before the number open with 对/为/向/给 after the last verb (对全县12家…)."""
+        for token in reversed(tokens):
+            if token.flag == "p":
+                return token.word in GOVERNING_PREPOSITIONS
+            if token.is_verb and token.flag != "vn":
+                return False
+        return False
+
+    @staticmethod
     def _ends_with_verb(tokens: list[Token]) -> bool:
         return bool(tokens) and tokens[-1].flag.startswith("v") and tokens[-1].flag != "vn"
 
@@ -749,15 +801,18 @@ class RuleExtractor:
             return tokens[-1].word
         return ""
 
-    def _content_verb(self, text: str) -> str:
+    def _content_verb(self, text: str, reach: int = 30) -> str:
         """The first verb in text that is not a light verb (进行了整治 -> 整治)."""
-        text = text[:30]
+        text = text[:reach]
         if not text:
             return ""
         phrase = regex.split(r"[,，。；;]", text)[0]
         tagged = self.segmenter.tag(phrase)
-        verbs = [t for t in tagged if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
-                 and t.word not in self.lexicons.object_trim]
+        heads = self.lexicons.head_nouns
+        # a verb between a noun and a head noun describes it (深井铸造企业): no act
+        verbs = [t for i, t in enumerate(tagged) if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
+                 and t.word not in self.lexicons.object_trim
+                 and not (0 < i < len(tagged) - 1 and tagged[i + 1].word in heads and tagged[i - 1].flag[:1] == "n")]
         if not verbs:
             # 20个专安委分行业管理: a verbal noun is the best there is
             verbs = [t for t in tagged if t.flag == "vn" and len(t.word) >= 2]
@@ -765,6 +820,11 @@ class RuleExtractor:
             return ""
         if verbs[0].word in self.lexicons.light_verbs and len(verbs) > 1:
             return verbs[-1].word  # 开展防汛、森林防灭火督查检查 -> 督查检查
+        if verbs[0].word in self.lexicons.empty_verbs:
+            # 进行了安全检查: the verbal noun after an empty verb is the act (开展 stays: 开展演练)
+            acts = [t.word for t in tagged[tagged.index(verbs[0]) + 1:] if t.flag == "vn" and len(t.word) >= 2]
+            if acts:
+                return acts[-1]
         return verbs[0].word
 
     def _relative_noun_phrase(self, rest: str) -> str:
@@ -799,8 +859,13 @@ class RuleExtractor:
         if ends_with_verb:
             verb_start = self._verb_run_start(tokens, i)
             action = "".join(t.word for t in tokens[verb_start:i + 1])
-            object_start = self._noun_run_start(tokens, verb_start - 1)
-            before_verb = self._strip_leading("".join(t.word for t in tokens[object_start:verb_start]))
+            noun_end = verb_start
+            while noun_end > 0 and tokens[noun_end - 1].flag in ("d", "ad"):
+                noun_end -= 1  # 事故隐患已整改2312条: the adverb stands between the noun and its verb
+            if noun_end < verb_start and not (noun_end > 0 and tokens[noun_end - 1].is_noun and HAN.match(tokens[noun_end - 1].word)):
+                noun_end = verb_start  # 每个村(社区)至少配备1名: no noun before the adverb
+            object_start = self._noun_run_start(tokens, noun_end - 1)
+            before_verb = self._strip_leading("".join(t.word for t in tokens[object_start:noun_end]))
             light = next((j for j in range(verb_start - 1, -1, -1) if tokens[j].word in self.lexicons.light_verbs
                           and all(t.is_noun or t.flag in ("a", "b", "d", "m", "q", "r", "uj") for t in tokens[j + 1:verb_start])), None)
             if q.unit in self.lexicons.person_units:
@@ -892,12 +957,12 @@ class RuleExtractor:
                 start = j
             elif token.flag.startswith("v") and start == j + 1 and j > 0 and tokens[j - 1].word in JOINERS:
                 start = j  # 工作指令、指导措施、意见建议: 指导 is part of a listed noun
-            elif (token.flag.startswith("v") and start == j + 1 and j < i and j > 0
-                  and (tokens[j - 1].is_noun or tokens[j - 1].is_verb) and token.word in self.lexicons.modifier_verbs):
+            elif (token.flag.startswith("v") and start == j + 1 and j < i
+                  and (j == 0 or tokens[j - 1].is_noun or tokens[j - 1].is_verb) and token.word in self.lexicons.modifier_verbs):
                 # 特种设备使用单位, 抽查在建工程, 疏散遇险人员: a verb that only describes the noun
                 # after it belongs to the noun phrase, whether a noun or the governing verb precedes
                 start = j
-                if tokens[j - 1].is_verb and tokens[j - 1].word not in self.lexicons.modifier_verbs:
+                if j > 0 and tokens[j - 1].is_verb and tokens[j - 1].word not in self.lexicons.modifier_verbs:
                     break  # 救助受灾群众: the (verbal) word before it governs the phrase
             elif token.flag.startswith("v") and start == j + 1 and j < i and tokens[j + 1].word in self.lexicons.money_heads:
                 start = j  # 处罚金额, 出资总额: the act names the money

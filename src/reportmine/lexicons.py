@@ -86,6 +86,8 @@ class Lexicons:
     weak_verbs: tuple
     modifier_verbs: tuple
     money_heads: tuple
+    empty_verbs: tuple
+    head_nouns: tuple
     count_names: tuple
     scope_words: tuple
     state_verbs: tuple
@@ -278,7 +280,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
 
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
                                         "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels", "progress_verbs", "measure_suffixes",
-                                        "act_nouns", "weak_verbs", "modifier_verbs", "money_heads", "count_names", "scope_words", "state_verbs",
+                                        "act_nouns", "weak_verbs", "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words", "state_verbs",
                                         "casualty_acts", "casualty_events")}
     figure_names: dict = {}
     table_header_units: dict = {}
@@ -348,6 +350,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         money_heads=_merge_lists(*attribution["money_heads"]),
         scope_words=_merge_lists(*attribution["scope_words"]),
         count_names=_merge_lists(*attribution["count_names"]),
+        head_nouns=_merge_lists(*attribution["head_nouns"]),
+        empty_verbs=_merge_lists(*attribution["empty_verbs"]),
         state_verbs=_merge_lists(*attribution["state_verbs"]),
         casualty_acts=_merge_lists(*attribution["casualty_acts"]),
         casualty_events=_merge_lists(*attribution["casualty_events"]),
