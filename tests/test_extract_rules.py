@@ -44,6 +44,14 @@ def extract(pipeline):
     "佛山是电动自行车及零部件的重要产区。",
     "单次充电时长一般不宜超过8小时。",
     "行政处罚决定原则上在7个工作日内予以公开。",
+    # figures a target names, class thresholds, figure references, ranks, chrome
+    "超额完成PM2.5平均浓度同比下降4%、重污染天数同比减少6%的改善目标。",
+    "对液氨储量10吨以上涉氨制冷企业和单价50万元以上通用设备开展排查。",
+    "新建10万吨级泊位。",
+    "如图1所示,每到一处都认真检查。",
+    "排名前五位的是食品类投诉。",
+    "统筹发展和安全两件大事。",
+    "第1、2名。",
 ])
 def test_not_metrics(extract, text):
     assert [m.text for m in extract(text)] == []
@@ -52,6 +60,21 @@ def test_not_metrics(extract, text):
 def test_seven_or_eight_digits_before_a_unit_are_a_count_not_a_phone_number(extract):
     metrics = extract("全年抽检6997389批次。值班电话88888888，咨询电话0791-88888888。")
     assert [(m.value, m.unit) for m in metrics] == [(6997389, "批次")]
+
+
+def test_bare_numbers_listed_before_a_figure_share_its_unit(extract):
+    assert [(m.text, m.unit) for m in extract("浓度最低的城市分别为47、55和55微克/立方米。")] == [
+        ("47", "微克/立方米"), ("55", "微克/立方米"), ("55微克/立方米", "微克/立方米")]
+
+
+def test_a_bracket_before_ci_keeps_the_unit_a_count_of_times(extract):
+    assert [(m.text, m.unit) for m in extract("出动2400余台(艘)次,组织10人(次)。")] == [
+        ("2400余台(艘)次", "台次"), ("10人(次)", "人次")]
+
+
+def test_a_magnitude_read_with_its_number_is_money_in_a_money_context(extract):
+    assert [(m.text, m.value, m.unit) for m in extract("项目发债额度为4.5亿,罚款金额62.914万。")] == [
+        ("4.5亿", 450000000, "元"), ("62.914万", 629140, "元")]
 
 
 def test_zero_before_a_magnitude_is_zero(extract):

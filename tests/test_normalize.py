@@ -42,6 +42,11 @@ def test_chrome_lines_dropped(lexicons):
     assert result.text.strip() == "全县检查企业12家。"
 
 
+def test_reading_time_badges_and_login_forms_are_chrome(lexicons):
+    text = "共计5989个字,预计阅读时长20分钟\n两次输入的密码不一致\n全县检查企业12家。\n"
+    assert norm(text, lexicons).text.strip() == "全县检查企业12家。"
+
+
 def test_wechat_chrome_and_link_lists_dropped(lexicons):
     page = ("点击上方蓝字关注我们\n\n全市检查经营主体6,842家次。\n\n阅读原文\n\n往期推荐\n\n"
             "▶ 佛山发布第5期抽检信息，12批次不合格\n▶ 这8类燃气具不合格！\n\n"

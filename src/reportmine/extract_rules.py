@@ -49,6 +49,10 @@ PARAGRAPH_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]+、|[（
 HAN_ONLY = regex.compile(r"\p{Han}+")
 # a row label that can name a figure: not a date or a number (2023年), at least two Han characters
 ROW_LABEL = regex.compile(r"(?!\d)(?=(?:.*\p{Han}){2})")
+# bare numbers listed before a figure with a unit (分别为47、55和55微克/立方米): the run ends where
+# the figure begins; a number is not a year, and the list is not preceded by another digit
+LISTED_NUMBERS = regex.compile(r"(?<![\d.,])(?:\d+(?:\.\d+)?\s*(?:、|和|及|与)\s*)+$")
+BARE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 # a share of a whole: 占火灾总数的38.5%, 占比为12%, 占全年的42.5%
 SHARE = regex.compile(r"占(?!比)(?:[^，,。；;占]{1,20}的)?(?:比重|比例)?(?:为|达到?)?\s*$")
 LIST_SEPARATOR = regex.compile(r"\s*(?:和|、|及|与|以及|,|，)\s*")
@@ -132,6 +136,7 @@ class RuleExtractor:
         blocked.sort()
         kept: list[Quantity] = []
         quantities = self.scanner.scan(text)
+        quantities = self._with_listed_numbers(text, quantities)
         if "\t" in text:
             quantities = sorted(quantities + self._bare_table_numbers(text, quantities), key=lambda q: q.start)
         result.dropped += [Dropped(start, end, reason) for start, end, reason in self.scanner.rejected]
@@ -178,6 +183,9 @@ class RuleExtractor:
             return "identifier"  # ICP19011366, G20, H7N9
         if q.number_start > 0 and text[q.number_start - 1] in "第":
             return "ordinal"
+        listed = LISTED_NUMBERS.search(text, max(0, q.number_start - 40), q.number_start)
+        if listed and text[listed.start() - 1:listed.start()] == "第":
+            return "ordinal"  # 第1、2名
         if self.discourse is not None and self.discourse.match(text, q.unit_start):
             return "discourse"
         number_text = text[q.number_start:q.number_end]
@@ -515,6 +523,21 @@ class RuleExtractor:
                     and text.find(row_label, line_start, line_end) < cell_start:
                 metric.object = self._row_label_name(row_label)
                 metric.context = metric.object
+
+    def _with_listed_numbers(self, text: str, quantities: list[Quantity]) -> list[Quantity]:
+        """分别为47、55和55微克/立方米: bare numbers listed right before a figure share its unit."""
+        listed = []
+        for q in quantities:
+            if q.chinese or q.value_max is not None or q.start != q.number_start or q.unit_start != q.number_end:
+                continue  # only a plain number with its unit: no qualifier, range or magnitude to share
+            run = LISTED_NUMBERS.search(text, max(0, q.start - 80), q.start)
+            if run is None or text[run.start() - 1:run.start()] in ("第", ".", "-"):
+                continue
+            for number in BARE_NUMBER.finditer(text, run.start(), run.end()):
+                listed.append(Quantity(start=number.start(), end=number.end(), value=Decimal(number.group()),
+                                       unit=q.unit, kind=q.kind, number_start=number.start(),
+                                       number_end=number.end(), unit_start=number.end()))
+        return sorted(quantities + listed, key=lambda q: q.start) if listed else quantities
 
     def _bare_table_numbers(self, text: str, quantities: list[Quantity]) -> list[Quantity]:
         """Numbers alone in a table cell, without a unit of their own (信息内容 | 本年制发件数 /

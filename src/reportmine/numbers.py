@@ -344,6 +344,10 @@ def find_numbers(text: str) -> list[NumberSpan]:
 
 
 # ---------------------------------------------------------------------------------------
+# 台(艘)次, 人(次): a bracket between a unit and 次
+BRACKETED_CI = regex.compile(r"[(（][^()（）]{0,3}[)）]次|[(（]次[)）]")
+
+
 @dataclass
 class Quantity:
     """A candidate metric span in normalized text: number, magnitude, unit and qualifier."""
@@ -596,7 +600,8 @@ class QuantityScanner:
         qualifier = "exact"
         scale = Decimal(1)
         unit_start = cursor
-        magnitude_seen = False
+        # 4.5亿 is read whole by the numeral; 1300多万 leaves its magnitude to the loop below
+        magnitude_seen = text[number_end - 1:number_end] in ("万", "亿")
         unit = None
         while cursor < len(text):
             unit = self.match_unit(text, cursor)
@@ -636,8 +641,14 @@ class QuantityScanner:
             else:
                 return None
         else:
-            entry = lexicons.units[unit]
-            unit_entry_kind, canonical, unit_end = entry.kind, entry.canonical, cursor + len(unit)
+            bracketed = BRACKETED_CI.match(text, cursor + len(unit))
+            if bracketed and unit + "次" in lexicons.units:
+                unit = unit + "次"  # 2400余台(艘)次, 10人(次): the bracket only adds a kind of thing
+                entry = lexicons.units[unit]
+                unit_entry_kind, canonical, unit_end = entry.kind, entry.canonical, bracketed.end()
+            else:
+                entry = lexicons.units[unit]
+                unit_entry_kind, canonical, unit_end = entry.kind, entry.canonical, cursor + len(unit)
             per_time = PER_TIME.match(text, unit_end) if entry.kind == "measure" else None
             if per_time:
                 canonical += per_time.group(0)
