@@ -802,6 +802,8 @@ class RuleExtractor:
             return ""
         tokens = self.segmenter.tag(text[max(sentence_start, clause_start - 40):clause_start])
         verbs = [t.word for t in tokens if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2]
+        if verbs and verbs[-1] in self.lexicons.existence_verbs:
+            return ""  # 共有镇级应急队伍22人，村级应急队伍183人: a stock, not an act, for every item
         return verbs[-1] if verbs else ""
 
     def _last_verb_run(self, tokens: list[Token]) -> str:
@@ -867,6 +869,12 @@ class RuleExtractor:
         """Object and action from the words before the number (检查企业128家次)."""
         # 粉尘涉爆企业全部12家: an adverb before the number is no part of the object
         tokens = self._without_trailing(tokens, ("d", "ad"))
+        since = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].word == "由" and tokens[k].flag == "p"
+                      and all(t.flag in ("d", "uj", "r", "a", "t") for t in tokens[k + 1:])), None)
+        if since:
+            # 人数由原来的380人增加到1160人: the figure is a value of the subject before 由 (the
+            # second figure, with no noun of its own, borrows it)
+            return self._strip_leading("".join(t.word for t in tokens[self._noun_run_start(tokens, since - 1):since])), ""
         if not tokens:
             return self._relative_noun_phrase(right), ""
         i = len(tokens) - 1
@@ -912,8 +920,9 @@ class RuleExtractor:
             return before_verb, action
         # the number after a noun phrase: 检查企业128家次, 典型案例19起
         object_start = self._noun_run_start(tokens, i)
-        while object_start > 0 and tokens[object_start - 1].flag.startswith("v") and len(tokens[object_start - 1].word) == 1:
-            object_start -= 1  # 无脚本演练: a one-character verb inside the noun phrase
+        while object_start > 0 and tokens[object_start - 1].flag.startswith("v") and len(tokens[object_start - 1].word) == 1 \
+                and tokens[object_start - 1].word not in self.lexicons.change_level_markers:
+            object_start -= 1  # 无脚本演练, 砂石料: a one-character verb inside the noun phrase (not 增加到)
         obj = self._strip_leading("".join(t.word for t in tokens[object_start:i + 1]))
         action = ""
         if object_start > 0 and tokens[object_start - 1].flag.startswith("v") and tokens[object_start - 1].word not in self.trim_words:
