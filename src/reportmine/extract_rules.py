@@ -119,7 +119,6 @@ class RuleExtractor:
         comparators = [p.pattern for p in lexicons.change_comparator_patterns] + [
             regex.escape(c) for c in sorted(lexicons.change_comparators, key=len, reverse=True)]
         self.comparator_at_end = regex.compile("(?:" + "|".join(comparators) + r")\s*$") if comparators else None
-        self.comparator_clause = regex.compile("(?:" + "|".join(comparators) + r")\s*") if comparators else None
         self.rate_suffixes = sorted(lexicons.rate_suffixes, key=len, reverse=True)
         self.frequency = regex.compile(
             "每(?:" + "|".join(regex.escape(p) for p in sorted(lexicons.frequency_periods, key=len, reverse=True)) + ")")
@@ -446,16 +445,16 @@ class RuleExtractor:
             for metric in group[1:]:
                 if metric.change is None and first.change is not None:
                     metric.change, metric.action = first.change, first.action
-            lead = text[self._clause_start(text, first.start):first.start]
+            clause_start = self._clause_start(text, first.start)
+            lead = text[clause_start:first.start]
             respectively = "分别" in lead
             subject = lead[:lead.index("分别")] if respectively else self._without_change_words(lead)
             subject = self._without_comparator(subject.rstrip()).rstrip()  # 同比, 比前5年: not part of the last subject
-            clause_start = self._clause_start(text, first.start)
             if not subject.strip() and clause_start > 0:
                 # 受灾人口、倒塌房屋数量和直接经济损失，与前5年平均值相比，同比分别下降...: the
                 # subjects are in the clause before a clause that only names the baseline
                 previous_start = self._clause_start(text, clause_start - 1)
-                if self.comparator_clause is not None and self.comparator_clause.fullmatch(text, previous_start, clause_start - 1):
+                if self.comparator_at_end is not None and self.comparator_at_end.fullmatch(text, previous_start, clause_start - 1):
                     subject = text[self._clause_start(text, previous_start - 1):previous_start - 1] if previous_start > 0 else ""
             parts = [self._without_scope(self._strip_leading(part)) for part in LIST_SEPARATOR.split(subject) if part.strip()]
             before = [m for m in metrics[:start] if m.sentence_start == first.sentence_start and m.kind != "rate"]
