@@ -77,6 +77,11 @@ def test_a_magnitude_read_with_its_number_is_money_in_a_money_context(extract):
         ("4.5亿", 450000000, "元"), ("62.914万", 629140, "元")]
 
 
+def test_a_prefix_that_ends_another_word_is_no_qualifier(extract):
+    assert [(m.text, m.qualifier) for m in extract("较预算节约7.23万元,涉及附近3个村,约3000人。")] == [
+        ("7.23万元", "exact"), ("3个", "exact"), ("约3000人", "approx")]
+
+
 def test_zero_before_a_magnitude_is_zero(extract):
     assert [m.value for m in extract("三公经费支出0万元，结余0.0万元。")] == [0, 0]
 
@@ -144,6 +149,20 @@ def test_a_count_ending_in_er_ci_is_not_secondary(extract):
     # a stock listed after 共有 or 位于 has no act, in every clause of the list
     ("我镇共有镇级应急队伍22人,村级应急队伍183人。", [("镇级应急队伍", ""), ("村级应急队伍", "")]),
     ("某镇位于县东南部,总面积251.48平方公里。", [("总面积", "")]),
+    # a verb inside a listed noun phrase describes it; the verb that opens the list acts
+    ("检查学校食堂、农产品集中交易市场1304个、液化气使用单位335家。",
+     [("农产品集中交易市场", "检查"), ("液化气使用单位", "检查")]),
+    # but not a list of places or partners before the act
+    ("在进山路口、林区主要道口设立防火检查站46个。", [("防火检查站", "设立")]),
+    ("联合住建、市场监管等部门排查餐饮场所1,073家。", [("餐饮场所", "排查")]),
+    # the noun before a progress verb names the money; a value 从A下降到B
+    ("第一产业增加值完成261497万元。", [("第一产业增加值", "完成")]),
+    ("未通公路自然村从140个下降到128个。", [("公路自然村", "下降"), ("公路自然村", "下降到")]),
+    # the act that closes a name, and a class word inside one
+    ("其中,火灾扑救83.7万起。", [("火灾扑救", "扑救")]),
+    ("医疗保健类价格上涨1.8%。", [("医疗保健类价格", "上涨")]),
+    # framing words are never the act
+    ("截至目前,全区受灾路段50处。", [("受灾路段", "受灾")]),
 ])
 def test_object_and_action(rules_pipeline, text, expected):
     assert [(m.object, m.action) for m in rules_pipeline.extract_text(text).metrics] == expected

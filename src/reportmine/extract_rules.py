@@ -31,6 +31,7 @@ DETERMINER_UNITS = frozenset("个 次 种 批 项 场 件 套 支 道 条 处 �
 EVENT_UNITS = frozenset("次 场 场次 期 轮 批次 遍 回".split())
 NEGATIONS = ("尚未", "未", "没有", "没", "不")
 NEGATION_PREFIXES = frozenset("不 非 无 未".split())
+CLASS_WORDS = frozenset("类 型".split())
 GOVERNING_PREPOSITIONS = frozenset("对 为 向 给 对于".split())
 JOINERS = frozenset("、 和 及 与 以及 、 或".split())
 HAN = regex.compile(r"\p{Han}")
@@ -153,7 +154,13 @@ class RuleExtractor:
         self._respectively(text, result.metrics)
         self._table_cells(text, result.metrics)
         for metric in result.metrics:
-            if not metric.object and metric.kind == "count" and metric.action and not metric.change:
+            if metric.kind != "count" or metric.change:
+                continue
+            if not metric.action and metric.object:
+                # 火灾扑救83.7万起, 受灾人口9.09万人: the act closes or opens the name
+                metric.action = self._trailing_act(metric.object) or (
+                    metric.object[:2] if metric.object[:2] in self.lexicons.state_verbs else "")
+            if not metric.object and metric.action and not metric.action.endswith(self.lexicons.change_level_markers):
                 metric.object = metric.action  # 立案50起, 临时查封53家, 拘留10人: what is counted is the act
         return result
 
@@ -283,8 +290,10 @@ class RuleExtractor:
             core_left = self._strip_trailing(core_left[: core_left.rfind(change_verb)] if change_verb in core_left else core_left, keep)
             core_left = self._strip_trailing(self._without_comparator(core_left), keep)
         # segment the clause once, so every word is tagged in its context, then slice it around the number
-        clause_tokens = self.segmenter.split_at(self.segmenter.tag(text[clause_start:clause_end]),
-                                                (q.start - clause_start, q.end - clause_start))
+        # (and before a change verb: 价格上涨1.1% is one word to jieba, 价格 | 上涨 here)
+        cuts = (q.start - clause_start, q.end - clause_start) + (
+            (left_start - clause_start + len(core_left),) if change_verb else ())
+        clause_tokens = self.segmenter.split_at(self.segmenter.tag(text[clause_start:clause_end]), cuts)
         left_offset = left_start - clause_start
         tokens = [Token(t.word, t.flag, t.start - left_offset, t.end - left_offset) for t in clause_tokens
                   if t.start >= left_offset and t.end <= left_offset + len(core_left)]
@@ -293,11 +302,13 @@ class RuleExtractor:
         right_tokens = [Token(t.word, t.flag, t.start - right_offset, t.end - right_offset) for t in clause_tokens
                         if t.start >= right_offset and t.end <= right_offset + len(right)]
         rest_of_clause = text[q.end:clause_end]
+        # every word before the number in its clause (core_left drops trim words such as 对)
+        whole_left = [t for t in clause_tokens if t.start >= left_offset and t.end <= q.start - clause_start]
 
         share = SHARE.search(left) if q.kind == "rate" and not change_verb else None
         if share:
             # 住宅火灾84起，占火灾总数的38.5% -> 住宅火灾占比; 投诉占举报量的14% -> 投诉占比
-            name = self._noun_phrase_ending_at(core_left, tokens, share.start())
+            name = self._noun_phrase_ending_at(core_left, tokens, share.start()).strip("、和及与")
             if not name and same_sentence and previous.kind != "rate":
                 name = previous.object
             metric.object, metric.action = (name + "占比" if name else ""), "占"
@@ -310,8 +321,6 @@ class RuleExtractor:
                 # 307支共计3500余人的应急救援小分队: both numbers count the noun after the second
                 after_next = text[quantities[index + 1].end:clause_end]
                 right_np = self._right_noun_phrase(after_next, None, q, ends_with_verb=self._ends_with_verb(tokens))
-            # (the preposition itself is a trim word, so the whole left is read, not core_left)
-            whole_left = [t for t in clause_tokens if t.start >= left_offset and t.end <= q.start - clause_start]
             governed_np = (right_np or self._relative_noun_phrase(right)) if self._after_preposition(whole_left) else ""
             # the phrase may list many figures before its verb (对956家…、73家…等重点企业开展检查)
             governing_verb = self._content_verb(rest_of_clause[rest_of_clause.find(governed_np) + len(governed_np):],
@@ -338,6 +347,8 @@ class RuleExtractor:
                     metric.action = left_verb
             else:
                 metric.object, metric.action = self._left_analysis(tokens, q, core_left, right)
+        if q.kind != "rate" and not change_verb:
+            self._list_item(metric, whole_left, previous if same_clause else None)
         if change_verb:
             metric.action = change_verb
         elif q.kind in ("measure", "money") and (not metric.action or metric.action in self.lexicons.weak_verbs):
@@ -373,6 +384,39 @@ class RuleExtractor:
         if q.bare_magnitude_money:
             metric.confidence = min(metric.confidence, 0.7)
         return metric
+
+    def _list_item(self, metric: RawMetric, tokens: list[Token], previous: Optional[RawMetric]) -> None:
+        """检查学校食堂、农产品集中交易市场1304个、液化气使用单位335家: in a list of noun phrases
+        that a verb opens, a verb inside an item that only describes its head noun (集中交易市场,
+        使用单位) is no act; the opening verb acts on every item, and the item is what is counted.
+        Not a list of places or partners before the act (在路口、道口设立检查站; 联合住建等部门排查)."""
+        separators = [i for i, t in enumerate(tokens) if t.word == "、"]
+        if not separators or separators[-1] + 1 >= len(tokens) or not metric.action:
+            return
+        item = tokens[separators[-1] + 1:]
+        if any(t.word == "等" for t in item) or not (item[0].is_noun and not item[0].is_verb) \
+                or metric.action not in "".join(t.word for t in item):
+            return
+        heads = self.lexicons.head_nouns
+        describes = any(
+            t.flag == "v" and t.word not in self.lexicons.light_verbs and 0 < k < len(item) - 1
+            and item[k - 1].is_noun and not item[k - 1].is_verb
+            and (t.word in self.lexicons.modifier_verbs or item[k + 1].word.endswith(heads))
+            for k, t in enumerate(item))
+        if not describes:
+            return
+        if separators[0] == 0:
+            head = previous.action if previous is not None else ""  # the list goes on from the figure before
+        else:
+            first = separators[0] - 1
+            while first >= 0 and tokens[first].is_noun and not tokens[first].is_verb:
+                first -= 1
+            opener = tokens[first] if first >= 0 else None
+            head = opener.word if opener is not None and opener.flag == "v" and len(opener.word) >= 2 \
+                and opener.word not in self.trim_words and opener.word not in self.lexicons.progress_verbs else ""
+        if head:
+            metric.action = head
+            metric.object = self._strip_leading("".join(t.word for t in item))
 
     @staticmethod
     def _shares_object(previous: RawMetric, metric: RawMetric, same_clause: bool) -> bool:
@@ -800,7 +844,8 @@ class RuleExtractor:
         if clause_start <= sentence_start:
             return ""
         tokens = self.segmenter.tag(text[max(sentence_start, clause_start - 40):clause_start])
-        verbs = [t.word for t in tokens if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2]
+        verbs = [t.word for t in tokens if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
+                 and t.word not in self.trim_words]
         if verbs and verbs[-1] in self.lexicons.existence_verbs:
             return ""  # 共有镇级应急队伍22人，村级应急队伍183人: a stock, not an act, for every item
         return verbs[-1] if verbs else ""
@@ -868,11 +913,11 @@ class RuleExtractor:
         """Object and action from the words before the number (检查企业128家次)."""
         # 粉尘涉爆企业全部12家: an adverb before the number is no part of the object
         tokens = self._without_trailing(tokens, ("d", "ad"))
-        since = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].word == "由" and tokens[k].flag == "p"
+        since = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].word in ("由", "从") and tokens[k].flag == "p"
                       and all(t.flag in ("d", "uj", "r", "a", "t") for t in tokens[k + 1:])), None)
         if since:
-            # 人数由原来的380人增加到1160人: the figure is a value of the subject before 由 (the
-            # second figure, with no noun of its own, borrows it)
+            # 人数由原来的380人增加到1160人, 未通公路自然村从140个下降到128个: the figure is a value of
+            # the subject before 由/从 (the second figure, with no noun of its own, borrows it)
             return self._strip_leading("".join(t.word for t in tokens[self._noun_run_start(tokens, since - 1):since])), ""
         if not tokens:
             return self._relative_noun_phrase(right), ""
@@ -913,6 +958,8 @@ class RuleExtractor:
             if relative:
                 return relative, action
             if q.kind == "money":
+                if before_verb and (action in self.lexicons.progress_verbs or action in self.lexicons.weak_verbs):
+                    return before_verb, action  # 第一产业增加值完成261497万元: the noun names the money
                 return action, action  # 投资1300多万: the investment itself
             if q.unit in EVENT_UNITS:
                 return action, action  # 研学、交流探讨10多次: the activity is what is counted
@@ -943,7 +990,7 @@ class RuleExtractor:
             obj = self._strip_leading("".join(t.word for t in tokens[object_start:act_start]))
         head = tokens[0]
         if not action and object_start == 0 and i > 0 and head.flag == "vn" and len(head.word) >= 2 \
-                and head.word not in self.lexicons.modifier_verbs and tokens[1].is_noun and tokens[1].flag != "vn":
+                and head.word not in self.lexicons.modifier_verbs and head.word not in self.trim_words and tokens[1].is_noun and tokens[1].flag != "vn":
             # 培训企业负责人和安全管理人员2,700余人次, 整治隐患1,870处: a verbal noun opening the
             # clause, before a plain noun, governs the noun phrase after it (not inside a phrase:
             # 现有应急救援队伍32支, where 应急 modifies)
@@ -1008,6 +1055,8 @@ class RuleExtractor:
                 start = j
             elif token.flag in ("a", "b", "ag") and start == j + 1 and j < i:
                 start = j
+            elif token.word in CLASS_WORDS and start == j + 1 and j < i and j > 0 and tokens[j - 1].is_noun:
+                start = j  # 医疗保健类价格, 小(一)型水库: a class word inside a name
             else:
                 break
             j -= 1

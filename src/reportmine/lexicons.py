@@ -51,6 +51,7 @@ class Lexicons:
     magnitudes: dict  # char -> Decimal
     money_context: tuple
     qualifier_prefix: dict  # word -> qualifier
+    qualifier_prefix_blockers: tuple  # words that end in a prefix but are no qualifier (节约, 附近)
     qualifier_infix: dict
     qualifier_suffix: dict
     slogans: tuple
@@ -235,7 +236,9 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         return [layer[name] for layer in layers if name in layer]
 
     qualifier = {"prefix": {}, "infix": {}, "suffix": {}}
+    prefix_blockers = []
     for path, data in layered("qualifiers.yaml"):
+        prefix_blockers.append(_string_list(path, data, "prefix_blockers"))
         for position in qualifier:
             for word, value in (data.get(position) or {}).items():
                 if value not in ("exact", "approx", "at_least", "at_most"):
@@ -313,6 +316,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         magnitudes=magnitudes,
         money_context=tuple(money_context),
         qualifier_prefix=qualifier["prefix"],
+        qualifier_prefix_blockers=_merge_lists(*prefix_blockers),
         qualifier_infix=qualifier["infix"],
         qualifier_suffix=qualifier["suffix"],
         slogans=_merge_lists(*slogans),

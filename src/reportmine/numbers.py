@@ -694,6 +694,8 @@ class QuantityScanner:
             qualifier = self.lexicons.qualifier_suffix[suffix]
             end += len(suffix)
         prefix = next((p for p in self.prefixes if text.endswith(p, 0, start)), None)
+        if prefix and any(text.endswith(word, 0, start) for word in self.lexicons.qualifier_prefix_blockers):
+            prefix = None  # 节约7.23万元, 附近3个村: the character ends another word
         if prefix:
             qualifier = self.lexicons.qualifier_prefix[prefix]
             start -= len(prefix)
