@@ -33,17 +33,18 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"} | HTML_SUFFIXES
 
 
 EXTRACTORS = ("rules", "combined", "model")
-# the best measured (document-level 5-fold on corpus/: same F1 as the rules, object and action
-# better; see README); it falls back to the rules, saying so once, without the model extra
+# the best measured (same F1 and actions as the rules, a better object on real text and corpus/;
+# see README); it falls back to the rules, saying so once, without the model extra
 DEFAULT_EXTRACTOR = "combined"
 
 
 class Pipeline:
     """Holds the loaded lexicons and extractors; reuse one instance for many documents.
 
-    extractor: "combined" (default: the rules, with the shipped HanLP tagger filling objects and
-    actions the rules leave empty), "rules", or "model" (the tagger alone). Combined scored best in
-    the k-fold evaluation (54 documents: same F1 as the rules, object 0.869 vs 0.852, action 0.778 vs 0.758).
+    extractor: "combined" (default: the rules, with the shipped HanLP tagger filling the objects the
+    rules leave empty), "rules", or "model" (the tagger alone). Combined has the rules' F1 and
+    actions and a better object on real report text and in the k-fold evaluation (see
+    extract_model.COMBINE_POLICY).
     Without the `model` extra installed, "combined" falls back to the rules with one
     ModelUnavailableWarning; "model" raises ModelUnavailable. `self.extractor` says which ran."""
 

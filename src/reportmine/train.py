@@ -357,6 +357,7 @@ def predict(pipeline, extractor, gold, mode: str, policy: Optional[dict] = None)
 
 # the combiners compared by `reportmine train --kfold --all-policies` (COMBINE_POLICY is one of them)
 POLICIES = {
+    "fill-object": {"veto": False, "add": False, "object": "fill", "action": "rules"},
     "fill": {"veto": False, "add": False, "object": "fill", "action": "fill"},
     "fill+veto": {"veto": True, "add": False, "object": "fill", "action": "fill"},
     "fill+add": {"veto": False, "add": True, "object": "fill", "action": "fill"},
