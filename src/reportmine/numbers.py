@@ -641,14 +641,12 @@ class QuantityScanner:
             else:
                 return None
         else:
-            bracketed = BRACKETED_CI.match(text, cursor + len(unit))
+            unit_end = cursor + len(unit)
+            bracketed = BRACKETED_CI.match(text, unit_end)
             if bracketed and unit + "次" in lexicons.units:
-                unit = unit + "次"  # 2400余台(艘)次, 10人(次): the bracket only adds a kind of thing
-                entry = lexicons.units[unit]
-                unit_entry_kind, canonical, unit_end = entry.kind, entry.canonical, bracketed.end()
-            else:
-                entry = lexicons.units[unit]
-                unit_entry_kind, canonical, unit_end = entry.kind, entry.canonical, cursor + len(unit)
+                unit, unit_end = unit + "次", bracketed.end()  # 2400余台(艘)次, 10人(次): the bracket only adds a kind of thing
+            entry = lexicons.units[unit]
+            unit_entry_kind, canonical = entry.kind, entry.canonical
             per_time = PER_TIME.match(text, unit_end) if entry.kind == "measure" else None
             if per_time:
                 canonical += per_time.group(0)
