@@ -54,6 +54,7 @@ ROW_LABEL = regex.compile(r"(?!\d)(?=(?:.*\p{Han}){2})")
 # the figure begins; a number is not a year, and the list is not preceded by another digit
 LISTED_NUMBERS = regex.compile(r"(?<![\d.,])(?:\d+(?:\.\d+)?\s*(?:、|和|及|与)\s*)+$")
 BARE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+LIST_JOINER_ENDS = frozenset("、和及与")  # the last characters LISTED_NUMBERS' joiners can end with
 # a share of a whole: 占火灾总数的38.5%, 占比为12%, 占全年的42.5%
 SHARE = regex.compile(r"占(?!比)(?:[^，,。；;占]{1,20}的)?(?:比重|比例)?(?:为|达到?)?\s*$")
 LIST_SEPARATOR = regex.compile(r"\s*(?:和|、|及|与|以及|,|，)\s*")
@@ -189,7 +190,7 @@ class RuleExtractor:
             return "identifier"  # ICP19011366, G20, H7N9
         if q.number_start > 0 and text[q.number_start - 1] in "第":
             return "ordinal"
-        listed = LISTED_NUMBERS.search(text, max(0, q.number_start - 40), q.number_start)
+        listed = self._listed_run(text, q.number_start, 40)
         if listed and text[listed.start() - 1:listed.start()] == "第":
             return "ordinal"  # 第1、2名
         if self.discourse is not None and self.discourse.match(text, q.unit_start):
@@ -578,7 +579,7 @@ class RuleExtractor:
         for q in quantities:
             if q.chinese or q.value_max is not None or q.start != q.number_start or q.unit_start != q.number_end:
                 continue  # only a plain number with its unit: no qualifier, range or magnitude to share
-            run = LISTED_NUMBERS.search(text, max(0, q.start - 80), q.start)
+            run = self._listed_run(text, q.start, 80)
             if run is None or text[run.start() - 1:run.start()] in ("第", ".", "-"):
                 continue
             for number in BARE_NUMBER.finditer(text, run.start(), run.end()):
@@ -586,6 +587,17 @@ class RuleExtractor:
                                        unit=q.unit, kind=q.kind, number_start=number.start(),
                                        number_end=number.end(), unit_start=number.end()))
         return sorted(quantities + listed, key=lambda q: q.start) if listed else quantities
+
+    @staticmethod
+    def _listed_run(text: str, end: int, reach: int):
+        """The run of bare numbers listed right before end (47、55和|55微克), or None. Most figures
+        follow no list joiner, and for them the backward search is skipped."""
+        before = end - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        if before < 0 or text[before] not in LIST_JOINER_ENDS:
+            return None
+        return LISTED_NUMBERS.search(text, max(0, end - reach), end)
 
     def _bare_table_numbers(self, text: str, quantities: list[Quantity]) -> list[Quantity]:
         """Numbers alone in a table cell, without a unit of their own (信息内容 | 本年制发件数 /
