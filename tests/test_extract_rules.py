@@ -234,6 +234,47 @@ def test_progress_verb_hands_the_action_to_the_act_it_reports(rules_pipeline, te
     assert obj in metric.object and metric.action.endswith(action)
 
 
+@pytest.mark.parametrize("text, obj, action", [
+    ("上半年完成农产品快检抽样2315批次。", "农产品快检抽样", "完成"),
+    ("全年完成水利建设投资8.6亿元。", "水利建设投资", "完成"),
+])
+def test_completion_verb_is_the_action_when_the_work_itself_is_counted(rules_pipeline, text, obj, action):
+    metric = rules_pipeline.extract_text(text).metrics[0]
+    assert (metric.object, metric.action) == (obj, action)
+
+
+def test_a_rate_after_completed_sampling_measures_the_sampling(rules_pipeline):
+    count, rate = rules_pipeline.extract_text("全年完成食品安全监督抽检3100批次，合格率98.2%。").metrics
+    assert count.action == "完成" and rate.action == "抽检"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # after a comma, a plain noun phrase goes on with the list the verb before it opened
+    ("巡查加油站46座，危险化学品储存仓库12个。", [("加油站", "巡查"), ("危险化学品储存仓库", "巡查")]),
+    # an item may open with a verb that describes its noun
+    ("调派消防员86人次、救援车辆19台次。", [("消防员", "调派"), ("救援车辆", "调派")]),
+    # a clause with its own verb does not
+    ("检查门店30家，现场纠正问题14个。", [("门店", "检查"), ("问题", "纠正")]),
+    # nor do the people who took part in the events counted before them
+    ("开展防汛演练30场次，参演救援人员900余人次。", [("防汛演练", "开展"), ("救援人员", "参演")]),
+])
+def test_a_list_goes_on_after_a_comma(rules_pipeline, text, expected):
+    metrics = rules_pipeline.extract_text(text).metrics
+    assert [(m.object, m.action) for m in metrics] == expected
+
+
+@pytest.mark.parametrize("text, obj, action", [
+    ("有效处置突发事件12起。", "突发事件", "处置"),  # 有效 is no existence word (有)
+    ("及时处置火情23起。", "火情", "处置"),
+    ("全乡辖9个行政村。", "行政村", "辖"),
+    ("辖区内企业120家。", "企业", ""),  # 辖区 is the scope, not the verb 辖
+    ("全县共有3.2万人受灾。", "受灾", "受灾"),  # the people counted by their state
+])
+def test_existence_words_are_whole_words(rules_pipeline, text, obj, action):
+    metric = rules_pipeline.extract_text(text).metrics[0]
+    assert (metric.object, metric.action) == (obj, action)
+
+
 def test_parts_after_qizhong_are_marked_as_breakdowns(rules_pipeline):
     document = rules_pipeline.extract_text("排查隐患242项，其中重大隐患12项、一般隐患230项。全年检查企业128家次。")
     assert [(m.text, m.breakdown) for m in document.metrics] == [

@@ -29,6 +29,7 @@ QUOTE_SPAN = regex.compile(r"“[^“”\n]{1,14}”|‘[^‘’\n]{1,14}’|「
 # One-character determiner use of 一 (一次总动员, 一项制度, 一批物资): not a count when a noun follows.
 DETERMINER_UNITS = frozenset("个 次 种 批 项 场 件 套 支 道 条 处 家 部 份 人 位 轮 组 张 本 门 类 所 座".split())
 EVENT_UNITS = frozenset("次 场 场次 期 轮 批次 遍 回".split())
+LIST_COMMAS = frozenset((",", "，"))
 NEGATIONS = ("尚未", "未", "没有", "没", "不")
 NEGATION_PREFIXES = frozenset("不 非 无 未".split())
 CLASS_WORDS = frozenset("类 型".split())
@@ -161,7 +162,8 @@ class RuleExtractor:
                 # 火灾扑救83.7万起, 受灾人口9.09万人: the act closes or opens the name
                 metric.action = self._trailing_act(metric.object) or (
                     metric.object[:2] if metric.object[:2] in self.lexicons.state_verbs else "")
-            if not metric.object and metric.action and not metric.action.endswith(self.lexicons.change_level_markers):
+            if not metric.object and metric.action and not metric.action.endswith(self.lexicons.change_level_markers) \
+                    and metric.action not in self.lexicons.stock_predicates:
                 metric.object = metric.action  # 立案50起, 临时查封53家, 拘留10人: what is counted is the act
         return result
 
@@ -349,7 +351,13 @@ class RuleExtractor:
             else:
                 metric.object, metric.action = self._left_analysis(tokens, q, core_left, right)
         if q.kind != "rate" and not change_verb:
-            self._list_item(metric, whole_left, previous if same_clause else None)
+            # 检查学校食堂1304个，特种设备使用单位335家: a comma right after the figure before may go on with its list
+            # (not from events to the people in them: 开展演练126场次，参训参演人员8,900余人次)
+            continues_list = same_sentence and not same_clause and q.kind == previous.kind == "count" \
+                and text[previous.end:clause_start].strip() in LIST_COMMAS \
+                and EVENT_UNITS.isdisjoint((q.unit, previous.unit)) \
+                and (q.unit in self.lexicons.person_units) == (previous.unit in self.lexicons.person_units)
+            self._list_item(metric, whole_left, previous if same_clause or continues_list else None, continues_list)
         if change_verb:
             metric.action = change_verb
         elif q.kind in ("measure", "money") and (not metric.action or metric.action in self.lexicons.weak_verbs):
@@ -366,15 +374,24 @@ class RuleExtractor:
             metric.confidence = 0.7
         if not metric.action and same_clause and previous.action:
             metric.action = previous.action  # 表彰了六个优胜单位和三十个优胜选手
-        stock_word = self._stock_word(text[clause_start:q.start])
+        stock_word = self._stock_word(text[clause_start:q.start], clause_tokens)
         if not metric.action and q.kind != "rate" and not stock_word:
             metric.action = self._verb_earlier_in_sentence(text, sentence_start, clause_start)
         if stock_word:
+            if metric.object in self.lexicons.existence_verbs:
+                metric.object = ""  # 辖170组: the existence word is not what is counted
+            if q.kind == "count" and not metric.action:
+                metric.object = self._without_scope(metric.object)
+                self._act_after(metric, right, q)  # 全市共有340223人受灾: the people are counted by their state
             if not metric.action and stock_word in self.lexicons.stock_predicates:
                 metric.action = stock_word
             return metric
         if not metric.action and same_sentence and previous.action and not (previous.change and not metric.change):
             metric.action = previous.action  # never a change verb to a figure that is no change
+            if q.kind == "rate" and previous.action in self.lexicons.completion_verbs \
+                    and metric.object.endswith(tuple(self.rate_suffixes)):
+                # 完成食品安全监督抽检1862批次，合格率97.3%: the rate measures the sampling, not its completion
+                metric.action = self._trailing_act(previous.object) or metric.action
         if q.kind == "count" and not metric.change:
             metric.object = self._without_scope(metric.object)  # 全县4812户: the place is not what is counted
             if not metric.action or metric.action in self.lexicons.light_verbs and q.unit in EVENT_UNITS:
@@ -386,27 +403,38 @@ class RuleExtractor:
             metric.confidence = min(metric.confidence, 0.7)
         return metric
 
-    def _list_item(self, metric: RawMetric, tokens: list[Token], previous: Optional[RawMetric]) -> None:
+    def _list_item(self, metric: RawMetric, tokens: list[Token], previous: Optional[RawMetric],
+                   continues_list: bool = False) -> None:
         """检查学校食堂、农产品集中交易市场1304个、液化气使用单位335家: in a list of noun phrases
         that a verb opens, a verb inside an item that only describes its head noun (集中交易市场,
-        使用单位) is no act; the opening verb acts on every item, and the item is what is counted.
-        Not a list of places or partners before the act (在路口、道口设立检查站; 联合住建等部门排查)."""
+        使用单位, 执法车辆) is no act; the opening verb acts on every item, and the item is what is
+        counted. continues_list: the clause goes on from the figure before it after a comma, as
+        after a 、. Not a list of places or partners before the act (在路口、道口设立检查站;
+        联合住建等部门排查)."""
         separators = [i for i, t in enumerate(tokens) if t.word == "、"]
+        if continues_list and not separators:
+            separators = [-1]  # the comma before the clause
         if not separators or separators[-1] + 1 >= len(tokens) or not metric.action:
             return
         item = tokens[separators[-1] + 1:]
-        if any(t.word == "等" for t in item) or not (item[0].is_noun and not item[0].is_verb) \
+        modifiers = self.lexicons.modifier_verbs
+        # an item opens with a noun, or with a verb that describes the noun after it (执法车辆)
+        opens_with_modifier = item[0].is_verb and item[0].word in modifiers and len(item) > 1 \
+            and item[1].is_noun and not item[1].is_verb
+        if continues_list and any(t.is_verb and t.word not in modifiers for t in item):
+            return  # after a comma, only a plain noun phrase goes on with the list (not 现场解答群众咨询)
+        if any(t.word == "等" for t in item) or not (item[0].is_noun and not item[0].is_verb or opens_with_modifier) \
                 or metric.action not in "".join(t.word for t in item):
             return
         heads = self.lexicons.head_nouns
-        describes = any(
+        describes = opens_with_modifier or any(
             t.flag == "v" and t.word not in self.lexicons.light_verbs and 0 < k < len(item) - 1
             and item[k - 1].is_noun and not item[k - 1].is_verb
-            and (t.word in self.lexicons.modifier_verbs or item[k + 1].word.endswith(heads))
+            and (t.word in modifiers or item[k + 1].word.endswith(heads))
             for k, t in enumerate(item))
         if not describes:
             return
-        if separators[0] == 0:
+        if separators[0] <= 0:
             head = previous.action if previous is not None else ""  # the list goes on from the figure before
         else:
             first = separators[0] - 1
@@ -459,11 +487,15 @@ class RuleExtractor:
                 noun_end += 1
             metric.object = "".join(t.word for t in tokens[end:noun_end]) or metric.object
 
-    def _stock_word(self, before: str) -> str:
-        """The existence word (现有, 实有, 在用 ...) nearest the number in the clause before it, or ''."""
+    def _stock_word(self, before: str, tokens: list[Token]) -> str:
+        """The existence word (现有, 实有, 在用 ...) nearest the number in the clause before it, or ''.
+        tokens: the clause's words; a one-character word inside a longer one is part of it (有效处置,
+        辖区内; longer words stand inside their compounds: 发明专利拥有量)."""
         best, best_key = "", None
         for word in self.lexicons.existence_verbs:
             position = before.rfind(word)
+            if position >= 0 and len(word) == 1 and any(t.start <= position < t.end and len(t.word) > 1 for t in tokens):
+                continue
             if position >= 0:
                 key = (position + len(word), len(word))
                 if best_key is None or key > best_key:
@@ -517,7 +549,8 @@ class RuleExtractor:
         """A name without the place or scope it opens with (全国生产安全事故总量 -> 生产安全事故总量)."""
         for word in self.lexicons.scope_words:
             if phrase.startswith(word) and len(phrase) > len(word):
-                return phrase[len(word):]
+                rest = phrase[len(word):]
+                return rest[1:] if rest[0] == "内" and len(rest) > 1 else rest  # 辖区内企业 -> 企业
         return "" if phrase in self.lexicons.scope_words else phrase
 
     def _without_comparator(self, text: str) -> str:
@@ -963,6 +996,10 @@ class RuleExtractor:
             if q.unit in self.lexicons.person_units:
                 # 组织执法人员专题培训797人次: the people are the object, the training the action
                 return before_verb, action
+            if light is None and (q.unit in EVENT_UNITS or q.kind == "money"):
+                # 完成食品安全监督抽检4862批次: the sampling done is what is counted, 完成 the action
+                light = next((j for j in range(verb_start - 2, -1, -1) if tokens[j].word in self.lexicons.completion_verbs
+                              and all(t.is_noun or t.flag in ("a", "b", "m", "q", "uj") for t in tokens[j + 1:verb_start])), None)
             if light is not None:
                 # 组织学习23次, 实施经济处罚89.38万元, 开展专项应急演练27场次
                 return self._strip_leading("".join(t.word for t in tokens[light + 1:i + 1])), tokens[light].word
@@ -991,8 +1028,9 @@ class RuleExtractor:
             verbs = [t for t in tokens[:object_start] if t.flag.startswith("v") and t.flag != "vn" and t.word not in self.trim_words]
             if verbs:
                 action = verbs[0].word
-        if action in self.lexicons.progress_verbs and i > object_start and tokens[i].flag in ("v", "vn") \
-                and len(tokens[i].word) >= 2:
+        work_done = action in self.lexicons.completion_verbs and (q.unit in EVENT_UNITS or q.kind == "money")
+        if action in self.lexicons.progress_verbs and not work_done and i > object_start \
+                and tokens[i].flag in ("v", "vn") and len(tokens[i].word) >= 2:
             # 完成入河排污口排查1,038个, 完成环评审批231个: 完成 only reports progress; the act is the
             # verbal noun closing the noun phrase
             act_start = i
@@ -1000,13 +1038,18 @@ class RuleExtractor:
                 act_start -= 1
             action = "".join(t.word for t in tokens[act_start:i + 1])
             obj = self._strip_leading("".join(t.word for t in tokens[object_start:act_start]))
-        head = tokens[0]
-        if not action and object_start == 0 and i > 0 and head.flag == "vn" and len(head.word) >= 2 \
-                and head.word not in self.lexicons.modifier_verbs and head.word not in self.trim_words and tokens[1].is_noun and tokens[1].flag != "vn":
+        # 有效处置突发事件12起: a manner word may come first
+        # (a two-character adjective: 有效; one character is part of the name: 重污染天数)
+        opening = next((k for k, t in enumerate(tokens[:i])
+                        if not (t.flag in ("ad", "d") or t.flag == "a" and len(t.word) > 1)), 0)
+        head = tokens[opening]
+        if not action and object_start <= opening < i and head.flag == "vn" and len(head.word) >= 2 \
+                and head.word not in self.lexicons.modifier_verbs and head.word not in self.trim_words \
+                and tokens[opening + 1].is_noun and tokens[opening + 1].flag != "vn":
             # 培训企业负责人和安全管理人员2,700余人次, 整治隐患1,870处: a verbal noun opening the
             # clause, before a plain noun, governs the noun phrase after it (not inside a phrase:
             # 现有应急救援队伍32支, where 应急 modifies)
-            action, obj = head.word, self._strip_leading("".join(t.word for t in tokens[1:i + 1]))
+            action, obj = head.word, self._strip_leading("".join(t.word for t in tokens[opening + 1:i + 1]))
         if obj and not action:
             # 处罚金额489余万元, 行政处罚案件29起: the act is named inside the object
             inner = [t for t in tokens[object_start:i + 1] if t.flag == "v" and len(t.word) >= 2]

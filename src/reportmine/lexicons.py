@@ -82,6 +82,7 @@ class Lexicons:
     table_index_labels: tuple
     table_total_labels: tuple
     progress_verbs: tuple
+    completion_verbs: tuple
     measure_suffixes: tuple
     act_nouns: tuple
     weak_verbs: tuple
@@ -282,7 +283,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
                                 for expression in _string_list(path, data, "comparator_patterns")]
 
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
-                                        "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels", "progress_verbs", "measure_suffixes",
+                                        "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels", "progress_verbs", "completion_verbs", "measure_suffixes",
                                         "act_nouns", "weak_verbs", "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words", "state_verbs",
                                         "casualty_acts", "casualty_events")}
     figure_names: dict = {}
@@ -347,6 +348,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         table_total_labels=_merge_lists(*attribution["table_total_labels"]),
         table_index_labels=_merge_lists(*attribution["table_index_labels"]),
         progress_verbs=_merge_lists(*attribution["progress_verbs"]),
+        completion_verbs=_merge_lists(*attribution["completion_verbs"]),
         measure_suffixes=_merge_lists(*attribution["measure_suffixes"]),
         act_nouns=_merge_lists(*attribution["act_nouns"]),
         weak_verbs=_merge_lists(*attribution["weak_verbs"]),
