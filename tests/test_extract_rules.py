@@ -52,9 +52,28 @@ def extract(pipeline):
     "排名前五位的是食品类投诉。",
     "统筹发展和安全两件大事。",
     "第1、2名。",
+    # clock times, full marks, the three industries, the base of a rate, bundled essays
+    "14时27分到达现场，10点30分结束。",
+    "这项工作十分重要，满分100分。",
+    "三次产业结构持续优化。",
+    "县应急管理局年度工作总结(精选5篇)",
 ])
 def test_not_metrics(extract, text):
     assert [m.text for m in extract(text)] == []
+
+
+def test_scores_in_fen_are_measures_where_the_word_ends(extract):
+    metrics = extract("年度考核得分92.5分，对施工单位记分12分，分别约谈。")
+    assert [(m.value, m.unit, m.kind) for m in metrics] == [(92.5, "分", "measure"), (12, "分", "measure")]
+
+
+def test_a_rate_per_base_reads_the_figure_not_the_base(extract):
+    assert [m.text for m in extract("火灾发生率为每10万人口2.6起。")] == ["2.6起"]
+
+
+def test_a_count_per_head_of_population_keeps_the_base_in_its_unit(extract):
+    [metric] = extract("全市食品抽检量达到4.8批次/千人。")
+    assert (str(metric.value), metric.unit, metric.object) == ("4.8", "批次/千人", "抽检量")
 
 
 def test_seven_or_eight_digits_before_a_unit_are_a_count_not_a_phone_number(extract):

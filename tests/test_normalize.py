@@ -47,6 +47,12 @@ def test_reading_time_badges_and_login_forms_are_chrome(lexicons):
     assert norm(text, lexicons).text.strip() == "全县检查企业12家。"
 
 
+def test_a_view_counter_line_is_chrome(lexicons):
+    text = "某县应急管理局上半年工作总结\n5821次浏览\n全县检查企业12家。\n"
+    assert norm(text, lexicons).text.strip().splitlines()[-1] == "全县检查企业12家。"
+    assert "浏览" not in norm(text, lexicons).text
+
+
 def test_wechat_chrome_and_link_lists_dropped(lexicons):
     page = ("点击上方蓝字关注我们\n\n全市检查经营主体6,842家次。\n\n阅读原文\n\n往期推荐\n\n"
             "▶ 佛山发布第5期抽检信息，12批次不合格\n▶ 这8类燃气具不合格！\n\n"

@@ -1028,6 +1028,8 @@ class RuleExtractor:
             verbs = [t for t in tokens[:object_start] if t.flag.startswith("v") and t.flag != "vn" and t.word not in self.trim_words]
             if verbs:
                 action = verbs[0].word
+        if action and len(obj) == 1 and obj in self.lexicons.measure_suffixes:
+            obj = action + obj  # 抽检量达到5.36批次/千人: the act names the amount (抽检量)
         work_done = action in self.lexicons.completion_verbs and (q.unit in EVENT_UNITS or q.kind == "money")
         if action in self.lexicons.progress_verbs and not work_done and i > object_start \
                 and tokens[i].flag in ("v", "vn") and len(tokens[i].word) >= 2:

@@ -37,6 +37,7 @@ class UnitEntry:
     surface: str
     canonical: str
     kind: str
+    word_end: bool = False  # a unit only where no Chinese character follows (86分 but not 十分重要, 分别)
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,8 @@ def _parse_units(path: Path, data) -> tuple[dict, dict, list]:
                 raise LexiconError(path, _line_of(path, surface), f"unknown kind {entry_kind!r}")
             if surface in units:
                 raise LexiconError(path, _line_of(path, surface), f"unit {surface!r} listed twice")
-            units[surface] = UnitEntry(surface, str(canonical), entry_kind)
+            units[surface] = UnitEntry(surface, str(canonical), entry_kind,
+                                       bool(entry.get("word_end")) if isinstance(entry, dict) else False)
     magnitudes = {}
     for char, value in (data.get("magnitudes") or {}).items():
         magnitudes[str(char)] = Decimal(str(value))

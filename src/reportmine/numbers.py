@@ -373,7 +373,10 @@ START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁�
 # 成 after a number is a tenth (八成) unless it starts a word (建成, 成立, 成效 ...)
 CHENG_WORD = regex.compile(r"[立为功果员本效绩交型品都熟就长年人批套片群倍]")
 # compound measures per time: 4.5万立方米/日, 120吨/年
+HAN_CHAR = regex.compile(r"\p{Han}")
 PER_TIME = regex.compile(r"/(?:日|天|年|月|小时|时|秒|分钟|h|d)")
+# counts and measures per head of population: 5.36批次/千人, 2.1张/万人口 (the unit says "per")
+PER_POPULATION = regex.compile(r"/(?:千|万|百|十万)?(?:人口|人|户)")
 # 5个多小时, 3个多月: the classifier 个 with a qualifier inside a time unit
 GE_DURATION = regex.compile(r"个(?P<q>[多余半])?(?P<u>小时|月|工作日|星期)")
 # any magnitude before 分之 is a parts-per word: 百分之 %, 千分之 ‰, 百万分之 (ppm), 仟分之 (financial)
@@ -416,6 +419,7 @@ class QuantityScanner:
         self.unit_first = {}
         for surface in self.units:
             self.unit_first.setdefault(surface[0], []).append(surface)
+        self.word_end_units = frozenset(surface for surface, entry in lexicons.units.items() if entry.word_end)
         self.prefixes = sorted(lexicons.qualifier_prefix, key=len, reverse=True)
         self.suffixes = sorted(lexicons.qualifier_suffix, key=len, reverse=True)
 
@@ -425,6 +429,8 @@ class QuantityScanner:
                 # ASCII units must not run into more letters (5G, 3D, 10kV-line are not km)
                 end = position + len(surface)
                 if surface[-1].isascii() and surface[-1].isalpha() and end < len(text) and text[end].isascii() and text[end].isalnum():
+                    continue
+                if surface in self.word_end_units and HAN_CHAR.match(text, end):
                     continue
                 return surface
         return None
@@ -648,9 +654,13 @@ class QuantityScanner:
             entry = lexicons.units[unit]
             unit_entry_kind, canonical = entry.kind, entry.canonical
             per_time = PER_TIME.match(text, unit_end) if entry.kind == "measure" else None
+            per_population = PER_POPULATION.match(text, unit_end) if entry.kind in ("count", "measure") else None
             if per_time:
                 canonical += per_time.group(0)
                 unit_end = per_time.end()
+            elif per_population:
+                canonical += per_population.group(0)
+                unit_end = per_population.end()
             elif entry.kind == "measure" and value_max is None and not magnitude_seen \
                     and HALF_AFTER_UNIT.match(text, unit_end):
                 value += Decimal("0.5")  # 一吨半, 两米半
