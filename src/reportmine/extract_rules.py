@@ -746,7 +746,11 @@ class RuleExtractor:
             position = core_left.rfind(suffix)
             if position >= 0 and position + len(suffix) >= len(core_left) - 4:
                 end = position + len(suffix)
-                phrase = self._noun_phrase_ending_at(core_left, tokens, end) or core_left[max(0, position - 4):end]
+                phrase = self._noun_phrase_ending_at(core_left, tokens, end)
+                if not phrase:
+                    # 综合救援（抢险、救助）占比: the suffix is a word of its own after the name
+                    name = self._noun_phrase_ending_at(core_left, tokens, position)
+                    phrase = name + suffix if name else core_left[max(0, position - 4):end]
                 return phrase, self._rate_action(phrase)
         after = QUOTES.sub("", right).strip()
         after = regex.split(r"[,，。；;、]", after)[0][:8]
@@ -796,7 +800,13 @@ class RuleExtractor:
 
     def _noun_phrase_ending_at(self, text: str, tokens: list[Token], end: int) -> str:
         """The name that ends at end, modifiers and negation included (优良天数比例, 重污染天数比例,
-        不合格率, PM2.5平均浓度)."""
+        不合格率, PM2.5平均浓度). A bracket that closes right at the end explains the name and is
+        left out (综合应急救援(抢险救援、社会救助)占 -> 综合应急救援)."""
+        before = [t for t in tokens if t.end <= end]
+        if before and before[-1].word in (")", "）"):
+            opening = next((k for k in range(len(before) - 2, -1, -1) if before[k].word in ("(", "（")), None)
+            if opening:
+                end = before[opening].start
         start = end
         for token in reversed(tokens):
             if token.start >= end:
