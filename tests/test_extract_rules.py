@@ -57,6 +57,14 @@ def extract(pipeline):
     "这项工作十分重要，满分100分。",
     "三次产业结构持续优化。",
     "县应急管理局年度工作总结(精选5篇)",
+    # page bylines and document-sharing widgets, top-few choices, vehicles, standards, watchwords
+    "发布时间:2023-05-06 来源:县政府网 阅读:1285次 本网讯",
+    "下载后只包含 1 个 PDF 格式的文档。安全生产工作汇报(模板12篇)",
+    "细颗粒物浓度最高的5个县区依次是北关、文峰和殷都。",
+    "三轮车侧翻,近岸海域优良(一、二类)水质比例上升。",
+    "病虫害防治率高于85%控制标准。",
+    "落实两个“确保”,紧扣“预防、处置、保障”三大环节和“安全、稳定”两项任务。",
+    "这是近十年来强度最大的一次台风过程,牢牢抓住预防这一根本环节。",
 ])
 def test_not_metrics(extract, text):
     assert [m.text for m in extract(text)] == []
