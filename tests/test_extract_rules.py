@@ -280,8 +280,14 @@ def test_a_rate_after_completed_sampling_measures_the_sampling(rules_pipeline):
     ("巡查加油站46座，危险化学品储存仓库12个。", [("加油站", "巡查"), ("危险化学品储存仓库", "巡查")]),
     # an item may open with a verb that describes its noun
     ("调派消防员86人次、救援车辆19台次。", [("消防员", "调派"), ("救援车辆", "调派")]),
+    # verbs inside a name ending in a head noun only describe it
+    ("共检查特种设备生产和充装单位32家，冬季取暖用品生产销售企业222家次，药店、诊所等重点场所687家次。",
+     [("特种设备生产和充装单位", "检查"), ("冬季取暖用品生产销售企业", "检查"), ("药店、诊所等重点场所", "检查")]),
     # a clause with its own verb does not
     ("检查门店30家，现场纠正问题14个。", [("门店", "检查"), ("问题", "纠正")]),
+    ("检查企业50家，企业落实整改措施30家。", [("企业", "检查"), ("整改措施", "落实")]),
+    # nor a clause that a verbal noun opens, when visits are counted
+    ("巡查网吧等场所45家次，监测广告1089个次。", [("场所", "巡查"), ("广告", "监测")]),
     # nor do the people who took part in the events counted before them
     ("开展防汛演练30场次，参演救援人员900余人次。", [("防汛演练", "开展"), ("救援人员", "参演")]),
 ])

@@ -411,12 +411,21 @@ class RuleExtractor:
         counted. continues_list: the clause goes on from the figure before it after a comma, as
         after a 、. Not a list of places or partners before the act (在路口、道口设立检查站;
         联合住建等部门排查)."""
+        if continues_list and previous is not None and previous.action and self._names_a_counted_thing(tokens):
+            # 检查…335家，特种设备生产和充装单位32家，药店、诊所等重点场所6872家次: every verb in the
+            # clause describes the head noun it ends with, so the opening verb still acts on it
+            if metric.action in "".join(t.word for t in tokens):
+                metric.object = self._strip_leading("".join(t.word for t in tokens))
+            metric.action = previous.action
+            return
         separators = [i for i, t in enumerate(tokens) if t.word == "、"]
         if continues_list and not separators:
             separators = [-1]  # the comma before the clause
         if not separators or separators[-1] + 1 >= len(tokens) or not metric.action:
             return
         item = tokens[separators[-1] + 1:]
+        if continues_list and item[0].word == metric.action and self._counts_visits(metric.unit):
+            return  # 监测广告1089个次: the verbal noun opening the clause is its act
         modifiers = self.lexicons.modifier_verbs
         # an item opens with a noun, or with a verb that describes the noun after it (执法车辆)
         opens_with_modifier = item[0].is_verb and item[0].word in modifiers and len(item) > 1 \
@@ -446,6 +455,21 @@ class RuleExtractor:
         if head:
             metric.action = head
             metric.object = self._strip_leading("".join(t.word for t in item))
+
+    def _counts_visits(self, unit: str) -> bool:
+        """家次, 个次, 户次: a unit of visits counts acts on things, not people or events."""
+        return unit.endswith("次") and len(unit) > 1 and unit not in self.lexicons.person_units \
+            and unit not in EVENT_UNITS
+
+    def _names_a_counted_thing(self, tokens: list[Token]) -> bool:
+        """Whether the tokens are one noun phrase (or a 、 list of them) that ends in a head noun of
+        the things a report counts, any verb inside only describing (生产销售企业, 取暖用品生产
+        销售企业); not a clause with a predicate of its own (发现索证索票不完善, 企业落实整改措施)."""
+        if not tokens or tokens[0].is_verb or not (tokens[0].is_noun or tokens[0].flag in ("t", "b", "s")):
+            return False  # a time or a kind may open the name (冬季取暖用品, 小型企业)
+        if tokens[-1].is_verb or not tokens[-1].word.endswith(self.lexicons.head_nouns):
+            return False
+        return not any(t.is_verb and (t.word in self.trim_words or t.word in self.lexicons.light_verbs) for t in tokens)
 
     @staticmethod
     def _shares_object(previous: RawMetric, metric: RawMetric, same_clause: bool) -> bool:
@@ -1055,8 +1079,9 @@ class RuleExtractor:
         opening = next((k for k, t in enumerate(tokens[:i])
                         if not (t.flag in ("ad", "d") or t.flag == "a" and len(t.word) > 1)), 0)
         head = tokens[opening]
+        # a unit of visits (家次, 个次) counts acts on things: 监测广告1089个次 is monitoring, not monitors
         if not action and object_start <= opening < i and head.flag == "vn" and len(head.word) >= 2 \
-                and head.word not in self.lexicons.modifier_verbs and head.word not in self.trim_words \
+                and (head.word not in self.lexicons.modifier_verbs or self._counts_visits(q.unit)) and head.word not in self.trim_words \
                 and tokens[opening + 1].is_noun and tokens[opening + 1].flag != "vn":
             # 培训企业负责人和安全管理人员2,700余人次, 整治隐患1,870处: a verbal noun opening the
             # clause, before a plain noun, governs the noun phrase after it (not inside a phrase:
