@@ -400,3 +400,18 @@ def test_bare_numbers_in_table_cells_take_the_unit_their_header_names(rules_pipe
         ("5", 5, "件", "行政规范性文件", ""), ("1.5", 15000, "元", "行政事业性收费", "")]
     for metric in document.metrics:
         assert XXGK_PAGE[metric.start:metric.end] == metric.text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # acts the domain dictionary tags as verbs (jieba reads them as nouns or names)
+    ("全年接处火警412起,拓宽乡村道路86公里。", [("火警", "接处"), ("乡村道路", "拓宽")]),
+    # a state opening the name is the act, also where no verb came before (受灾人口 is one word to jieba)
+    ("受淹农田2100多亩、房屋35间,受灾人口8600多人。", [("农田", "受淹"), ("房屋", "受淹"), ("受灾人口", "受灾")]),
+])
+def test_acts_the_domain_dictionary_corrects(rules_pipeline, text, expected):
+    assert [(m.object, m.action) for m in rules_pipeline.extract_text(text).metrics] == expected
+
+
+def test_a_verb_after_de_describes_the_noun_a_measure_counts(rules_pipeline):
+    [metric] = rules_pipeline.extract_text("项目含东门至西岭段2.4公里的拓宽工程。").metrics
+    assert metric.object == "拓宽工程"

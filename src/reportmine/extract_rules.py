@@ -362,8 +362,8 @@ class RuleExtractor:
             metric.action = change_verb
         elif q.kind in ("measure", "money") and (not metric.action or metric.action in self.lexicons.weak_verbs):
             metric.action = self._act_in_object(metric.object) or metric.action
-        elif metric.action in self.lexicons.weak_verbs and metric.object[:2] in self.lexicons.state_verbs:
-            metric.action = metric.object[:2]  # 造成受灾群众3.26万人次: the state the people are in
+        elif (not metric.action or metric.action in self.lexicons.weak_verbs) and metric.object[:2] in self.lexicons.state_verbs:
+            metric.action = metric.object[:2]  # 造成受灾群众3.26万人次, 受灾人口1.5万人: the state the people are in
         if not metric.object and metric.action in self.lexicons.casualty_acts and q.unit in self.lexicons.person_units:
             # 发生事故12起、死亡7人: the dead, not the accidents the sentence named before them
             before = text[sentence_start:q.start]
@@ -849,7 +849,8 @@ class RuleExtractor:
             tokens = self.segmenter.tag(right[:30])
         skip = len(right) - len(right.lstrip())
         tokens = [t for t in tokens if t.start >= skip and t.word.strip()]
-        if tokens and tokens[0].word == "的":
+        after_de = bool(tokens) and tokens[0].word == "的"
+        if after_de:
             tokens = tokens[1:]
         if not tokens or not HAN_OR_PAREN.match(tokens[0].word):
             return ""
@@ -858,7 +859,8 @@ class RuleExtractor:
         classifier = q is not None and q.kind == "count" and q.unit not in self.lexicons.person_units and not q.unit.endswith("次")
         if not (first.is_noun and not first.flag.startswith("v") or first.flag == "vn"
                 or first.flag in ("a", "b") and next_is_noun
-                or first.flag.startswith("v") and len(first.word) >= 2 and next_is_noun and classifier
+                # 19个执法检查组; 3.6公里的拓宽工程 (after 的, a verb before a noun describes it)
+                or first.flag.startswith("v") and len(first.word) >= 2 and next_is_noun and (classifier or after_de)
                 or len(first.word) == 1 and HAN.match(first.word) and first.flag in ("zg", "ng", "n", "x") and len(tokens) > 1 and (tokens[1].flag.startswith("v") or tokens[1].word in "(（")):
             # 作出10次批示并...: after a verb, a verbal noun standing alone is what is counted
             if ends_with_verb and first.flag.startswith("v") and len(first.word) >= 2 and (
