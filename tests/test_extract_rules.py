@@ -415,3 +415,13 @@ def test_acts_the_domain_dictionary_corrects(rules_pipeline, text, expected):
 def test_a_verb_after_de_describes_the_noun_a_measure_counts(rules_pipeline):
     [metric] = rules_pipeline.extract_text("项目含东门至西岭段2.4公里的拓宽工程。").metrics
     assert metric.object == "拓宽工程"
+
+
+def test_problems_found_take_the_finding_verb_and_are_named_with_their_state(rules_pipeline):
+    metrics = rules_pipeline.extract_text("督查中,发现脚手架搭设不规范共计6项、消防器材缺失共计2项。").metrics
+    assert [(m.object, m.action) for m in metrics] == [("脚手架搭设不规范", "发现"), ("消防器材缺失", "发现")]
+
+
+def test_one_character_casualty_acts_read_as_their_full_form(rules_pipeline):
+    metrics = rules_pipeline.extract_text("全年接报火灾2,318起，亡9人，伤14人。").metrics
+    assert [(m.object, m.action) for m in metrics][1:] == [("火灾死亡人数", "死亡"), ("火灾受伤人数", "受伤")]

@@ -59,6 +59,7 @@ LIST_JOINER_ENDS = frozenset("、和及与")  # the last characters LISTED_NUMBE
 # a share of a whole: 占火灾总数的38.5%, 占比为12%, 占全年的42.5%
 SHARE = regex.compile(r"占(?!比)(?:[^，,。；;占]{1,20}的)?(?:比重|比例)?(?:为|达到?)?\s*$")
 LIST_SEPARATOR = regex.compile(r"\s*(?:和|、|及|与|以及|,|，)\s*")
+FRAMING_TAIL = regex.compile(r"(?:共计|合计|累计|共|计)\s*$")
 TRAILING_NOISE = regex.compile(r"[\s“”‘’\"'「」『』]+$")
 
 
@@ -364,11 +365,25 @@ class RuleExtractor:
             metric.action = self._act_in_object(metric.object) or metric.action
         elif (not metric.action or metric.action in self.lexicons.weak_verbs) and metric.object[:2] in self.lexicons.state_verbs:
             metric.action = metric.object[:2]  # 造成受灾群众3.26万人次, 受灾人口1.5万人: the state the people are in
-        if not metric.object and metric.action in self.lexicons.casualty_acts and q.unit in self.lexicons.person_units:
+        before = text[sentence_start:q.start]
+        short_form = self.lexicons.casualty_short_forms.get(metric.object) if q.unit in self.lexicons.person_units else None
+        if short_form:
+            # 接报火灾84.1万起，亡1827人: the dead, under the full name of the act so that tables
+            # compare it with 死亡 elsewhere
+            metric.object, metric.action = "", short_form
+        if not metric.object and q.unit in self.lexicons.person_units and metric.action in self.lexicons.casualty_acts:
             # 发生事故12起、死亡7人: the dead, not the accidents the sentence named before them
-            before = text[sentence_start:q.start]
             event = max(self.lexicons.casualty_events, key=before.rfind)
-            metric.object = (event if event in before else "") + self._figure_name(metric)
+            suffix = self.lexicons.figure_name_suffixes.get(metric.unit, "")
+            metric.object = (event if event in before else "") + metric.action + suffix
+        if FRAMING_TAIL.sub("", before.rstrip()).endswith(self.lexicons.problem_states):
+            # 发现工程安全防护措施不到位共计8项、临时用电管理混乱共计1项: what was found, not how it was
+            finding = max(self.lexicons.finding_verbs, key=lambda verb: before.rfind(verb) + len(verb))
+            if finding in before:
+                metric.action = finding
+                # the problem as the text names it, from the finding verb or the list separator on
+                start = max(before.rfind(finding) + len(finding), *(before.rfind(mark) + 1 for mark in "、，,；;"))
+                metric.object = self._strip_leading(FRAMING_TAIL.sub("", before[start:].strip())) or metric.object
         if not metric.object and same_sentence and previous.object and self._shares_object(previous, metric, same_clause):
             metric.object = previous.object
             metric.confidence = 0.7

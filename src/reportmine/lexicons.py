@@ -79,6 +79,7 @@ class Lexicons:
     stock_predicates: tuple
     breakdown_markers: tuple
     figure_name_suffixes: dict
+    casualty_short_forms: dict
     table_header_units: dict
     table_index_labels: tuple
     table_total_labels: tuple
@@ -96,6 +97,8 @@ class Lexicons:
     state_verbs: tuple
     casualty_acts: tuple
     casualty_events: tuple
+    problem_states: tuple
+    finding_verbs: tuple
     indicators: tuple  # indicators.Indicator
     domain_dict: Path
     sources: tuple  # the folders read, in order
@@ -157,6 +160,13 @@ def _string_list(path: Path, data, key: str) -> list:
     if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
         raise LexiconError(path, _line_of(path, key + ":"), f"{key} must be a list of non-empty strings")
     return values
+
+
+def _string_map(path: Path, data, key: str, what: str) -> dict:
+    mapping = (data.get(key) if isinstance(data, dict) else None) or {}
+    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise LexiconError(path, _line_of(path, key), f"{key} must map {what}")
+    return mapping
 
 
 def _read_folder(folder: Path) -> dict:
@@ -287,20 +297,16 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
                                         "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels", "progress_verbs", "completion_verbs", "measure_suffixes",
                                         "act_nouns", "weak_verbs", "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words", "state_verbs",
-                                        "casualty_acts", "casualty_events")}
+                                        "casualty_acts", "casualty_events", "problem_states", "finding_verbs")}
     figure_names: dict = {}
     table_header_units: dict = {}
+    casualty_short_forms: dict = {}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(_string_list(path, data, key))
-        names = data.get("figure_name_suffixes") or {}
-        if not isinstance(names, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in names.items()):
-            raise LexiconError(path, _line_of(path, "figure_name_suffixes"), "figure_name_suffixes must map a unit to a suffix")
-        figure_names.update(names)
-        header_units = data.get("table_header_units") or {}
-        if not isinstance(header_units, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in header_units.items()):
-            raise LexiconError(path, _line_of(path, "table_header_units"), "table_header_units must map a header ending to a unit")
-        table_header_units.update(header_units)
+        figure_names.update(_string_map(path, data, "figure_name_suffixes", "a unit to a suffix"))
+        table_header_units.update(_string_map(path, data, "table_header_units", "a header ending to a unit"))
+        casualty_short_forms.update(_string_map(path, data, "casualty_short_forms", "a one-character act to its full form"))
 
     from .indicators import parse_indicators
 
@@ -346,6 +352,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         stock_predicates=_merge_lists(*attribution["stock_predicates"]),
         breakdown_markers=_merge_lists(*attribution["breakdown_markers"]),
         figure_name_suffixes=figure_names,
+        casualty_short_forms=casualty_short_forms,
         table_header_units=table_header_units,
         table_total_labels=_merge_lists(*attribution["table_total_labels"]),
         table_index_labels=_merge_lists(*attribution["table_index_labels"]),
@@ -363,6 +370,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         state_verbs=_merge_lists(*attribution["state_verbs"]),
         casualty_acts=_merge_lists(*attribution["casualty_acts"]),
         casualty_events=_merge_lists(*attribution["casualty_events"]),
+        problem_states=_merge_lists(*attribution["problem_states"]),
+        finding_verbs=_merge_lists(*attribution["finding_verbs"]),
         indicators=tuple(indicators.values()),
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),
