@@ -425,3 +425,17 @@ def test_problems_found_take_the_finding_verb_and_are_named_with_their_state(rul
 def test_one_character_casualty_acts_read_as_their_full_form(rules_pipeline):
     metrics = rules_pipeline.extract_text("全年接报火灾2,318起，亡9人，伤14人。").metrics
     assert [(m.object, m.action) for m in metrics][1:] == [("火灾死亡人数", "死亡"), ("火灾受伤人数", "受伤")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the issuing verb is the act; an act inside the document's name is part of the name
+    ("共开具整改通知单64份,暂停施工指令书5份。", [("整改通知单", "开具"), ("暂停施工指令书", "开具")]),
+    ("对存在重大隐患的工地下发停工整改通知书18份。", [("停工整改通知书", "下发")]),
+])
+def test_documents_issued(rules_pipeline, text, expected):
+    assert [(m.object, m.action) for m in rules_pipeline.extract_text(text).metrics] == expected
+
+
+def test_a_describing_verb_may_open_a_name_that_goes_on_with_a_list(rules_pipeline):
+    metrics = rules_pipeline.extract_text("共检查在建工程26项,施工企业21家,监理企业9家。").metrics
+    assert [m.action for m in metrics] == ["检查", "检查", "检查"]

@@ -359,6 +359,7 @@ class RuleExtractor:
                 and EVENT_UNITS.isdisjoint((q.unit, previous.unit)) \
                 and (q.unit in self.lexicons.person_units) == (previous.unit in self.lexicons.person_units)
             self._list_item(metric, whole_left, previous if same_clause or continues_list else None, continues_list)
+            self._issued_document(metric, whole_left, previous if continues_list else None)
         if change_verb:
             metric.action = change_verb
         elif q.kind in ("measure", "money") and (not metric.action or metric.action in self.lexicons.weak_verbs):
@@ -471,6 +472,22 @@ class RuleExtractor:
             metric.action = head
             metric.object = self._strip_leading("".join(t.word for t in item))
 
+    def _issued_document(self, metric: RawMetric, tokens: list[Token], previous: Optional[RawMetric]) -> None:
+        """开具整改通知单70份，暂停施工指令书3份: documents issued are named whole (an act inside the
+        name, 整改, is part of it) and the issuing verb is the act; a list of documents after a comma
+        goes on with the verb that issued the first."""
+        documents = self.lexicons.document_nouns
+        name = "".join(t.word for t in tokens)
+        if not tokens or not name.endswith(documents):
+            return
+        opener = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].word in self.lexicons.issuing_verbs), None)
+        if opener is not None and opener + 1 < len(tokens):
+            metric.action = tokens[opener].word
+            metric.object = self._strip_leading("".join(t.word for t in tokens[opener + 1:]))
+        elif opener is None and previous is not None and previous.action and previous.object.endswith(documents):
+            metric.action = previous.action
+            metric.object = self._strip_leading(name)
+
     def _counts_visits(self, unit: str) -> bool:
         """家次, 个次, 户次: a unit of visits counts acts on things, not people or events."""
         return unit.endswith("次") and len(unit) > 1 and unit not in self.lexicons.person_units \
@@ -480,8 +497,14 @@ class RuleExtractor:
         """Whether the tokens are one noun phrase (or a 、 list of them) that ends in a head noun of
         the things a report counts, any verb inside only describing (生产销售企业, 取暖用品生产
         销售企业); not a clause with a predicate of its own (发现索证索票不完善, 企业落实整改措施)."""
-        if not tokens or tokens[0].is_verb or not (tokens[0].is_noun or tokens[0].flag in ("t", "b", "s")):
-            return False  # a time or a kind may open the name (冬季取暖用品, 小型企业)
+        if not tokens:
+            return False
+        first = tokens[0]
+        # a time, a kind or a describing verb may open the name (冬季取暖用品, 小型企业, 监理企业), not
+        # an act (整治“三合一”场所)
+        if not (first.flag in ("t", "b", "s") or first.word in self.lexicons.modifier_verbs
+                or first.is_noun and not first.is_verb):
+            return False
         if tokens[-1].is_verb or not tokens[-1].word.endswith(self.lexicons.head_nouns):
             return False
         return not any(t.is_verb and (t.word in self.trim_words or t.word in self.lexicons.light_verbs) for t in tokens)

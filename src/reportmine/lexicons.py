@@ -99,6 +99,8 @@ class Lexicons:
     casualty_events: tuple
     problem_states: tuple
     finding_verbs: tuple
+    document_nouns: tuple
+    issuing_verbs: tuple
     indicators: tuple  # indicators.Indicator
     domain_dict: Path
     sources: tuple  # the folders read, in order
@@ -297,7 +299,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
                                         "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels", "progress_verbs", "completion_verbs", "measure_suffixes",
                                         "act_nouns", "weak_verbs", "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words", "state_verbs",
-                                        "casualty_acts", "casualty_events", "problem_states", "finding_verbs")}
+                                        "casualty_acts", "casualty_events", "problem_states", "finding_verbs", "document_nouns", "issuing_verbs")}
     figure_names: dict = {}
     table_header_units: dict = {}
     casualty_short_forms: dict = {}
@@ -372,6 +374,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         casualty_events=_merge_lists(*attribution["casualty_events"]),
         problem_states=_merge_lists(*attribution["problem_states"]),
         finding_verbs=_merge_lists(*attribution["finding_verbs"]),
+        document_nouns=_merge_lists(*attribution["document_nouns"]),
+        issuing_verbs=_merge_lists(*attribution["issuing_verbs"]),
         indicators=tuple(indicators.values()),
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),
