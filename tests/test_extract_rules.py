@@ -439,3 +439,9 @@ def test_documents_issued(rules_pipeline, text, expected):
 def test_a_describing_verb_may_open_a_name_that_goes_on_with_a_list(rules_pipeline):
     metrics = rules_pipeline.extract_text("共检查在建工程26项,施工企业21家,监理企业9家。").metrics
     assert [m.action for m in metrics] == ["检查", "检查", "检查"]
+
+
+def test_households_and_people_are_counted_by_the_state_after_them(rules_pipeline):
+    metrics = rules_pipeline.extract_text("冲毁农田65亩,全乡1,230户4,518人受灾,紧急转移安置320人。").metrics
+    assert [(m.object, m.action) for m in metrics][1:] == [
+        ("受灾户", "受灾"), ("受灾人口", "受灾"), ("转移安置", "转移安置")]

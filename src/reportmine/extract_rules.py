@@ -59,6 +59,8 @@ LIST_JOINER_ENDS = frozenset("、和及与")  # the last characters LISTED_NUMBE
 # a share of a whole: 占火灾总数的38.5%, 占比为12%, 占全年的42.5%
 SHARE = regex.compile(r"占(?!比)(?:[^，,。；;占]{1,20}的)?(?:比重|比例)?(?:为|达到?)?\s*$")
 LIST_SEPARATOR = regex.compile(r"\s*(?:和|、|及|与|以及|,|，)\s*")
+# a count right after another (4812户17222人受灾), skipped to reach the words after both
+ADJACENT_COUNT = regex.compile(r"^\s*[\d.,]+\s*[万千]?\s*(?:人次|人|户|名)")
 FRAMING_TAIL = regex.compile(r"(?:共计|合计|累计|共|计)\s*$")
 TRAILING_NOISE = regex.compile(r"[\s“”‘’\"'「」『』]+$")
 
@@ -377,6 +379,14 @@ class RuleExtractor:
             event = max(self.lexicons.casualty_events, key=before.rfind)
             suffix = self.lexicons.figure_name_suffixes.get(metric.unit, "")
             metric.object = (event if event in before else "") + metric.action + suffix
+        state_suffix = self.lexicons.state_count_suffixes.get(q.unit) if q.kind == "count" else None
+        if state_suffix and (not metric.action or metric.action in self.lexicons.weak_verbs):
+            # 全镇4812户17222人受灾: the households and the people are counted by the state after them
+            after = ADJACENT_COUNT.sub("", rest_of_clause, count=1)
+            state = next((word for word in self.lexicons.state_verbs if after.startswith(word)), None)
+            if state:
+                metric.action = state
+                metric.object = state + state_suffix
         if FRAMING_TAIL.sub("", before.rstrip()).endswith(self.lexicons.problem_states):
             # 发现工程安全防护措施不到位共计8项、临时用电管理混乱共计1项: what was found, not how it was
             finding = max(self.lexicons.finding_verbs, key=lambda verb: before.rfind(verb) + len(verb))
@@ -523,8 +533,9 @@ class RuleExtractor:
             return False
         if metric.kind == "count" and previous.unit.rstrip("次") != metric.unit.rstrip("次") and not same_clause:
             return False  # (检查企业415家次，责令整改37家: the same things, counted once and in visits)
-        return not (metric.kind == "count" and previous.object == previous.action and metric.action
-                    and metric.action != previous.action)
+        # an object named by its own act (扑救火灾 as 扑救, 受灾人口 as 受灾) is not what another act counts
+        return not (metric.kind == "count" and not metric.change and previous.action
+                    and previous.object.startswith(previous.action) and metric.action and metric.action != previous.action)
 
     def _act_after(self, metric: RawMetric, right: str, q: Quantity) -> None:
         """The verb right after a figure: 17222人受灾 (the act), 先后4次召开常委会 (the act and, for

@@ -80,6 +80,7 @@ class Lexicons:
     breakdown_markers: tuple
     figure_name_suffixes: dict
     casualty_short_forms: dict
+    state_count_suffixes: dict
     table_header_units: dict
     table_index_labels: tuple
     table_total_labels: tuple
@@ -303,12 +304,14 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     figure_names: dict = {}
     table_header_units: dict = {}
     casualty_short_forms: dict = {}
+    state_count_suffixes: dict = {}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(_string_list(path, data, key))
         figure_names.update(_string_map(path, data, "figure_name_suffixes", "a unit to a suffix"))
         table_header_units.update(_string_map(path, data, "table_header_units", "a header ending to a unit"))
         casualty_short_forms.update(_string_map(path, data, "casualty_short_forms", "a one-character act to its full form"))
+        state_count_suffixes.update(_string_map(path, data, "state_count_suffixes", "a unit to a suffix"))
 
     from .indicators import parse_indicators
 
@@ -355,6 +358,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         breakdown_markers=_merge_lists(*attribution["breakdown_markers"]),
         figure_name_suffixes=figure_names,
         casualty_short_forms=casualty_short_forms,
+        state_count_suffixes=state_count_suffixes,
         table_header_units=table_header_units,
         table_total_labels=_merge_lists(*attribution["table_total_labels"]),
         table_index_labels=_merge_lists(*attribution["table_index_labels"]),
