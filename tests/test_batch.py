@@ -107,3 +107,28 @@ def test_dask_local_cluster_with_two_workers_equals_the_local_run(tmp_path):
     local, remote = pd.read_parquet(tmp_path / "local.parquet"), pd.read_parquet(tmp_path / "dask.parquet")
     pd.testing.assert_frame_equal(local, remote)
     assert (tmp_path / "local_docs.jsonl").read_bytes() == (tmp_path / "dask_docs.jsonl").read_bytes()
+
+
+def test_an_internal_error_on_one_document_is_its_error_row_and_the_batch_goes_on(tmp_path, monkeypatch):
+    from reportmine.extract_rules import RuleExtractor
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("检查企业12家。", encoding="utf-8")
+    (docs / "b.txt").write_text("触发内部错误。", encoding="utf-8")
+    (docs / "c.txt").write_text("发现隐患30处。", encoding="utf-8")
+    extract = RuleExtractor.extract
+
+    def failing_on_b(self, text, *args, **kwargs):
+        if "触发" in text:
+            raise AttributeError("'NoneType' object has no attribute 'action'")
+        return extract(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(RuleExtractor, "extract", failing_on_b)
+    out, documents = tmp_path / "m.jsonl", tmp_path / "d.jsonl"
+    summary = run_batch([docs], out, documents, workers=1)
+    rows = [json.loads(line) for line in documents.read_text(encoding="utf-8").splitlines()]
+    assert summary.documents == 3 and summary.failed == 1
+    assert [row["doc"] for row in rows] == ["a.txt", "b.txt", "c.txt"]
+    assert "internal error" in rows[1]["error"] and "AttributeError" in rows[1]["error"]
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2

@@ -445,3 +445,8 @@ def test_households_and_people_are_counted_by_the_state_after_them(rules_pipelin
     metrics = rules_pipeline.extract_text("冲毁农田65亩,全乡1,230户4,518人受灾,紧急转移安置320人。").metrics
     assert [(m.object, m.action) for m in metrics][1:] == [
         ("受灾户", "受灾"), ("受灾人口", "受灾"), ("转移安置", "转移安置")]
+
+
+def test_the_dead_do_not_pass_their_act_to_the_accidents_after_them(rules_pipeline):
+    metrics = rules_pipeline.extract_text("道路运输事故21起、死亡9人(其中货车事故6起、死亡4人)。").metrics
+    assert [m.action for m in metrics] == ["", "死亡", "", "死亡"]

@@ -398,7 +398,10 @@ class RuleExtractor:
         if not metric.object and same_sentence and previous.object and self._shares_object(previous, metric, same_clause):
             metric.object = previous.object
             metric.confidence = 0.7
-        if not metric.action and same_clause and previous.action:
+        # 死亡 does not pass to the accidents after the dead (事故13起、死亡14人(其中建筑事故10起…))
+        casualty_to_events = same_sentence and previous.action in self.lexicons.casualty_acts \
+            and q.unit not in self.lexicons.person_units
+        if not metric.action and same_clause and previous.action and not casualty_to_events:
             metric.action = previous.action  # 表彰了六个优胜单位和三十个优胜选手
         stock_word = self._stock_word(text[clause_start:q.start], clause_tokens)
         if not metric.action and q.kind != "rate" and not stock_word:
@@ -412,7 +415,8 @@ class RuleExtractor:
             if not metric.action and stock_word in self.lexicons.stock_predicates:
                 metric.action = stock_word
             return metric
-        if not metric.action and same_sentence and previous.action and not (previous.change and not metric.change):
+        if not metric.action and same_sentence and previous.action and not (previous.change and not metric.change) \
+                and not casualty_to_events:
             metric.action = previous.action  # never a change verb to a figure that is no change
             if q.kind == "rate" and previous.action in self.lexicons.completion_verbs \
                     and metric.object.endswith(tuple(self.rate_suffixes)):

@@ -125,6 +125,10 @@ class Pipeline:
                                      path=path, sha256=sha, warnings=decoded.warnings)
         except ReportmineError as exc:
             return Document(doc=doc, path=path, sha256=sha, encoding=decoded.encoding, error=str(exc))
+        except Exception as exc:  # noqa: BLE001 - a bug on one document must not end a batch of thousands
+            return Document(doc=doc, path=path, sha256=sha, encoding=decoded.encoding, error=(
+                f"internal error while extracting ({type(exc).__name__}: {exc}); the other documents are "
+                f"unaffected - please report this file"))
 
     def extract_file(self, path: os.PathLike) -> Document:
         path = Path(path)
