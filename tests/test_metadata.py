@@ -78,3 +78,11 @@ def test_corpus_metadata(pipeline):
     documents = [pipeline.extract_file(CORPUS / "docs" / g["doc"]) for g in gold]
     assert metadata_accuracy(gold, documents) == 1.0
     assert sum(d.genre == g["genre"] for d, g in zip(documents, gold)) == len(gold)
+
+
+def test_a_letterhead_line_above_the_title_is_not_the_title():
+    text = "惠城区消防救援大队\n2023年度辖区火灾统计情况通报\n\n惠消〔2024〕3号\n"
+    title = find_title(text, None)
+    assert title == "2023年度辖区火灾统计情况通报"
+    assert find_year(title, "2024-01-10", text) == 2023
+    assert find_genre(title, text) == "annual_summary"

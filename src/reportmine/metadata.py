@@ -52,7 +52,8 @@ def document_cues() -> dict:
         raise LexiconError(path, 0, "bureau_suffix_aliases must map a short suffix to one of bureau_suffixes")
     bureau = regex.compile("(?:" + "|".join(map(regex.escape, sorted(suffixes, key=len, reverse=True)))
                            + r")(?:\p{Han}{2,4}分局)?")
-    return {"bureau": bureau, "genres": genres, "covered_year": covered, "suffix_aliases": aliases}
+    return {"bureau": bureau, "bureau_suffixes": tuple(suffixes), "genres": genres, "covered_year": covered,
+            "suffix_aliases": aliases}
 
 
 def find_date(text: str) -> Optional[str]:
@@ -86,9 +87,12 @@ def find_title(text: str, html_title: Optional[str]) -> Optional[str]:
         # headline alone is the title when the page shows it
         headline = TITLE_SEPARATOR.split(html_title, 1)[0].strip()
         return headline if len(headline) >= 6 and headline in text else html_title
+    suffixes = document_cues()["bureau_suffixes"]
     for line in text.splitlines():
         line = line.strip()
-        if len(line) >= 6 and not DATE.match(line):
+        # 肇庆市消防救援支队 on a line of its own above the title is the letterhead, not the title
+        letterhead = len(line) <= 20 and line.endswith(suffixes)
+        if len(line) >= 6 and not DATE.match(line) and not letterhead:
             return line[:120]
     return None
 
