@@ -132,3 +132,12 @@ def test_an_internal_error_on_one_document_is_its_error_row_and_the_batch_goes_o
     assert [row["doc"] for row in rows] == ["a.txt", "b.txt", "c.txt"]
     assert "internal error" in rows[1]["error"] and "AttributeError" in rows[1]["error"]
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_workers_stop_when_the_outputs_cannot_be_opened(tmp_path):
+    import multiprocessing
+
+    docs = make_folder(tmp_path / "docs", 4)
+    with pytest.raises(ValueError, match="unknown output format"):
+        run_batch([docs], tmp_path / "out.xlsx", workers=2)
+    assert multiprocessing.active_children() == []

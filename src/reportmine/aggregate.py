@@ -70,10 +70,14 @@ class RowWriter:
     """Streams rows to a JSONL, CSV or Parquet file in chunks, so memory does not grow with the
     number of rows. Columns are fixed by the first chunk (or given)."""
 
-    def __init__(self, path: Path, columns=None, chunk_rows: int = 5000):
+    def __init__(self, path: Path, columns=None, chunk_rows: int = 5000, json_columns=None):
+        """json_columns: the columns whose lists or dicts are written as JSON text; None looks at
+        every value (a metric row holds none, and looking costs the writing process a third of
+        its time)."""
         self.path = Path(path)
         self.suffix = check_format(self.path)
         self.columns = columns
+        self.json_columns = json_columns
         self.chunk_rows = chunk_rows
         self.buffer: list[dict] = []
         self.handle = None
@@ -102,7 +106,8 @@ class RowWriter:
         if self.columns is None:
             self.columns = list(dict.fromkeys(key for row in rows[:1] for key in row))
         for row in rows:
-            for key, value in row.items():
+            for key in row if self.json_columns is None else self.json_columns:
+                value = row.get(key)
                 if isinstance(value, (list, dict)):  # a document's warnings: JSON text in a table cell
                     row[key] = json.dumps(value, ensure_ascii=False)
         if self.suffix == ".csv":

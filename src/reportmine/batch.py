@@ -97,18 +97,41 @@ def _extract_one(path: str) -> tuple:
     return document.model_dump_json(), document.doc, len(document.metrics), document.n_chars, document.error
 
 
-def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR) -> Iterator[str]:
+def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR) -> Iterator[tuple]:
+    """Results in input order. With several workers the pool starts and takes its first tasks
+    at once, not when the caller first asks: the workers load their dictionaries while the main
+    process opens the outputs (pandas, pyarrow), instead of after it."""
     if workers <= 1:
-        _init_worker(lexicon_dirs, max_bytes, extractor)
-        for path in paths:
-            yield _extract_one(path)
-        return
+        return _documents_in_process(paths, lexicon_dirs, max_bytes, extractor)
     # fork is fastest, but forking a process in which torch has started its threads can deadlock:
     # once torch is loaded (the model extractor), workers are spawned instead
     use_fork = hasattr(os, "fork") and "torch" not in sys.modules and extractor == "rules"
     context = multiprocessing.get_context("fork" if use_fork else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(lexicon_dirs, max_bytes, extractor)) as pool:
-        yield from pool.imap(_extract_one, paths, chunksize=2)
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(lexicon_dirs, max_bytes, extractor))
+    return _PoolResults(pool, pool.imap(_extract_one, paths, chunksize=2))
+
+
+class _PoolResults:
+    """The pool's ordered results; close() stops the workers, whether or not all were read."""
+
+    def __init__(self, pool, results):
+        self.pool, self.results = pool, results
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple:
+        return next(self.results)
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+def _documents_in_process(paths: list, lexicon_dirs, max_bytes, extractor) -> Iterator[tuple]:
+    _init_worker(lexicon_dirs, max_bytes, extractor)
+    for path in paths:
+        yield _extract_one(path)
 
 
 def _extract_batch(paths: list, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR) -> list:
@@ -173,25 +196,28 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
         lines = _documents_in_order(todo, workers, lexicon_dirs, max_bytes, extractor)
     else:
         raise ValueError(f"unknown engine {engine!r}: use local or dask")
-    with _Outputs(output, documents_output, enabled=streaming) as outputs, open(journal, "a", encoding="utf-8") as sink:
-        if streaming:
-            for row in journal_rows(journal):
-                outputs.write(row)
-        for index, (line, doc, n_metrics, n_chars, error) in enumerate(lines, 1):
-            sink.write(line + "\n")
-            sink.flush()
+    try:
+        with _Outputs(output, documents_output, enabled=streaming) as outputs, open(journal, "a", encoding="utf-8") as sink:
             if streaming:
-                outputs.write(json.loads(line))
-            summary.documents += 1
-            summary.metrics += n_metrics
-            summary.chars += n_chars or 0
-            if error:
-                summary.failed += 1
-                if len(summary.first_errors) < 5:
-                    summary.first_errors.append((doc, error))
-            if progress:
-                summary.seconds = time.perf_counter() - started
-                progress(index, len(todo), summary)
+                for row in journal_rows(journal):
+                    outputs.write(row)
+            for index, (line, doc, n_metrics, n_chars, error) in enumerate(lines, 1):
+                sink.write(line + "\n")
+                sink.flush()
+                if streaming:
+                    outputs.write(json.loads(line))
+                summary.documents += 1
+                summary.metrics += n_metrics
+                summary.chars += n_chars or 0
+                if error:
+                    summary.failed += 1
+                    if len(summary.first_errors) < 5:
+                        summary.first_errors.append((doc, error))
+                if progress:
+                    summary.seconds = time.perf_counter() - started
+                    progress(index, len(todo), summary)
+    finally:
+        lines.close()  # the workers (or the Dask client) stop here, also when the outputs failed
     if not streaming:
         with _Outputs(output, documents_output) as outputs:
             for row in journal_rows(journal, order):
@@ -233,7 +259,7 @@ class _Outputs:
 
         self.enabled = enabled
         columns = METRIC_COLUMNS + [f"doc_{f}" for f in JOINED_DOCUMENT_FIELDS]
-        self.writers = [RowWriter(output, columns)] + ([RowWriter(documents_output)] if documents_output else [])
+        self.writers = [RowWriter(output, columns, json_columns=())] + ([RowWriter(documents_output)] if documents_output else [])
 
     def __enter__(self):
         if self.enabled:
