@@ -337,6 +337,8 @@ def test_rates_after_fenbie_belong_to_the_listed_figures_in_order(rules_pipeline
      ["受灾人口", "倒塌房屋数量", "直接经济损失"]),
     # a share of a whole is the share of the figure before it, or of the subject before 占
     ("住宅火灾84起，占火灾总数的38.5%；投诉占举报量的14%。", ["住宅火灾占比", "投诉占比"]),
+    # with no noun before 占, the share is of what the figure before it counts, even an act
+    ("受理投诉6120件，占71%；举报2510件，占29%。", ["投诉占比", "举报占比"]),
     # a bracket after the name only explains it
     ("其中综合救援(抢险、救助)占出动总数的85.6%。", ["综合救援占比"]),
     ("综合应急救援（抢险救援、社会救助）占比62.3%。", ["综合应急救援占比"]),

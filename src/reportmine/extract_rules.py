@@ -316,7 +316,7 @@ class RuleExtractor:
             # 住宅火灾84起，占火灾总数的38.5% -> 住宅火灾占比; 投诉占举报量的14% -> 投诉占比
             name = self._noun_phrase_ending_at(core_left, tokens, share.start()).strip("、和及与")
             if not name and same_sentence and previous.kind != "rate":
-                name = previous.object
+                name = previous.object or previous.action  # 举报3618件，占27%: the act counted
             metric.object, metric.action = (name + "占比" if name else ""), "占"
         elif q.kind == "rate":
             metric.object, metric.action = self._rate_attribution(core_left, tokens, right)
