@@ -433,6 +433,8 @@ def test_one_character_casualty_acts_read_as_their_full_form(rules_pipeline):
     # the issuing verb is the act; an act inside the document's name is part of the name
     ("共开具整改通知单64份,暂停施工指令书5份。", [("整改通知单", "开具"), ("暂停施工指令书", "开具")]),
     ("对存在重大隐患的工地下发停工整改通知书18份。", [("停工整改通知书", "下发")]),
+    # a document named by its title, and a list of titles after one verb
+    ("已下发《限期整改通知书》3份、《停工通知书》2份。", [("限期整改通知书", "下发"), ("停工通知书", "下发")]),
 ])
 def test_documents_issued(rules_pipeline, text, expected):
     assert [(m.object, m.action) for m in rules_pipeline.extract_text(text).metrics] == expected

@@ -361,7 +361,7 @@ class RuleExtractor:
                 and EVENT_UNITS.isdisjoint((q.unit, previous.unit)) \
                 and (q.unit in self.lexicons.person_units) == (previous.unit in self.lexicons.person_units)
             self._list_item(metric, whole_left, previous if same_clause or continues_list else None, continues_list)
-            self._issued_document(metric, whole_left, previous if continues_list else None)
+            self._issued_document(metric, whole_left, previous if same_clause or continues_list else None)
         if change_verb:
             metric.action = change_verb
         elif q.kind in ("measure", "money") and (not metric.action or metric.action in self.lexicons.weak_verbs):
@@ -491,8 +491,25 @@ class RuleExtractor:
         name, 整改, is part of it) and the issuing verb is the act; a list of documents after a comma
         goes on with the verb that issued the first."""
         documents = self.lexicons.document_nouns
-        name = "".join(t.word for t in tokens)
-        if not tokens or not name.endswith(documents):
+        if tokens and tokens[-1].word in ("》", "〉"):
+            # 下发《限期整改通知书》1份: the document's name is its title
+            opening = next((k for k in range(len(tokens) - 2, -1, -1) if tokens[k].word in ("《", "〈")), None)
+            if opening is None:
+                return
+            name = "".join(t.word for t in tokens[opening + 1:-1])
+            before = tokens[:opening]
+        else:
+            name = "".join(t.word for t in tokens)
+            before = None
+        if not name.endswith(documents):
+            return
+        if before is not None:
+            # the issuing verb is outside the title, or, in a list of titles, the list's
+            opener = next((k for k in range(len(before) - 1, -1, -1) if before[k].word in self.lexicons.issuing_verbs), None)
+            if opener is not None:
+                metric.action, metric.object = before[opener].word, name
+            elif previous is not None and previous.action and previous.object.endswith(documents):
+                metric.action, metric.object = previous.action, name
             return
         opener = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].word in self.lexicons.issuing_verbs), None)
         if opener is not None and opener + 1 < len(tokens):
