@@ -454,3 +454,16 @@ def test_households_and_people_are_counted_by_the_state_after_them(rules_pipelin
 def test_the_dead_do_not_pass_their_act_to_the_accidents_after_them(rules_pipeline):
     metrics = rules_pipeline.extract_text("道路运输事故21起、死亡9人(其中货车事故6起、死亡4人)。").metrics
     assert [m.action for m in metrics] == ["", "死亡", "", "死亡"]
+
+
+def test_categories_of_work_keep_their_own_names_and_the_act_that_counted_them(rules_pipeline):
+    metrics = rules_pipeline.extract_text(
+        "全年共接处警3,812起，同比上升4.2%，其中火灾扑救906起、抢险救援1,733起、社会救助1,173起。").metrics
+    assert [(m.object, m.action) for m in metrics if m.kind == "count"][1:] == [
+        ("火灾扑救", "接处警"), ("抢险救援", "抢险救援"), ("社会救助", "接处警")]
+
+
+def test_things_done_to_what_was_counted_before_share_its_name(rules_pipeline):
+    metrics = rules_pipeline.extract_text("受理消费者投诉举报2,460件，办结2,411件；排查地质灾害隐患点96处、危旧房210户。").metrics
+    assert [(m.object, m.action) for m in metrics] == [
+        ("消费者投诉举报", "受理"), ("消费者投诉举报", "办结"), ("地质灾害隐患点", "排查"), ("危旧房", "排查")]

@@ -401,8 +401,11 @@ class RuleExtractor:
         # 死亡 does not pass to the accidents after the dead (事故13起、死亡14人(其中建筑事故10起…))
         casualty_to_events = same_sentence and previous.action in self.lexicons.casualty_acts \
             and q.unit not in self.lexicons.person_units
-        if not metric.action and same_clause and previous.action and not casualty_to_events:
-            metric.action = previous.action  # 表彰了六个优胜单位和三十个优胜选手
+        if not metric.action and same_clause and previous.action and not casualty_to_events \
+                and not (not previous.object and self._is_act_category(previous.action)):
+            # 表彰了六个优胜单位和三十个优胜选手; not from a figure that counts its own act (抢险救援2,416起、
+            # 社会救助1,463起)
+            metric.action = previous.action
         stock_word = self._stock_word(text[clause_start:q.start], clause_tokens)
         if not metric.action and q.kind != "rate" and not stock_word:
             metric.action = self._verb_earlier_in_sentence(text, sentence_start, clause_start)
@@ -540,8 +543,7 @@ class RuleExtractor:
             return False
         return not any(t.is_verb and (t.word in self.trim_words or t.word in self.lexicons.light_verbs) for t in tokens)
 
-    @staticmethod
-    def _shares_object(previous: RawMetric, metric: RawMetric, same_clause: bool) -> bool:
+    def _shares_object(self, previous: RawMetric, metric: RawMetric, same_clause: bool) -> bool:
         """Whether a figure without a noun of its own counts what the figure before it counts:
         发现隐患242项、整改230项, 同比下降12%, 专业扑火队1支45人; not 罚款60万元、拘留26人 (money,
         then people), nor 137次单位，责令限期整改110家 (another unit in another clause), nor
@@ -554,9 +556,21 @@ class RuleExtractor:
             return False
         if metric.kind == "count" and previous.unit.rstrip("次") != metric.unit.rstrip("次") and not same_clause:
             return False  # (检查企业415家次，责令整改37家: the same things, counted once and in visits)
-        # an object named by its own act (扑救火灾 as 扑救, 受灾人口 as 受灾) is not what another act counts
-        return not (metric.kind == "count" and not metric.change and previous.action
-                    and previous.object.startswith(previous.action) and metric.action and metric.action != previous.action)
+        # an object named by an act (扑救火灾, 火灾扑救, 受灾人口) is not what another act counts
+        # (抢险救援2,416起 after 火灾扑救1,368起)
+        return not (metric.kind == "count" and not metric.change and metric.action and metric.action != previous.action
+                    and (previous.action and previous.object.startswith(previous.action)
+                         or self._is_act_category(metric.action) and self._names_an_act(previous.object)))
+
+    def _is_act_category(self, action: str) -> bool:
+        """抢险救援, 社会救助: an act named as a category of work (verbal nouns only), not a verb done
+        to the things counted before (办结, 整改)."""
+        tokens = self.segmenter.tag(action)
+        return bool(tokens) and all(t.flag == "vn" for t in tokens)
+
+    def _names_an_act(self, name: str) -> bool:
+        tokens = self.segmenter.tag(name)
+        return bool(tokens) and (tokens[0].flag == "vn" or tokens[-1].flag == "vn")
 
     def _act_after(self, metric: RawMetric, right: str, q: Quantity) -> None:
         """The verb right after a figure: 17222人受灾 (the act), 先后4次召开常委会 (the act and, for
@@ -995,8 +1009,12 @@ class RuleExtractor:
         if clause_start <= sentence_start:
             return ""
         tokens = self.segmenter.tag(text[max(sentence_start, clause_start - 40):clause_start])
-        verbs = [t.word for t in tokens if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
-                 and t.word not in self.trim_words]
+        # 接处警5,247起，同比上升6.8%，其中火灾扑救1,368起: a change verb before its figure tells a rate's
+        # direction, not an act (提高队员工资待遇 stays an act)
+        changes = self.lexicons.change_up + self.lexicons.change_down
+        verbs = [t.word for k, t in enumerate(tokens) if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
+                 and t.word not in self.trim_words
+                 and not (t.word in changes and k + 1 < len(tokens) and tokens[k + 1].word[:1].isdigit())]
         if verbs and verbs[-1] in self.lexicons.existence_verbs:
             return ""  # 共有镇级应急队伍22人，村级应急队伍183人: a stock, not an act, for every item
         return verbs[-1] if verbs else ""
