@@ -166,7 +166,7 @@ def test_a_count_ending_in_er_ci_is_not_secondary(extract):
     # an adverb between the noun and its verb
     ("其中,事故隐患已整改2312条。", [("事故隐患", "整改")]),
     # the verb after the figure, and what an event count held
-    ("全县17222人受灾。", [("受灾", "受灾")]),
+    ("全县17222人受灾。", [("受灾人口", "受灾")]),
     ("市委先后4次召开常委会。", [("常委会", "召开")]),
     ("累计开展12次督查考评。", [("督查考评", "开展")]),
     # a count with no noun counts its act
@@ -301,7 +301,7 @@ def test_a_list_goes_on_after_a_comma(rules_pipeline, text, expected):
     ("及时处置火情23起。", "火情", "处置"),
     ("全乡辖9个行政村。", "行政村", "辖"),
     ("辖区内企业120家。", "企业", ""),  # 辖区 is the scope, not the verb 辖
-    ("全县共有3.2万人受灾。", "受灾", "受灾"),  # the people counted by their state
+    ("全县共有3.2万人受灾。", "受灾人口", "受灾"),  # the people counted by their state
 ])
 def test_existence_words_are_whole_words(rules_pipeline, text, obj, action):
     metric = rules_pipeline.extract_text(text).metrics[0]
@@ -467,3 +467,15 @@ def test_things_done_to_what_was_counted_before_share_its_name(rules_pipeline):
     metrics = rules_pipeline.extract_text("受理消费者投诉举报2,460件，办结2,411件；排查地质灾害隐患点96处、危旧房210户。").metrics
     assert [(m.object, m.action) for m in metrics] == [
         ("消费者投诉举报", "受理"), ("消费者投诉举报", "办结"), ("地质灾害隐患点", "排查"), ("危旧房", "排查")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # meetings that study a matter: 专题研究 is the act
+    ("县委常委会、县政府常务会议先后9次专题研究安全生产工作。", [("安全生产工作", "专题研究")]),
+    # the count of times is of the meetings a light verb holds
+    ("局党委召开党委会专题研究党建工作11次。", [("党委会", "召开")]),
+    # the act right after a count of times comes before any act of the clauses before it
+    ("市政府4次专题研究防汛工作,市防指先后7次召开调度会议。", [("防汛工作", "专题研究"), ("调度会议", "召开")]),
+])
+def test_meetings_counted(rules_pipeline, text, expected):
+    assert [(m.object, m.action) for m in rules_pipeline.extract_text(text).metrics] == expected

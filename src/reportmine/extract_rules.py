@@ -407,6 +407,10 @@ class RuleExtractor:
             # 社会救助1,463起)
             metric.action = previous.action
         stock_word = self._stock_word(text[clause_start:q.start], clause_tokens)
+        acted_after = False
+        if not metric.action and q.kind == "count" and q.unit in EVENT_UNITS and not metric.change and not stock_word:
+            self._act_after(metric, right, q)  # 市安委会先后12次召开专题会议: the act after the count comes first
+            acted_after = bool(metric.action)
         if not metric.action and q.kind != "rate" and not stock_word:
             metric.action = self._verb_earlier_in_sentence(text, sentence_start, clause_start)
         if stock_word:
@@ -419,7 +423,7 @@ class RuleExtractor:
                 metric.action = stock_word
             return metric
         if not metric.action and same_sentence and previous.action and not (previous.change and not metric.change) \
-                and not casualty_to_events:
+                and not casualty_to_events and not (not previous.object and self._is_act_category(previous.action)):
             metric.action = previous.action  # never a change verb to a figure that is no change
             if q.kind == "rate" and previous.action in self.lexicons.completion_verbs \
                     and metric.object.endswith(tuple(self.rate_suffixes)):
@@ -427,7 +431,7 @@ class RuleExtractor:
                 metric.action = self._trailing_act(previous.object) or metric.action
         if q.kind == "count" and not metric.change:
             metric.object = self._without_scope(metric.object)  # 全县4812户: the place is not what is counted
-            if not metric.action or metric.action in self.lexicons.light_verbs and q.unit in EVENT_UNITS:
+            if not metric.action or metric.action in self.lexicons.light_verbs and q.unit in EVENT_UNITS and not acted_after:
                 self._act_after(metric, right, q)
 
         if not metric.object:
@@ -560,7 +564,8 @@ class RuleExtractor:
         # (抢险救援2,416起 after 火灾扑救1,368起)
         return not (metric.kind == "count" and not metric.change and metric.action and metric.action != previous.action
                     and (previous.action and previous.object.startswith(previous.action)
-                         or self._is_act_category(metric.action) and self._names_an_act(previous.object)))
+                         or self._is_act_category(metric.action)
+                         and (self._names_an_act(previous.object) or self._is_act_category(previous.action))))
 
     def _is_act_category(self, action: str) -> bool:
         """抢险救援, 社会救助: an act named as a category of work (verbal nouns only), not a verb done
@@ -579,6 +584,9 @@ class RuleExtractor:
         end = 0
         while end < len(tokens) and tokens[end].flag in ("v", "vn") and len(tokens[end].word) >= 2 \
                 and tokens[end].word not in self.trim_words:
+            if end and tokens[end].word in self.lexicons.modifier_verbs and end + 1 < len(tokens) \
+                    and tokens[end + 1].is_noun and not tokens[end + 1].is_verb:
+                break  # 专题研究防汛工作, 召开调度会议: a describing verb opens the noun after the act
             end += 1
         if not end:
             return
@@ -591,6 +599,8 @@ class RuleExtractor:
             # the noun before an event count names who held it (市委先后4次召开常委会): what was
             # held is the noun after the verb
             noun_end = end
+            if noun_end < len(tokens) and tokens[noun_end].word in self.lexicons.modifier_verbs:
+                noun_end += 1  # 防汛工作, 调度会议: the describing verb is part of the name
             while noun_end < len(tokens) and tokens[noun_end].is_noun and not tokens[noun_end].is_verb:
                 noun_end += 1
             metric.object = "".join(t.word for t in tokens[end:noun_end]) or metric.object
@@ -1147,6 +1157,9 @@ class RuleExtractor:
         if object_start > 0 and tokens[object_start - 1].flag.startswith("v") and tokens[object_start - 1].word not in self.trim_words:
             verb_start = self._verb_run_start(tokens, object_start - 1)
             action = "".join(t.word for t in tokens[verb_start:object_start])
+            meeting = self._meeting_held(tokens, verb_start) if q.unit in EVENT_UNITS else None
+            if meeting:
+                return meeting  # 召开党委会专题研究党建工作12次: the meetings are counted
         else:
             # 累计查扣…: a framing word (累计, 共计) is not the act
             verbs = [t for t in tokens[:object_start] if t.flag.startswith("v") and t.flag != "vn" and t.word not in self.trim_words]
@@ -1183,6 +1196,17 @@ class RuleExtractor:
             if inner:
                 action = inner[0].word
         return obj, action
+
+    def _meeting_held(self, tokens: list[Token], verb_start: int) -> Optional[tuple[str, str]]:
+        """(meeting, light verb) when the verb run at verb_start follows a meeting that a light verb
+        holds (召开党委会专题研究…): the count of times is of the meetings."""
+        k = verb_start - 1
+        while k >= 0 and tokens[k].is_noun and not tokens[k].is_verb:
+            k -= 1
+        meeting = "".join(t.word for t in tokens[k + 1:verb_start])
+        if k >= 0 and k + 1 < verb_start and tokens[k].word in self.lexicons.light_verbs and meeting.endswith(("会", "会议")):
+            return meeting, tokens[k].word
+        return None
 
     def _verb_run_start(self, tokens: list[Token], i: int) -> int:
         """Where the verb group ending at token i starts (走访慰问, 未整改, 研学、交流探讨); a light
