@@ -479,3 +479,11 @@ def test_things_done_to_what_was_counted_before_share_its_name(rules_pipeline):
 ])
 def test_meetings_counted(rules_pipeline, text, expected):
     assert [(m.object, m.action) for m in rules_pipeline.extract_text(text).metrics] == expected
+
+
+def test_a_sentence_opening_with_qizhong_gives_parts_of_the_figure_before_it(rules_pipeline):
+    metrics = rules_pipeline.extract_text(
+        "全县实有各类经营主体6.2万户，同比增长5.1%。其中，企业1.1万户，个体工商户5.1万户。全年发现隐患36处。").metrics
+    assert [(m.text, m.action, m.breakdown) for m in metrics] == [
+        ("6.2万户", "实有", False), ("5.1%", "增长", False), ("1.1万户", "实有", True), ("5.1万户", "实有", True),
+        ("36处", "发现", False)]

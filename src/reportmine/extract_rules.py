@@ -156,6 +156,7 @@ class RuleExtractor:
             metric = self._attribute(text, quantity, kept, index, previous, doc_year)
             result.metrics.append(metric)
             previous = metric
+        self._parts_after_a_full_stop(text, result.metrics)
         self._respectively(text, result.metrics)
         self._table_cells(text, result.metrics)
         for metric in result.metrics:
@@ -169,6 +170,23 @@ class RuleExtractor:
                     and metric.action not in self.lexicons.stock_predicates:
                 metric.object = metric.action  # 立案50起, 临时查封53家, 拘留10人: what is counted is the act
         return result
+
+    def _parts_after_a_full_stop(self, text: str, metrics: list) -> None:
+        """全市实有各类市场主体18.63万户，同比增长7.9%。其中，企业4.12万户: a sentence that opens with 其中
+        gives parts of the last figure of the sentence before it. The parts are breakdowns, and those
+        without an act of their own take the total's (实有)."""
+        total = None
+        for metric in metrics:
+            opening = text[metric.sentence_start:metric.start].lstrip()
+            if total is not None and metric.sentence_start > total.sentence_start \
+                    and opening.startswith(tuple(self.lexicons.breakdown_markers)) \
+                    and self._sentence_bounds(text, total.start)[1] >= metric.sentence_start - 1:
+                if metric.kind == total.kind and metric.unit == total.unit:  # parts count what the total counts
+                    metric.breakdown = True
+                    if not metric.action:
+                        metric.action = total.action
+            if metric.kind != "rate" and not metric.breakdown:
+                total = metric
 
     # ---- filters --------------------------------------------------------------------
     def _blocked_spans(self, text: str) -> list[tuple[int, int, str]]:
