@@ -111,6 +111,7 @@ class RuleExtractor:
         self.slogan_pattern = regex.compile("|".join(regex.escape(s) for s in slogans)) if slogans else None
         self.change_words = sorted([(w, "up") for w in lexicons.change_up] + [(w, "down") for w in lexicons.change_down],
                                    key=lambda item: len(item[0]), reverse=True)
+        self.change_verbs = frozenset(word for word, _ in self.change_words)
         # the trim words by length, longest first: stripping tries one slice per length, not every word
         self.trim_words = frozenset(lexicons.object_trim)
         self.trim_lengths = sorted({len(word) for word in lexicons.object_trim}, reverse=True)
@@ -179,7 +180,7 @@ class RuleExtractor:
         for metric in metrics:
             opening = text[metric.sentence_start:metric.start].lstrip()
             if total is not None and metric.sentence_start > total.sentence_start \
-                    and opening.startswith(tuple(self.lexicons.breakdown_markers)) \
+                    and opening.startswith(self.lexicons.breakdown_markers) \
                     and self._sentence_bounds(text, total.start)[1] >= metric.sentence_start - 1:
                 if metric.kind == total.kind and metric.unit == total.unit:  # parts count what the total counts
                     metric.breakdown = True
@@ -395,8 +396,7 @@ class RuleExtractor:
         if not metric.object and q.unit in self.lexicons.person_units and metric.action in self.lexicons.casualty_acts:
             # 发生事故12起、死亡7人: the dead, not the accidents the sentence named before them
             event = max(self.lexicons.casualty_events, key=before.rfind)
-            suffix = self.lexicons.figure_name_suffixes.get(metric.unit, "")
-            metric.object = (event if event in before else "") + metric.action + suffix
+            metric.object = (event if event in before else "") + self._figure_name(metric)
         state_suffix = self.lexicons.state_count_suffixes.get(q.unit) if q.kind == "count" else None
         if state_suffix and (not metric.action or metric.action in self.lexicons.weak_verbs):
             # 全镇4812户17222人受灾: the households and the people are counted by the state after them
@@ -516,33 +516,27 @@ class RuleExtractor:
         name, 整改, is part of it) and the issuing verb is the act; a list of documents after a comma
         goes on with the verb that issued the first."""
         documents = self.lexicons.document_nouns
-        if tokens and tokens[-1].word in ("》", "〉"):
-            # 下发《限期整改通知书》1份: the document's name is its title
+        titled = bool(tokens) and tokens[-1].word in ("》", "〉")
+        if titled:
+            # 下发《限期整改通知书》1份: the document's name is its title, the issuing verb before it
             opening = next((k for k in range(len(tokens) - 2, -1, -1) if tokens[k].word in ("《", "〈")), None)
             if opening is None:
                 return
             name = "".join(t.word for t in tokens[opening + 1:-1])
-            before = tokens[:opening]
+            searched = tokens[:opening]
         else:
             name = "".join(t.word for t in tokens)
-            before = None
+            searched = tokens
         if not name.endswith(documents):
             return
-        if before is not None:
-            # the issuing verb is outside the title, or, in a list of titles, the list's
-            opener = next((k for k in range(len(before) - 1, -1, -1) if before[k].word in self.lexicons.issuing_verbs), None)
-            if opener is not None:
-                metric.action, metric.object = before[opener].word, name
-            elif previous is not None and previous.action and previous.object.endswith(documents):
-                metric.action, metric.object = previous.action, name
-            return
-        opener = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].word in self.lexicons.issuing_verbs), None)
-        if opener is not None and opener + 1 < len(tokens):
-            metric.action = tokens[opener].word
-            metric.object = self._strip_leading("".join(t.word for t in tokens[opener + 1:]))
-        elif opener is None and previous is not None and previous.action and previous.object.endswith(documents):
+        opener = next((k for k in range(len(searched) - 1, -1, -1) if searched[k].word in self.lexicons.issuing_verbs), None)
+        if opener is not None:
+            metric.action = searched[opener].word
+            metric.object = name if titled else self._strip_leading("".join(t.word for t in tokens[opener + 1:]))
+        elif previous is not None and previous.action and previous.object.endswith(documents):
+            # a list of documents goes on with the verb that issued the first
             metric.action = previous.action
-            metric.object = self._strip_leading(name)
+            metric.object = name if titled else self._strip_leading(name)
 
     def _counts_visits(self, unit: str) -> bool:
         """家次, 个次, 户次: a unit of visits counts acts on things, not people or events."""
@@ -1039,10 +1033,9 @@ class RuleExtractor:
         tokens = self.segmenter.tag(text[max(sentence_start, clause_start - 40):clause_start])
         # 接处警5,247起，同比上升6.8%，其中火灾扑救1,368起: a change verb before its figure tells a rate's
         # direction, not an act (提高队员工资待遇 stays an act)
-        changes = self.lexicons.change_up + self.lexicons.change_down
         verbs = [t.word for k, t in enumerate(tokens) if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
                  and t.word not in self.trim_words
-                 and not (t.word in changes and k + 1 < len(tokens) and tokens[k + 1].word[:1].isdigit())]
+                 and not (t.word in self.change_verbs and k + 1 < len(tokens) and tokens[k + 1].word[:1].isdigit())]
         if verbs and verbs[-1] in self.lexicons.existence_verbs:
             return ""  # 共有镇级应急队伍22人，村级应急队伍183人: a stock, not an act, for every item
         return verbs[-1] if verbs else ""
