@@ -110,7 +110,7 @@ def test_dask_local_cluster_with_two_workers_equals_the_local_run(tmp_path):
 
 
 def test_an_internal_error_on_one_document_is_its_error_row_and_the_batch_goes_on(tmp_path, monkeypatch):
-    from reportmine.extract_rules import RuleExtractor
+    from reportmine.rules import RuleExtractor
 
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -181,7 +181,7 @@ def test_training_is_reproducible(tiny_model, tmp_path):
 
 
 def test_model_output_is_aligned_to_quantities_and_combine_keeps_rule_metrics(tiny_model, lexicons):
-    from reportmine.extract_rules import RuleExtractor
+    from reportmine.rules import RuleExtractor
     from reportmine.normalize import normalize
 
     extractor = load_model_extractor(lexicons, path=tiny_model, required=True)
@@ -253,7 +253,7 @@ def test_default_pipeline_is_the_combined_extractor_when_the_model_is_installed(
 
 def test_fill_policy_runs_the_tagger_only_on_metrics_with_an_empty_field(lexicons):
     from reportmine.extract_model import ModelExtractor
-    from reportmine.extract_rules import RawMetric
+    from reportmine.extraction import Figure
 
     class CountingExtractor(ModelExtractor):
         def __init__(self):
@@ -264,8 +264,8 @@ def test_fill_policy_runs_the_tagger_only_on_metrics_with_an_empty_field(lexicon
             self.asked.extend(spans)
             return [type("A", (), {"object": "企业", "action": "检查"})() for _ in spans]
 
-    full = RawMetric(start=0, end=4, value=1, value_max=None, unit="家", kind="count", qualifier="exact", object="单位", action="督查")
-    empty = RawMetric(start=5, end=9, value=2, value_max=None, unit="家", kind="count", qualifier="exact", object="", action="督查")
+    full = Figure(start=0, end=4, value=1, value_max=None, unit="家", kind="count", qualifier="exact", object="单位", action="督查")
+    empty = Figure(start=5, end=9, value=2, value_max=None, unit="家", kind="count", qualifier="exact", object="", action="督查")
     extractor = CountingExtractor()
     out = extractor.combine("x" * 10, [full, empty])
     assert extractor.asked == [(5, 9)]

@@ -70,5 +70,5 @@ def test_quantities(scanner, text, span, value, unit, kind, qualifier, value_max
 @pytest.mark.parametrize("text", ["2023年6月23日", "建成投产", "千方百计", "万家灯火", "一线岗位", "5G基站", "队伍组建",
                                   "近3年来", "12345热线"])
 def test_no_quantity_without_a_unit(scanner, text):
-    # the scanner proposes candidates only; ordinals such as 第一名 are rejected later, by extract_rules
+    # the scanner proposes candidates only; ordinals such as 第一名 are rejected later, by the rules (rules/filters.py)
     assert [text[q.start:q.end] for q in scanner.scan(text)] == []

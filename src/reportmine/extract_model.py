@@ -34,7 +34,8 @@ from typing import Iterable, Optional, Sequence
 import regex
 
 from .errors import ReportmineError
-from .extract_rules import CLAUSE_BREAK, SENTENCE_BREAK, RawMetric, RuleResult, Dropped
+from .extraction import Dropped, ExtractionResult, Figure
+from .rules.grammar import CLAUSE_BREAK, SENTENCE_BREAK
 
 MODEL_NAME = "metric_tagger"
 MODELS_DIR = Path(__file__).parent / "models"
@@ -315,11 +316,11 @@ class ModelExtractor:
         return out
 
     # ---- model only ------------------------------------------------------------------
-    def extract(self, text: str, corrupt_spans=(), doc_year: Optional[int] = None) -> RuleResult:
+    def extract(self, text: str, corrupt_spans=(), doc_year: Optional[int] = None) -> ExtractionResult:
         """Model-only extraction over normalized text: the detector's spans, each snapped to the
         quantity the numeral grammar reads there (a span no quantity overlaps is dropped, as is
         one that touches corrupted text), with the attribute tagger's object and action."""
-        result = RuleResult()
+        result = ExtractionResult()
         quantities = self.scanner.scan(text)
         taken = set()
         chosen = []
@@ -343,7 +344,7 @@ class ModelExtractor:
                 chosen.append(q)
         chosen.sort(key=lambda q: q.start)
         for q, attribution in zip(chosen, self.attribute(text, [(q.start, q.end) for q in chosen])):
-            metric = RawMetric(start=q.start, end=q.end, value=q.value, value_max=q.value_max, unit=q.unit,
+            metric = Figure(start=q.start, end=q.end, value=q.value, value_max=q.value_max, unit=q.unit,
                                kind=q.kind, qualifier=q.qualifier, object=attribution.object,
                                action=attribution.action, confidence=0.8)
             metric.change = self._change(attribution.action)
@@ -359,7 +360,7 @@ class ModelExtractor:
         return None
 
     @staticmethod
-    def _sentence(text: str, metric: RawMetric) -> None:
+    def _sentence(text: str, metric: Figure) -> None:
         start = 0
         for match in SENTENCE_BREAK.finditer(text, 0, metric.start):
             start = match.end()
@@ -375,13 +376,13 @@ class ModelExtractor:
     # ---- rules + model ---------------------------------------------------------------
     def combine(self, text: str, rule_result, corrupt_spans=(), doc_year: Optional[int] = None,
                 policy: Optional[dict] = None):
-        """Merge the rule extractor's output (a RuleResult or a list of RawMetric, normalized
+        """Merge the rule extractor's output (a ExtractionResult or a list of Figure, normalized
         text coordinates) with the model's, by COMBINE_POLICY (or the given policy). Returns the
         same type it was given; metrics it changed or added carry extractor = "rules+model" or
-        "model" (attribute `extractor` on the RawMetric), the others keep the rules' name."""
+        "model" (attribute `extractor` on the Figure), the others keep the rules' name."""
         policy = dict(self.policy, **(policy or {}))
-        metrics = list(rule_result.metrics if isinstance(rule_result, RuleResult) else rule_result)
-        dropped = list(rule_result.dropped) if isinstance(rule_result, RuleResult) else []
+        metrics = list(rule_result.metrics if isinstance(rule_result, ExtractionResult) else rule_result)
+        dropped = list(rule_result.dropped) if isinstance(rule_result, ExtractionResult) else []
         out = []
         if policy.get("veto") or policy.get("add"):
             model_result = self.extract(text, corrupt_spans, doc_year)
@@ -416,8 +417,8 @@ class ModelExtractor:
                 if not any(m.start < extra.end and extra.start < m.end for m in metrics):
                     out.append(extra)
             out.sort(key=lambda m: m.start)
-        if isinstance(rule_result, RuleResult):
-            return RuleResult(metrics=out, dropped=dropped)
+        if isinstance(rule_result, ExtractionResult):
+            return ExtractionResult(metrics=out, dropped=dropped)
         return out
 
 

@@ -47,6 +47,30 @@ class NamedPattern:
 
 
 @dataclass(frozen=True)
+class GrammarWords:
+    """lexicons/grammar.yaml: the function words and word classes the rules' grammar reads."""
+
+    joiners: frozenset
+    listed_number_joiners: tuple
+    negations: tuple
+    verb_group_stops: tuple
+    negation_prefixes: frozenset
+    class_words: frozenset
+    governing_prepositions: frozenset
+    since_prepositions: tuple
+    list_closers: tuple
+    change_fillers: tuple
+    respectively: str
+    share_verb: str
+    share_suffix: str
+    meeting_endings: tuple
+    determiner_units: frozenset
+    event_units: frozenset
+    ordinal_prefix: str
+    patterns: dict  # name -> compiled expression
+
+
+@dataclass(frozen=True)
 class Lexicons:
     units: dict  # surface -> UnitEntry
     magnitudes: dict  # char -> Decimal
@@ -102,6 +126,7 @@ class Lexicons:
     finding_verbs: tuple
     document_nouns: tuple
     issuing_verbs: tuple
+    grammar: GrammarWords
     indicators: tuple  # indicators.Indicator
     domain_dict: Path
     sources: tuple  # the folders read, in order
@@ -172,14 +197,55 @@ def _string_map(path: Path, data, key: str, what: str) -> dict:
     return mapping
 
 
+ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_units", "existence_verbs",
+                     "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels",
+                     "progress_verbs", "completion_verbs", "measure_suffixes", "act_nouns", "weak_verbs",
+                     "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
+                     "state_verbs", "casualty_acts", "casualty_events", "problem_states", "finding_verbs",
+                     "document_nouns", "issuing_verbs")
+ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes")
+GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
+                 "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
+                 "meeting_endings", "determiner_units", "event_units")
+GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix")
+GRAMMAR_PATTERNS = ("share", "list_separator", "adjacent_count", "framing_tail", "table_header_unit", "unit_bracket",
+                    "paragraph_number")
+# The top-level keys each mapping file may hold: a key that nothing reads is an error, not a silent
+# no-op (a misspelt key would otherwise be ignored). periods.yaml and indicators.yaml are lists.
+SCHEMA = {
+    "units.yaml": ("count", "money", "rate", "measure", "magnitudes", "money_context"),
+    "qualifiers.yaml": ("prefix", "prefix_blockers", "infix", "suffix"),
+    "formulas.yaml": ("slogans", "patterns", "discourse_patterns", "frequency_periods", "frequency_units"),
+    "chrome.yaml": ("line_patterns", "link_list_headings", "link_list_max_chars", "menu_line"),
+    "change.yaml": ("up", "down", "comparators", "comparator_patterns", "level_markers"),
+    "attribution.yaml": ATTRIBUTION_LISTS + ATTRIBUTION_MAPS,
+    "grammar.yaml": GRAMMAR_LISTS + GRAMMAR_WORDS + ("patterns",),
+    "numerals.yaml": ("lone_follower_words", "lone_follower_chars", "lone_ambiguous"),
+}
+
+
+def _check_keys(path: Path, data) -> None:
+    allowed = SCHEMA.get(path.name)
+    if allowed is None or data is None:
+        return
+    if not isinstance(data, dict):
+        raise LexiconError(path, 1, "expected a mapping of keys")
+    for key in data:
+        if key not in allowed:
+            raise LexiconError(path, _line_of(path, f"{key}:"),
+                               f"key {key!r} is not read by anything (known keys: {', '.join(allowed)})")
+
+
 def _read_folder(folder: Path) -> dict:
     """Read the lexicon files that exist in one folder, keyed by file name."""
     found = {}
     for name in ("units.yaml", "qualifiers.yaml", "formulas.yaml", "chrome.yaml", "periods.yaml",
-                 "change.yaml", "attribution.yaml"):
+                 "change.yaml", "attribution.yaml", "grammar.yaml"):
         path = folder / name
         if path.is_file():
-            found[name] = (path, _load_yaml(path))
+            data = _load_yaml(path)
+            _check_keys(path, data)
+            found[name] = (path, data)
     return found
 
 
@@ -234,7 +300,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     layers = [_read_folder(folder) for folder in folders]
     shipped = layers[0]
     for required in ("units.yaml", "qualifiers.yaml", "formulas.yaml", "chrome.yaml", "periods.yaml",
-                     "change.yaml", "attribution.yaml"):
+                     "change.yaml", "attribution.yaml", "grammar.yaml"):
         if required not in shipped:
             raise LexiconError(base / required, 0, "shipped lexicon file missing")
 
@@ -297,10 +363,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         comparator_patterns += [_compile(path, expression, "comparator_patterns")
                                 for expression in _string_list(path, data, "comparator_patterns")]
 
-    attribution = {key: [] for key in ("object_trim", "rate_suffixes", "light_verbs",
-                                        "person_units", "existence_verbs", "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels", "progress_verbs", "completion_verbs", "measure_suffixes",
-                                        "act_nouns", "weak_verbs", "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words", "state_verbs",
-                                        "casualty_acts", "casualty_events", "problem_states", "finding_verbs", "document_nouns", "issuing_verbs")}
+    attribution = {key: [] for key in ATTRIBUTION_LISTS}
     figure_names: dict = {}
     table_header_units: dict = {}
     casualty_short_forms: dict = {}
@@ -312,6 +375,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         table_header_units.update(_string_map(path, data, "table_header_units", "a header ending to a unit"))
         casualty_short_forms.update(_string_map(path, data, "casualty_short_forms", "a one-character act to its full form"))
         state_count_suffixes.update(_string_map(path, data, "state_count_suffixes", "a unit to a suffix"))
+
+    grammar = _parse_grammar(layered("grammar.yaml"))
 
     from .indicators import parse_indicators
 
@@ -380,10 +445,45 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         finding_verbs=_merge_lists(*attribution["finding_verbs"]),
         document_nouns=_merge_lists(*attribution["document_nouns"]),
         issuing_verbs=_merge_lists(*attribution["issuing_verbs"]),
+        grammar=grammar,
         indicators=tuple(indicators.values()),
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),
     )
+
+
+def _parse_grammar(layers: list) -> GrammarWords:
+    """grammar.yaml of every folder: lists unioned in order, single words and patterns replaced by
+    a later folder's."""
+    lists = {key: [] for key in GRAMMAR_LISTS}
+    words, patterns = {}, {}
+    for path, data in layers:
+        for key in GRAMMAR_LISTS:
+            lists[key].append(_string_list(path, data, key))
+        for key in GRAMMAR_WORDS:
+            if key in data:
+                if not isinstance(data[key], str) or not data[key]:
+                    raise LexiconError(path, _line_of(path, key + ":"), f"{key} must be a non-empty string")
+                words[key] = data[key]
+        named = data.get("patterns") or {}
+        if not isinstance(named, dict):
+            raise LexiconError(path, _line_of(path, "patterns:"), "patterns must map a name to a regular expression")
+        for name, expression in named.items():
+            patterns[name] = _compile(path, expression, f"pattern {name}")
+    path = layers[0][0]
+    for key in GRAMMAR_WORDS:
+        if key not in words:
+            raise LexiconError(path, 0, f"{key} is missing")
+    for name in GRAMMAR_PATTERNS:
+        if name not in patterns:
+            raise LexiconError(path, _line_of(path, "patterns:"), f"pattern {name} is missing")
+    for name in patterns:
+        if name not in GRAMMAR_PATTERNS:
+            raise LexiconError(path, _line_of(path, f"{name}:"), f"pattern {name!r} is not read by anything")
+    merged = {key: _merge_lists(*values) for key, values in lists.items()}
+    as_set = ("joiners", "negation_prefixes", "class_words", "governing_prepositions", "determiner_units", "event_units")
+    return GrammarWords(**{key: frozenset(value) if key in as_set else value for key, value in merged.items()},
+                        **words, patterns=patterns)
 
 
 @lru_cache(maxsize=1)
@@ -391,8 +491,7 @@ def load_numerals() -> dict:
     """lexicons/numerals.yaml: when a lone Chinese digit is a numeral (numbers.find_numbers)."""
     path = shipped_lexicon_dir() / "numerals.yaml"
     data = _load_yaml(path)
-    if not isinstance(data, dict):
-        raise LexiconError(path, 1, "expected a mapping")
+    _check_keys(path, data)
     words = _string_list(path, data, "lone_follower_words")
     chars = data.get("lone_follower_chars")
     if not isinstance(chars, str) or not chars:

@@ -5,7 +5,7 @@ parse_numeral() reads one numeral: Arabic (1,234.5), Chinese (三千零五, 二�
 find_numbers() finds the bare numerals in running text, fractions (三分之一) and signs (负3) included.
 find_quantities() scans text for number + magnitude + unit with the qualifiers around them
 (约3000人次, 489余万元, 95%以上, 百分之九十五, 八成, 3至5天, 三五个) and returns candidate spans; what is
-NOT a metric (dates, slogans, ordinals) is decided later, by extract_rules.
+NOT a metric (dates, slogans, ordinals) is decided later, by the rules (rules/filters.py).
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Optional
 from .decode import decode_bytes
 from .errors import ReportmineError
 from .extract_model import load_model_extractor
-from .extract_rules import RuleExtractor
+from .rules import RuleExtractor
 from .indicators import IndicatorMapper
 from .lexicons import Lexicons, load_lexicons
 from .metadata import read_metadata

@@ -1,0 +1,865 @@
+"""Attribution: what each figure counts (object), the act that produced it (action), and whether
+it is a change, a part of a total, and of which period — as a table of named rules.
+
+Each rule is a small function with an example, declaring the fields it may set. The table is
+ordered in stages: a rule reads the figure as the stages before its own left it, so a later stage
+may override an earlier one's decision (a change verb replaces the act read before it), and only
+for the fields it declares. Within a stage the rules never read each other's output; where two of
+them decide one field, the higher declared priority wins, whatever order they are listed in.
+Every decision records its rule and the span it was read from (`Figure.evidence`), so a wrong
+field names the rule to fix; tests/cases/attribution.jsonl holds each rule's examples, positive
+and negative.
+
+Everything a rule needs about a figure's surroundings (its clause, sentence, the words either
+side, the figure before it) is computed once, in `Site`; per-document state is the `DocumentState`
+value passed along, never the extractor's, so extraction is re-entrant.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Optional
+
+from ..extraction import Figure
+from ..numbers import Quantity
+from ..segment import Token
+from .grammar import (LIST_COMMAS, QUOTES, CLAUSE_PUNCTUATION, HAN, Grammar, TextIndex, ends_with_verb,
+                      outside_titles, without_trailing)
+
+
+@dataclass
+class DocumentState:
+    """What the rules read about one document: its text, its index, its kept quantities."""
+
+    text: str
+    index: TextIndex
+    quantities: list  # the kept Quantity list, in text order
+    doc_year: Optional[int]
+    periods: object  # period.Periods
+    figures: list = field(default_factory=list)  # Figure, attributed so far
+
+
+class Site:
+    """A figure's surroundings, computed once: its clause and sentence, the words left and right of
+    it up to its neighbours, those words segmented and tagged, and the figure before it."""
+
+    def __init__(self, g: Grammar, state: DocumentState, position: int):
+        text, index, quantities = state.text, state.index, state.quantities
+        q: Quantity = quantities[position]
+        self.g, self.state, self.text, self.q, self.position = g, state, text, q, position
+        self.clause_start = index.clause_start(q.start)
+        self.clause_end = index.clause_end(q.end)
+        self.sentence_start, self.sentence_end = index.sentence_bounds(q.start)
+        previous_q = quantities[position - 1] if position > 0 else None
+        next_q = quantities[position + 1] if position + 1 < len(quantities) else None
+        self.left_start = previous_q.end if previous_q is not None and previous_q.end > self.clause_start else self.clause_start
+        self.right_end = next_q.start if next_q is not None and next_q.start < self.clause_end else self.clause_end
+        self.next_q_in_clause = next_q if next_q is not None and next_q.start < self.clause_end else None
+        self.left = text[self.left_start:q.start]
+        self.right = text[q.end:self.right_end]
+        self.previous: Optional[Figure] = state.figures[-1] if state.figures else None
+        self.same_sentence = self.previous is not None and self.previous.sentence_start == self.sentence_start
+        self.same_clause = self.same_sentence and previous_q is not None and previous_q.end > self.clause_start
+        self.direction, self.change_verb = g.change(self.left)
+        # a rate keeps the count noun that ends its subject's name (死亡人数同比下降12%)
+        keep = g.count_names if q.kind == "rate" else frozenset()
+        core_left = g.strip_trailing(self.left, keep)
+        if self.change_verb:
+            core_left = g.strip_trailing(core_left[: core_left.rfind(self.change_verb)] if self.change_verb in core_left
+                                         else core_left, keep)
+            core_left = g.strip_trailing(g.without_comparator(core_left), keep)
+        self.core_left = core_left
+        # segment the clause once, so every word is tagged in its context, then slice it around the
+        # number (and before a change verb: 价格上涨1.1% is one word to jieba, 价格 | 上涨 here)
+        clause_start = self.clause_start
+        cuts = (q.start - clause_start, q.end - clause_start) + (
+            (self.left_start - clause_start + len(core_left),) if self.change_verb else ())
+        self.clause_tokens = g.segmenter.split_at(g.segmenter.tag(text[clause_start:self.clause_end]), cuts)
+        left_offset = self.left_start - clause_start
+        tokens = [Token(t.word, t.flag, t.start - left_offset, t.end - left_offset) for t in self.clause_tokens
+                  if t.start >= left_offset and t.end <= left_offset + len(core_left)]
+        self.tokens = outside_titles(tokens)  # the words of core_left, offsets into it
+        right_offset = q.end - clause_start
+        self.right_tokens = [Token(t.word, t.flag, t.start - right_offset, t.end - right_offset) for t in self.clause_tokens
+                             if t.start >= right_offset and t.end <= right_offset + len(self.right)]
+        self.rest_of_clause = text[q.end:self.clause_end]
+        # every word before the number in its clause (core_left drops trim words such as 对)
+        self.whole_left = [t for t in self.clause_tokens if t.start >= left_offset and t.end <= q.start - clause_start]
+
+    # ---- facts several rules read, each computed on first use --------------------------
+    @cached_property
+    def before_in_sentence(self) -> str:
+        return self.text[self.sentence_start:self.q.start]
+
+    @cached_property
+    def stock_word(self) -> str:
+        return self.g.stock_word(self.text[self.clause_start:self.q.start], self.clause_tokens)
+
+    @cached_property
+    def right_noun_phrase(self) -> str:
+        """19个[乡镇]; 307支共计3500余人的[应急救援小分队] (both numbers count the noun after the second)."""
+        g, q = self.g, self.q
+        found = g.right_noun_phrase(self.right, self.right_tokens, q, ends_with_verb=ends_with_verb(self.tokens))
+        if not found and self.next_q_in_clause is not None \
+                and g.strip_leading(self.right.strip()) in g.lexicons.object_trim + ("",):
+            after_next = self.text[self.next_q_in_clause.end:self.clause_end]
+            found = g.right_noun_phrase(after_next, None, q, ends_with_verb=ends_with_verb(self.tokens))
+        return found
+
+    @cached_property
+    def governed(self) -> tuple[str, str]:
+        """(noun phrase, verb) inside a phrase opened by 对/为/向: 对12家危化企业进行了安全检查."""
+        if not after_preposition(self.whole_left, self.g.words.governing_prepositions):
+            return "", ""
+        noun = self.right_noun_phrase or self.g.relative_noun_phrase(self.right)
+        if not noun:
+            return "", ""
+        rest = self.rest_of_clause
+        # the phrase may list many figures before its verb (对956家…、73家…等重点企业开展检查)
+        return noun, self.g.content_verb(rest[rest.find(noun) + len(noun):], reach=120)
+
+    @cached_property
+    def casualty_to_events(self) -> bool:
+        """死亡 does not pass to the events after the dead (事故13起、死亡14人(其中建筑事故10起…))."""
+        return self.same_sentence and self.previous.action in self.g.lexicons.casualty_acts \
+            and self.q.unit not in self.g.lexicons.person_units
+
+    # ---- evidence spans ----------------------------------------------------------------
+    def span(self, value: str, lo: Optional[int] = None, hi: Optional[int] = None) -> tuple[int, int]:
+        """Where value was read: its occurrence nearest before the figure in [lo, figure), else the
+        first after it up to hi (default: the figure's sentence); the figure itself when value is
+        empty or not written as such (a name composed by a rule)."""
+        q = self.q
+        if not value:
+            return q.start, q.end
+        lo = self.sentence_start if lo is None else lo
+        hi = self.sentence_end if hi is None else hi
+        found = self.text.rfind(value, max(lo, q.start - 400), q.start)
+        if found >= 0:
+            return found, found + len(value)
+        found = self.text.find(value, q.end, min(hi, q.end + 400))
+        if found >= 0:
+            return found, found + len(value)
+        return q.start, q.end
+
+
+# ---- the rule table -------------------------------------------------------------------------
+Proposal = dict  # field -> (value, span) or (value, span, rule name of a branch)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    fields: tuple
+    apply: Callable  # (Site, Figure) -> Optional[Proposal]
+    priority: int = 0
+
+    @property
+    def example(self) -> str:
+        return (self.apply.__doc__ or "").strip().splitlines()[0]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    rules: tuple
+    # a stage that reads the figure only under a condition of its site (stocks end early)
+    when: Callable = lambda site, figure: True
+
+
+def attribute(g: Grammar, state: DocumentState, position: int, stages) -> Figure:
+    """One figure, through every stage of the table."""
+    site = Site(g, state, position)
+    q = site.q
+    figure = Figure(start=q.start, end=q.end, value=q.value, value_max=q.value_max, unit=q.unit, kind=q.kind,
+                    qualifier=q.qualifier, sentence=state.text[site.sentence_start:site.sentence_end].strip(),
+                    sentence_start=site.sentence_start)
+    figure.context = state.text[site.clause_start:q.start]
+    for stage in stages:
+        if not stage.when(site, figure):
+            continue
+        proposals = [(rule, rule.apply(site, figure)) for rule in stage.rules]
+        # lower priority first, so that the higher one's decision is the one that stays
+        for rule, proposal in sorted((item for item in proposals if item[1]), key=lambda item: item[0].priority):
+            for name, decision in proposal.items():
+                if name not in rule.fields:
+                    raise AssertionError(f"rule {rule.name} set {name}, which it does not declare")
+                value, span = decision[0], decision[1]
+                figure.decide(name, value, decision[2] if len(decision) > 2 else rule.name, span)
+    if not figure.object and not site.stock_word:
+        figure.confidence = 0.6
+    if q.bare_magnitude_money and not site.stock_word:
+        figure.confidence = min(figure.confidence, 0.7)
+    return figure
+
+
+# ---- stage: frame ---------------------------------------------------------------------------
+def breakdown_after_marker(site: Site, figure: Figure):
+    """排查隐患242项，其中重大隐患12项、一般隐患230项: after a marker that follows a figure, the rest
+    of the sentence gives parts of it (12 and 230 are breakdowns)."""
+    if not site.same_sentence:
+        return None
+    previous = site.previous
+    markers = site.g.lexicons.breakdown_markers
+    between = site.text[previous.end:site.q.start]
+    if previous.breakdown:
+        return {"scope": (True, (previous.start, previous.end), "breakdown-goes-on")}
+    marker = next((m for m in markers if m in between), None)
+    if marker is None:
+        return None
+    at = previous.end + between.find(marker)
+    return {"scope": (True, (at, at + len(marker)))}
+
+
+def change_word(site: Site, figure: Figure):
+    """同比下降19.01% -> down; 增加50个编制 -> up: the change word right before the figure."""
+    if site.direction is None:
+        return None
+    return {"change": (site.direction, site.span(site.change_verb, site.left_start))}
+
+
+def period_phrase(site: Site, figure: Figure):
+    """今年以来…检查企业128家次 -> the report's year: the period phrase nearest the figure."""
+    found = site.state.periods.find(site.text, site.state.index, site.q.start, site.state.doc_year)
+    return {"period": found} if found else None
+
+
+# ---- stage: name ----------------------------------------------------------------------------
+def share_of_whole(site: Site, figure: Figure):
+    """住宅火灾84起，占火灾总数的38.5% -> (住宅火灾占比, 占); 投诉占举报量的14% -> (投诉占比, 占)."""
+    g, q = site.g, site.q
+    if q.kind != "rate" or site.change_verb:
+        return None
+    share = g.patterns["share"].search(site.left)
+    if not share:
+        return None
+    name = g.noun_phrase_ending_at(site.core_left, site.tokens, share.start()).strip("".join(g.words.listed_number_joiners))
+    rule = "share-of-whole"
+    if not name and site.same_sentence and site.previous.kind != "rate":
+        name = site.previous.object or site.previous.action  # 举报3618件，占27%: the act counted
+        rule = "share-of-figure-before"
+    verb = g.words.share_verb
+    obj = name + g.words.share_suffix if name else ""
+    return {"object": (obj, site.span(name), rule), "action": (verb, site.span(verb, site.left_start), rule)}
+
+
+def rate_name(site: Site, figure: Figure):
+    """整改率95.6% -> (整改率, 整改); 保持80%在岗备勤 -> (在岗备勤, 保持); 100%“一窗”受理 -> (一窗受理, 受理)."""
+    g, q = site.g, site.q
+    if q.kind != "rate" or (not site.change_verb and g.patterns["share"].search(site.left)):
+        return None
+    core_left, tokens, right = site.core_left, site.tokens, site.right
+    for suffix in g.rate_suffixes:
+        position = core_left.rfind(suffix)
+        if position >= 0 and position + len(suffix) >= len(core_left) - 4:
+            end = position + len(suffix)
+            phrase = g.noun_phrase_ending_at(core_left, tokens, end)
+            if not phrase:
+                # 综合救援（抢险、救助）占比: the suffix is a word of its own after the name
+                name = g.noun_phrase_ending_at(core_left, tokens, position)
+                phrase = name + suffix if name else core_left[max(0, position - 4):end]
+            action = g.rate_action(phrase)
+            return {"object": (phrase, site.span(phrase), "rate-name"), "action": (action, site.span(action), "rate-name")}
+    after = QUOTES.sub("", right).strip()
+    after = CLAUSE_PUNCTUATION.split(after)[0] if after else after
+    after = _first_item(after)[:8]
+    if after and HAN.match(after):
+        after_tokens = g.segmenter.tag(after)
+        verbs = [t.word for t in after_tokens if t.flag.startswith("v")]
+        action = verbs[-1] if verbs else g.last_verb_run(tokens)
+        return {"object": (after, site.span(after), "rate-words-after"), "action": (action, site.span(action), "rate-words-after")}
+    # 审批时限平均压缩40%: the adverb before the change verb is no part of the subject
+    subject_tokens = without_trailing(tokens, ("d", "ad", "a"))
+    object_start = g.noun_run_start(subject_tokens, len(subject_tokens) - 1) if subject_tokens else 0
+    subject = g.strip_leading("".join(t.word for t in subject_tokens[object_start:])) if subject_tokens else ""
+    obj, action = g.without_scope(subject), g.last_verb_run(tokens)
+    return {"object": (obj, site.span(obj), "rate-subject"), "action": (action, site.span(action), "rate-subject")}
+
+
+def _first_item(text: str) -> str:
+    """The words before the first 、 (rates read the words after them up to the first item)."""
+    return text.split("、")[0]
+
+
+def governed_phrase(site: Site, figure: Figure):
+    """对12家危化企业进行了安全检查 -> (危化企业, 检查); 对55家…不到位的经营户下达整改通知 -> (经营户, 下达):
+    inside a phrase opened by 对/为/向, the figure counts the noun after it and the verb after that acts."""
+    if site.q.kind == "rate":
+        return None
+    noun, verb = site.governed
+    if not verb:
+        return None
+    return {"object": (noun, site.span(noun)), "action": (verb, site.span(verb))}
+
+
+def measure_word_noun(site: Site, figure: Figure):
+    """19个乡镇 -> 乡镇; 5支社会应急救援队伍 -> 社会应急救援队伍: a measure word followed by a noun counts
+    that noun; the verb before the figure acts (or, after a progress verb, the verb after the noun)."""
+    g = site.g
+    if site.q.kind == "rate" or site.governed[1]:
+        return None
+    noun = site.right_noun_phrase
+    if not noun:
+        return None
+    rest = site.rest_of_clause
+    after_np = rest[rest.find(noun) + len(noun):]
+    left_verb = g.last_verb_run(site.tokens)
+    rule = "measure-word-noun"
+    if not left_verb and site.same_clause and site.previous.action:
+        left_verb = site.previous.action  # 21处汛灾隐患、52处森林火灾隐患: one verb for the list
+        rule = "measure-word-noun/verb-of-list"
+    if left_verb in g.lexicons.progress_verbs or not left_verb:
+        # 完成了370HMz无线窄带通讯网建设, 推动19个乡镇...清理: the content verb after the noun
+        # 完成83个行政村生活污水治理: the act closes the noun phrase itself
+        # 培训500余名干部: a verbal noun right before the figure acts on the noun after it
+        tokens = site.tokens
+        verbal_noun = tokens[-1].word if tokens and tokens[-1].flag == "vn" and len(tokens[-1].word) >= 2 else ""
+        action = g.content_verb(after_np) or g.trailing_act(noun) or left_verb or verbal_noun
+        rule = "measure-word-noun/verb-after-noun"
+    else:
+        action = left_verb
+    return {"object": (noun, site.span(noun)), "action": (action, site.span(action), rule)}
+
+
+def words_before_figure(site: Site, figure: Figure):
+    """检查企业128家次 -> (企业, 检查); 组织学习23次 -> (学习, 组织); 处罚金额489余万元 -> (处罚金额, 处罚):
+    the words before the number name what it counts and the act."""
+    if site.q.kind == "rate" or site.governed[1] or site.right_noun_phrase:
+        return None
+    obj, action, branch = read_words_before(site.g, site.tokens, site.q, site.core_left, site.right)
+    rule = f"words-before-figure/{branch}"
+    return {"object": (obj, site.span(obj), rule), "action": (action, site.span(action), rule)}
+
+
+def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right: str) -> tuple[str, str, str]:
+    """(object, action, branch) from the words before the number; q needs kind and unit (a figure
+    in a table cell is read the same way under its column header)."""
+    lexicons, words = g.lexicons, g.words
+    event_units = words.event_units
+    # 粉尘涉爆企业全部12家: an adverb before the number is no part of the object
+    tokens = without_trailing(tokens, ("d", "ad"))
+    since = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].word in words.since_prepositions and tokens[k].flag == "p"
+                  and all(t.flag in ("d", "uj", "r", "a", "t") for t in tokens[k + 1:])), None)
+    if since:
+        # 人数由原来的380人增加到1160人, 未通公路自然村从140个下降到128个: the figure is a value of
+        # the subject before 由/从 (the second figure, with no noun of its own, borrows it)
+        return g.strip_leading("".join(t.word for t in tokens[g.noun_run_start(tokens, since - 1):since])), "", "value-since"
+    if not tokens:
+        return g.relative_noun_phrase(right), "", "relative-clause"
+    i = len(tokens) - 1
+    last = tokens[i]
+    if last.flag == "vn" and q.kind == "count" and q.unit not in lexicons.person_units:
+        # 受理投诉80件, 发生重污染395天次: a verbal noun after the verb (and its modifiers) is what
+        # is counted, and the verb the act
+        k = i - 1
+        while k >= 0 and tokens[k].flag in ("a", "b"):
+            k -= 1
+        if k >= 0 and tokens[k].flag == "v" and tokens[k].word not in g.trim_words \
+                and tokens[k].word not in lexicons.progress_verbs \
+                and not any(t.word in lexicons.light_verbs for t in tokens[:k + 1]):
+            verb_start = g.verb_run_start(tokens, k)
+            return "".join(t.word for t in tokens[k + 1:i + 1]), "".join(t.word for t in tokens[verb_start:k + 1]), \
+                "verbal-noun-counted"
+    verb_last = last.flag.startswith("v") and len(last.word) >= 2 and not (
+        last.flag == "vn" and i > 0 and tokens[i - 1].is_noun and not tokens[i - 1].flag.startswith("v"))
+    if verb_last:
+        verb_start = g.verb_run_start(tokens, i)
+        action = "".join(t.word for t in tokens[verb_start:i + 1])
+        noun_end = verb_start
+        while noun_end > 0 and tokens[noun_end - 1].flag in ("d", "ad"):
+            noun_end -= 1  # 事故隐患已整改2312条: the adverb stands between the noun and its verb
+        if noun_end < verb_start and not (noun_end > 0 and tokens[noun_end - 1].is_noun and HAN.match(tokens[noun_end - 1].word)):
+            noun_end = verb_start  # 每个村(社区)至少配备1名: no noun before the adverb
+        object_start = g.noun_run_start(tokens, noun_end - 1)
+        before_verb = g.strip_leading("".join(t.word for t in tokens[object_start:noun_end]))
+        light = next((j for j in range(verb_start - 1, -1, -1) if tokens[j].word in lexicons.light_verbs
+                      and all(t.is_noun or t.flag in ("a", "b", "d", "m", "q", "r", "uj") for t in tokens[j + 1:verb_start])), None)
+        if q.unit in lexicons.person_units:
+            # 组织执法人员专题培训797人次: the people are the object, the training the action
+            return before_verb, action, "people-then-act"
+        if light is None and (q.unit in event_units or q.kind == "money"):
+            # 完成食品安全监督抽检4862批次: the sampling done is what is counted, 完成 the action
+            light = next((j for j in range(verb_start - 2, -1, -1) if tokens[j].word in lexicons.completion_verbs
+                          and all(t.is_noun or t.flag in ("a", "b", "m", "q", "uj") for t in tokens[j + 1:verb_start])), None)
+        if light is not None:
+            # 组织学习23次, 实施经济处罚89.38万元, 开展专项应急演练27场次
+            return g.strip_leading("".join(t.word for t in tokens[light + 1:i + 1])), tokens[light].word, "light-verb"
+        relative = g.relative_noun_phrase(right) if q.kind == "count" else ""
+        if relative:
+            return relative, action, "relative-clause-after-verb"
+        if q.kind == "money":
+            if before_verb and (action in lexicons.progress_verbs or action in lexicons.weak_verbs):
+                return before_verb, action, "money-named-before-verb"  # 第一产业增加值完成261497万元
+            return action, action, "money-is-the-act"  # 投资1300多万: the investment itself
+        if q.unit in event_units:
+            return action, action, "event-is-the-act"  # 研学、交流探讨10多次: the activity is what is counted
+        return before_verb, action, "noun-then-verb"
+    # the number after a noun phrase: 检查企业128家次, 典型案例19起
+    object_start = g.noun_run_start(tokens, i)
+    while object_start > 0 and tokens[object_start - 1].flag.startswith("v") and len(tokens[object_start - 1].word) == 1 \
+            and tokens[object_start - 1].word not in lexicons.change_level_markers:
+        object_start -= 1  # 无脚本演练, 砂石料: a one-character verb inside the noun phrase (not 增加到)
+    obj = g.strip_leading("".join(t.word for t in tokens[object_start:i + 1]))
+    action, branch = "", "noun-phrase"
+    if object_start > 0 and tokens[object_start - 1].flag.startswith("v") and tokens[object_start - 1].word not in g.trim_words:
+        verb_start = g.verb_run_start(tokens, object_start - 1)
+        action, branch = "".join(t.word for t in tokens[verb_start:object_start]), "verb-then-noun"
+        meeting = meeting_held(g, tokens, verb_start) if q.unit in event_units else None
+        if meeting:
+            return meeting + ("meeting-held",)  # 召开党委会专题研究党建工作12次: the meetings are counted
+    else:
+        # 累计查扣…: a framing word (累计, 共计) is not the act
+        verbs = [t for t in tokens[:object_start] if t.flag.startswith("v") and t.flag != "vn" and t.word not in g.trim_words]
+        if verbs:
+            action, branch = verbs[0].word, "first-verb-then-noun"
+    if action and len(obj) == 1 and obj in lexicons.measure_suffixes:
+        obj = action + obj  # 抽检量达到5.36批次/千人: the act names the amount (抽检量)
+    work_done = action in lexicons.completion_verbs and (q.unit in event_units or q.kind == "money")
+    if action in lexicons.progress_verbs and not work_done and i > object_start \
+            and tokens[i].flag in ("v", "vn") and len(tokens[i].word) >= 2:
+        # 完成入河排污口排查1,038个, 完成环评审批231个: 完成 only reports progress; the act is the
+        # verbal noun closing the noun phrase
+        act_start = i
+        while act_start - 1 > object_start and tokens[act_start - 1].flag in ("v", "vn") and len(tokens[act_start - 1].word) >= 2:
+            act_start -= 1
+        action, branch = "".join(t.word for t in tokens[act_start:i + 1]), "progress-then-act"
+        obj = g.strip_leading("".join(t.word for t in tokens[object_start:act_start]))
+    # 有效处置突发事件12起: a manner word may come first
+    # (a two-character adjective: 有效; one character is part of the name: 重污染天数)
+    opening = next((k for k, t in enumerate(tokens[:i]) if not (t.flag in ("ad", "d") or t.flag == "a" and len(t.word) > 1)), 0)
+    head = tokens[opening]
+    # a unit of visits (家次, 个次) counts acts on things: 监测广告1089个次 is monitoring, not monitors
+    if not action and object_start <= opening < i and head.flag == "vn" and len(head.word) >= 2 \
+            and (head.word not in lexicons.modifier_verbs or g.counts_visits(q.unit)) and head.word not in g.trim_words \
+            and tokens[opening + 1].is_noun and tokens[opening + 1].flag != "vn":
+        # 培训企业负责人和安全管理人员2,700余人次, 整治隐患1,870处: a verbal noun opening the
+        # clause, before a plain noun, governs the noun phrase after it (not inside a phrase:
+        # 现有应急救援队伍32支, where 应急 modifies)
+        action, obj, branch = head.word, g.strip_leading("".join(t.word for t in tokens[opening + 1:i + 1])), "verbal-noun-governs"
+    if obj and not action:
+        # 处罚金额489余万元, 行政处罚案件29起: the act is named inside the object
+        inner = [t for t in tokens[object_start:i + 1] if t.flag == "v" and len(t.word) >= 2]
+        if inner:
+            action, branch = inner[0].word, "act-inside-name"
+    return obj, action, branch
+
+
+def meeting_held(g: Grammar, tokens: list[Token], verb_start: int) -> Optional[tuple[str, str]]:
+    """(meeting, light verb) when the verb run at verb_start follows a meeting that a light verb
+    holds (召开党委会专题研究…): the count of times is of the meetings."""
+    k = verb_start - 1
+    while k >= 0 and tokens[k].is_noun and not tokens[k].is_verb:
+        k -= 1
+    meeting = "".join(t.word for t in tokens[k + 1:verb_start])
+    if k >= 0 and k + 1 < verb_start and tokens[k].word in g.lexicons.light_verbs and meeting.endswith(g.words.meeting_endings):
+        return meeting, tokens[k].word
+    return None
+
+
+def after_preposition(tokens: list[Token], prepositions) -> bool:
+    """Whether the words before the number open with 对/为/向/给 after the last verb (对全县12家…)."""
+    for token in reversed(tokens):
+        if token.flag == "p":
+            return token.word in prepositions
+        if token.is_verb and token.flag != "vn":
+            return False
+    return False
+
+
+# ---- stage: lists and documents ------------------------------------------------------------
+def _list_context(site: Site) -> tuple[Optional[Figure], bool]:
+    """(the figure whose list this one goes on, whether it goes on after a comma)."""
+    g, q, previous = site.g, site.q, site.previous
+    # 检查学校食堂1304个，特种设备使用单位335家: a comma right after the figure before may go on with
+    # its list (not from events to the people in them: 开展演练126场次，参训参演人员8,900余人次)
+    continues = site.same_sentence and not site.same_clause and q.kind == previous.kind == "count" \
+        and site.text[previous.end:site.clause_start].strip() in LIST_COMMAS \
+        and g.words.event_units.isdisjoint((q.unit, previous.unit)) \
+        and (q.unit in g.lexicons.person_units) == (previous.unit in g.lexicons.person_units)
+    return (previous if site.same_clause or continues else None), continues
+
+
+def list_item(site: Site, figure: Figure):
+    """检查学校食堂、农产品集中交易市场1304个 -> (农产品集中交易市场, 检查): in a list of noun phrases
+    that a verb opens, a verb inside an item that only describes its head noun (集中交易市场, 使用单位,
+    执法车辆) is no act; the opening verb acts on every item, and the item is what is counted."""
+    g = site.g
+    if site.q.kind == "rate" or site.change_verb:
+        return None
+    previous, continues_list = _list_context(site)
+    tokens = site.whole_left
+    if continues_list and previous is not None and previous.action and g.names_a_counted_thing(tokens):
+        # 检查…335家，特种设备生产和充装单位32家，药店、诊所等重点场所6872家次: every verb in the
+        # clause describes the head noun it ends with, so the opening verb still acts on it
+        proposal = {"action": (previous.action, site.span(previous.action), "list-goes-on")}
+        if figure.action in "".join(t.word for t in tokens):
+            name = g.strip_leading("".join(t.word for t in tokens))
+            proposal["object"] = (name, site.span(name), "list-goes-on")
+        return proposal
+    separators = [i for i, t in enumerate(tokens) if t.word == "、"]
+    if continues_list and not separators:
+        separators = [-1]  # the comma before the clause
+    if not separators or separators[-1] + 1 >= len(tokens) or not figure.action:
+        return None
+    item = tokens[separators[-1] + 1:]
+    if continues_list and item[0].word == figure.action and g.counts_visits(figure.unit):
+        return None  # 监测广告1089个次: the verbal noun opening the clause is its act
+    modifiers = g.lexicons.modifier_verbs
+    # an item opens with a noun, or with a verb that describes the noun after it (执法车辆)
+    opens_with_modifier = item[0].is_verb and item[0].word in modifiers and len(item) > 1 \
+        and item[1].is_noun and not item[1].is_verb
+    if continues_list and any(t.is_verb and t.word not in modifiers for t in item):
+        return None  # after a comma, only a plain noun phrase goes on with the list (not 现场解答群众咨询)
+    if any(t.word in g.words.list_closers for t in item) or not (item[0].is_noun and not item[0].is_verb or opens_with_modifier) \
+            or figure.action not in "".join(t.word for t in item):
+        return None
+    heads = g.lexicons.head_nouns
+    describes = opens_with_modifier or any(
+        t.flag == "v" and t.word not in g.lexicons.light_verbs and 0 < k < len(item) - 1
+        and item[k - 1].is_noun and not item[k - 1].is_verb
+        and (t.word in modifiers or item[k + 1].word.endswith(heads))
+        for k, t in enumerate(item))
+    if not describes:
+        return None
+    if separators[0] <= 0:
+        head = previous.action if previous is not None else ""  # the list goes on from the figure before
+    else:
+        first = separators[0] - 1
+        while first >= 0 and tokens[first].is_noun and not tokens[first].is_verb:
+            first -= 1
+        opener = tokens[first] if first >= 0 else None
+        head = opener.word if opener is not None and opener.flag == "v" and len(opener.word) >= 2 \
+            and opener.word not in g.trim_words and opener.word not in g.lexicons.progress_verbs else ""
+    if not head:
+        return None
+    name = g.strip_leading("".join(t.word for t in item))
+    return {"action": (head, site.span(head)), "object": (name, site.span(name))}
+
+
+def issued_document(site: Site, figure: Figure):
+    """开具整改通知单70份，暂停施工指令书3份 -> (整改通知单, 开具), (暂停施工指令书, 开具): documents issued
+    are named whole (an act inside the name, 整改, is part of it) and the issuing verb is the act; a
+    list of documents after a comma goes on with the verb that issued the first."""
+    g = site.g
+    if site.q.kind == "rate" or site.change_verb:
+        return None
+    previous, _ = _list_context(site)
+    tokens = site.whole_left
+    documents = g.lexicons.document_nouns
+    titled = bool(tokens) and tokens[-1].word in ("》", "〉")
+    if titled:
+        # 下发《限期整改通知书》1份: the document's name is its title, the issuing verb before it
+        opening = next((k for k in range(len(tokens) - 2, -1, -1) if tokens[k].word in ("《", "〈")), None)
+        if opening is None:
+            return None
+        name = "".join(t.word for t in tokens[opening + 1:-1])
+        searched = tokens[:opening]
+    else:
+        name = "".join(t.word for t in tokens)
+        searched = tokens
+    if not name.endswith(documents):
+        return None
+    opener = next((k for k in range(len(searched) - 1, -1, -1) if searched[k].word in g.lexicons.issuing_verbs), None)
+    if opener is not None:
+        verb = searched[opener].word
+        obj = name if titled else g.strip_leading("".join(t.word for t in tokens[opener + 1:]))
+        return {"action": (verb, site.span(verb)), "object": (obj, site.span(obj))}
+    if previous is not None and previous.action and previous.object.endswith(documents):
+        # a list of documents goes on with the verb that issued the first
+        obj = name if titled else g.strip_leading(name)
+        return {"action": (previous.action, site.span(previous.action), "issued-document/list"),
+                "object": (obj, site.span(obj), "issued-document/list")}
+    return None
+
+
+# ---- stage: the act, from a change or from the name ----------------------------------------
+def change_verb_acts(site: Site, figure: Figure):
+    """同比下降19.01% -> 下降: a change's act is its change verb."""
+    if not site.change_verb:
+        return None
+    return {"action": (site.change_verb, site.span(site.change_verb, site.left_start))}
+
+
+def act_in_measure_name(site: Site, figure: Figure):
+    """降雨量达到120毫米 -> 降雨; 直接经济损失1036.8万元 -> 损失: a measure or money figure whose verb is
+    empty or weak takes the act its name holds."""
+    g = site.g
+    if site.change_verb or site.q.kind not in ("measure", "money") \
+            or figure.action and figure.action not in g.lexicons.weak_verbs:
+        return None
+    act = g.act_in_object(figure.object)
+    return {"action": (act, site.span(act))} if act else None
+
+
+def state_in_name(site: Site, figure: Figure):
+    """造成受灾群众3.26万人次 -> 受灾; 受灾人口1.5万人 -> 受灾: the state the people are in."""
+    g = site.g
+    if site.change_verb or site.q.kind in ("measure", "money") \
+            or figure.action and figure.action not in g.lexicons.weak_verbs \
+            or figure.object[:2] not in g.lexicons.state_verbs:
+        return None
+    return {"action": (figure.object[:2], site.span(figure.object[:2]))}
+
+
+# ---- stage: casualties, states, problems ---------------------------------------------------
+def casualty_short_form(site: Site, figure: Figure):
+    """接报火灾84.1万起，亡1827人 -> ('', 死亡): the dead, under the full name of the act so that
+    tables compare it with 死亡 elsewhere."""
+    lexicons = site.g.lexicons
+    short_form = lexicons.casualty_short_forms.get(figure.object) if site.q.unit in lexicons.person_units else None
+    if not short_form:
+        return None
+    return {"object": ("", site.span(figure.object)), "action": (short_form, site.span(figure.object))}
+
+
+def casualty_after_event(site: Site, figure: Figure):
+    """发生事故12起、死亡7人 -> 事故死亡人数: the dead, not the accidents the sentence named before them."""
+    g = site.g
+    lexicons = g.lexicons
+    if figure.object or site.q.unit not in lexicons.person_units or figure.action not in lexicons.casualty_acts:
+        return None
+    before = site.before_in_sentence
+    event = max(lexicons.casualty_events, key=before.rfind)
+    name = (event if event in before else "") + g.figure_name(figure)
+    return {"object": (name, site.span(event if event in before else figure.action))}
+
+
+def counted_by_state(site: Site, figure: Figure):
+    """全镇4812户17222人受灾 -> (受灾户, 受灾), (受灾人口, 受灾): households and people are counted by
+    the state after them."""
+    g, q = site.g, site.q
+    lexicons = g.lexicons
+    suffix = lexicons.state_count_suffixes.get(q.unit) if q.kind == "count" else None
+    if not suffix or figure.action and figure.action not in lexicons.weak_verbs:
+        return None
+    after = g.patterns["adjacent_count"].sub("", site.rest_of_clause, count=1)
+    state = next((word for word in lexicons.state_verbs if after.startswith(word)), None)
+    if not state:
+        return None
+    span = site.span(state, hi=site.clause_end)
+    return {"action": (state, span), "object": (state + suffix, span)}
+
+
+def problem_found(site: Site, figure: Figure):
+    """发现工程安全防护措施不到位共计8项 -> (工程安全防护措施不到位, 发现): what was found, not how it was;
+    the finding verb earlier in the sentence is the act."""
+    g = site.g
+    lexicons = g.lexicons
+    before = site.before_in_sentence
+    framing = g.patterns["framing_tail"]
+    if not framing.sub("", before.rstrip()).endswith(lexicons.problem_states):
+        return None
+    finding = max(lexicons.finding_verbs, key=lambda verb: before.rfind(verb) + len(verb))
+    if finding not in before:
+        return None
+    # the problem as the text names it, from the finding verb or the list separator on
+    start = max(before.rfind(finding) + len(finding), *(before.rfind(mark) + 1 for mark in "、，,；;"))
+    problem = g.strip_leading(framing.sub("", before[start:].strip()))
+    at = site.sentence_start + before.rfind(finding)
+    proposal = {"action": (finding, (at, at + len(finding)))}
+    if problem:
+        proposal["object"] = (problem, site.span(problem))
+    return proposal
+
+
+# ---- stage: what the figure before lends -----------------------------------------------------
+def shares_object(g: Grammar, previous: Figure, figure: Figure, same_clause: bool) -> bool:
+    """Whether a figure without a noun of its own counts what the figure before it counts:
+    发现隐患242项、整改230项, 同比下降12%, 专业扑火队1支45人; not 罚款60万元、拘留26人 (money,
+    then people), nor 137次单位，责令限期整改110家 (another unit in another clause), nor
+    扑救火灾66万起、抢险救援30万起 (an act named as the object, then another act)."""
+    if figure.kind == "rate":
+        return True  # 同比下降12%: the change of the figure before it
+    if previous.kind == "rate":
+        return True  # 立案142件，同比增长18.3%，结案128件: the rate passes its figure's object on
+    if previous.kind != figure.kind:
+        return False
+    if figure.kind == "count" and previous.unit.rstrip("次") != figure.unit.rstrip("次") and not same_clause:
+        return False  # (检查企业415家次，责令整改37家: the same things, counted once and in visits)
+    # an object named by an act (扑救火灾, 火灾扑救, 受灾人口) is not what another act counts
+    # (抢险救援2,416起 after 火灾扑救1,368起)
+    return not (figure.kind == "count" and not figure.change and figure.action and figure.action != previous.action
+                and (previous.action and previous.object.startswith(previous.action)
+                     or g.is_act_category(figure.action)
+                     and (g.names_an_act(previous.object) or g.is_act_category(previous.action))))
+
+
+def object_of_figure_before(site: Site, figure: Figure):
+    """发现隐患242项、整改230项 -> the 230 counts 隐患 too: a figure without a noun of its own in
+    the same sentence counts what the figure before it counts."""
+    previous = site.previous
+    if figure.object or not site.same_sentence or not previous.object \
+            or not shares_object(site.g, previous, figure, site.same_clause):
+        return None
+    return {"object": (previous.object, (previous.start, previous.end)), "confidence": (0.7, None)}
+
+
+def _lends_act(site: Site) -> bool:
+    """Whether the figure before may lend its act: not the dead's to the events after them, nor the
+    act of a figure that counts its own act (抢险救援2,416起、社会救助1,463起)."""
+    previous = site.previous
+    return bool(previous.action) and not site.casualty_to_events \
+        and not (not previous.object and site.g.is_act_category(previous.action))
+
+
+def act_of_figure_before_in_clause(site: Site, figure: Figure):
+    """表彰了六个优胜单位和三十个优胜选手 -> 表彰 for both: one verb for the figures of its clause."""
+    if figure.action or not site.same_clause or not _lends_act(site):
+        return None
+    return {"action": (site.previous.action, (site.previous.start, site.previous.end))}
+
+
+# ---- stage: acts after the figure, earlier in the sentence, and stocks -----------------------
+def act_after(site: Site, figure: Figure) -> Optional[Proposal]:
+    """The verb right after a figure: 17222人受灾 (the act), 先后4次召开常委会 (the act and, for
+    events, what was held), 累计开展12次督查考评 (after a light verb, the act is what is counted)."""
+    g, q = site.g, site.q
+    tokens = g.segmenter.tag(site.right[:16])
+    end = 0
+    while end < len(tokens) and tokens[end].flag in ("v", "vn") and len(tokens[end].word) >= 2 \
+            and tokens[end].word not in g.trim_words:
+        if end and tokens[end].word in g.lexicons.modifier_verbs and end + 1 < len(tokens) \
+                and tokens[end + 1].is_noun and not tokens[end + 1].is_verb:
+            break  # 专题研究防汛工作, 召开调度会议: a describing verb opens the noun after the act
+        end += 1
+    if not end:
+        return None
+    act = "".join(t.word for t in tokens[:end])
+    span = (q.end + tokens[0].start, q.end + tokens[end - 1].end)
+    if figure.action:  # a light verb before an event count
+        return {"object": (act, span)}
+    proposal = {"action": (act, span)}
+    if q.unit in g.words.event_units:
+        # the noun before an event count names who held it (市委先后4次召开常委会): what was
+        # held is the noun after the verb
+        noun_end = end
+        if noun_end < len(tokens) and tokens[noun_end].word in g.lexicons.modifier_verbs:
+            noun_end += 1  # 防汛工作, 调度会议: the describing verb is part of the name
+        while noun_end < len(tokens) and tokens[noun_end].is_noun and not tokens[noun_end].is_verb:
+            noun_end += 1
+        held = "".join(t.word for t in tokens[end:noun_end])
+        if held:
+            proposal["object"] = (held, (q.end + tokens[end].start, q.end + tokens[noun_end - 1].end))
+    return proposal
+
+
+def act_after_event_count(site: Site, figure: Figure):
+    """市安委会先后12次召开专题会议 -> (专题会议, 召开): for a count of events with no act before it,
+    the act after the count comes first."""
+    q = site.q
+    if figure.action or q.kind != "count" or q.unit not in site.g.words.event_units or figure.change or site.stock_word:
+        return None
+    return act_after(site, figure)
+
+
+def verb_earlier_in_sentence(site: Site, figure: Figure):
+    """召开市委常委会,市政府党组会...41次 -> 召开: the verb is in an earlier clause of the sentence."""
+    if figure.action or site.q.kind == "rate" or site.stock_word:
+        return None
+    verb = site.g.verb_earlier_in_sentence(site.text, site.sentence_start, site.clause_start)
+    return {"action": (verb, site.span(verb, hi=site.clause_start))} if verb else None
+
+
+def existence_word_not_object(site: Site, figure: Figure):
+    """辖170组 -> '': the existence word is not what is counted."""
+    if figure.object not in site.g.lexicons.existence_verbs:
+        return None
+    return {"object": ("", (site.q.start, site.q.end))}
+
+
+def stock_counted_by_act_after(site: Site, figure: Figure):
+    """全市共有340223人受灾 -> (受灾,受灾): a stock of people is counted by their state after it."""
+    if site.q.kind != "count" or figure.action:
+        return None
+    scoped = site.g.without_scope(figure.object)
+    proposal = {"object": (scoped, site.span(scoped))} if scoped != figure.object else {}
+    proposal.update(act_after(site, figure) or {})  # the figure has no act: act_after reads no more of it
+    return proposal or None
+
+
+def stock_predicate(site: Site, figure: Figure):
+    """现有队员210人 -> 现有; 全市在用电梯8726台 -> 在用: a stock's existence word is its act when no
+    other verb acts (after 共有/有 the act stays empty)."""
+    if figure.action or site.stock_word not in site.g.lexicons.stock_predicates:
+        return None
+    return {"action": (site.stock_word, site.span(site.stock_word, hi=site.q.start))}
+
+
+def act_of_figure_before_in_sentence(site: Site, figure: Figure):
+    """检查企业128家次，发现隐患242项，其中…12项 -> 发现: a figure with no act takes the act of the
+    figure before it in the sentence (never a change verb, when it is no change)."""
+    g, previous = site.g, site.previous
+    if figure.action or not site.same_sentence or not _lends_act(site) or (previous.change and not figure.change):
+        return None
+    action, rule = previous.action, "act-of-figure-before-in-sentence"
+    if site.q.kind == "rate" and previous.action in g.lexicons.completion_verbs and figure.object.endswith(g.rate_suffix_tuple):
+        # 完成食品安全监督抽检1862批次，合格率97.3%: the rate measures the sampling, not its completion
+        action = g.trailing_act(previous.object) or action
+        rule = "rate-measures-work-done"
+    return {"action": (action, (previous.start, previous.end), rule)}
+
+
+def scope_not_counted(site: Site, figure: Figure):
+    """全县4812户 -> '': the place is not what is counted (全县企业 -> 企业)."""
+    if site.q.kind != "count" or figure.change:
+        return None
+    scoped = site.g.without_scope(figure.object)
+    return {"object": (scoped, site.span(scoped))} if scoped != figure.object else None
+
+
+def act_after_light_verb(site: Site, figure: Figure):
+    """累计开展12次督查考评 -> (督查考评, 开展): after a light verb, the act named after an event count
+    is what is counted; a count with no act takes the act after it (17222人受灾)."""
+    q, g = site.q, site.g
+    if q.kind != "count" or figure.change:
+        return None
+    acted_after = figure.evidence.get("action") is not None and figure.evidence["action"].rule == "act-after-event-count"
+    if figure.action and not (figure.action in g.lexicons.light_verbs and q.unit in g.words.event_units and not acted_after):
+        return None
+    return act_after(site, figure)
+
+
+def _not_a_stock(site: Site, figure: Figure) -> bool:
+    return not site.stock_word
+
+
+def _a_stock(site: Site, figure: Figure) -> bool:
+    return bool(site.stock_word)
+
+
+def _rule(apply, fields, priority=0, name=None) -> Rule:
+    return Rule(name=name or apply.__name__.replace("_", "-"), fields=fields, apply=apply, priority=priority)
+
+
+OBJECT_ACTION = ("object", "action")
+# The table. Stages run in this order; within a stage no rule reads another's output.
+STAGES = (
+    Stage("frame", (_rule(breakdown_after_marker, ("scope",)), _rule(change_word, ("change",)),
+                    _rule(period_phrase, ("period",)))),
+    # exactly one of these applies: a share, another rate, a governed phrase, a noun after the
+    # measure word, or else the words before the figure
+    Stage("name", (_rule(share_of_whole, OBJECT_ACTION), _rule(rate_name, OBJECT_ACTION),
+                   _rule(governed_phrase, OBJECT_ACTION), _rule(measure_word_noun, OBJECT_ACTION),
+                   _rule(words_before_figure, OBJECT_ACTION))),
+    # a document's name and its issuing verb outrank a list item's reading of the same words
+    Stage("list", (_rule(list_item, OBJECT_ACTION, priority=1), _rule(issued_document, OBJECT_ACTION, priority=2))),
+    # exclusive: the change verb, else the act a measure's name holds, else a state in the name
+    Stage("act", (_rule(change_verb_acts, ("action",)), _rule(act_in_measure_name, ("action",)),
+                  _rule(state_in_name, ("action",)))),
+    Stage("casualty-short-form", (_rule(casualty_short_form, OBJECT_ACTION),)),
+    Stage("casualty-after-event", (_rule(casualty_after_event, ("object",)),)),
+    Stage("counted-by-state", (_rule(counted_by_state, OBJECT_ACTION),)),
+    Stage("problem-found", (_rule(problem_found, OBJECT_ACTION),)),
+    Stage("object-of-figure-before", (_rule(object_of_figure_before, ("object", "confidence")),)),
+    Stage("act-of-figure-before-in-clause", (_rule(act_of_figure_before_in_clause, ("action",)),)),
+    Stage("act-after-event-count", (_rule(act_after_event_count, OBJECT_ACTION),)),
+    Stage("verb-earlier-in-sentence", (_rule(verb_earlier_in_sentence, ("action",)),)),
+    # a stock (现有, 实有, 在用 ... before the number) ends here
+    Stage("stock-existence-word", (_rule(existence_word_not_object, ("object",)),), when=_a_stock),
+    Stage("stock-act-after", (_rule(stock_counted_by_act_after, OBJECT_ACTION),), when=_a_stock),
+    Stage("stock-predicate", (_rule(stock_predicate, ("action",)),), when=_a_stock),
+    Stage("act-of-figure-before-in-sentence", (_rule(act_of_figure_before_in_sentence, ("action",)),), when=_not_a_stock),
+    Stage("scope-not-counted", (_rule(scope_not_counted, ("object",)),), when=_not_a_stock),
+    Stage("act-after-figure", (_rule(act_after_light_verb, OBJECT_ACTION),), when=_not_a_stock),
+)
+RULES = {rule.name: rule for stage in STAGES for rule in stage.rules}

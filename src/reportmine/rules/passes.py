@@ -1,0 +1,122 @@
+"""Document-level passes: readings that need the figures around one, run after every figure of the
+document has been attributed, in this order (each a named rule whose decisions carry evidence):
+parts after a full stop, lists of rates, table cells, and the last word on counts.
+"""
+from __future__ import annotations
+
+from ..extraction import Figure
+from .grammar import Grammar, TextIndex
+from .tables import TableLines, Tables
+
+
+def parts_after_a_full_stop(text: str, index: TextIndex, g: Grammar, figures: list[Figure]) -> None:
+    """全市实有各类市场主体18.63万户，同比增长7.9%。其中，企业4.12万户: a sentence that opens with 其中
+    gives parts of the last figure of the sentence before it. The parts are breakdowns, and those
+    without an act of their own take the total's (实有)."""
+    markers = g.lexicons.breakdown_markers
+    total = None
+    for figure in figures:
+        opening = text[figure.sentence_start:figure.start].lstrip()
+        if total is not None and figure.sentence_start > total.sentence_start and opening.startswith(markers) \
+                and index.sentence_bounds(total.start)[1] >= figure.sentence_start - 1:
+            if figure.kind == total.kind and figure.unit == total.unit:  # parts count what the total counts
+                marker = next(m for m in markers if opening.startswith(m))
+                at = text.find(marker, figure.sentence_start)
+                figure.decide("scope", True, "parts-after-a-full-stop", (at, at + len(marker)))
+                if not figure.action:
+                    figure.decide("action", total.action, "parts-after-a-full-stop", (total.start, total.end))
+        if figure.kind != "rate" and not figure.breakdown:
+            total = figure
+
+
+def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Figure]) -> None:
+    """A list of rates after one change word: 同比下降42.1%、43.9%、46% are all decreases. The i-th
+    rate of the list is the change of the i-th subject named before 分别 in its clause
+    (事故起数和死亡人数同比分别...), or, when the clause names none, of the i-th figure just before
+    it in the sentence (事故6起、死亡5人，同比分别下降25%和16.7%). Without 分别, only when the
+    sentence's figures before the list are exactly as many as its rates (发生火灾17435起、死亡69人、
+    损失1.27亿元，同比下降42.1%、43.9%、46%)."""
+    separator = g.patterns["list_separator"]
+    respectively_word = g.words.respectively
+    rule = "rates-respectively"
+    end = -1
+    while end + 1 < len(figures):
+        start = end = end + 1
+        first = figures[start]
+        while end + 1 < len(figures) and figures[end + 1].kind == "rate" \
+                and separator.fullmatch(text[figures[end].end:figures[end + 1].start]):
+            end += 1
+        group = figures[start:end + 1]
+        if first.kind != "rate" or len(group) < 2:
+            continue
+        for figure in group[1:]:
+            if figure.change is None and first.change is not None:
+                span = (first.start, first.end)
+                figure.decide("change", first.change, "change-word-of-the-list", span)
+                figure.decide("action", first.action, "change-word-of-the-list", span)
+        clause_start = index.clause_start(first.start)
+        lead = text[clause_start:first.start]
+        respectively = respectively_word in lead
+        subject = lead[:lead.index(respectively_word)] if respectively else g.without_change_words(lead)
+        subject = g.without_comparator(subject.rstrip()).rstrip()  # 同比, 比前5年: not part of the last subject
+        subject_start = clause_start
+        if not subject.strip() and clause_start > 0:
+            # 受灾人口、倒塌房屋数量和直接经济损失，与前5年平均值相比，同比分别下降...: the
+            # subjects are in the clause before a clause that only names the baseline
+            previous_start = index.clause_start(clause_start - 1)
+            if g.comparator_at_end is not None and g.comparator_at_end.fullmatch(text, previous_start, clause_start - 1):
+                subject_start = index.clause_start(previous_start - 1) if previous_start > 0 else 0
+                subject = text[subject_start:previous_start - 1] if previous_start > 0 else ""
+        parts = [g.without_scope(g.strip_leading(part)) for part in separator.split(subject) if part.strip()]
+        before = []  # the sentence's figures before the list that are no rates, in order
+        k = start - 1
+        while k >= 0 and figures[k].sentence_start == first.sentence_start:
+            if figures[k].kind != "rate":
+                before.append(figures[k])
+            k -= 1
+        before.reverse()
+        if respectively and len(parts) == len(group):
+            names = parts
+            spans = [_located(text, part, subject_start, first.start) for part in parts]
+        elif not parts and (len(before) == len(group) or respectively and len(before) > len(group)):
+            named = before[-len(group):]
+            names = [g.figure_name(m) for m in named]
+            spans = [(m.start, m.end) for m in named]
+        else:
+            names = []
+        if len(names) == len(group) and all(names):
+            for figure, name, span in zip(group, names, spans):
+                figure.decide("object", name, rule, span)
+
+
+def _located(text: str, part: str, start: int, end: int) -> tuple[int, int]:
+    at = text.find(part, start, end)
+    return (at, at + len(part)) if at >= 0 else (start, end)
+
+
+def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
+    """A count that names its act in its object has that act (火灾扑救83.7万起 -> 扑救, 受灾人口9.09万人
+    -> 受灾); a count with no noun of its own counts its act (立案50起, 临时查封53家, 拘留10人)."""
+    lexicons = g.lexicons
+    for figure in figures:
+        if figure.kind != "count" or figure.change:
+            continue
+        if not figure.action and figure.object:
+            act = g.trailing_act(figure.object) or (
+                figure.object[:2] if figure.object[:2] in lexicons.state_verbs else "")
+            if act:
+                evidence = figure.evidence.get("object")
+                span = (evidence.start, evidence.end) if evidence else (figure.start, figure.end)
+                figure.decide("action", act, "act-in-count-name", span)
+        if not figure.object and figure.action and not figure.action.endswith(lexicons.change_level_markers) \
+                and figure.action not in lexicons.stock_predicates:
+            action_evidence = figure.evidence.get("action")
+            span = (action_evidence.start, action_evidence.end) if action_evidence else (figure.start, figure.end)
+            figure.decide("object", figure.action, "count-of-the-act", span)
+
+
+def run_passes(text: str, index: TextIndex, g: Grammar, tables: Tables, lines: TableLines, figures: list[Figure]) -> None:
+    parts_after_a_full_stop(text, index, g, figures)
+    rates_respectively(text, index, g, figures)
+    tables.read_cells(text, lines, figures)
+    last_word_on_counts(g, figures)

@@ -1,0 +1,71 @@
+"""Period: the time a figure refers to, from the period phrases of lexicons/periods.yaml.
+
+The phrase nearest the number in its own sentence wins, else one in the opening sentence of its
+paragraph (今年以来, … at its head). Templates fill in the document's year (今年以来 -> 2023) or the
+written one (2022年上半年 -> 2022-H1).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import regex
+
+from ..lexicons import Lexicons
+from ..numbers import parse_numeral
+from .grammar import TextIndex
+
+QUARTERS = "一二三四"
+PERIOD_RULE = "period-phrase"
+
+
+class Periods:
+    def __init__(self, lexicons: Lexicons):
+        self.periods = lexicons.periods
+        # whether a window holds any period phrase at all (most do not): one search, not one per pattern
+        self.any_period = regex.compile("|".join(f"(?:{p.pattern})" for p, _ in lexicons.periods)) \
+            if lexicons.periods else None
+
+    def find(self, text: str, index: TextIndex, position: int, doc_year: Optional[int]):
+        """(period, (start, end) of the phrase) for the figure at position, or None."""
+        sentence_start, _ = index.sentence_bounds(position)
+        found = self._nearest(text, sentence_start, position)
+        if found is None:
+            paragraph_start = text.rfind("\n", 0, position) + 1
+            if paragraph_start < sentence_start:
+                _, first_end = index.sentence_bounds(paragraph_start)
+                found = self._nearest(text, paragraph_start, min(first_end, sentence_start))
+        if found is None:
+            return None
+        match, template, offset = found
+        span = (offset + match.start(), offset + match.end())
+        groups = match.groupdict()
+        written = groups.get("y")
+        report_year = str(doc_year) if doc_year else None
+        if "{year" in template and report_year is None or "{y}" in template and written is None:
+            return match.group(0), span
+        result = template
+        if report_year:
+            result = result.replace("{year-1}", str(int(report_year) - 1)).replace("{year}", report_year)
+        if written:
+            result = result.replace("{y}", written)
+        if "{m}" in result and groups.get("m"):
+            month = groups["m"]
+            if not month.isdigit():
+                month = str(parse_numeral(month))
+            result = result.replace("{m}", month.zfill(2))
+        if "{q}" in result and groups.get("q"):
+            result = result.replace("{q}", str(QUARTERS.index(groups["q"]) + 1) if groups["q"] in QUARTERS else groups["q"])
+        return result, span
+
+    def _nearest(self, text: str, start: int, end: int):
+        window = text[start:end]
+        if self.any_period is None or not self.any_period.search(window):
+            return None
+        best = None
+        for pattern, template in self.periods:
+            for match in pattern.finditer(window):
+                # the period nearest the number wins; at equal place, the longer (more specific) one
+                key = (match.end(), match.end() - match.start())
+                if best is None or key > best[2]:
+                    best = (match, template, key)
+        return None if best is None else (best[0], best[1], start)
