@@ -252,7 +252,7 @@ def test_default_pipeline_is_the_combined_extractor_when_the_model_is_installed(
 
 
 def test_fill_policy_runs_the_tagger_only_on_metrics_with_an_empty_field(lexicons):
-    from reportmine.extract_model import ModelExtractor
+    from reportmine.extract_model import Attribution, ModelExtractor
     from reportmine.extraction import Figure
 
     class CountingExtractor(ModelExtractor):
@@ -262,7 +262,7 @@ def test_fill_policy_runs_the_tagger_only_on_metrics_with_an_empty_field(lexicon
 
         def attribute(self, text, spans):
             self.asked.extend(spans)
-            return [type("A", (), {"object": "企业", "action": "检查"})() for _ in spans]
+            return [Attribution(object="企业", action="检查", object_span=(0, 2), action_span=(2, 4)) for _ in spans]
 
     full = Figure(start=0, end=4, value=1, value_max=None, unit="家", kind="count", qualifier="exact", object="单位", action="督查")
     empty = Figure(start=5, end=9, value=2, value_max=None, unit="家", kind="count", qualifier="exact", object="", action="督查")
@@ -270,6 +270,7 @@ def test_fill_policy_runs_the_tagger_only_on_metrics_with_an_empty_field(lexicon
     out = extractor.combine("x" * 10, [full, empty])
     assert extractor.asked == [(5, 9)]
     assert (out[0].object, out[1].object, out[1].action) == ("单位", "企业", "督查")
+    assert out[1].evidence["object"].rule == "tagger"  # the filled field names who decided it
 
 
 def test_batch_without_the_model_extra_says_so_once_and_uses_the_rules(monkeypatch, tmp_path):

@@ -15,7 +15,9 @@ DOCUMENT_COLUMNS = ["doc", "path", "sha256", "encoding", "script", "title", "bur
                     "year", "date", "genre", "n_chars", "error"]
 METRIC_COLUMNS = ["doc", "start", "end", "text", "value", "value_max", "unit", "kind", "qualifier", "object",
                   "action", "change", "period", "indicator", "extractor", "confidence", "sentence", "repeat_of",
-                  "breakdown"]
+                  "breakdown", "evidence"]
+# metric columns that hold a mapping: JSON text in a CSV or Parquet cell (JSONL keeps them nested)
+METRIC_JSON_COLUMNS = ("evidence",)
 FORMATS = (".jsonl", ".csv", ".parquet")
 
 

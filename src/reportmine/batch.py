@@ -255,11 +255,11 @@ class _Outputs:
 
     def __init__(self, output: Path, documents_output: Optional[Path], enabled: bool = True):
         # imported here: pandas is for the writing process, not for every worker that imports this module
-        from .aggregate import JOINED_DOCUMENT_FIELDS, METRIC_COLUMNS, RowWriter
+        from .aggregate import JOINED_DOCUMENT_FIELDS, METRIC_COLUMNS, METRIC_JSON_COLUMNS, RowWriter
 
         self.enabled = enabled
         columns = METRIC_COLUMNS + [f"doc_{f}" for f in JOINED_DOCUMENT_FIELDS]
-        self.writers = [RowWriter(output, columns, json_columns=())] + ([RowWriter(documents_output)] if documents_output else [])
+        self.writers = [RowWriter(output, columns, json_columns=METRIC_JSON_COLUMNS)] + ([RowWriter(documents_output)] if documents_output else [])
 
     def __enter__(self):
         if self.enabled:

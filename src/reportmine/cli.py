@@ -235,7 +235,7 @@ def report(
              context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []})
 def train_command(ctx: typer.Context):
     """Train the HanLP taggers from gold (--help for options); --kfold measures rules / model / combined."""
-    from .extract_model import train_main
+    from .train import train_main
 
     raise typer.Exit(train_main(list(ctx.args)))
 

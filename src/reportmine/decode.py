@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .errors import DecodeError
-from .lexicons import shipped_lexicon_dir
+from .lexicon_files import shipped_lexicon_dir
 from .records import Warning_
 
 BOMS = (

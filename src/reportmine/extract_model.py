@@ -29,7 +29,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 import regex
 
@@ -239,10 +239,15 @@ class one_torch_thread:
 
 
 # ---- the extractor -------------------------------------------------------------------------
+TAGGER_RULE = "tagger"  # the evidence of a field the attribute tagger decided
+
+
 @dataclass
 class Attribution:
     object: str = ""
     action: str = ""
+    object_span: tuple = (0, 0)  # where the tagger found them (normalized offsets)
+    action_span: tuple = (0, 0)
 
 
 class ModelExtractor:
@@ -311,8 +316,10 @@ class ModelExtractor:
                     continue  # never the metric's own characters
                 distance = span[0] - end if end <= span[0] else start - span[1]
                 if label not in found or distance < found[label][0]:
-                    found[label] = (distance, text[start:end].strip())
-            out.append(Attribution(object=found.get("OBJ", (0, ""))[1], action=found.get("ACT", (0, ""))[1]))
+                    found[label] = (distance, text[start:end].strip(), (start, end))
+            none = (0, "", (0, 0))
+            out.append(Attribution(object=found.get("OBJ", none)[1], action=found.get("ACT", none)[1],
+                                   object_span=found.get("OBJ", none)[2], action_span=found.get("ACT", none)[2]))
         return out
 
     # ---- model only ------------------------------------------------------------------
@@ -345,9 +352,13 @@ class ModelExtractor:
         chosen.sort(key=lambda q: q.start)
         for q, attribution in zip(chosen, self.attribute(text, [(q.start, q.end) for q in chosen])):
             metric = Figure(start=q.start, end=q.end, value=q.value, value_max=q.value_max, unit=q.unit,
-                               kind=q.kind, qualifier=q.qualifier, object=attribution.object,
-                               action=attribution.action, confidence=0.8)
-            metric.change = self._change(attribution.action)
+                            kind=q.kind, qualifier=q.qualifier, confidence=0.8)
+            for field in ("object", "action"):
+                if getattr(attribution, field):
+                    metric.decide(field, getattr(attribution, field), TAGGER_RULE, getattr(attribution, field + "_span"))
+            change = self._change(attribution.action)
+            if change:
+                metric.decide("change", change, TAGGER_RULE, attribution.action_span)
             self._sentence(text, metric)
             metric.extractor = self.name
             result.metrics.append(metric)
@@ -409,7 +420,7 @@ class ModelExtractor:
                     if predicted and (choice == "model" or choice == "fill" and not current):
                         if predicted != current:
                             changed = True
-                        setattr(metric, field, predicted)
+                        metric.decide(field, predicted, TAGGER_RULE, getattr(attribution, field + "_span"))
                 if changed:
                     metric.extractor = "rules+model"
         if policy.get("add") and model_result is not None:
@@ -461,17 +472,3 @@ def combine(text: str, rule_result, corrupt_spans=(), doc_year: Optional[int] = 
     if extractor is None:
         return rule_result
     return extractor.combine(text, rule_result, corrupt_spans, doc_year)
-
-
-def train_main(argv: Optional[list] = None) -> int:
-    """`reportmine train`: see train.py."""
-    from .train import train_main as run
-
-    return run(argv)
-
-
-def kfold_main(argv: Optional[list] = None) -> int:
-    """`reportmine train --kfold`: see train.py."""
-    from .train import kfold_main as run
-
-    return run(argv)

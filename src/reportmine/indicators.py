@@ -87,7 +87,7 @@ def _item_lines(path: Path, count: int) -> list:
     """The line each list item starts on (0 where the file cannot be read back)."""
     import yaml
 
-    from .lexicons import SAFE_LOADER
+    from .lexicon_files import SAFE_LOADER
 
     try:
         root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)

@@ -14,22 +14,11 @@ from pathlib import Path
 from typing import Iterable
 
 import regex
-import yaml
 
 from .errors import LexiconError
-
-# libyaml's parser when PyYAML was built with it (the wheels are): start-up reads ~20 YAML files
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .lexicon_files import compile_expression, line_of, load_yaml, shipped_lexicon_dir, string_list, string_map
 
 KINDS = ("count", "money", "rate", "measure")
-
-
-def shipped_lexicon_dir() -> Path:
-    """lexicons/ inside the installed wheel, else the repository's top-level lexicons/."""
-    inside = Path(__file__).parent / "lexicons"
-    if inside.is_dir():
-        return inside
-    return Path(__file__).resolve().parents[2] / "lexicons"
 
 
 @dataclass(frozen=True)
@@ -132,71 +121,6 @@ class Lexicons:
     sources: tuple  # the folders read, in order
 
 
-def _load_yaml(path: Path):
-    """Parse YAML, rejecting duplicate mapping keys and duplicate scalar list items (file:line)."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        root = yaml.compose(text, Loader=SAFE_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise LexiconError(path, (mark.line + 1) if mark else 0, f"not valid YAML: {exc}") from None
-    if root is not None:
-        _check_duplicates(path, root)
-    return yaml.load(text, Loader=SAFE_LOADER)
-
-
-def _check_duplicates(path, node):
-    if isinstance(node, yaml.MappingNode):
-        seen = {}
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                if key.value in seen:
-                    raise LexiconError(path, key.start_mark.line + 1,
-                                       f"duplicate key {key.value!r} (first on line {seen[key.value]})")
-                seen[key.value] = key.start_mark.line + 1
-            _check_duplicates(path, value)
-    elif isinstance(node, yaml.SequenceNode):
-        seen = {}
-        for item in node.value:
-            if isinstance(item, yaml.ScalarNode):
-                if item.value in seen:
-                    raise LexiconError(path, item.start_mark.line + 1,
-                                       f"duplicate entry {item.value!r} (first on line {seen[item.value]})")
-                seen[item.value] = item.start_mark.line + 1
-            else:
-                _check_duplicates(path, item)
-
-
-def _line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return number
-    return 0
-
-
-def _compile(path: Path, expression, what: str):
-    if not isinstance(expression, str) or not expression:
-        raise LexiconError(path, _line_of(path, str(expression)), f"{what} must be a non-empty string")
-    try:
-        return regex.compile(expression)
-    except regex.error as exc:
-        raise LexiconError(path, _line_of(path, expression[:20]), f"bad regular expression in {what}: {exc}") from None
-
-
-def _string_list(path: Path, data, key: str) -> list:
-    values = data.get(key, []) if isinstance(data, dict) else []
-    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-        raise LexiconError(path, _line_of(path, key + ":"), f"{key} must be a list of non-empty strings")
-    return values
-
-
-def _string_map(path: Path, data, key: str, what: str) -> dict:
-    mapping = (data.get(key) if isinstance(data, dict) else None) or {}
-    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
-        raise LexiconError(path, _line_of(path, key), f"{key} must map {what}")
-    return mapping
-
-
 ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_units", "existence_verbs",
                      "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels",
                      "progress_verbs", "completion_verbs", "measure_suffixes", "act_nouns", "weak_verbs",
@@ -232,7 +156,7 @@ def _check_keys(path: Path, data) -> None:
         raise LexiconError(path, 1, "expected a mapping of keys")
     for key in data:
         if key not in allowed:
-            raise LexiconError(path, _line_of(path, f"{key}:"),
+            raise LexiconError(path, line_of(path, f"{key}:"),
                                f"key {key!r} is not read by anything (known keys: {', '.join(allowed)})")
 
 
@@ -243,7 +167,7 @@ def _read_folder(folder: Path) -> dict:
                  "change.yaml", "attribution.yaml", "grammar.yaml"):
         path = folder / name
         if path.is_file():
-            data = _load_yaml(path)
+            data = load_yaml(path)
             _check_keys(path, data)
             found[name] = (path, data)
     return found
@@ -272,17 +196,17 @@ def _parse_units(path: Path, data) -> tuple[dict, dict, list]:
                 canonical = entry.get("canonical", surface)
                 entry_kind = entry.get("kind", kind)
             else:
-                raise LexiconError(path, _line_of(path, str(entry)[:10]), f"bad unit entry {entry!r}")
+                raise LexiconError(path, line_of(path, str(entry)[:10]), f"bad unit entry {entry!r}")
             if entry_kind not in KINDS:
-                raise LexiconError(path, _line_of(path, surface), f"unknown kind {entry_kind!r}")
+                raise LexiconError(path, line_of(path, surface), f"unknown kind {entry_kind!r}")
             if surface in units:
-                raise LexiconError(path, _line_of(path, surface), f"unit {surface!r} listed twice")
+                raise LexiconError(path, line_of(path, surface), f"unit {surface!r} listed twice")
             units[surface] = UnitEntry(surface, str(canonical), entry_kind,
                                        bool(entry.get("word_end")) if isinstance(entry, dict) else False)
     magnitudes = {}
     for char, value in (data.get("magnitudes") or {}).items():
         magnitudes[str(char)] = Decimal(str(value))
-    return units, magnitudes, _string_list(path, data, "money_context")
+    return units, magnitudes, string_list(path, data, "money_context")
 
 
 def load_lexicons(extra_dirs: Iterable[os.PathLike] = ()) -> Lexicons:
@@ -320,30 +244,30 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     qualifier = {"prefix": {}, "infix": {}, "suffix": {}}
     prefix_blockers = []
     for path, data in layered("qualifiers.yaml"):
-        prefix_blockers.append(_string_list(path, data, "prefix_blockers"))
+        prefix_blockers.append(string_list(path, data, "prefix_blockers"))
         for position in qualifier:
             for word, value in (data.get(position) or {}).items():
                 if value not in ("exact", "approx", "at_least", "at_most"):
-                    raise LexiconError(path, _line_of(path, str(word)), f"unknown qualifier {value!r}")
+                    raise LexiconError(path, line_of(path, str(word)), f"unknown qualifier {value!r}")
                 qualifier[position][str(word)] = value
 
     slogans, patterns, discourse, periods_freq, units_freq = [], [], [], [], []
     for path, data in layered("formulas.yaml"):
-        slogans.append(_string_list(path, data, "slogans"))
-        discourse.append([_compile(path, e, "discourse pattern") for e in _string_list(path, data, "discourse_patterns")])
-        periods_freq.append(_string_list(path, data, "frequency_periods"))
-        units_freq.append(_string_list(path, data, "frequency_units"))
+        slogans.append(string_list(path, data, "slogans"))
+        discourse.append([compile_expression(path, e, "discourse pattern") for e in string_list(path, data, "discourse_patterns")])
+        periods_freq.append(string_list(path, data, "frequency_periods"))
+        units_freq.append(string_list(path, data, "frequency_units"))
         for entry in data.get("patterns") or []:
             if not isinstance(entry, dict) or "name" not in entry:
-                raise LexiconError(path, _line_of(path, str(entry)[:15]), "a pattern needs name and regex")
-            patterns.append(NamedPattern(entry["name"], _compile(path, entry.get("regex"), entry["name"])))
+                raise LexiconError(path, line_of(path, str(entry)[:15]), "a pattern needs name and regex")
+            patterns.append(NamedPattern(entry["name"], compile_expression(path, entry.get("regex"), entry["name"])))
 
     chrome_patterns, menu, link_list_headings, link_list_max_chars = [], {"min_items": 5, "max_item_chars": 6}, [], 60
     for path, data in layered("chrome.yaml"):
-        for expression in _string_list(path, data, "line_patterns"):
-            chrome_patterns.append(_compile(path, expression, "line pattern"))
+        for expression in string_list(path, data, "line_patterns"):
+            chrome_patterns.append(compile_expression(path, expression, "line pattern"))
         menu.update(data.get("menu_line") or {})
-        link_list_headings.append(_string_list(path, data, "link_list_headings"))
+        link_list_headings.append(string_list(path, data, "link_list_headings"))
         link_list_max_chars = int(data.get("link_list_max_chars", link_list_max_chars))
 
     periods = []
@@ -352,16 +276,16 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
             raise LexiconError(path, 1, "expected a list of {regex, period}")
         for entry in data:
             if not isinstance(entry, dict) or "period" not in entry:
-                raise LexiconError(path, _line_of(path, str(entry)[:15]), "each period needs regex and period")
-            periods.append((_compile(path, entry.get("regex"), "period"), str(entry["period"])))
+                raise LexiconError(path, line_of(path, str(entry)[:15]), "each period needs regex and period")
+            periods.append((compile_expression(path, entry.get("regex"), "period"), str(entry["period"])))
 
     change = {key: [] for key in ("up", "down", "comparators", "level_markers")}
     comparator_patterns = []
     for path, data in layered("change.yaml"):
         for key in change:
-            change[key].append(_string_list(path, data, key))
-        comparator_patterns += [_compile(path, expression, "comparator_patterns")
-                                for expression in _string_list(path, data, "comparator_patterns")]
+            change[key].append(string_list(path, data, key))
+        comparator_patterns += [compile_expression(path, expression, "comparator_patterns")
+                                for expression in string_list(path, data, "comparator_patterns")]
 
     attribution = {key: [] for key in ATTRIBUTION_LISTS}
     figure_names: dict = {}
@@ -370,11 +294,11 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     state_count_suffixes: dict = {}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
-            attribution[key].append(_string_list(path, data, key))
-        figure_names.update(_string_map(path, data, "figure_name_suffixes", "a unit to a suffix"))
-        table_header_units.update(_string_map(path, data, "table_header_units", "a header ending to a unit"))
-        casualty_short_forms.update(_string_map(path, data, "casualty_short_forms", "a one-character act to its full form"))
-        state_count_suffixes.update(_string_map(path, data, "state_count_suffixes", "a unit to a suffix"))
+            attribution[key].append(string_list(path, data, key))
+        figure_names.update(string_map(path, data, "figure_name_suffixes", "a unit to a suffix"))
+        table_header_units.update(string_map(path, data, "table_header_units", "a header ending to a unit"))
+        casualty_short_forms.update(string_map(path, data, "casualty_short_forms", "a one-character act to its full form"))
+        state_count_suffixes.update(string_map(path, data, "state_count_suffixes", "a unit to a suffix"))
 
     grammar = _parse_grammar(layered("grammar.yaml"))
 
@@ -384,7 +308,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     for folder in folders:
         path = folder / "indicators.yaml"
         if path.is_file():
-            for indicator in parse_indicators(path, _load_yaml(path)):
+            for indicator in parse_indicators(path, load_yaml(path)):
                 indicators[indicator.id] = indicator  # a user's file may redefine a shipped indicator
 
     domain_dict = base / "domain_dict.txt"
@@ -459,27 +383,27 @@ def _parse_grammar(layers: list) -> GrammarWords:
     words, patterns = {}, {}
     for path, data in layers:
         for key in GRAMMAR_LISTS:
-            lists[key].append(_string_list(path, data, key))
+            lists[key].append(string_list(path, data, key))
         for key in GRAMMAR_WORDS:
             if key in data:
                 if not isinstance(data[key], str) or not data[key]:
-                    raise LexiconError(path, _line_of(path, key + ":"), f"{key} must be a non-empty string")
+                    raise LexiconError(path, line_of(path, key + ":"), f"{key} must be a non-empty string")
                 words[key] = data[key]
         named = data.get("patterns") or {}
         if not isinstance(named, dict):
-            raise LexiconError(path, _line_of(path, "patterns:"), "patterns must map a name to a regular expression")
+            raise LexiconError(path, line_of(path, "patterns:"), "patterns must map a name to a regular expression")
         for name, expression in named.items():
-            patterns[name] = _compile(path, expression, f"pattern {name}")
+            patterns[name] = compile_expression(path, expression, f"pattern {name}")
     path = layers[0][0]
     for key in GRAMMAR_WORDS:
         if key not in words:
             raise LexiconError(path, 0, f"{key} is missing")
     for name in GRAMMAR_PATTERNS:
         if name not in patterns:
-            raise LexiconError(path, _line_of(path, "patterns:"), f"pattern {name} is missing")
+            raise LexiconError(path, line_of(path, "patterns:"), f"pattern {name} is missing")
     for name in patterns:
         if name not in GRAMMAR_PATTERNS:
-            raise LexiconError(path, _line_of(path, f"{name}:"), f"pattern {name!r} is not read by anything")
+            raise LexiconError(path, line_of(path, f"{name}:"), f"pattern {name!r} is not read by anything")
     merged = {key: _merge_lists(*values) for key, values in lists.items()}
     as_set = ("joiners", "negation_prefixes", "class_words", "governing_prepositions", "determiner_units", "event_units")
     return GrammarWords(**{key: frozenset(value) if key in as_set else value for key, value in merged.items()},
@@ -490,15 +414,15 @@ def _parse_grammar(layers: list) -> GrammarWords:
 def load_numerals() -> dict:
     """lexicons/numerals.yaml: when a lone Chinese digit is a numeral (numbers.find_numbers)."""
     path = shipped_lexicon_dir() / "numerals.yaml"
-    data = _load_yaml(path)
+    data = load_yaml(path)
     _check_keys(path, data)
-    words = _string_list(path, data, "lone_follower_words")
+    words = string_list(path, data, "lone_follower_words")
     chars = data.get("lone_follower_chars")
     if not isinstance(chars, str) or not chars:
-        raise LexiconError(path, _line_of(path, "lone_follower_chars"), "lone_follower_chars must be a string")
-    patterns = _string_list(path, data, "lone_ambiguous")
+        raise LexiconError(path, line_of(path, "lone_follower_chars"), "lone_follower_chars must be a string")
+    patterns = string_list(path, data, "lone_ambiguous")
     for pattern in patterns:
-        _compile(path, pattern, "lone_ambiguous")
+        compile_expression(path, pattern, "lone_ambiguous")
     return {"lone_follower_words": words, "lone_follower_chars": chars, "lone_ambiguous": patterns}
 
 

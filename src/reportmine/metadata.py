@@ -18,7 +18,8 @@ from typing import Optional
 
 import regex
 
-from .lexicons import LexiconError, _compile, _load_yaml, _string_list, shipped_lexicon_dir
+from .errors import LexiconError
+from .lexicon_files import compile_expression, load_yaml, shipped_lexicon_dir, string_list
 from .normalize import PINYIN_NOISE
 from .regions import regions
 
@@ -38,15 +39,15 @@ MAX_CHAIN = 3
 @lru_cache(maxsize=1)
 def document_cues() -> dict:
     path = shipped_lexicon_dir() / "documents.yaml"
-    data = _load_yaml(path)
-    suffixes = _string_list(path, data, "bureau_suffixes")
+    data = load_yaml(path)
+    suffixes = string_list(path, data, "bureau_suffixes")
     genres = []
     for rule in data.get("genres") or []:
         if not isinstance(rule, dict) or "genre" not in rule or not ("title" in rule or "text" in rule):
             raise LexiconError(path, 0, f"a genre rule needs genre and title or text: {rule!r}")
-        genres.append((rule["genre"], _compile(path, rule["title"], "genre title") if "title" in rule else None,
-                       _compile(path, rule["text"], "genre text") if "text" in rule else None))
-    covered = [_compile(path, expression, "covered_year") for expression in _string_list(path, data, "covered_year")]
+        genres.append((rule["genre"], compile_expression(path, rule["title"], "genre title") if "title" in rule else None,
+                       compile_expression(path, rule["text"], "genre text") if "text" in rule else None))
+    covered = [compile_expression(path, expression, "covered_year") for expression in string_list(path, data, "covered_year")]
     aliases = data.get("bureau_suffix_aliases") or {}
     if not isinstance(aliases, dict) or not all(isinstance(k, str) and v in suffixes for k, v in aliases.items()):
         raise LexiconError(path, 0, "bureau_suffix_aliases must map a short suffix to one of bureau_suffixes")

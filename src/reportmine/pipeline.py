@@ -20,7 +20,7 @@ from .indicators import IndicatorMapper
 from .lexicons import Lexicons, load_lexicons
 from .metadata import read_metadata
 from .normalize import HTML_SUFFIXES, normalize
-from .records import Document, Metric, Warning_
+from .records import Document, Evidence, Metric, Warning_
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -91,8 +91,11 @@ class Pipeline:
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
-                            extractor=getattr(raw, "extractor", self.rules.name), confidence=raw.confidence,
-                            sentence=raw.sentence, breakdown=getattr(raw, "breakdown", False),
+                            extractor=raw.extractor, confidence=raw.confidence,
+                            sentence=raw.sentence, breakdown=raw.breakdown,
+                            evidence={name: Evidence(rule=found.rule, start=span[0], end=span[1])
+                                      for name, found in raw.evidence.items()
+                                      for span in (normalized.to_original(found.start, found.end),)},
                             indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change,
                                                              raw.context))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure

@@ -34,6 +34,16 @@ class Warning_(BaseModel):
     end: Optional[int] = None
 
 
+class Evidence(BaseModel):
+    """Which rule decided a field of a metric, and where in the original text it read it
+    (half-open offsets, like the metric's own)."""
+
+    model_config = ConfigDict(frozen=True)
+    rule: str
+    start: int
+    end: int
+
+
 class Metric(BaseModel):
     doc: str
     start: int
@@ -58,6 +68,8 @@ class Metric(BaseModel):
     # a part of a total given earlier in the same sentence (排查隐患242项，其中重大隐患12项 -> the
     # 12): the panel prefers totals over such parts when both land on one indicator
     breakdown: bool = False
+    # field (object, action, change, period, scope) -> the rule that decided it and its source span
+    evidence: dict[str, Evidence] = Field(default_factory=dict)
 
     @field_serializer("value", "value_max")
     def _number(self, value):

@@ -134,6 +134,8 @@ def metric_from_row(row: dict) -> Metric:
             value = _as_decimal(value)
         elif name == "confidence":
             value = float(value)
+        elif name == "evidence":
+            value = json.loads(value) if isinstance(value, str) else value  # JSON text in CSV and Parquet cells
         elif not isinstance(value, str):
             value = str(value)
         fields[name] = value
@@ -290,6 +292,12 @@ def indicator_names(lexicons=None) -> dict:
         return {}
 
 
+def evidence_lines(metric: Metric) -> list[str]:
+    """"object: rule words-before-figure/verb-then-noun, chars 286-292": which rule decided each
+    field and where it read it, so a wrong field points at the rule to fix."""
+    return [f"{name}: rule {found.rule}, chars {found.start}-{found.end}" for name, found in metric.evidence.items()]
+
+
 def metric_tip(metric: Metric, names: dict) -> str:
     lines = [f"{metric.text}  →  {format_value(metric)} {metric.unit}   ({metric.kind}, {metric.qualifier})"]
     if metric.object or metric.action:
@@ -303,6 +311,7 @@ def metric_tip(metric: Metric, names: dict) -> str:
         lines.append("indicator: none")
     if metric.period:
         lines.append(f"period: {metric.period}")
+    lines += evidence_lines(metric)
     lines.append(f"offsets: [{metric.start}, {metric.end})" +
                  (f"   repeats the mention at {metric.repeat_of}" if metric.repeat_of is not None else ""))
     return "\n".join(lines)
@@ -688,7 +697,8 @@ def show_document(path, console=None, original: bool = False, text: bool = True,
     table = Table(title=f"{len(metrics)} metrics (value: ≈ about, ≥ at least, ≤ at most; offsets index the original text)")
     for column, justify in (("#", "right"), ("text", "left"), ("value", "right"), ("unit", "left"),
                             ("kind", "left"), ("object", "left"), ("action", "left"),
-                            ("Δ", "left"), ("period", "left"), ("indicator", "left"), ("offsets", "right")):
+                            ("Δ", "left"), ("period", "left"), ("indicator", "left"), ("offsets", "right"),
+                            ("evidence", "left")):
         table.add_column(column, justify=justify, overflow="fold")
     for index, metric in enumerate(metrics):
         indicator = metric.indicator or ""
@@ -696,7 +706,7 @@ def show_document(path, console=None, original: bool = False, text: bool = True,
         table.add_row(str(index + 1), f"[{KIND_STYLES.get(metric.kind, '')}]{_markup_escape(metric.text)}[/]",
                       format_value(metric), metric.unit, metric.kind, metric.object, metric.action,
                       CHANGE_SIGNS.get(metric.change, "") if metric.change else "", metric.period or "", indicator,
-                      offsets, style="dim" if metric.repeat_of is not None else None)
+                      offsets, _markup_escape("\n".join(evidence_lines(metric))), style="dim" if metric.repeat_of is not None else None)
     console.print(table)
     if document.warnings:
         warnings = Table(title="warnings")
