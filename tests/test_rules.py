@@ -135,3 +135,38 @@ def test_no_import_cycles():
 
     cycles = [cycle for name in graph if (cycle := cycle_from(name)) and not name.endswith("__init__")]
     assert not cycles, " ; ".join(" -> ".join(c) for c in cycles[:5])
+
+
+def _dense_shapes(scale: int):
+    """Texts where every few characters is a figure, in the shapes that made attribution
+    quadratic: no punctuation, one sentence of thousands of clauses, % runs, wide and long tables."""
+    yield "no punctuation", "".join(f"检查企业{i % 97 + 1}家发现隐患{i % 89 + 1}项" for i in range(300 * scale))
+    yield "one long sentence", "，".join(f"检查企业{i % 97 + 1}家" for i in range(300 * scale)) + "。"
+    yield "percent run", "".join(f"{i % 97 + 1}%" for i in range(300 * scale))
+    yield "wide row", "\t".join(f"{i % 97 + 1}家" for i in range(300 * scale)) + "\n"
+    yield "long table", "指标\t数量\n" + "".join(f"项目{i}\t{i % 97 + 1}家\n" for i in range(300 * scale))
+
+
+@pytest.mark.parametrize("name", ["no punctuation", "one long sentence", "percent run", "wide row", "long table"])
+def test_attribution_work_grows_linearly_with_the_text(rules_pipeline, monkeypatch, name):
+    """Attribution's work is segmenting clauses and handling their words: the characters handed
+    to jieba and the words sliced for each figure grow linearly with the text, however its figures
+    and clauses are laid out (each clause is segmented once, each figure reads the words between
+    its neighbours and a bounded window)."""
+    from reportmine.segment import Segmenter
+
+    work = []
+    tag, split_at = Segmenter._tag, Segmenter.split_at
+    monkeypatch.setattr(Segmenter, "_tag", lambda self, text: work.append(len(text)) or tag(self, text))
+    monkeypatch.setattr(Segmenter, "split_at", lambda self, tokens, cuts: work.append(len(tokens)) or split_at(self, tokens, cuts))
+    rules = rules_pipeline.rules
+    per_char = []
+    for scale in (1, 4):
+        text = dict(_dense_shapes(scale))[name]
+        rules.grammar.segmenter._cache.clear()
+        work.clear()
+        figures = rules.extract(text).metrics
+        assert len(figures) >= 250 * scale  # the figures are read, not dropped
+        per_char.append(sum(work) / len(text))
+    assert per_char[1] <= 4, per_char  # a few times each character at most
+    assert per_char[1] <= per_char[0] * 1.5 + 0.5, per_char  # and no more per character in a text four times longer

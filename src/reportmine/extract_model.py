@@ -377,8 +377,7 @@ class ModelExtractor:
             start = match.end()
         end_match = SENTENCE_BREAK.search(text, metric.end)
         end = end_match.end() if end_match else len(text)
-        metric.sentence = text[start:end].strip()
-        metric.sentence_start = start
+        metric.sentence_start, metric.sentence_end = start, end
         clause_start = 0
         for match in CLAUSE_BREAK.finditer(text, start, metric.start):
             clause_start = match.end()

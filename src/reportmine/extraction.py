@@ -40,8 +40,8 @@ class Figure:
     action: str = ""
     change: Optional[str] = None
     period: Optional[str] = None
-    sentence: str = ""
-    sentence_start: int = 0
+    sentence_start: int = 0  # the figure's sentence, [sentence_start, sentence_end) of the normalized text
+    sentence_end: int = 0
     context: str = ""  # the clause before the number: fallback evidence for the indicator mapping
     breakdown: bool = False  # a part of a total given earlier in the sentence (其中...)
     confidence: float = 0.9

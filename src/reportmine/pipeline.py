@@ -86,21 +86,26 @@ class Pipeline:
             if self.extractor == "combined":
                 result = self.model.combine(normalized.text, result, normalized.corrupt, doc_year=document.year)
         first_seen: dict = {}
+        sentences: dict = {}  # (start, end) -> the sentence's text, cut once however many figures it holds
         for raw in result.metrics:
+            bounds = (raw.sentence_start, raw.sentence_end)
+            sentence = sentences.get(bounds)
+            if sentence is None:
+                sentence = sentences[bounds] = normalized.text[bounds[0]:bounds[1]].strip()
             start, end = normalized.to_original(raw.start, raw.end)
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
                             extractor=raw.extractor, confidence=raw.confidence,
-                            sentence=raw.sentence, breakdown=raw.breakdown,
+                            sentence=sentence, breakdown=raw.breakdown,
                             evidence={name: Evidence(rule=found.rule, start=span[0], end=span[1])
                                       for name, found in raw.evidence.items()
                                       for span in (normalized.to_original(found.start, found.end),)},
                             indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change,
                                                              raw.context))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure
-            key = (raw.sentence, raw.start - raw.sentence_start, metric.text)
-            if len(raw.sentence) >= 8 and key in first_seen:
+            key = (sentence, raw.start - raw.sentence_start, metric.text)
+            if len(sentence) >= 8 and key in first_seen:
                 metric.repeat_of = first_seen[key]
             else:
                 first_seen.setdefault(key, start)

@@ -16,6 +16,7 @@ value passed along, never the extractor's, so extraction is re-entrant.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Optional
@@ -23,7 +24,7 @@ from typing import Callable, Optional
 from ..extraction import Figure
 from ..numbers import Quantity
 from ..segment import Token
-from .grammar import (LIST_COMMAS, QUOTES, CLAUSE_PUNCTUATION, HAN, Grammar, TextIndex, ends_with_verb,
+from .grammar import (CLAUSE_PUNCTUATION, EARLIER_VERB_REACH, HAN, LIST_COMMAS, QUOTES, SENTENCE_REACH, Grammar, TextIndex, ends_with_verb,
                       outside_titles, without_trailing)
 
 
@@ -37,6 +38,47 @@ class DocumentState:
     doc_year: Optional[int]
     periods: object  # period.Periods
     figures: list = field(default_factory=list)  # Figure, attributed so far
+    clauses: dict = field(default_factory=dict)  # (start, end) -> the clause's words and where each ends
+
+    def _clause_words(self, g: Grammar, start: int, end: int) -> tuple[list, list]:
+        found = self.clauses.get((start, end))
+        if found is None:
+            words = [Token(t.word, t.flag, start + t.start, start + t.end) for t in g.segmenter.tag(self.text[start:end])]
+            found = self.clauses[(start, end)] = (words, [t.end for t in words])
+        return found
+
+    def words_between(self, g: Grammar, start: int, end: int, lo: int, hi: int, cuts) -> list[Token]:
+        """The words of the clause [start, end) that reach into [lo, hi), split at the cuts; offsets
+        are the text's. The clause is segmented once however many figures it holds."""
+        words, ends = self._clause_words(g, start, end)
+        first = bisect_right(ends, lo)
+        last = first
+        while last < len(words) and words[last].start < hi:
+            last += 1
+        return g.segmenter.split_at(words[first:last], cuts)
+
+    def words_before(self, g: Grammar, lo: int, hi: int) -> list[Token]:
+        """The words of the clauses in [lo, hi), each clause segmented once, with the break after
+        each clause as a word of its own; a word the bound lo cuts is left out."""
+        found, position = [], hi
+        while position > lo:
+            end = position - 1  # the break that closes the clause before position
+            start = self.index.clause_start(end)
+            words, _ = self._clause_words(g, start, end)
+            found.append([Token(self.text[end], "x", end, end + 1)])
+            found.append([w for w in words if w.start >= lo])
+            position = start
+        return [word for part in reversed(found) for word in part]
+
+    def word_length_at(self, g: Grammar, start: int, end: int, position: int, read: list) -> int:
+        """The length of the word that holds position in the clause [start, end): among the words
+        read (split at the figure), else the clause's own."""
+        for word in read:
+            if word.start <= position < word.end:
+                return len(word.word)
+        words, ends = self._clause_words(g, start, end)
+        at = bisect_right(ends, position)
+        return len(words[at].word) if at < len(words) and words[at].start <= position else 0
 
 
 class Site:
@@ -47,9 +89,11 @@ class Site:
         text, index, quantities = state.text, state.index, state.quantities
         q: Quantity = quantities[position]
         self.g, self.state, self.text, self.q, self.position = g, state, text, q, position
-        self.clause_start = index.clause_start(q.start)
-        self.clause_end = index.clause_end(q.end)
+        self.clause_start, self.clause_end = index.clause_start(q.start), index.clause_end(q.end)
+        # what the rules slice and scan of the clause: at most CLAUSE_REACH either side of the figure
+        self.window_start, self.window_end = index.clause_window(q.start, q.end)
         self.sentence_start, self.sentence_end = index.sentence_bounds(q.start)
+        self.reading_start = max(self.sentence_start, q.start - SENTENCE_REACH)  # how far back the sentence is read
         previous_q = quantities[position - 1] if position > 0 else None
         next_q = quantities[position + 1] if position + 1 < len(quantities) else None
         self.left_start = previous_q.end if previous_q is not None and previous_q.end > self.clause_start else self.clause_start
@@ -69,31 +113,32 @@ class Site:
                                          else core_left, keep)
             core_left = g.strip_trailing(g.without_comparator(core_left), keep)
         self.core_left = core_left
-        # segment the clause once, so every word is tagged in its context, then slice it around the
-        # number (and before a change verb: 价格上涨1.1% is one word to jieba, 价格 | 上涨 here)
-        clause_start = self.clause_start
-        cuts = (q.start - clause_start, q.end - clause_start) + (
-            (self.left_start - clause_start + len(core_left),) if self.change_verb else ())
-        self.clause_tokens = g.segmenter.split_at(g.segmenter.tag(text[clause_start:self.clause_end]), cuts)
-        left_offset = self.left_start - clause_start
-        tokens = [Token(t.word, t.flag, t.start - left_offset, t.end - left_offset) for t in self.clause_tokens
-                  if t.start >= left_offset and t.end <= left_offset + len(core_left)]
-        self.tokens = outside_titles(tokens)  # the words of core_left, offsets into it
-        right_offset = q.end - clause_start
-        self.right_tokens = [Token(t.word, t.flag, t.start - right_offset, t.end - right_offset) for t in self.clause_tokens
-                             if t.start >= right_offset and t.end <= right_offset + len(self.right)]
-        self.rest_of_clause = text[q.end:self.clause_end]
-        # every word before the number in its clause (core_left drops trim words such as 对)
-        self.whole_left = [t for t in self.clause_tokens if t.start >= left_offset and t.end <= q.start - clause_start]
+        # the clause is segmented once (every word tagged in its context) and read here between the
+        # figure's neighbours, its words split at the number (and before a change verb: 价格上涨1.1%
+        # is one word to jieba, 价格 | 上涨 here)
+        cuts = (q.start, q.end) + ((self.left_start + len(core_left),) if self.change_verb else ())
+        self.clause_tokens = state.words_between(g, self.clause_start, self.clause_end, self.left_start, self.right_end, cuts)
+        left_end = self.left_start + len(core_left)
+        self.tokens = outside_titles([Token(t.word, t.flag, t.start - self.left_start, t.end - self.left_start)
+                                      for t in self.clause_tokens if t.start >= self.left_start and t.end <= left_end])
+        self.right_tokens = [Token(t.word, t.flag, t.start - q.end, t.end - q.end) for t in self.clause_tokens
+                             if t.start >= q.end and t.end <= self.right_end]
+        self.rest_of_clause = text[q.end:self.window_end]
+        # every word before the number in its clause (core_left drops trim words such as 对); their
+        # offsets are the text's
+        self.whole_left = [t for t in self.clause_tokens if t.start >= self.left_start and t.end <= q.start]
 
     # ---- facts several rules read, each computed on first use --------------------------
     @cached_property
     def before_in_sentence(self) -> str:
-        return self.text[self.sentence_start:self.q.start]
+        return self.text[self.reading_start:self.q.start]
 
     @cached_property
     def stock_word(self) -> str:
-        return self.g.stock_word(self.text[self.clause_start:self.q.start], self.clause_tokens)
+        start = self.window_start
+        return self.g.stock_word(self.text[start:self.q.start],
+                                 lambda at: self.state.word_length_at(self.g, self.clause_start, self.clause_end, start + at,
+                                                                      self.clause_tokens))
 
     @cached_property
     def right_noun_phrase(self) -> str:
@@ -102,7 +147,7 @@ class Site:
         found = g.right_noun_phrase(self.right, self.right_tokens, q, ends_with_verb=ends_with_verb(self.tokens))
         if not found and self.next_q_in_clause is not None \
                 and g.strip_leading(self.right.strip()) in g.lexicons.object_trim + ("",):
-            after_next = self.text[self.next_q_in_clause.end:self.clause_end]
+            after_next = self.text[self.next_q_in_clause.end:self.window_end]
             found = g.right_noun_phrase(after_next, None, q, ends_with_verb=ends_with_verb(self.tokens))
         return found
 
@@ -134,10 +179,10 @@ class Site:
             return q.start, q.end
         lo = self.sentence_start if lo is None else lo
         hi = self.sentence_end if hi is None else hi
-        found = self.text.rfind(value, max(lo, q.start - 400), q.start)
+        found = self.text.rfind(value, max(lo, q.start - SENTENCE_REACH), q.start)
         if found >= 0:
             return found, found + len(value)
-        found = self.text.find(value, q.end, min(hi, q.end + 400))
+        found = self.text.find(value, q.end, min(hi, q.end + SENTENCE_REACH))
         if found >= 0:
             return found, found + len(value)
         return q.start, q.end
@@ -172,15 +217,16 @@ def attribute(g: Grammar, state: DocumentState, position: int, stages) -> Figure
     site = Site(g, state, position)
     q = site.q
     figure = Figure(start=q.start, end=q.end, value=q.value, value_max=q.value_max, unit=q.unit, kind=q.kind,
-                    qualifier=q.qualifier, sentence=state.text[site.sentence_start:site.sentence_end].strip(),
-                    sentence_start=site.sentence_start)
-    figure.context = state.text[site.clause_start:q.start]
+                    qualifier=q.qualifier, sentence_start=site.sentence_start, sentence_end=site.sentence_end)
+    figure.context = state.text[site.window_start:q.start]
     for stage in stages:
         if not stage.when(site, figure):
             continue
-        proposals = [(rule, rule.apply(site, figure)) for rule in stage.rules]
-        # lower priority first, so that the higher one's decision is the one that stays
-        for rule, proposal in sorted((item for item in proposals if item[1]), key=lambda item: item[0].priority):
+        proposals = [(rule, proposal) for rule in stage.rules if (proposal := rule.apply(site, figure))]
+        if len(proposals) > 1:
+            # lower priority first, so that the higher one's decision is the one that stays
+            proposals.sort(key=lambda item: item[0].priority)
+        for rule, proposal in proposals:
             for name, decision in proposal.items():
                 if name not in rule.fields:
                     raise AssertionError(f"rule {rule.name} set {name}, which it does not declare")
@@ -636,7 +682,7 @@ def counted_by_state(site: Site, figure: Figure):
     state = next((word for word in lexicons.state_verbs if after.startswith(word)), None)
     if not state:
         return None
-    span = site.span(state, hi=site.clause_end)
+    span = site.span(state, hi=site.window_end)
     return {"action": (state, span), "object": (state + suffix, span)}
 
 
@@ -655,7 +701,7 @@ def problem_found(site: Site, figure: Figure):
     # the problem as the text names it, from the finding verb or the list separator on
     start = max(before.rfind(finding) + len(finding), *(before.rfind(mark) + 1 for mark in "、，,；;"))
     problem = g.strip_leading(framing.sub("", before[start:].strip()))
-    at = site.sentence_start + before.rfind(finding)
+    at = site.reading_start + before.rfind(finding)
     proposal = {"action": (finding, (at, at + len(finding)))}
     if problem:
         proposal["object"] = (problem, site.span(problem))
@@ -756,7 +802,10 @@ def verb_earlier_in_sentence(site: Site, figure: Figure):
     """召开市委常委会,市政府党组会...41次 -> 召开: the verb is in an earlier clause of the sentence."""
     if figure.action or site.q.kind == "rate" or site.stock_word:
         return None
-    verb = site.g.verb_earlier_in_sentence(site.text, site.sentence_start, site.clause_start)
+    if site.clause_start <= site.reading_start:
+        return None
+    words = site.state.words_before(site.g, max(site.reading_start, site.clause_start - EARLIER_VERB_REACH), site.clause_start)
+    verb = site.g.verb_earlier_in_sentence(words)
     return {"action": (verb, site.span(verb, hi=site.clause_start))} if verb else None
 
 

@@ -102,7 +102,7 @@ class Filters:
             if follower and HAN_OR_OPENING_QUOTE.match(follower):
                 return "determiner"  # 一次总动员, 一项制度, 一支“铁军”
         if q.unit in self.lexicons.frequency_units:
-            if self.frequency.search(text, index.clause_start(q.start), q.start):
+            if self.frequency.search(text, index.clause_window(q.start, q.end)[0], q.start):
                 return "frequency"
         if q.kind == "rate" and q.unit == "%" and text[q.end:q.end + 1] == "%":
             return "malformed"

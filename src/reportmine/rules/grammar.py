@@ -29,8 +29,19 @@ HAN_OR_PAREN = regex.compile(r"[\p{Han}(（]")
 QUOTES = regex.compile(r"[“”‘’\"「」]")
 TRAILING_NOISE = regex.compile(r"[\s“”‘’\"'「」『』]+$")
 BRACKETED = regex.compile(r"[（(][^（()）]*[)）]")
+NON_SPACE = regex.compile(r"\S")
 OPENING_BRACKETS = "(（"
 CLOSING_BRACKETS = ")）"
+
+
+# How far a rule reads around a figure: within its clause, this many characters either side;
+# within its sentence, this many before it. Report clauses and sentences are far shorter, so the
+# bounds change nothing there; they keep a document without punctuation, or one sentence of
+# thousands of figures, linear in its length (every figure reads a bounded window).
+CLAUSE_REACH = 200
+SENTENCE_REACH = 400
+# How far back an earlier clause of the sentence is read for a verb when the figure's own has none.
+EARLIER_VERB_REACH = 40
 
 
 class TextIndex:
@@ -38,6 +49,8 @@ class TextIndex:
 
     def __init__(self, text: str):
         self.text = text
+        self.line_starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
+        self.memo: dict = {}  # per-document results a rule computes once (period phrases of a sentence)
         self.clause_breaks = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(text)]
         self.clause_break_starts = [start for start, _ in self.clause_breaks]
         self.sentence_breaks = [(m.start(), m.end()) for m in SENTENCE_BREAK.finditer(text)]
@@ -59,6 +72,14 @@ class TextIndex:
         start = self.sentence_breaks[index - 1][1] if index > 0 else 0
         end = self.sentence_breaks[index][1] if index < len(self.sentence_breaks) else len(self.text)
         return start, end
+
+    def line_start(self, position: int) -> int:
+        """Where the line (a paragraph of the normalized text) holding position starts."""
+        return self.line_starts[bisect_left(self.line_starts, position + 1) - 1]
+
+    def clause_window(self, start: int, end: int) -> tuple[int, int]:
+        """The clause around [start, end), at most CLAUSE_REACH characters either side of it."""
+        return max(self.clause_start(start), start - CLAUSE_REACH), min(self.clause_end(end), end + CLAUSE_REACH)
 
 
 class Grammar:
@@ -189,14 +210,15 @@ class Grammar:
         stem = figure.object or figure.action
         return stem + suffix if stem else ""
 
-    def stock_word(self, before: str, tokens: list[Token]) -> str:
+    def stock_word(self, before: str, word_length_at) -> str:
         """The existence word (现有, 实有, 在用 ...) nearest the number in the clause before it, or ''.
-        tokens: the clause's words; a one-character word inside a longer one is part of it (有效处置,
-        辖区内; longer words stand inside their compounds: 发明专利拥有量)."""
+        word_length_at(position in before): the length of the clause's word there; a one-character
+        existence word inside a longer word is part of it (有效处置, 辖区内; longer words stand inside
+        their compounds: 发明专利拥有量)."""
         best, best_key = "", None
         for word in self.lexicons.existence_verbs:
             position = before.rfind(word)
-            if position >= 0 and len(word) == 1 and any(t.start <= position < t.end and len(t.word) > 1 for t in tokens):
+            if position >= 0 and len(word) == 1 and word_length_at(position) > 1:
                 continue
             if position >= 0:
                 key = (position + len(word), len(word))
@@ -426,11 +448,9 @@ class Grammar:
                 return acts[-1]
         return verbs[0].word
 
-    def verb_earlier_in_sentence(self, text: str, sentence_start: int, clause_start: int) -> str:
-        """召开市委常委会,市政府党组会...41次: the verb is in an earlier clause of the sentence."""
-        if clause_start <= sentence_start:
-            return ""
-        tokens = self.segmenter.tag(text[max(sentence_start, clause_start - 40):clause_start])
+    def verb_earlier_in_sentence(self, tokens: list[Token]) -> str:
+        """召开市委常委会,市政府党组会...41次: the verb is in an earlier clause of the sentence;
+        tokens: the words (and breaks) of the sentence just before the figure's clause."""
         # 接处警5,247起，同比上升6.8%，其中火灾扑救1,368起: a change verb before its figure tells a rate's
         # direction, not an act (提高队员工资待遇 stays an act)
         verbs = [t.word for k, t in enumerate(tokens) if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2

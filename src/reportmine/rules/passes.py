@@ -5,7 +5,7 @@ parts after a full stop, lists of rates, table cells, and the last word on count
 from __future__ import annotations
 
 from ..extraction import Figure
-from .grammar import Grammar, TextIndex
+from .grammar import NON_SPACE, Grammar, TextIndex
 from .tables import TableLines, Tables
 
 
@@ -14,14 +14,18 @@ def parts_after_a_full_stop(text: str, index: TextIndex, g: Grammar, figures: li
     gives parts of the last figure of the sentence before it. The parts are breakdowns, and those
     without an act of their own take the total's (实有)."""
     markers = g.lexicons.breakdown_markers
+    openings: dict = {}  # sentence start -> the marker it opens with, or None (once per sentence)
     total = None
     for figure in figures:
-        opening = text[figure.sentence_start:figure.start].lstrip()
-        if total is not None and figure.sentence_start > total.sentence_start and opening.startswith(markers) \
+        if figure.sentence_start not in openings:
+            first_word = NON_SPACE.search(text, figure.sentence_start, figure.start)
+            at = first_word.start() if first_word else figure.start
+            openings[figure.sentence_start] = next((m for m in markers if text.startswith(m, at)), None), at
+        marker, at = openings[figure.sentence_start]
+        opens_with_marker = marker is not None and at + len(marker) <= figure.start
+        if total is not None and figure.sentence_start > total.sentence_start and opens_with_marker \
                 and index.sentence_bounds(total.start)[1] >= figure.sentence_start - 1:
             if figure.kind == total.kind and figure.unit == total.unit:  # parts count what the total counts
-                marker = next(m for m in markers if opening.startswith(m))
-                at = text.find(marker, figure.sentence_start)
                 figure.decide("scope", True, "parts-after-a-full-stop", (at, at + len(marker)))
                 if not figure.action:
                     figure.decide("action", total.action, "parts-after-a-full-stop", (total.start, total.end))
@@ -54,7 +58,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 span = (first.start, first.end)
                 figure.decide("change", first.change, "change-word-of-the-list", span)
                 figure.decide("action", first.action, "change-word-of-the-list", span)
-        clause_start = index.clause_start(first.start)
+        clause_start = index.clause_window(first.start, first.end)[0]
         lead = text[clause_start:first.start]
         respectively = respectively_word in lead
         subject = lead[:lead.index(respectively_word)] if respectively else g.without_change_words(lead)
@@ -63,9 +67,9 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
         if not subject.strip() and clause_start > 0:
             # 受灾人口、倒塌房屋数量和直接经济损失，与前5年平均值相比，同比分别下降...: the
             # subjects are in the clause before a clause that only names the baseline
-            previous_start = index.clause_start(clause_start - 1)
+            previous_start = index.clause_window(clause_start - 1, clause_start - 1)[0]
             if g.comparator_at_end is not None and g.comparator_at_end.fullmatch(text, previous_start, clause_start - 1):
-                subject_start = index.clause_start(previous_start - 1) if previous_start > 0 else 0
+                subject_start = index.clause_window(previous_start - 1, previous_start - 1)[0] if previous_start > 0 else 0
                 subject = text[subject_start:previous_start - 1] if previous_start > 0 else ""
         parts = [g.without_scope(g.strip_leading(part)) for part in separator.split(subject) if part.strip()]
         before = []  # the sentence's figures before the list that are no rates, in order

@@ -6,6 +6,7 @@ written one (2022年上半年 -> 2022-H1).
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Optional
 
 import regex
@@ -28,12 +29,12 @@ class Periods:
     def find(self, text: str, index: TextIndex, position: int, doc_year: Optional[int]):
         """(period, (start, end) of the phrase) for the figure at position, or None."""
         sentence_start, _ = index.sentence_bounds(position)
-        found = self._nearest(text, sentence_start, position)
+        found = self._nearest(text, index, sentence_start, position)
         if found is None:
-            paragraph_start = text.rfind("\n", 0, position) + 1
+            paragraph_start = index.line_start(position)
             if paragraph_start < sentence_start:
                 _, first_end = index.sentence_bounds(paragraph_start)
-                found = self._nearest(text, paragraph_start, min(first_end, sentence_start))
+                found = self._nearest(text, index, paragraph_start, min(first_end, sentence_start))
         if found is None:
             return None
         match, template, offset = found
@@ -57,15 +58,26 @@ class Periods:
             result = result.replace("{q}", str(QUARTERS.index(groups["q"]) + 1) if groups["q"] in QUARTERS else groups["q"])
         return result, span
 
-    def _nearest(self, text: str, start: int, end: int):
+    def _nearest(self, text: str, index: TextIndex, sentence_start: int, end: int):
+        """The period phrase of the sentence at sentence_start that ends nearest before end (at
+        equal place, the longer, more specific one), as (match, template, offset of the match)."""
+        found = index.memo.get(("period", sentence_start))
+        if found is None:
+            found = index.memo[("period", sentence_start)] = self._phrases(text, sentence_start, index.sentence_bounds(sentence_start)[1])
+        keys, phrases = found
+        # the phrases of the whole sentence, found once: no phrase runs into a figure, so the ones
+        # ending before the figure are those a search up to the figure finds
+        at = bisect_right(keys, (end, len(text) + 1))
+        return phrases[at - 1] if at else None
+
+    def _phrases(self, text: str, start: int, end: int) -> tuple[list, list]:
         window = text[start:end]
         if self.any_period is None or not self.any_period.search(window):
-            return None
-        best = None
+            return [], []
+        best: dict = {}
         for pattern, template in self.periods:
             for match in pattern.finditer(window):
-                # the period nearest the number wins; at equal place, the longer (more specific) one
-                key = (match.end(), match.end() - match.start())
-                if best is None or key > best[2]:
-                    best = (match, template, key)
-        return None if best is None else (best[0], best[1], start)
+                key = (start + match.end(), match.end() - match.start())
+                best.setdefault(key, (match, template, start))  # the first pattern listed wins a tie
+        keys = sorted(best)
+        return keys, [best[key] for key in keys]

@@ -19,7 +19,7 @@ from ..lexicons import Lexicons
 from ..normalize import DIGIT
 from ..numbers import Quantity
 from .attribution import read_words_before
-from .grammar import BRACKETED, HAN_ONLY, Grammar
+from .grammar import BRACKETED, HAN_ONLY, NON_SPACE, Grammar
 
 BARE_CELL = regex.compile(r"(?<=\t) *(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) *(?=\t|\n|$)")
 ROW_LABEL_BRACKET = regex.compile(r"(?P<name>[^（(]+)[（(](?P<inner>[^（()）]{1,8})[)）]")
@@ -163,7 +163,7 @@ class Tables:
             cell_start, cell_end = lines.cell_bounds(line_start, line_end, figure.start, figure.end)
             if cell_start == 0:
                 continue  # not in a table row
-            alone = not text[cell_start:figure.start].strip() and not text[figure.end:cell_end].strip()
+            alone = not NON_SPACE.search(text, cell_start, figure.start) and not NON_SPACE.search(text, figure.end, cell_end)
             row_label = lines.row_label(line_start, line_end)
             total_row = any(word in row_label for word in self.lexicons.table_total_labels)
             header = lines.header(line_start, lines.column(line_start, line_end, figure.start)) if alone else ""
