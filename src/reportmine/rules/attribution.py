@@ -806,7 +806,9 @@ def verb_earlier_in_sentence(site: Site, figure: Figure):
         return None
     words = site.state.words_before(site.g, max(site.reading_start, site.clause_start - EARLIER_VERB_REACH), site.clause_start)
     verb = site.g.verb_earlier_in_sentence(words)
-    return {"action": (verb, site.span(verb, hi=site.clause_start))} if verb else None
+    if verb is None or site.same_sentence and site.previous.end > verb.start:
+        return None  # 临时查封21家，“三停”10家: a verb with a figure of its own after it acts on that one
+    return {"action": (verb.word, (verb.start, verb.end))}
 
 
 def existence_word_not_object(site: Site, figure: Figure):
@@ -834,11 +836,25 @@ def stock_predicate(site: Site, figure: Figure):
     return {"action": (site.stock_word, site.span(site.stock_word, hi=site.q.start))}
 
 
+ACTS_READ_FROM_A_NAME = frozenset(("act-in-measure-name", "words-before-figure/act-inside-name", "act-in-count-name",
+                                   "rate-name", "words-before-figure/verbal-noun-counted"))
+
+
+def _act_bound_to_its_name(g: Grammar, figure: Figure) -> bool:
+    evidence = figure.evidence.get("action")
+    return figure.action in g.lexicons.progress_verbs or evidence is not None and evidence.rule in ACTS_READ_FROM_A_NAME
+
+
 def act_of_figure_before_in_sentence(site: Site, figure: Figure):
     """检查企业128家次，发现隐患242项，其中…12项 -> 发现: a figure with no act takes the act of the
     figure before it in the sentence (never a change verb, when it is no change)."""
     g, previous = site.g, site.previous
     if figure.action or not site.same_sentence or not _lends_act(site) or (previous.change and not figure.change):
+        return None
+    if figure.object and figure.evidence["object"].rule != "object-of-figure-before" and not figure.breakdown \
+            and site.q.kind != "rate" and _act_bound_to_its_name(g, previous):
+        # 完成门急诊量…人次，入院病人…人次; 粮食播种面积…亩，产量…吨: an act that reports progress, or
+        # one read from the figure's own name, is not lent to a figure that names its own thing
         return None
     action, rule = previous.action, "act-of-figure-before-in-sentence"
     if site.q.kind == "rate" and previous.action in g.lexicons.completion_verbs and figure.object.endswith(g.rate_suffix_tuple):
@@ -846,6 +862,21 @@ def act_of_figure_before_in_sentence(site: Site, figure: Figure):
         action = g.trailing_act(previous.object) or action
         rule = "rate-measures-work-done"
     return {"action": (action, (previous.start, previous.end), rule)}
+
+
+def act_of_the_total(site: Site, figure: Figure):
+    """接处警3,812起，同比上升4.2%，其中火灾扑救906起 -> 接处警: a part of a total (a breakdown)
+    with no act of its own takes the act of the total it is part of (the nearest whole figure in its
+    unit), past the rates and other figures between them."""
+    if figure.action or not figure.breakdown:
+        return None
+    # the total counts what its parts count: the nearest whole figure of the sentence in their unit
+    total = next((f for f in reversed(site.state.figures) if f.sentence_start != site.sentence_start
+                  or f.kind != "rate" and not f.breakdown and f.unit == figure.unit), None)
+    if total is None or total.sentence_start != site.sentence_start or not total.action \
+            or total.action in site.g.change_verbs:
+        return None
+    return {"action": (total.action, (total.start, total.end))}
 
 
 def scope_not_counted(site: Site, figure: Figure):
@@ -907,7 +938,9 @@ STAGES = (
     Stage("stock-existence-word", (_rule(existence_word_not_object, ("object",)),), when=_a_stock),
     Stage("stock-act-after", (_rule(stock_counted_by_act_after, OBJECT_ACTION),), when=_a_stock),
     Stage("stock-predicate", (_rule(stock_predicate, ("action",)),), when=_a_stock),
-    Stage("act-of-figure-before-in-sentence", (_rule(act_of_figure_before_in_sentence, ("action",)),), when=_not_a_stock),
+    # a part takes its total's act before the figure just before it lends its own
+    Stage("act-of-figure-before-in-sentence", (_rule(act_of_figure_before_in_sentence, ("action",)),
+                                               _rule(act_of_the_total, ("action",), priority=1)), when=_not_a_stock),
     Stage("scope-not-counted", (_rule(scope_not_counted, ("object",)),), when=_not_a_stock),
     Stage("act-after-figure", (_rule(act_after_light_verb, OBJECT_ACTION),), when=_not_a_stock),
 )

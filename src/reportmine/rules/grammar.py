@@ -205,6 +205,8 @@ class Grammar:
         """What a figure measures, as a rate's object: 事故6起 -> 生产安全事故起数, 死亡5人 -> 死亡人数,
         经济损失1,036.8万元 -> 经济损失 (lexicons attribution figure_name_suffixes)."""
         suffix = self.lexicons.figure_name_suffixes.get(figure.unit, "")
+        if figure.object.endswith(self.lexicons.measure_suffixes):
+            return figure.object  # 公路客运量3.7亿人: the name already says what is measured
         if figure.unit in self.lexicons.person_units and figure.action:
             return figure.action + suffix
         stem = figure.object or figure.action
@@ -359,8 +361,13 @@ class Grammar:
                 start = j
             elif token.is_noun and not (token.flag.startswith("v") and token.flag != "vn"):
                 start = j
-            elif token.flag.startswith("v") and start == j + 1 and j > 0 and tokens[j - 1].word in joiners:
-                start = j  # 工作指令、指导措施、意见建议: 指导 is part of a listed noun
+            elif token.flag.startswith("v") and start == j + 1 and j > 0 and tokens[j - 1].word in joiners \
+                    and not (j > 1 and tokens[j - 2].is_verb and not tokens[j - 2].is_noun
+                             and not any(t.is_verb for t in tokens[:j - 2])):
+                # 工作指令、指导措施、意见建议: 指导 is part of a listed noun, and so are verbs listed after
+                # a governing verb (清理违规停放和充电电动自行车); but in 争取和下拨救灾资金 the joined
+                # verbs open the phrase, and both act
+                start = j
             elif (token.flag.startswith("v") and start == j + 1 and j < i
                   and (j == 0 or tokens[j - 1].is_noun or tokens[j - 1].is_verb) and token.word in self.lexicons.modifier_verbs):
                 # 特种设备使用单位, 抽查在建工程, 疏散遇险人员: a verb that only describes the noun
@@ -448,17 +455,17 @@ class Grammar:
                 return acts[-1]
         return verbs[0].word
 
-    def verb_earlier_in_sentence(self, tokens: list[Token]) -> str:
+    def verb_earlier_in_sentence(self, tokens: list[Token]) -> Optional[Token]:
         """召开市委常委会,市政府党组会...41次: the verb is in an earlier clause of the sentence;
         tokens: the words (and breaks) of the sentence just before the figure's clause."""
         # 接处警5,247起，同比上升6.8%，其中火灾扑救1,368起: a change verb before its figure tells a rate's
         # direction, not an act (提高队员工资待遇 stays an act)
-        verbs = [t.word for k, t in enumerate(tokens) if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
+        verbs = [t for k, t in enumerate(tokens) if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
                  and t.word not in self.trim_words
                  and not (t.word in self.change_verbs and k + 1 < len(tokens) and tokens[k + 1].word[:1].isdigit())]
-        if verbs and verbs[-1] in self.lexicons.existence_verbs:
-            return ""  # 共有镇级应急队伍22人，村级应急队伍183人: a stock, not an act, for every item
-        return verbs[-1] if verbs else ""
+        if verbs and verbs[-1].word in self.lexicons.existence_verbs:
+            return None  # 共有镇级应急队伍22人，村级应急队伍183人: a stock, not an act, for every item
+        return verbs[-1] if verbs else None
 
 
 def outside_titles(tokens: list[Token]) -> list[Token]:

@@ -39,20 +39,33 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
     (事故起数和死亡人数同比分别...), or, when the clause names none, of the i-th figure just before
     it in the sentence (事故6起、死亡5人，同比分别下降25%和16.7%). Without 分别, only when the
     sentence's figures before the list are exactly as many as its rates (发生火灾17435起、死亡69人、
-    损失1.27亿元，同比下降42.1%、43.9%、46%)."""
+    损失1.27亿元，同比下降42.1%、43.9%、46%). The same for a list of changes counted in the
+    figures' own units (发生较大事故63起，死亡239人，同比增加13起、36人: 13 more accidents, 36 more
+    dead), rule changes-respectively."""
     separator = g.patterns["list_separator"]
     respectively_word = g.words.respectively
-    rule = "rates-respectively"
     end = -1
     while end + 1 < len(figures):
         start = end = end + 1
         first = figures[start]
-        while end + 1 < len(figures) and figures[end + 1].kind == "rate" \
+        rates = first.kind == "rate"
+        rule = "rates-respectively" if rates else "changes-respectively"
+        # a list goes on through figures of the same reading: rates after a rate, amounts with no
+        # change word of their own after an amount of change
+        while end + 1 < len(figures) and (figures[end + 1].kind == "rate") == rates \
+                and (rates or figures[end + 1].change is None) \
                 and separator.fullmatch(text[figures[end].end:figures[end + 1].start]):
             end += 1
         group = figures[start:end + 1]
-        if first.kind != "rate" or len(group) < 2:
-            continue
+        changes = rates or first.change is not None and first.evidence["change"].rule == "change-word"
+        if len(group) < 2 or not changes and respectively_word not in text[index.clause_window(first.start, first.end)[0]:first.start]:
+            continue  # other lists of figures are read only after 分别 (客运量和周转量分别完成了3.7亿人和270.8亿人公里)
+        if not changes:
+            if any(f.object and f.object != f.action and not g.rate_list_split.search(f.object) for f in group):
+                # 县、乡两级分别调拨救灾物资1.8万件、2.6万件: the figures name what they count (but not
+                # 客运量和周转量, a list of names to hand out)
+                continue
+            rule = "figures-respectively"
         for figure in group[1:]:
             if figure.change is None and first.change is not None:
                 span = (first.start, first.end)
@@ -72,17 +85,17 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 subject_start = index.clause_window(previous_start - 1, previous_start - 1)[0] if previous_start > 0 else 0
                 subject = text[subject_start:previous_start - 1] if previous_start > 0 else ""
         parts = [g.without_scope(g.strip_leading(part)) for part in separator.split(subject) if part.strip()]
-        before = []  # the sentence's figures before the list that are no rates, in order
+        before = []  # the sentence's figures before the list that are no rates (nor changes, for amounts), in order
         k = start - 1
         while k >= 0 and figures[k].sentence_start == first.sentence_start:
-            if figures[k].kind != "rate":
+            if figures[k].kind != "rate" and figures[k].change is None:
                 before.append(figures[k])
             k -= 1
         before.reverse()
         if respectively and len(parts) == len(group):
             names = parts
             spans = [_located(text, part, subject_start, first.start) for part in parts]
-        elif not parts and (len(before) == len(group) or respectively and len(before) > len(group)):
+        elif changes and not parts and (len(before) == len(group) or respectively and len(before) > len(group)):
             named = before[-len(group):]
             names = [g.figure_name(m) for m in named]
             spans = [(m.start, m.end) for m in named]
