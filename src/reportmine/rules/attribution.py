@@ -412,8 +412,10 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         verb_start = g.verb_run_start(tokens, i)
         action = "".join(t.word for t in tokens[verb_start:i + 1])
         noun_end = verb_start
-        while noun_end > 0 and tokens[noun_end - 1].flag in ("d", "ad"):
-            noun_end -= 1  # 事故隐患已整改2312条: the adverb stands between the noun and its verb
+        while noun_end > 0 and (tokens[noun_end - 1].flag in ("d", "ad") or q.kind == "money" and tokens[noun_end - 1].word in g.trim_words):
+            # 事故隐患已整改2312条: the adverb stands between the noun and its verb (and a framing
+            # word before money: 财政总收入累计完成452964万元)
+            noun_end -= 1
         if noun_end < verb_start and not (noun_end > 0 and tokens[noun_end - 1].is_noun and HAN.match(tokens[noun_end - 1].word)):
             noun_end = verb_start  # 每个村(社区)至少配备1名: no noun before the adverb
         object_start = g.noun_run_start(tokens, noun_end - 1)
@@ -434,6 +436,13 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         if relative:
             return relative, action, "relative-clause-after-verb"
         if q.kind == "money":
+            run = tokens[verb_start:i + 1]
+            progress = next((k for k, t in enumerate(run) if t.word in lexicons.progress_verbs), None)
+            if progress is not None and (before_verb or progress > 0):
+                # 公路建设完成投资53.5亿元 -> (公路建设投资, 完成): the money is named by what comes before
+                # the progress verb and the act after it
+                name = before_verb + "".join(t.word for t in run[:progress]) + "".join(t.word for t in run[progress + 1:])
+                return name, run[progress].word, "money-named-around-progress-verb"
             if before_verb and (action in lexicons.progress_verbs or action in lexicons.weak_verbs):
                 return before_verb, action, "money-named-before-verb"  # 第一产业增加值完成261497万元
             return action, action, "money-is-the-act"  # 投资1300多万: the investment itself
