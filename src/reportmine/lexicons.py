@@ -115,6 +115,7 @@ class Lexicons:
     finding_verbs: tuple
     document_nouns: tuple
     issuing_verbs: tuple
+    case_units: tuple
     grammar: GrammarWords
     indicators: tuple  # indicators.Indicator
     domain_dict: Path
@@ -126,7 +127,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_unit
                      "progress_verbs", "completion_verbs", "measure_suffixes", "act_nouns", "weak_verbs",
                      "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
                      "state_verbs", "casualty_acts", "casualty_events", "problem_states", "finding_verbs",
-                     "document_nouns", "issuing_verbs")
+                     "document_nouns", "issuing_verbs", "case_units")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
@@ -369,6 +370,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         finding_verbs=_merge_lists(*attribution["finding_verbs"]),
         document_nouns=_merge_lists(*attribution["document_nouns"]),
         issuing_verbs=_merge_lists(*attribution["issuing_verbs"]),
+        case_units=_merge_lists(*attribution["case_units"]),
         grammar=grammar,
         indicators=tuple(indicators.values()),
         domain_dict=domain_dict,

@@ -746,7 +746,22 @@ def object_of_figure_before(site: Site, figure: Figure):
     if figure.object or not site.same_sentence or not previous.object \
             or not shares_object(site.g, previous, figure, site.same_clause):
         return None
+    if figure.breakdown and _names_its_own_category(site, figure):
+        return None  # 其中滑坡22处，崩塌4处: a part names its own category, even with a verb
     return {"object": (previous.object, (previous.start, previous.end)), "confidence": (0.7, None)}
+
+
+def _names_its_own_category(site: Site, figure: Figure) -> bool:
+    """Whether a part of a total names a category of its own (其中滑坡22处、崩塌4处; 其中查封扣押17件)
+    rather than an act on the total's things (其中责令关闭取缔1家, 已完成整治712个): its words hold a
+    noun, or it counts cases (起, 件), or the part before it named itself."""
+    own = [t for t in site.tokens if len(t.word) >= 2 and (t.is_verb or t.is_noun)]
+    if not own:
+        return False
+    previous = site.previous
+    named_itself = previous.breakdown and previous.object and previous.evidence.get("object") is not None \
+        and previous.evidence["object"].rule != "object-of-figure-before"
+    return any(t.is_noun and not t.is_verb for t in own) or figure.unit in site.g.lexicons.case_units or bool(named_itself)
 
 
 def _lends_act(site: Site) -> bool:
