@@ -10,7 +10,8 @@ import pytest
 from conftest import CORPUS
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "reportmine"
-PASS_RULES = {"parts-after-a-full-stop", "change-word-of-the-list", "rates-respectively", "table-cell",
+PASS_RULES = {"parts-after-a-full-stop", "change-word-of-the-list", "rates-respectively", "changes-respectively",
+              "figures-respectively", "type-check", "table-cell",
               "table-row-label", "table-bare-cell", "act-in-count-name", "count-of-the-act", "tagger"}
 
 
@@ -170,3 +171,34 @@ def test_attribution_work_grows_linearly_with_the_text(rules_pipeline, monkeypat
         per_char.append(sum(work) / len(text))
     assert per_char[1] <= 4, per_char  # a few times each character at most
     assert per_char[1] <= per_char[0] * 1.5 + 0.5, per_char  # and no more per character in a text four times longer
+
+
+def test_no_record_on_corpus_breaks_the_types_of_object_and_action(pipeline):
+    """An object names a thing, an action is an act, whichever reader (rules or tagger) set them:
+    never a change word, framing word, measure word, number or function words alone as an object;
+    never a word without a verb reading as an action, but for the acts the lexicon names by nouns."""
+    from reportmine.segment import get_segmenter
+
+    lexicons = pipeline.lexicons
+    segmenter = get_segmenter(str(lexicons.domain_dict))
+    change = set(lexicons.change_up) | set(lexicons.change_down)
+    named_acts = set(lexicons.act_nouns) | set(lexicons.stock_predicates) | set(lexicons.casualty_acts) \
+        | set(lexicons.state_verbs) | change | set(lexicons.change_level_markers)
+    function_flags = {"d", "ad", "m", "q", "x", "c", "p", "u", "uj", "ul", "f", "r"}
+    broken = []
+    for path in sorted((CORPUS / "docs").iterdir()):
+        for metric in pipeline.extract_file(path).metrics:
+            obj, act = metric.object, metric.action
+            if obj and (obj in change or obj in lexicons.object_trim or obj in lexicons.units or obj.isdigit()
+                        or all(t.flag in function_flags for t in segmenter.tag(obj))):
+                broken.append(("object", obj, metric.text))
+            if act and act not in named_acts and not any(t.flag.startswith("v") for t in segmenter.tag(act)):
+                broken.append(("action", act, metric.text))
+    assert not broken, broken[:10]
+
+
+def test_ordinals_listed_before_a_name_share_its_head(rules_pipeline):
+    metrics = rules_pipeline.extract_text("第二、第三产业占地区生产总值的比重分别回落2.16和1.66个百分点。").metrics
+    assert [m.object for m in metrics] == ["第二产业占地区生产总值的比重", "第三产业占地区生产总值的比重"]
+    metrics = rules_pipeline.extract_text("新生儿、婴儿和5岁以下儿童死亡率分别为0.93‰、1.62‰、1.93‰。").metrics
+    assert [m.object for m in metrics][:2] == ["新生儿", "婴儿"]  # names, not ordinals: nothing shared

@@ -134,7 +134,7 @@ GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_st
                  "meeting_endings", "determiner_units", "event_units")
 GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix")
 GRAMMAR_PATTERNS = ("share", "list_separator", "adjacent_count", "framing_tail", "table_header_unit", "unit_bracket",
-                    "paragraph_number")
+                    "paragraph_number", "listed_ordinal")
 # The top-level keys each mapping file may hold: a key that nothing reads is an error, not a silent
 # no-op (a misspelt key would otherwise be ignored). periods.yaml and indicators.yaml are lists.
 SCHEMA = {

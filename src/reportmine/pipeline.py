@@ -85,6 +85,7 @@ class Pipeline:
             result = self.rules.extract(normalized.text, normalized.corrupt, doc_year=document.year)
             if self.extractor == "combined":
                 result = self.model.combine(normalized.text, result, normalized.corrupt, doc_year=document.year)
+                self.rules.check_types(result.metrics)
         first_seen: dict = {}
         sentences: dict = {}  # (start, end) -> the sentence's text, cut once however many figures it holds
         for raw in result.metrics:

@@ -10,7 +10,7 @@ from .attribution import STAGES, DocumentState, attribute
 from .candidates import ListedNumbers
 from .filters import Filters
 from .grammar import Grammar, TextIndex
-from .passes import run_passes
+from .passes import run_passes, well_typed
 from .period import Periods
 from .tables import TableLines, Tables
 
@@ -53,5 +53,11 @@ class RuleExtractor:
         for position in range(len(kept)):
             state.figures.append(attribute(self.grammar, state, position, self.stages))
         run_passes(text, index, self.grammar, self.tables, lines, state.figures)
+        self.check_types(state.figures)
         result.metrics = state.figures
         return result
+
+    def check_types(self, figures: list) -> None:
+        """Clear a field whose value breaks its type (passes.well_typed); the pipeline calls it again
+        after the tagger has filled fields."""
+        well_typed(self.grammar, figures)

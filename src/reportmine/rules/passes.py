@@ -84,7 +84,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
             if g.comparator_at_end is not None and g.comparator_at_end.fullmatch(text, previous_start, clause_start - 1):
                 subject_start = index.clause_window(previous_start - 1, previous_start - 1)[0] if previous_start > 0 else 0
                 subject = text[subject_start:previous_start - 1] if previous_start > 0 else ""
-        parts = [g.without_scope(g.strip_leading(part)) for part in separator.split(subject) if part.strip()]
+        parts = _with_shared_head(g, [g.without_scope(g.strip_leading(part)) for part in separator.split(subject) if part.strip()])
         before = []  # the sentence's figures before the list that are no rates (nor changes, for amounts), in order
         k = start - 1
         while k >= 0 and figures[k].sentence_start == first.sentence_start:
@@ -104,6 +104,19 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
         if len(names) == len(group) and all(names):
             for figure, name, span in zip(group, names, spans):
                 figure.decide("object", name, rule, span)
+
+
+def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
+    """第二、第三产业占比 -> 第二产业占比, 第三产业占比; 第一、二、三产业 -> 第一产业, 二产业, 三产业:
+    ordinals listed before the last item share its head (what follows the last item's own ordinal)."""
+    ordinal = g.patterns["listed_ordinal"]
+    if len(parts) < 2 or not all(ordinal.fullmatch(part) for part in parts[:-1]):
+        return parts
+    own = ordinal.match(parts[-1])
+    if own is None or own.end() >= len(parts[-1]):
+        return parts
+    head = parts[-1][own.end():]
+    return [part + head for part in parts[:-1]] + [parts[-1]]
 
 
 def _located(text: str, part: str, start: int, end: int) -> tuple[int, int]:
@@ -137,3 +150,27 @@ def run_passes(text: str, index: TextIndex, g: Grammar, tables: Tables, lines: T
     rates_respectively(text, index, g, figures)
     tables.read_cells(text, lines, figures)
     last_word_on_counts(g, figures)
+
+
+# word classes that never name a thing on their own: adverbs, numerals, measure words, punctuation,
+# conjunctions, prepositions, particles, positions (之后, 前期), pronouns
+NOT_NOMINAL_FLAGS = frozenset(("d", "ad", "m", "q", "x", "c", "p", "u", "uj", "ul", "f", "r"))
+
+
+def well_typed(g: Grammar, figures: list) -> None:
+    """The types of the two fields, whatever reader set them: an object names a thing (never a bare
+    change word such as 减少, a framing word such as 累计 or 全部, a measure word, a number, or
+    function words alone such as 之后), an action is an act (a verb, a verbal noun, or one of the
+    lexicon's acts named by nouns: 损失, 降雨, 现有). A value that breaks its type is cleared, with
+    the evidence rule type-check."""
+    lexicons = g.lexicons
+    not_a_thing = frozenset(g.change_verbs) | frozenset(lexicons.object_trim) | frozenset(lexicons.units)
+    named_acts = frozenset(lexicons.act_nouns) | frozenset(lexicons.stock_predicates) | frozenset(lexicons.casualty_acts) \
+        | frozenset(lexicons.state_verbs) | g.change_verbs | frozenset(lexicons.change_level_markers)
+    for figure in figures:
+        if figure.object and (figure.object in not_a_thing or figure.object.isdigit() or all(
+                t.flag in NOT_NOMINAL_FLAGS for t in g.segmenter.tag(figure.object))):
+            figure.decide("object", "", "type-check", (figure.start, figure.end))
+        if figure.action and figure.action not in named_acts and not any(
+                t.flag.startswith("v") for t in g.segmenter.tag(figure.action)):
+            figure.decide("action", "", "type-check", (figure.start, figure.end))
