@@ -1,0 +1,109 @@
+"""Spreadsheets (.xlsx, .xls, .ods) with python-calamine, which reads all three.
+
+Chosen by measurement (README): on a 20,001-row sheet calamine read the .xlsx in 0.09 s where
+openpyxl (read-only) took 1.18 s, and the .xls in 0.018 s where xlrd took 0.24 s.
+
+Each visible sheet is written as its name on a line, then its rows as tab-separated cells, each
+row after a tab: the form the extractor reads an HTML table in, so every cell is a candidate
+figure, named by its row's label and read under its column's header (the period or the unit).
+Title rows above the table (one cell, the others empty) are written as plain lines. A merged
+header is repeated under each column it spans; a merged figure is written once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from ..records import Warning_
+from .cells import holds_figure, table_lines, tidy
+
+# a sheet's text past this many characters is refused (a generated data dump, not a report)
+MAX_CHARS = 32_000_000
+
+
+def _cell(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        # as Excel shows it: 15 significant digits (0.1 + 0.2 is 0.3), integers without .0
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.15g}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        clock = f" {value.hour:02d}:{value.minute:02d}" if (value.hour, value.minute) != (0, 0) else ""
+        return f"{value.year}年{value.month}月{value.day}日{clock}"
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, dt.time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    return tidy(str(value))
+
+
+def read_sheets(data: bytes, format: str):
+    from . import Source, UnreadableDocument, require
+
+    calamine = require("python_calamine", "office", f"{format.upper()} spreadsheets")
+    blocks, warnings, length = [], [], 0
+    try:
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        hidden = []
+        for meta in workbook.sheets_metadata:
+            if str(meta.visible).rsplit(".", 1)[-1].lower() != "visible":
+                hidden.append(meta.name)
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = _rows(sheet)
+            if rows:
+                block = _sheet_text(meta.name, rows)
+                length += len(block)
+                if length > MAX_CHARS:
+                    raise UnreadableDocument(f"spreadsheet too large: over {MAX_CHARS:,} characters of cells", format=format)
+                blocks.append(block)
+    except UnreadableDocument:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own errors, and ValueError on broken files
+        name = type(exc).__name__
+        if "Password" in name:
+            raise UnreadableDocument(f"{format.upper()} is password-protected: remove the password to read it",
+                                     format=format) from None
+        raise UnreadableDocument(f"malformed {format.upper()} file: {name}: {exc}", format=format) from None
+    if hidden:
+        warnings.append(Warning_(code="hidden_sheets", message=f"hidden sheet(s) not read: {', '.join(hidden)}"))
+    return Source(text="\n\n".join(blocks) + "\n" if blocks else "", format=format, is_html=False, warnings=warnings)
+
+
+def _rows(sheet) -> list:
+    grid = sheet.to_python(skip_empty_area=False)
+    rows = [[_cell(value) for value in row] for row in grid]
+    numeric = {(r, c) for r, row in enumerate(grid) for c, value in enumerate(row)
+               if isinstance(value, (int, float)) and not isinstance(value, bool)}
+    for (top, left), (bottom, right) in sheet.merged_cell_ranges or ():
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        text = rows[top][left]
+        if not text or (top, left) in numeric or holds_figure(text):
+            continue  # a figure is written once
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            for c in range(left, min(right, len(rows[r]) - 1) + 1):
+                if not rows[r][c]:
+                    rows[r][c] = text
+    out = []
+    for row in rows:
+        while row and not row[-1]:
+            row.pop()
+        if row:
+            out.append(row)
+    return out
+
+
+def _sheet_text(name: str, rows: list) -> str:
+    # the table's leading titles (one cell, or one text repeated across a merged title row) are
+    # plain lines: a title is no column header
+    lines = [name]
+    first = 0
+    while first < len(rows) - 1 and len({cell for cell in rows[first] if cell}) == 1:
+        lines.append(next(cell for cell in rows[first] if cell))
+        first += 1
+    return "\n".join(lines) + "\n" + table_lines(rows[first:])
