@@ -96,7 +96,7 @@ def read_pdf(data: bytes):
                 try:
                     width, height = page.get_size()
                     lines = _page_lines(textpage)
-                    _find_tables(textpage, lines)
+                    _find_tables(page, textpage, lines)
                 finally:
                     textpage.close()
             finally:
@@ -199,9 +199,11 @@ def _drop_running_lines(pages: list) -> None:
 
 
 # ---- tables ------------------------------------------------------------------------------
-def _find_tables(textpage, lines: list) -> None:
+def _find_tables(page, textpage, lines: list) -> None:
     """Runs of lines with wide gaps between runs of characters, two or more, holding figures:
-    the lines lying between their top and bottom make a table, laid out from character boxes."""
+    the lines lying between their top and bottom make a table, laid out from character boxes.
+    Where the table is ruled (Word, WPS and LibreOffice draw cell borders), its rows are the bands
+    between the rules, so a cell wrapped over two lines, or centred beside one, stays one cell."""
     candidates = [i for i, line in enumerate(lines) if line.geometry and len(line.segments) >= 2]
     if len(candidates) < 2:
         return
@@ -214,14 +216,26 @@ def _find_tables(textpage, lines: list) -> None:
             groups.append(current)
             current = [i]
     groups.append(current)
+    rules = None
     for group in groups:
         if len(group) < 2 or not any(DIGIT.search(lines[i].text) for i in group):
             continue
+        if rules is None:
+            rules = _horizontal_rules(page)
         top = max(lines[i].top for i in group)
         bottom = min(lines[i].bottom for i in group)
+        height = statistics.median(lines[i].height for i in group)
+        # the table reaches the rules just outside its figure rows (a header's wrapped line, a
+        # label centred above its row); without rules, the lines that touch it
+        above = [y for y in rules if top - 0.5 <= y <= top + 3 * height]
+        below = [y for y in rules if bottom - 3 * height <= y <= bottom + 0.5]
+        top = min(above) if above else top + 0.3 * height
+        bottom = max(below) if below else bottom - 0.3 * height
         members = [i for i, line in enumerate(lines)
-                   if line.geometry and not line.in_table and line.bottom >= bottom - 0.5 and line.top <= top + 0.5]
-        rows = _table_rows(textpage, [lines[i] for i in members])
+                   if line.geometry and not line.in_table and (line.top + line.bottom) / 2 <= top
+                   and (line.top + line.bottom) / 2 >= bottom]
+        bands = sorted({y for y in rules if bottom - 0.5 <= y <= top + 0.5}, reverse=True)
+        rows = _table_rows(textpage, [lines[i] for i in members], bands if len(bands) >= 3 else None)
         if len(rows) < 2:
             continue
         for i in members:
@@ -229,7 +243,42 @@ def _find_tables(textpage, lines: list) -> None:
         lines[members[0]].table = rows
 
 
-def _table_rows(textpage, lines: list) -> list:
+def _horizontal_rules(page) -> list:
+    """Heights of the page's horizontal rules: thin horizontal paths, and the top and bottom of
+    rectangles (cell borders), merged when less than 2 points apart."""
+    import pypdfium2.raw as raw
+
+    heights = []
+    for path in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = path.get_bounds()
+        if right - left < 5:
+            continue  # a vertical rule or a dot
+        if top - bottom <= 2.5:
+            heights.append((top + bottom) / 2)
+        else:
+            heights += [top, bottom]
+    merged = []
+    for y in sorted(heights):
+        if merged and y - merged[-1] < 2:
+            continue
+        merged.append(y)
+    return merged
+
+
+def _lines_of(chars: list) -> list:
+    """Characters grouped into visual lines (a line's highest character sets its band), each
+    line's characters left to right, lines top to bottom."""
+    lines, band_bottom = [], None
+    for char in sorted(chars, key=lambda c: -(c[3] + c[4]) / 2):
+        if band_bottom is None or (char[3] + char[4]) / 2 < band_bottom:
+            lines.append([char])
+            band_bottom = char[3]
+        else:
+            lines[-1].append(char)
+    return [sorted(line, key=lambda c: c[1]) for line in lines]
+
+
+def _table_rows(textpage, lines: list, bands=None) -> list:
     chars = []
     for line in lines:
         for offset, ch in enumerate(line.text):
@@ -240,15 +289,12 @@ def _table_rows(textpage, lines: list) -> list:
     if not chars:
         return []
     unit = statistics.median(top - bottom for _, _, _, bottom, top in chars) or 1.0
-    # visual rows: characters whose vertical middles fall in one band
-    chars.sort(key=lambda c: -(c[3] + c[4]) / 2)
-    visual, band_bottom = [], None
-    for char in chars:
-        if band_bottom is None or (char[3] + char[4]) / 2 < band_bottom:
-            visual.append([char])
-            band_bottom = char[3]  # the row's highest character sets its band
-        else:
-            visual[-1].append(char)
+    if bands:
+        # ruled: a row is what lies between two rules
+        visual = [[c for c in chars if low <= (c[3] + c[4]) / 2 < high] for high, low in zip(bands, bands[1:])]
+        visual = [row for row in visual if row]
+    else:
+        visual = [row for row in _lines_of(chars)]
     # columns: where the rows holding figures leave empty space (header cells spanning columns
     # would bridge the gaps, so they are placed after)
     figure_rows = [row for row in visual if any(c[0].isdigit() for c in row)] or visual
@@ -269,25 +315,28 @@ def _table_rows(textpage, lines: list) -> list:
                 return index
         return len(columns) - 1
 
+    def full(cells) -> list:
+        return [bool(cell) and max(c[2] for c in cell) >= columns[i][1] - 1.5 * unit for i, cell in enumerate(cells)]
+
     rows, previous_full = [], None
     for row in visual:
         cells = [[] for _ in columns]
-        for char in sorted(row, key=lambda c: c[1]):
+        for char in row:
             cells[column_of(char)].append(char)
-        texts = [_cell_text(cell) for cell in cells]
+        texts = ["".join(_cell_text(line) for line in _lines_of(cell)) for cell in cells]
         filled = [i for i, t in enumerate(texts) if t]
-        # a wrapped cell's next line: no figure, and only under cells of the row above that
-        # were filled to their column's edge
-        if rows and previous_full is not None and filled and not any(DIGIT.search(t) for t in texts) \
-                and all(previous_full[i] for i in filled):
+        # unruled: a wrapped cell's next line has no figure, and lies only under cells of the
+        # row above that were filled to their column's edge
+        if not bands and rows and previous_full is not None and filled \
+                and not any(DIGIT.search(t) for t in texts) and all(previous_full[i] for i in filled):
             for i in filled:
                 rows[-1][i] += texts[i]
-            previous_full = [bool(cells[i]) and max(c[2] for c in cells[i]) >= columns[i][1] - 1.5 * unit
-                             for i in range(len(columns))]
-            continue
-        rows.append(texts)
-        previous_full = [bool(cells[i]) and max(c[2] for c in cells[i]) >= columns[i][1] - 1.5 * unit
-                         for i in range(len(columns))]
+        else:
+            rows.append(texts)
+        previous_full = full(cells)
+    for row in rows:
+        while row and not row[-1]:
+            row.pop()
     return rows
 
 

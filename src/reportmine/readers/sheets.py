@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from ..records import Warning_
-from .cells import holds_figure, table_lines, tidy
+from .cells import holds_figure, tidy
 
+SENTENCE = re.compile(r"[。；！？]$")
 # a sheet's text past this many characters is refused (a generated data dump, not a report)
 MAX_CHARS = 32_000_000
 
@@ -99,11 +101,15 @@ def _rows(sheet) -> list:
 
 
 def _sheet_text(name: str, rows: list) -> str:
-    # the table's leading titles (one cell, or one text repeated across a merged title row) are
-    # plain lines: a title is no column header
+    """The sheet's name, then its rows. The table's leading titles (one cell, or one text
+    repeated across a merged title row) and rows that hold one sentence (a note: 注：…。) are
+    plain lines: a title is no column header, a note no table row."""
     lines = [name]
     first = 0
     while first < len(rows) - 1 and len({cell for cell in rows[first] if cell}) == 1:
         lines.append(next(cell for cell in rows[first] if cell))
         first += 1
-    return "\n".join(lines) + "\n" + table_lines(rows[first:])
+    for row in rows[first:]:
+        lone = len(row) == 1 and (SENTENCE.search(row[0]) or len(row[0]) > 40)
+        lines.append(row[0] if lone else "\t" + "\t".join(row))
+    return "\n".join(lines)

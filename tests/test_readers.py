@@ -1,0 +1,238 @@
+"""Every format a bureau folder holds gives the figures its text gives as .txt; tables give
+those of the same figures written as sentences; nothing found is passed over without a row."""
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import docmaker
+from conftest import CORPUS
+from reportmine.decode import decode_bytes
+from reportmine.readers import Skipped, UnreadableDocument, read_source, reason_key, sniff
+from table_texts import TABLE_A, TABLE_B, TABLE_C, TEXT_A, TEXT_B, TEXT_C
+
+# a multi-page statistics report, a performance report with a table, a work summary
+CORPUS_TEXTS = ["k02_guangdong_zhaoqing_xiaofang_2024_tongji.txt", "j02_henan_xuchang_scjg_2023_jixiao.txt",
+                "a01_hunan_longhui_2022.txt"]
+MAKERS = {
+    "pdf": lambda text: docmaker.pdf_bytes(text),
+    "docx": docmaker.docx_bytes,
+    "xlsx": docmaker.xlsx_bytes,
+    "xls": docmaker.xls_bytes,
+    "ods": docmaker.ods_bytes,
+    "html": docmaker.html_bytes,
+    "pipe.txt": lambda text: docmaker.pipe_text(text).encode("utf-8"),
+    "aligned.txt": lambda text: docmaker.aligned_text(text).encode("utf-8"),
+}
+
+
+def corpus_text(name: str) -> str:
+    return decode_bytes((CORPUS / "docs" / name).read_bytes()).text
+
+
+def figures(document) -> Counter:
+    return Counter((m.value.normalize(), m.unit, m.kind) for m in document.metrics)
+
+
+def read_as(rules_pipeline, tmp_path, data: bytes, suffix: str):
+    path = tmp_path / f"document.{suffix}"
+    path.write_bytes(data)
+    return rules_pipeline.extract_file(path)
+
+
+@pytest.mark.parametrize("name", CORPUS_TEXTS)
+@pytest.mark.parametrize("suffix", ["pdf", "docx", "xlsx", "xls", "ods"])
+def test_each_format_gives_the_figures_of_its_text(rules_pipeline, tmp_path, name, suffix):
+    text = corpus_text(name)
+    reference = rules_pipeline.extract_text(text)
+    document = read_as(rules_pipeline, tmp_path, MAKERS[suffix](text), suffix)
+    assert document.status == "ok", document.error or document.skipped
+    assert document.format == suffix
+    assert figures(document) == figures(reference)
+    source = read_source((tmp_path / f"document.{suffix}").read_bytes(), f"document.{suffix}")
+    for metric in document.metrics:
+        assert source.text[metric.start:metric.end] == metric.text  # offsets index the text the report shows
+
+
+@pytest.mark.parametrize("table, text", [(TABLE_A, TEXT_A), (TABLE_B, TEXT_B)], ids=["units in cells", "units in headers"])
+@pytest.mark.parametrize("form", sorted(MAKERS))
+def test_tables_give_the_figures_their_sentences_give(rules_pipeline, tmp_path, table, text, form):
+    expected = figures(rules_pipeline.extract_text(text))
+    document = read_as(rules_pipeline, tmp_path, MAKERS[form](table), form)
+    found = figures(document)
+    recall = sum((found & expected).values()) / sum(expected.values())
+    assert recall >= 0.95, (form, recall, expected - found)
+    assert not found - expected, "a table cell read as a figure the text does not hold"
+
+
+def test_unit_column_tables_are_not_read_yet(rules_pipeline, tmp_path):
+    """统计公报 tables give each row's unit in a column of its own (指标 | 单位 | 2023年); the rule
+    extractor does not take a row's unit from that column yet: this records the gap (README)."""
+    expected = figures(rules_pipeline.extract_text(TEXT_C))
+    found = figures(read_as(rules_pipeline, tmp_path, docmaker.xlsx_bytes(TABLE_C), "xlsx"))
+    assert sum(expected.values()) == 10 and sum((found & expected).values()) < 10
+
+
+# ---- PDF ---------------------------------------------------------------------------------------
+def test_pdf_joins_wrapped_lines_and_figures_and_drops_headers_and_page_numbers(rules_pipeline, tmp_path):
+    text = corpus_text(CORPUS_TEXTS[0])
+    data = docmaker.pdf_bytes(text)
+    source = read_source(data, "report.pdf")
+    title = text.strip().splitlines()[0]
+    assert len(source.page_starts) >= 2
+    # the running title is kept once (the document's first line), never again at a page top
+    assert source.text.count(title) == text.count(title)
+    assert "- 1 -" not in source.text and "- 2 -" not in source.text
+    for paragraph in (line.strip() for line in text.splitlines() if len(line.strip()) > 60):
+        assert paragraph in source.text  # every wrapped paragraph whole again, figures unbroken
+    document = rules_pipeline.extract_file(_write(tmp_path / "report.pdf", data))
+    pages = {m.page for m in document.metrics}
+    assert pages == set(range(1, len(source.page_starts) + 1))
+    for metric in document.metrics:
+        assert source.page_starts[metric.page - 1] <= metric.start
+        assert metric.page == len(source.page_starts) or metric.start < source.page_starts[metric.page]
+
+
+def test_scanned_pdf_is_a_skipped_row_saying_so(pipeline, tmp_path):
+    document = pipeline.extract_file(_write(tmp_path / "scan.pdf", docmaker.scanned_pdf_bytes()))
+    assert document.status == "skipped" and document.format == "pdf"
+    assert reason_key(document.skipped) == "scanned PDF" and "OCR" in document.skipped
+
+
+@pytest.mark.parametrize("suffix, data", [
+    ("pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage"),
+    ("docx", b"PK\x03\x04" + b"\x00" * 200),
+    ("xlsx", b"PK\x03\x04" + b"\x00" * 200),
+])
+def test_malformed_files_are_error_rows(pipeline, tmp_path, suffix, data):
+    document = pipeline.extract_file(_write(tmp_path / f"broken.{suffix}", data))
+    assert document.status == "error" and document.error.startswith("malformed")
+
+
+def test_a_truncated_docx_and_xlsx_are_error_rows(pipeline, tmp_path):
+    text = corpus_text(CORPUS_TEXTS[1])
+    for suffix, data in (("docx", docmaker.docx_bytes(text)), ("xlsx", docmaker.xlsx_bytes(text)),
+                         ("pdf", docmaker.pdf_bytes(text))):
+        document = pipeline.extract_file(_write(tmp_path / f"cut.{suffix}", data[: len(data) // 2]))
+        assert document.status == "error", (suffix, document)
+
+
+def test_a_missing_reader_is_a_skipped_row_naming_the_extra(pipeline, tmp_path, monkeypatch):
+    import importlib
+
+    text = corpus_text(CORPUS_TEXTS[1])
+    files = {suffix: _write(tmp_path / f"d.{suffix}", MAKERS[suffix](text)) for suffix in ("pdf", "docx", "xlsx")}
+    real = importlib.import_module
+
+    def without_readers(name, *args):
+        if name in ("pypdfium2", "docx", "python_calamine"):
+            raise ImportError(name)
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", without_readers)
+    for suffix, extra in (("pdf", "pdf"), ("docx", "office"), ("xlsx", "office")):
+        document = pipeline.extract_file(files[suffix])
+        assert document.status == "skipped" and reason_key(document.skipped) == f"install reportmine[{extra}]"
+
+
+# ---- web pages and other files by content -------------------------------------------------------
+@pytest.mark.parametrize("name", ["article.jsp", "article.aspx", "article.php", "article.shtml", "article"])
+def test_saved_pages_are_read_by_content_whatever_their_name(pipeline, tmp_path, name):
+    page = docmaker.html_bytes("某县应急管理局\n全年检查企业128家次，发现隐患242项。")
+    document = pipeline.extract_file(_write(tmp_path / name, page))
+    assert document.format == "html" and [m.text for m in document.metrics] == ["128家次", "242项"]
+
+
+def test_a_pdf_behind_a_page_name_is_read_as_pdf(pipeline, tmp_path):
+    text = corpus_text(CORPUS_TEXTS[1])
+    document = pipeline.extract_file(_write(tmp_path / "download.jsp", docmaker.pdf_bytes(text)))
+    assert document.format == "pdf" and figures(document) == figures(pipeline.extract_text(text))
+
+
+def test_plain_text_without_extension_is_text(pipeline, tmp_path):
+    document = pipeline.extract_file(_write(tmp_path / "README", "全年检查企业128家次。".encode("gb18030")))
+    assert document.format == "text" and document.encoding == "gb18030" and len(document.metrics) == 1
+
+
+@pytest.mark.parametrize("data, name, reason", [
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "photo.png", "image"),
+    (b"\xff\xd8\xff\xe0" + b"\x00" * 64, "scan.jpg", "image"),
+    (b"Rar!\x1a\x07\x00" + b"\x00" * 64, "files.rar", "archive"),
+    (b"body { color: red }", "style.css", "stylesheet"),
+    (b"var n = 12345;", "app.js", "script"),
+])
+def test_files_that_are_not_documents_are_skipped_with_a_reason(pipeline, tmp_path, data, name, reason):
+    document = pipeline.extract_file(_write(tmp_path / name, data))
+    assert document.status == "skipped" and reason_key(document.skipped) == reason
+
+
+def test_a_zip_archive_is_skipped_but_office_zips_are_read():
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("a.txt", "检查企业12家")
+    assert sniff(archive.getvalue(), ".zip").skip.startswith("archive")
+    assert sniff(docmaker.docx_bytes("检查企业12家。"), "").format == "docx"
+    assert sniff(docmaker.xlsx_bytes("检查企业12家。"), "").format == "xlsx"
+    assert sniff(docmaker.ods_bytes("检查企业12家。"), "").format == "ods"
+    assert sniff(docmaker.xls_bytes("检查企业12家。"), "").format == "xls"
+
+
+# ---- legacy Word -----------------------------------------------------------------------------------
+def _doc_bytes(tmp_path, text: str) -> bytes:
+    from reportmine.readers.legacy import soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    import subprocess
+
+    source = _write(tmp_path / "source.docx", docmaker.docx_bytes(text))
+    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    return (tmp_path / "doc" / "source.doc").read_bytes()
+
+
+def test_legacy_doc_and_wps_are_converted_by_libreoffice(rules_pipeline, tmp_path):
+    text = corpus_text(CORPUS_TEXTS[1])
+    data = _doc_bytes(tmp_path, text)
+    for name, format in (("report.doc", "doc"), ("report.wps", "wps")):
+        document = rules_pipeline.extract_file(_write(tmp_path / name, data))
+        assert document.status == "ok" and document.format == format
+        assert figures(document) == figures(rules_pipeline.extract_text(text))
+
+
+def test_legacy_doc_without_libreoffice_is_skipped_with_the_command(pipeline, tmp_path, monkeypatch):
+    import reportmine.readers.legacy as legacy
+
+    monkeypatch.setattr(legacy, "soffice", lambda: None)
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\x00\x00" + b"\x00" * 512
+    document = pipeline.extract_file(_write(tmp_path / "old.doc", data))
+    assert document.status == "skipped" and reason_key(document.skipped) == "needs LibreOffice"
+    assert "soffice --headless --convert-to docx" in document.skipped
+
+
+# ---- reading helpers --------------------------------------------------------------------------
+def test_reason_keys():
+    assert reason_key("empty file (0 bytes)") == "empty file"
+    assert reason_key("file too large: 70,000,000 bytes > limit") == "file too large"
+    assert reason_key("internal error while extracting (KeyError: 'x'); please report") == "internal error while extracting"
+
+
+def test_text_tables_keep_the_length_and_leave_menus_alone():
+    from reportmine.readers.texttables import mark_text_tables
+
+    menu = "首页 | 机构概况 | 新闻中心 | 政务公开\n全年检查企业128家次。\n"
+    assert mark_text_tables(menu) is None
+    byline = "发布时间：2023-08-16 17:32    来源：汉中市气象局    作者：杜思远\n正文。\n"
+    assert mark_text_tables(byline) is None
+    typed = docmaker.pipe_text(TABLE_B)
+    marked = mark_text_tables(typed)
+    assert len(marked) == len(typed) and "\t" in marked
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
