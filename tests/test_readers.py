@@ -236,3 +236,72 @@ def test_text_tables_keep_the_length_and_leave_menus_alone():
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+# ---- a whole folder --------------------------------------------------------------------------------
+def bureau_folder(folder: Path) -> Path:
+    """What a folder downloaded from bureau sites holds: reports in several formats, pages saved
+    under server names, a saved page's resources, a picture, a scan, an empty and a broken file."""
+    text = corpus_text(CORPUS_TEXTS[1])
+    (folder / "page_files").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    files = {
+        "report.pdf": docmaker.pdf_bytes(text), "report.docx": docmaker.docx_bytes(text),
+        "table.xlsx": docmaker.xlsx_bytes(TABLE_B), "notice.jsp": docmaker.html_bytes(TEXT_B),
+        "article": docmaker.html_bytes(TEXT_A), "summary.txt": TEXT_A.encode("gb18030"),
+        "page_files/style.css": b"p { margin: 0 }", "logo.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+        "scan.pdf": docmaker.scanned_pdf_bytes(), "empty.txt": b"", "broken.xlsx": b"PK\x03\x04 cut off",
+        ".git/HEAD": b"ref: refs/heads/main", ".DS_Store": b"\x00\x00\x00\x01Bud1",
+    }
+    for name, data in files.items():
+        _write(folder / name, data)
+    return folder
+
+
+def test_every_file_in_a_folder_is_one_row_and_the_summary_counts_reasons(tmp_path):
+    import json
+
+    from reportmine.batch import run_batch
+
+    folder = bureau_folder(tmp_path / "downloads")
+    summary = run_batch([folder], tmp_path / "m.jsonl", tmp_path / "d.jsonl", workers=1, extractor="rules")
+    rows = {row["doc"]: row for row in map(json.loads, (tmp_path / "d.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert set(rows) == {"report.pdf", "report.docx", "table.xlsx", "notice.jsp", "article", "summary.txt", "style.css",
+                         "logo.png", "scan.pdf", "empty.txt", "broken.xlsx"}  # hidden files and folders aside
+    assert {name for name, row in rows.items() if row["status"] == "ok"} == {
+        "report.pdf", "report.docx", "table.xlsx", "notice.jsp", "article", "summary.txt"}
+    assert all(rows[name]["n_metrics"] > 0 for name in ("report.pdf", "report.docx", "table.xlsx", "notice.jsp", "article"))
+    assert {rows[n]["format"] for n in ("notice.jsp", "article")} == {"html"} and rows["report.pdf"]["format"] == "pdf"
+    assert (summary.documents, summary.read, summary.failed, summary.not_read) == (11, 6, 2, 3)
+    assert summary.reasons == {("error", "empty file"): 1, ("error", "malformed XLSX file"): 1,
+                               ("skipped", "stylesheet"): 1, ("skipped", "image"): 1, ("skipped", "scanned PDF"): 1}
+    for row in rows.values():
+        assert (row["status"] == "ok") == (row["error"] is None and row["skipped"] is None)
+
+
+def test_exit_status_says_whether_everything_something_or_nothing_was_read(tmp_path):
+    from typer.testing import CliRunner
+
+    from reportmine.cli import app
+
+    runner = CliRunner()
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["extract", str(tmp_path / "empty"), "-o", str(tmp_path / "e.jsonl"), "--quiet"])
+    assert result.exit_code == 2 and "no files found" in result.output
+    pictures = tmp_path / "pictures"
+    pictures.mkdir()
+    _write(pictures / "a.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    _write(pictures / "b.txt", b"")
+    result = runner.invoke(app, ["extract", str(pictures), "-o", str(tmp_path / "p.jsonl"), "--quiet", "--workers", "1",
+                                 "--extractor", "rules"])
+    said = " ".join(result.output.split())  # the console wraps long lines
+    assert result.exit_code == 4 and "none of the 2 file(s) could be read" in said
+    assert "failed: empty file 1; skipped: image 1" in said
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    _write(mixed / "a.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    _write(mixed / "b.txt", "检查企业12家。".encode("utf-8"))
+    result = runner.invoke(app, ["extract", str(mixed), "-o", str(tmp_path / "m.jsonl"), "--workers", "1",
+                                 "--extractor", "rules"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 3 and "not read (skipped): 1" in said and "skipped: image 1" in said
