@@ -305,3 +305,39 @@ def test_exit_status_says_whether_everything_something_or_nothing_was_read(tmp_p
                                  "--extractor", "rules"])
     said = " ".join(result.output.split())
     assert result.exit_code == 3 and "not read (skipped): 1" in said and "skipped: image 1" in said
+
+
+# ---- units real reports use --------------------------------------------------------------------
+@pytest.mark.parametrize("sentence, text, value, unit, kind", [
+    ("全年完成旅客周转量12.5亿人公里。", "12.5亿人公里", 1250000000, "人公里", "measure"),
+    ("货物周转量86.3亿吨公里。", "86.3亿吨公里", 8630000000, "吨公里", "measure"),
+    ("春运期间发送旅客356.2万人次。", "356.2万人次", 3562000, "人次", "count"),
+    ("生猪存栏45.6万头，家禽存栏1,200万只。", "45.6万头", 456000, "头", "count"),
+    ("开行列车1,204列次。", "1,204列次", 1204, "列次", "count"),
+    ("保障航班起降2,310架次。", "2,310架次", 2310, "架次", "count"),
+    ("全社会用电量286.4亿千瓦时。", "286.4亿千瓦时", 28640000000, "千瓦时", "measure"),
+    ("能源消费总量1,235万吨标准煤。", "1,235万吨标准煤", 12350000, "吨标准煤", "measure"),
+    ("化学需氧量平均浓度12.6mg/L。", "12.6mg/L", 12.6, "毫克/升", "measure"),
+    ("PM2.5平均浓度32微克/立方米。", "32微克/立方米", 32, "微克/立方米", "measure"),
+    ("臭氧浓度38µg/m³。", "38µg/m³", 38, "微克/立方米", "measure"),
+    ("年平均气温18.6℃，最高气温39.2摄氏度。", "39.2摄氏度", 39.2, "℃", "measure"),
+    ("完成造林1.2万公顷，种植水稻8.6万亩。", "8.6万亩", 86000, "亩", "measure"),
+])
+def test_units_of_real_reports(rules_pipeline, sentence, text, value, unit, kind):
+    found = {m.text: m for m in rules_pipeline.extract_text(sentence).metrics}
+    assert text in found, found
+    metric = found[text]
+    assert (float(metric.value), metric.unit, metric.kind) == (pytest.approx(value), unit, kind)
+
+
+def test_a_mojibake_unit_is_read_with_a_warning(rules_pipeline):
+    document = rules_pipeline.extract_text("PM10平均浓度55?g/m3，同比下降3.5%。")
+    metric = document.metrics[0]
+    assert (metric.text, metric.unit) == ("55?g/m3", "微克/立方米")
+    assert [w.code for w in document.warnings] == ["mojibake_unit"]
+
+
+def test_ranges_and_lists_keep_their_units(rules_pipeline):
+    metrics = rules_pipeline.extract_text("氨氮浓度为0.5-1.2mg/L，降水量分别为12、15和18毫米。").metrics
+    assert [(m.text, float(m.value), m.value_max and float(m.value_max), m.unit) for m in metrics] == [
+        ("0.5-1.2mg/L", 0.5, 1.2, "毫克/升"), ("12", 12, None, "毫米"), ("15", 15, None, "毫米"), ("18毫米", 18, None, "毫米")]

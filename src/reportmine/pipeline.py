@@ -112,6 +112,12 @@ class Pipeline:
                 start, end = normalized.to_original(dropped.start, dropped.end)
                 document.warnings.append(Warning_(code=dropped.reason, start=start, end=end,
                                                   message=f"{text[start:end]!r} {REJECTED_NUMBERS[dropped.reason]}"))
+        for metric in document.metrics:
+            if "?" in metric.text:
+                # a unit whose μ was lost to a single-byte encoding (55?g/m3): read, but said
+                document.warnings.append(Warning_(code="mojibake_unit", start=metric.start, end=metric.end,
+                                                  message=f"{metric.text!r}: a character of the unit was lost "
+                                                          f"(?); read as {metric.unit}"))
         repeats = sum(1 for m in document.metrics if m.repeat_of is not None)
         if repeats:
             document.warnings.append(Warning_(code="repeated_passages",
