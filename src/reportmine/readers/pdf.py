@@ -43,8 +43,9 @@ CELL_GAP = 1.5
 # ... and inside a table, this much empty space across all figure rows separates two columns
 COLUMN_GAP = 0.6
 # what a typesetter moves to the next line whole: a run of Latin letters and figures (1,126.40,
-# 11.2%) or one Han character, with the punctuation that may not open a line
-FIRST_TOKEN = re.compile(r"[\w.,%‰+\-/:·]+[，。、；：！？”’）)》〕】,.;:!?]*|.[，。、；：！？”’）)》〕】,.;:!?]*", re.A)
+# 11.2%), or one Han character with the punctuation that may not open a line and the figure glued
+# to that (LibreOffice keeps 支、1,900 together)
+FIRST_TOKEN = re.compile(r"[\w.,%‰+\-/:·]+[，。、；：！？”’）)》〕】,.;:!?]*|.[，。、；：！？”’）)》〕】,.;:!?]*[\w.,%‰]*", re.A)
 INDENT = 0.6
 # share of characters that are private-use or unmapped above which a text layer is not text
 # (fonts without a Unicode map): such a PDF must be OCRed
@@ -60,6 +61,7 @@ class Line:
     bottom: float = 0.0
     segments: list = field(default_factory=list)  # (left, right) runs of characters, wide gaps between
     first_char: int = 0  # index of its first character in PDFium's text page
+    char_index: Optional[list] = None  # PDFium's index of each character, when not first_char + offset
     geometry: bool = True
     table: Optional[list] = None  # rows of cells, for the first line of a table (the others are dropped)
     in_table: bool = False
@@ -152,6 +154,11 @@ def _measure(textpage, line: Line, start: int, count: int) -> None:
     if not rects:
         line.geometry = False
         return
+    if any(b[0] < a[2] - 1 for a, b in zip(rects, rects[1:])):
+        # PDFium lists text in the order it was drawn: glyphs drawn from another font (the curly
+        # quotes of a Chinese line, often) come after the line, out of place. Their boxes put
+        # them back where they stand.
+        _reorder(textpage, line, start, count)
     line.left = min(r[0] for r in rects)
     line.bottom = min(r[1] for r in rects)
     line.right = max(r[2] for r in rects)
@@ -163,6 +170,24 @@ def _measure(textpage, line: Line, start: int, count: int) -> None:
         else:
             segments.append([left, right])
     line.segments = segments
+
+
+def _reorder(textpage, line: Line, start: int, count: int) -> None:
+    chars = []
+    for offset in range(count):
+        ch = line.text[offset]
+        if not ch.isspace():
+            left, bottom, right, top = textpage.get_charbox(start + offset, loose=True)
+            chars.append((ch, left, right, bottom, top, start + offset))
+    chars.sort(key=lambda c: c[1])
+    line.text = _cell_text([c[:5] for c in chars])
+    line.char_index = [c[5] for c in chars]
+    if len(line.text) != len(chars):  # a space between Latin words: it has no box of its own
+        index, mapped = 0, []
+        for ch in line.text:
+            mapped.append(chars[index][5] if ch != " " or chars[index][0] == " " else mapped[-1])
+            index += ch != " " or chars[index][0] == " "
+        line.char_index = mapped
 
 
 # ---- running headers, footers, page numbers -------------------------------------------------
@@ -284,7 +309,8 @@ def _table_rows(textpage, lines: list, bands=None) -> list:
         for offset, ch in enumerate(line.text):
             if ch.isspace():
                 continue
-            left, bottom, right, top = textpage.get_charbox(line.first_char + offset, loose=True)
+            index = line.char_index[offset] if line.char_index else line.first_char + offset
+            left, bottom, right, top = textpage.get_charbox(index, loose=True)
             chars.append((ch, left, right, bottom, top))
     if not chars:
         return []
