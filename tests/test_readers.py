@@ -99,6 +99,57 @@ def test_scanned_pdf_is_a_skipped_row_saying_so(pipeline, tmp_path):
     assert reason_key(document.skipped) == "scanned PDF" and "OCR" in document.skipped
 
 
+def test_a_pdf_partly_scanned_names_its_pages_without_text(tmp_path):
+    fpdf = pytest.importorskip("fpdf")
+    import io
+
+    from PIL import Image
+
+    pdf = fpdf.FPDF()
+    pdf.add_font("hei", fname=str(docmaker.cjk_font()))
+    pdf.set_font("hei", size=12)
+    pdf.add_page()
+    pdf.cell(0, 10, "全年检查企业128家次。")
+    pdf.add_page()
+    picture = io.BytesIO()
+    Image.new("L", (100, 50), 255).save(picture, format="PNG")
+    pdf.image(picture, x=10, y=10, w=50)
+    source = read_source(bytes(pdf.output()), "mixed.pdf")
+    assert "128家次" in source.text
+    assert [w.code for w in source.warnings] == ["pdf_pages_without_text"] and "page(s) 2" in source.warnings[0].message
+
+
+def test_a_password_protected_pdf_is_an_error_saying_so(pipeline, tmp_path):
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_font("hei", fname=str(docmaker.cjk_font()))
+    pdf.set_font("hei", size=12)
+    pdf.add_page()
+    pdf.cell(0, 10, "全年检查企业128家次。")
+    pdf.set_encryption(owner_password="owner", user_password="user")
+    document = pipeline.extract_file(_write(tmp_path / "locked.pdf", bytes(pdf.output())))
+    assert document.status == "error" and "password" in document.error
+
+
+def test_a_libreoffice_pdf_gives_the_figures_of_its_text(rules_pipeline, tmp_path):
+    """A PDF as office programs write them: justified CJK lines, Latin spaced from Han, curly
+    quotes drawn from a fallback font (PDFium lists those out of place), a ruled table."""
+    import subprocess
+
+    from reportmine.readers.legacy import soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    for name in CORPUS_TEXTS[1:]:
+        text = corpus_text(name)
+        source = _write(tmp_path / f"{name}.docx", docmaker.docx_bytes(text))
+        subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)], check=True,
+                       capture_output=True, timeout=180)
+        document = rules_pipeline.extract_file(tmp_path / f"{name}.pdf")
+        assert figures(document) == figures(rules_pipeline.extract_text(text)), name
+
+
 @pytest.mark.parametrize("suffix, data", [
     ("pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage"),
     ("docx", b"PK\x03\x04" + b"\x00" * 200),
@@ -164,6 +215,22 @@ def test_plain_text_without_extension_is_text(pipeline, tmp_path):
 def test_files_that_are_not_documents_are_skipped_with_a_reason(pipeline, tmp_path, data, name, reason):
     document = pipeline.extract_file(_write(tmp_path / name, data))
     assert document.status == "skipped" and reason_key(document.skipped) == reason
+
+
+def test_hidden_sheets_are_named_not_read():
+    openpyxl = pytest.importorskip("openpyxl")
+    import io
+
+    book = openpyxl.Workbook()
+    book.active.append(["检查企业数（家）", 58])
+    hidden = book.create_sheet("草稿")
+    hidden.sheet_state = "hidden"
+    hidden.append(["检查企业数（家）", 99])
+    out = io.BytesIO()
+    book.save(out)
+    source = read_source(out.getvalue(), "book.xlsx")
+    assert "58" in source.text and "99" not in source.text
+    assert [w.message for w in source.warnings] == ["hidden sheet(s) not read: 草稿"]
 
 
 def test_a_zip_archive_is_skipped_but_office_zips_are_read():

@@ -64,6 +64,7 @@ class Line:
     char_index: Optional[list] = None  # PDFium's index of each character, when not first_char + offset
     geometry: bool = True
     table: Optional[list] = None  # rows of cells, for the first line of a table (the others are dropped)
+    header_columns: Optional[list] = None  # [left, right] of each column, for a header left at a page's foot
     in_table: bool = False
 
     @property
@@ -116,6 +117,7 @@ def read_pdf(data: bytes):
         raise Skipped(f"scanned PDF: no text layer on any of its {len(pages)} page(s); reportmine does not OCR "
                       f"(run OCR first, e.g. ocrmypdf -l chi_sim, and give it the result)", format="pdf")
     _drop_running_lines(pages)
+    _continue_headers(pages)
     text, page_starts = _assemble(pages)
     garbled = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
     if garbled > GARBLED_SHARE * max(1, len(text.strip())):
@@ -230,7 +232,7 @@ def _find_tables(page, textpage, lines: list) -> None:
     Where the table is ruled (Word, WPS and LibreOffice draw cell borders), its rows are the bands
     between the rules, so a cell wrapped over two lines, or centred beside one, stays one cell."""
     candidates = [i for i, line in enumerate(lines) if line.geometry and len(line.segments) >= 2]
-    if len(candidates) < 2:
+    if not candidates:
         return
     groups, current = [], [candidates[0]]
     for i in candidates[1:]:
@@ -242,6 +244,7 @@ def _find_tables(page, textpage, lines: list) -> None:
             current = [i]
     groups.append(current)
     rules = None
+    _page_end_header(textpage, lines, groups[-1])
     for group in groups:
         if len(group) < 2 or not any(DIGIT.search(lines[i].text) for i in group):
             continue
@@ -260,12 +263,27 @@ def _find_tables(page, textpage, lines: list) -> None:
                    if line.geometry and not line.in_table and (line.top + line.bottom) / 2 <= top
                    and (line.top + line.bottom) / 2 >= bottom]
         bands = sorted({y for y in rules if bottom - 0.5 <= y <= top + 0.5}, reverse=True)
-        rows = _table_rows(textpage, [lines[i] for i in members], bands if len(bands) >= 3 else None)
+        rows, _ = _table_rows(textpage, [lines[i] for i in members], bands if len(bands) >= 3 else None)
         if len(rows) < 2:
             continue
         for i in members:
             lines[i].in_table = True
         lines[members[0]].table = rows
+
+
+def _page_end_header(textpage, lines: list, group: list) -> None:
+    """A table's header row left alone at the foot of a page, its rows on the next: lines with
+    wide gaps and no figure among the page's last few lines are laid out as the table's header."""
+    first = group[0]
+    tail = lines[first:]
+    if len(tail) > 4 or any(DIGIT.search(line.text) for line in tail) or not all(line.geometry for line in tail):
+        return
+    rows, columns = _table_rows(textpage, tail)
+    if rows and max(len(row) for row in rows) >= 2:
+        for line in tail:
+            line.in_table = True
+        lines[first].table = rows
+        lines[first].header_columns = columns
 
 
 def _horizontal_rules(page) -> list:
@@ -303,7 +321,8 @@ def _lines_of(chars: list) -> list:
     return [sorted(line, key=lambda c: c[1]) for line in lines]
 
 
-def _table_rows(textpage, lines: list, bands=None) -> list:
+def _table_rows(textpage, lines: list, bands=None) -> tuple[list, list]:
+    """(rows of cell texts, columns as [left, right])."""
     chars = []
     for line in lines:
         for offset, ch in enumerate(line.text):
@@ -313,7 +332,7 @@ def _table_rows(textpage, lines: list, bands=None) -> list:
             left, bottom, right, top = textpage.get_charbox(index, loose=True)
             chars.append((ch, left, right, bottom, top))
     if not chars:
-        return []
+        return [], []
     unit = statistics.median(top - bottom for _, _, _, bottom, top in chars) or 1.0
     if bands:
         # ruled: a row is what lies between two rules
@@ -332,7 +351,7 @@ def _table_rows(textpage, lines: list, bands=None) -> list:
         else:
             columns.append([left, right])
     if len(columns) < 2:
-        return []
+        return [], []
 
     def column_of(char) -> int:
         middle = (char[1] + char[2]) / 2
@@ -363,7 +382,7 @@ def _table_rows(textpage, lines: list, bands=None) -> list:
     for row in rows:
         while row and not row[-1]:
             row.pop()
-    return rows
+    return rows, columns
 
 
 def _cell_text(chars: list) -> str:
@@ -377,6 +396,33 @@ def _cell_text(chars: list) -> str:
         out.append(ch)
         previous_right = right
     return "".join(out).replace("\t", " ")
+
+
+def _continue_headers(pages: list) -> None:
+    """A header row broken by a page (全年预算数（万 / 元）): the lines with no figure that open the
+    next page, before its table, finish the header's cells under which they stand."""
+    for page, following in zip(pages, pages[1:]):
+        header = next((line for line in reversed(page.lines) if line.table is not None), None)
+        if header is None or header.header_columns is None or page.lines[-1].in_table is False:
+            continue
+        fragments = []
+        for line in following.lines:
+            if line.in_table:
+                break
+            if not line.geometry or DIGIT.search(line.text) or len(fragments) == 3:
+                fragments = []
+                break
+            fragments.append(line)
+        if not fragments or not any(line.in_table for line in following.lines):
+            continue
+        row = header.table[-1]
+        for line in fragments:
+            middle = (line.left + line.right) / 2
+            column = min(range(len(header.header_columns)),
+                         key=lambda i: abs((header.header_columns[i][0] + header.header_columns[i][1]) / 2 - middle))
+            row.extend([""] * (column + 1 - len(row)))
+            row[column] += line.text.strip()
+        following.lines = [line for line in following.lines if line not in fragments]
 
 
 # ---- assembling the text -------------------------------------------------------------------
