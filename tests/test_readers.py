@@ -217,6 +217,24 @@ def test_files_that_are_not_documents_are_skipped_with_a_reason(pipeline, tmp_pa
     assert document.status == "skipped" and reason_key(document.skipped) == reason
 
 
+def test_a_macro_enabled_docm_is_read_as_its_document(pipeline, tmp_path):
+    import io
+    import zipfile
+
+    plain = zipfile.ZipFile(io.BytesIO(docmaker.docx_bytes("全年检查企业128家次。")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as macro:
+        for name in plain.namelist():
+            data = plain.read(name)
+            if name == "[Content_Types].xml":
+                data = data.replace(b"wordprocessingml.document.main+xml", b"PLACEHOLDER").replace(
+                    b"application/vnd.openxmlformats-officedocument.PLACEHOLDER",
+                    b"application/vnd.ms-word.document.macroEnabled.main+xml")
+            macro.writestr(name, data)
+    document = pipeline.extract_file(_write(tmp_path / "report.docm", out.getvalue()))
+    assert document.status == "ok" and [m.text for m in document.metrics] == ["128家次"]
+
+
 def test_hidden_sheets_are_named_not_read():
     openpyxl = pytest.importorskip("openpyxl")
     import io

@@ -182,14 +182,15 @@ def _reorder(textpage, line: Line, start: int, count: int) -> None:
             left, bottom, right, top = textpage.get_charbox(start + offset, loose=True)
             chars.append((ch, left, right, bottom, top, start + offset))
     chars.sort(key=lambda c: c[1])
-    line.text = _cell_text([c[:5] for c in chars])
-    line.char_index = [c[5] for c in chars]
-    if len(line.text) != len(chars):  # a space between Latin words: it has no box of its own
-        index, mapped = 0, []
-        for ch in line.text:
-            mapped.append(chars[index][5] if ch != " " or chars[index][0] == " " else mapped[-1])
-            index += ch != " " or chars[index][0] == " "
-        line.char_index = mapped
+    text, index = [], []
+    for position, (ch, left, _, bottom, top, char) in enumerate(chars):
+        if position and _word_gap(chars[position - 1], (ch, left, 0, bottom, top)):
+            text.append(" ")
+            index.append(char)  # a space has no box of its own: it stands where the next word starts
+        text.append(ch)
+        index.append(char)
+    line.text = "".join(text)
+    line.char_index = index
 
 
 # ---- running headers, footers, page numbers -------------------------------------------------
@@ -385,16 +386,20 @@ def _table_rows(textpage, lines: list, bands=None) -> tuple[list, list]:
     return rows, columns
 
 
+def _word_gap(previous, char) -> bool:
+    """A space between two Latin words; a gap between digits is a glyph's side bearing, and
+    Chinese needs no spaces."""
+    return (previous[0].isascii() and previous[0].isalpha() and char[0].isascii() and char[0].isalpha()
+            and char[1] - previous[2] > 0.15 * (char[4] - char[3]))
+
+
 def _cell_text(chars: list) -> str:
-    """A cell's characters in reading order, with a space only between two Latin words (a gap
-    between digits is a glyph's side bearing, never a separator)."""
-    out, previous_right = [], None
-    for ch, left, right, bottom, top in chars:
-        if previous_right is not None and out[-1].isascii() and out[-1].isalpha() and ch.isascii() \
-                and ch.isalpha() and left - previous_right > 0.15 * (top - bottom):
+    """A line of a cell's characters in reading order."""
+    out = []
+    for position, char in enumerate(chars):
+        if position and _word_gap(chars[position - 1], char):
             out.append(" ")
-        out.append(ch)
-        previous_right = right
+        out.append(char[0])
     return "".join(out).replace("\t", " ")
 
 

@@ -20,7 +20,7 @@ def read_docx(data: bytes):
     from docx.table import Table
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = _open(docx, data)
         blocks = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
@@ -35,6 +35,29 @@ def read_docx(data: bytes):
         raise UnreadableDocument(f"malformed DOCX file: {type(exc).__name__}: {exc}", format="docx") from None
     # paragraphs apart by a blank line, as in the corpus's text files; a table's rows are one block
     return Source(text="\n\n".join(blocks) + "\n" if blocks else "", format="docx", is_html=False)
+
+
+# the main parts of a macro-enabled document and of templates: the same WordprocessingML
+DOCUMENT_LIKE = ("application/vnd.ms-word.document.macroEnabled.main+xml",
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+                 "application/vnd.ms-word.template.macroEnabledTemplate.main+xml")
+
+
+def _open(docx, data: bytes):
+    """python-docx opens .docx only; a macro-enabled .docm or a .dotx template holds the same
+    document part, read the same way (macros are never run: python-docx only parses XML)."""
+    try:
+        return docx.Document(io.BytesIO(data))
+    except ValueError as exc:
+        if "content type" not in str(exc):
+            raise
+    from docx.opc.part import PartFactory
+    from docx.package import Package
+    from docx.parts.document import DocumentPart
+
+    for content_type in DOCUMENT_LIKE:
+        PartFactory.part_type_for.setdefault(content_type, DocumentPart)
+    return Package.open(io.BytesIO(data)).main_document_part.document
 
 
 def _table_rows(table) -> list:
