@@ -7,7 +7,8 @@ Each visible sheet is written as its name on a line, then its rows as tab-separa
 row after a tab: the form the extractor reads an HTML table in, so every cell is a candidate
 figure, named by its row's label and read under its column's header (the period or the unit).
 Title rows above the table (one cell, the others empty) are written as plain lines. A merged
-header is repeated under each column it spans; a merged figure is written once.
+header is repeated under each column it spans; a merged figure is written once. calamine gives
+values without their number formats: a cell shown as 97.95% is its fraction, 0.9795.
 """
 from __future__ import annotations
 
