@@ -426,3 +426,19 @@ def test_ranges_and_lists_keep_their_units(rules_pipeline):
     metrics = rules_pipeline.extract_text("氨氮浓度为0.5-1.2mg/L，降水量分别为12、15和18毫米。").metrics
     assert [(m.text, float(m.value), m.value_max and float(m.value_max), m.unit) for m in metrics] == [
         ("0.5-1.2mg/L", 0.5, 1.2, "毫克/升"), ("12", 12, None, "毫米"), ("15", 15, None, "毫米"), ("18毫米", 18, None, "毫米")]
+
+
+def test_percent_formatted_cells_read_as_shown(rules_pipeline, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "执行数（万元）", "执行率"])
+    sheet.append(["食品安全抽检监测经费", 842.36, 0.9795])
+    sheet.append(["特种设备安全监察经费", 405.18, 0.9636])
+    sheet["C2"].number_format = "0.00%"
+    sheet["C3"].number_format = "0%"
+    book.save(tmp_path / "rates.xlsx")
+    source = read_source((tmp_path / "rates.xlsx").read_bytes(), "rates.xlsx")
+    assert "\t97.95%" in source.text and "\t96%" in source.text
+    rates = [m for m in rules_pipeline.extract_file(tmp_path / "rates.xlsx").metrics if m.unit == "%"]
+    assert [(m.text, float(m.value)) for m in rates] == [("97.95%", 97.95), ("96%", 96)]

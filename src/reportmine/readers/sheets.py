@@ -8,13 +8,16 @@ row after a tab: the form the extractor reads an HTML table in, so every cell is
 figure, named by its row's label and read under its column's header (the period or the unit).
 Title rows above the table (one cell, the others empty) are written as plain lines. A merged
 header is repeated under each column it spans; a merged figure is written once. calamine gives
-values without their number formats: a cell shown as 97.95% is its fraction, 0.9795.
+values without their number formats, so in an .xlsx the cells formatted as percentages are found
+in its styles (a cell shown as 97.95% holds 0.9795) and written as shown.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
 import re
+import zipfile
+import xml.etree.ElementTree as ElementTree
 
 from ..records import Warning_
 from .cells import holds_figure, tidy
@@ -22,6 +25,56 @@ from .cells import holds_figure, tidy
 SENTENCE = re.compile(r"[。；！？]$")
 # a sheet's text past this many characters is refused (a generated data dump, not a report)
 MAX_CHARS = 32_000_000
+
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# Excel's built-in percentage formats: 0% and 0.00%
+BUILTIN_PERCENT = {9: 0, 10: 2}
+CELL_TAG = re.compile(rb"<c\b[^>]*>")
+CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+CELL_STYLE = re.compile(rb'\bs="(\d+)"')
+
+
+def _percent_cells(data: bytes) -> dict:
+    """{sheet name: {(row, column): decimals}} for the cells of an .xlsx formatted as percentages
+    (0-based, as calamine's grid). Empty when the workbook has no such format, or when its parts
+    are not where the standard puts them (the values are then written as they are stored)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+        formats = {int(f.get("numFmtId")): f.get("formatCode", "") for f in styles.iter(f"{MAIN}numFmt")}
+        decimals = {}
+        cell_xfs = styles.find(f"{MAIN}cellXfs")
+        for index, xf in enumerate(cell_xfs if cell_xfs is not None else ()):
+            number_format = int(xf.get("numFmtId", "0"))
+            code = formats.get(number_format, "")
+            if number_format in BUILTIN_PERCENT:
+                decimals[index] = BUILTIN_PERCENT[number_format]
+            elif "%" in code:
+                places = re.search(r"\.(0+)", code.split("%")[0])
+                decimals[index] = len(places.group(1)) if places else 0
+        if not decimals:
+            return {}
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in relations}
+        found = {}
+        for sheet in workbook.iter(f"{MAIN}sheet"):
+            target = targets.get(sheet.get(RELATIONSHIP), "").lstrip("/")
+            part = target if target.startswith("xl/") else f"xl/{target}"
+            cells = {}
+            for tag in CELL_TAG.finditer(archive.read(part)):
+                ref, style = CELL_REF.search(tag.group()), CELL_STYLE.search(tag.group())
+                if ref and style and int(style.group(1)) in decimals:
+                    column = 0
+                    for letter in ref.group(1):
+                        column = column * 26 + letter - 64
+                    cells[int(ref.group(2)) - 1, column - 1] = decimals[int(style.group(1))]
+            found[sheet.get("name")] = cells
+        return found
+    except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
 
 
 def _cell(value) -> str:
@@ -49,6 +102,7 @@ def read_sheets(data: bytes, format: str):
 
     calamine = require("python_calamine", "office", f"{format.upper()} spreadsheets")
     blocks, warnings, length = [], [], 0
+    percents = _percent_cells(data) if format == "xlsx" else {}
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         hidden = []
@@ -57,7 +111,7 @@ def read_sheets(data: bytes, format: str):
                 hidden.append(meta.name)
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
-            rows = _rows(sheet)
+            rows = _rows(sheet, percents.get(meta.name, {}))
             if rows:
                 block = _sheet_text(meta.name, rows)
                 length += len(block)
@@ -77,9 +131,12 @@ def read_sheets(data: bytes, format: str):
     return Source(text="\n\n".join(blocks) + "\n" if blocks else "", format=format, is_html=False, warnings=warnings)
 
 
-def _rows(sheet) -> list:
+def _rows(sheet, percents: dict) -> list:
     grid = sheet.to_python(skip_empty_area=False)
     rows = [[_cell(value) for value in row] for row in grid]
+    for (r, c), places in percents.items():
+        if r < len(grid) and c < len(grid[r]) and isinstance(grid[r][c], (int, float)) and not isinstance(grid[r][c], bool):
+            rows[r][c] = f"{grid[r][c] * 100:.{places}f}%"
     numeric = {(r, c) for r, row in enumerate(grid) for c, value in enumerate(row)
                if isinstance(value, (int, float)) and not isinstance(value, bool)}
     for (top, left), (bottom, right) in sheet.merged_cell_ranges or ():
