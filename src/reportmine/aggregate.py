@@ -12,10 +12,10 @@ from .records import Document
 # document fields written on every metric row, so a results file stands on its own
 JOINED_DOCUMENT_FIELDS = ["bureau", "region", "region_code", "year", "date", "genre", "title"]
 DOCUMENT_COLUMNS = ["doc", "path", "sha256", "encoding", "script", "title", "bureau", "region", "region_code",
-                    "year", "date", "genre", "n_chars", "error"]
+                    "year", "date", "genre", "n_chars", "error", "format"]
 METRIC_COLUMNS = ["doc", "start", "end", "text", "value", "value_max", "unit", "kind", "qualifier", "object",
                   "action", "change", "period", "indicator", "extractor", "confidence", "sentence", "repeat_of",
-                  "breakdown", "evidence"]
+                  "breakdown", "evidence", "page"]
 # metric columns that hold a mapping: JSON text in a CSV or Parquet cell (JSONL keeps them nested)
 METRIC_JSON_COLUMNS = ("evidence",)
 FORMATS = (".jsonl", ".csv", ".parquet")
@@ -154,7 +154,7 @@ def _known_types():
     import pyarrow as pa
 
     floats = ["value", "value_max", "confidence"]
-    ints = ["start", "end", "repeat_of", "year", "doc_year", "n_chars", "n_metrics"]
+    ints = ["start", "end", "repeat_of", "year", "doc_year", "n_chars", "n_metrics", "page"]
     return {**{c: pa.float64() for c in floats}, **{c: pa.int64() for c in ints}}
 
 

@@ -18,11 +18,14 @@ import os
 import sys
 import time
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from .errors import ReportmineError
 from .pipeline import DEFAULT_EXTRACTOR, DEFAULT_MAX_BYTES, Pipeline, iter_input_files
+from .readers import reason_key
 from .records import Document
 
 JOURNAL_SUFFIX = ".journal.jsonl"
@@ -32,12 +35,20 @@ JOURNAL_SUFFIX = ".journal.jsonl"
 class BatchSummary:
     documents: int = 0
     failed: int = 0
-    skipped: int = 0
+    skipped: int = 0  # already done in the journal (--resume)
+    not_read: int = 0  # files found but not read: `skipped` rows (images, scanned PDFs, a reader not installed)
     metrics: int = 0
     chars: int = 0
     seconds: float = 0.0
     extractor: str = ""
     first_errors: list = field(default_factory=list)
+    # (status, reason) -> files: why files failed or were skipped (reason: readers.reason_key)
+    reasons: Counter = field(default_factory=Counter)
+
+    @property
+    def read(self) -> int:
+        """Documents read in this run (neither failed nor skipped)."""
+        return self.documents - self.failed - self.not_read
 
     @property
     def chars_per_second(self) -> float:
@@ -91,10 +102,11 @@ def _init_worker(lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR):
 
 
 def _extract_one(path: str) -> tuple:
-    """(journal line, doc, n_metrics, n_chars, error): the counts travel with the line so the
-    main process need not parse it."""
+    """(journal line, doc, n_metrics, n_chars, error, skipped): the counts travel with the line
+    so the main process need not parse it."""
     document = _worker_pipeline.extract_file(Path(path))
-    return document.model_dump_json(), document.doc, len(document.metrics), document.n_chars, document.error
+    return (document.model_dump_json(), document.doc, len(document.metrics), document.n_chars, document.error,
+            document.skipped)
 
 
 def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR) -> Iterator[tuple]:
@@ -176,7 +188,10 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
     extractor = _usable_extractor(extractor)
     journal = journal_path(output)
     started = time.perf_counter()
+    inputs = list(inputs)
     files = list(iter_input_files(inputs))
+    if not files:
+        raise NoInputFiles(f"no files found in {', '.join(map(str, inputs))} (hidden files are not read)")
     done = read_journal(journal) if resume else set()
     if not resume and journal.exists():
         journal.unlink()
@@ -201,7 +216,7 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
             if streaming:
                 for row in journal_rows(journal):
                     outputs.write(row)
-            for index, (line, doc, n_metrics, n_chars, error) in enumerate(lines, 1):
+            for index, (line, doc, n_metrics, n_chars, error, skipped) in enumerate(lines, 1):
                 sink.write(line + "\n")
                 sink.flush()
                 if streaming:
@@ -211,8 +226,12 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
                 summary.chars += n_chars or 0
                 if error:
                     summary.failed += 1
+                    summary.reasons["error", reason_key(error)] += 1
                     if len(summary.first_errors) < 5:
                         summary.first_errors.append((doc, error))
+                elif skipped:
+                    summary.not_read += 1
+                    summary.reasons["skipped", reason_key(skipped)] += 1
                 if progress:
                     summary.seconds = time.perf_counter() - started
                     progress(index, len(todo), summary)
@@ -224,6 +243,10 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
                 outputs.write(row)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class NoInputFiles(ReportmineError):
+    """The paths given hold no file to read."""
 
 
 def _usable_extractor(extractor: str) -> str:

@@ -19,6 +19,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Turn Chinese bureau reports into metrics: extract, panel, show, report, evaluate.")
 err = Console(stderr=True)
 EXIT_SOME_FAILED = 3
+EXIT_NOTHING_READ = 4
 
 
 def _version(value: bool):
@@ -35,7 +36,7 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
 
 @app.command()
 def extract(
-    paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively for .txt/.html)."),
+    paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively: text, HTML, PDF, Word, spreadsheets; each file one row)."),
     output: Path = typer.Option(..., "-o", "--output", help="Metrics file: .jsonl, .csv or .parquet."),
     documents: Optional[Path] = typer.Option(None, "--documents", help="Also write one row per document here."),
     workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (0 = all cores)."),
@@ -48,7 +49,7 @@ def extract(
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse files larger than this."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary."),
 ):
-    """Extract metrics from documents; every input file yields one document row (ok or error)."""
+    """Extract metrics from documents; every input file yields one document row (ok, error or skipped)."""
     from .batch import journal_documents, journal_path, run_batch
 
     try:
@@ -79,7 +80,11 @@ def extract(
             raise typer.Exit(2)
     if not quiet:
         _summary(journal_documents(journal_path(output)), summary, output)
-    if summary.failed:
+    if summary.documents and not summary.read and not summary.skipped:
+        err.print(f"[red]error:[/red] none of the {summary.documents} file(s) could be read "
+                  f"({_reasons(summary)}); see --documents for each file's reason")
+        raise typer.Exit(EXIT_NOTHING_READ)
+    if summary.failed or summary.not_read:
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
@@ -122,14 +127,27 @@ def _summary(documents, summary, output):
             table.add_row("...", "", "", "", "")
             break
         table.add_row(document.doc, document.bureau or "", str(document.year or ""), str(len(document.metrics)),
-                      "error" if document.error else "ok")
+                      document.status)
         shown += 1
     console.print(table)
-    console.print(f"documents ok: {summary.documents - summary.failed}   failed: {summary.failed}   "
-                  f"skipped (already done): {summary.skipped}   metrics: {summary.metrics}   "
+    console.print(f"documents ok: {summary.read}   failed: {summary.failed}   not read (skipped): {summary.not_read}   "
+                  f"already done (resumed): {summary.skipped}   metrics: {summary.metrics}   "
                   f"{summary.chars_per_second:,.0f} chars/s   extractor: {summary.extractor}")
+    if summary.reasons:
+        console.print(f"why: {_reasons(summary)}", highlight=False)
     for doc, error in summary.first_errors:
         console.print(f"[red]failed[/red] {doc}: {error}")
+
+
+def _reasons(summary) -> str:
+    """Failed and skipped files counted by reason, most frequent first: failed: empty file 2;
+    skipped: image 3, scanned PDF 1."""
+    parts = []
+    for status, label in (("error", "failed"), ("skipped", "skipped")):
+        counts = [f"{reason} {count}" for (kind, reason), count in summary.reasons.most_common() if kind == status]
+        if counts:
+            parts.append(f"{label}: {', '.join(counts)}")
+    return "; ".join(parts)
 
 
 @app.command()
@@ -184,7 +202,7 @@ def show(
         console = Console(width=160)  # a file or a pipe: do not squeeze the table into 80 columns
     with console.pager(styles=True) if pager else nullcontext():
         document = show_document(file, console, original=original, text=not no_text, pipeline=pipeline)
-    if document.error:
+    if document.error or document.skipped:
         raise typer.Exit(EXIT_SOME_FAILED)
 
 

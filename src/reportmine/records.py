@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_serializer
 
 Kind = Literal["count", "money", "rate", "measure"]
 Qualifier = Literal["exact", "approx", "at_least", "at_most"]
@@ -70,6 +70,8 @@ class Metric(BaseModel):
     breakdown: bool = False
     # field (object, action, change, period, scope) -> the rule that decided it and its source span
     evidence: dict[str, Evidence] = Field(default_factory=dict)
+    # the page the figure is on (1-based), for documents that have pages (PDF); else None
+    page: Optional[int] = None
 
     @field_serializer("value", "value_max")
     def _number(self, value):
@@ -92,11 +94,23 @@ class Document(BaseModel):
     n_chars: int = 0
     warnings: list[Warning_] = Field(default_factory=list)
     error: Optional[str] = None
+    # how the file was read: text, html, pdf, docx, xlsx, xls, ods, doc, wps, rtf, odt (or what it
+    # was found to be when it was not read: png, zip ...)
+    format: Optional[str] = None
+    # why a file was not read, when that is no fault of the file (an image, a scanned PDF, a reader
+    # not installed): the reason and the fix. Such a document has no metrics and no error
+    skipped: Optional[str] = None
     metrics: list[Metric] = Field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @computed_field
+    @property
+    def status(self) -> str:
+        """ok, error or skipped: every file found has one row with one of these."""
+        return "error" if self.error else "skipped" if self.skipped else "ok"
 
     def summary_row(self) -> dict:
         """The document's fields without its metrics, as written to --documents files."""

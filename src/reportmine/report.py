@@ -8,7 +8,8 @@
   action, change, period and indicator (hovering a highlight or a row lights up the other), and
   the document's warnings (corrupted spans are highlighted too).
 
-Offsets index the decoded original text (reportmine.decode.decode_bytes(data).text), so the page
+Offsets index the decoded original text (reportmine.readers.read_source(data).text: a text file's
+decoded text, a PDF's or spreadsheet's text as its reader wrote it), so the page
 shows that text: a highlight is original[start:end] character for character, HTML sources
 included (their markup is shown as text). A metric whose stored text is not what its offsets hold
 (the file changed after the extraction) is flagged in its row, never silently moved.
@@ -26,9 +27,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from .decode import decode_bytes
 from .errors import ReportmineError
 from .normalize import HTML_SUFFIXES
+from .readers import read_path, read_source
 from .records import Document, Metric, Warning_
 
 RESULT_SUFFIXES = (".jsonl", ".csv", ".parquet")
@@ -66,10 +67,11 @@ def _is_html(path: Path) -> Optional[bool]:
 
 def _from_file(path: Path, pipeline) -> AuditDocument:
     document = pipeline.extract_file(path)
-    if document.error:
-        return AuditDocument(document, None, [document.error])
+    if document.error or document.skipped:
+        return AuditDocument(document, None, [document.error or f"not read: {document.skipped}"])
     try:
-        original = decode_bytes(path.read_bytes()).text
+        # the text the offsets index: a PDF's or a spreadsheet's as its reader wrote it
+        original = read_path(path).text
     except (OSError, ReportmineError) as exc:
         return AuditDocument(document, None, [f"cannot read the source again: {exc}"])
     return AuditDocument(document, original)
@@ -235,8 +237,8 @@ def _from_results(results: Path, sources: list) -> list:
     documents, whole = _documents_from_rows(_read_result_rows(chosen), chosen)
     out = []
     for document in documents:
-        if document.error:
-            out.append(AuditDocument(document, None, [document.error]))
+        if document.error or document.skipped:
+            out.append(AuditDocument(document, None, [document.error or f"not read: {document.skipped}"]))
             continue
         source = _find_source(document, results, sources)
         if source is None:
@@ -245,7 +247,7 @@ def _from_results(results: Path, sources: list) -> list:
             continue
         data = source.read_bytes()
         try:
-            decoded = decode_bytes(data)
+            decoded = read_source(data, str(source))
         except ReportmineError as exc:
             out.append(AuditDocument(document, None, [f"{source}: {exc}"]))
             continue
@@ -256,7 +258,7 @@ def _from_results(results: Path, sources: list) -> list:
             audit.problems.append(f"{source} changed after the extraction (sha256 differs): "
                                   f"highlights whose text differs are flagged")
         if not whole:
-            document.warnings = _recomputed_warnings(document, decoded.text, _is_html(source), decoded.warnings)
+            document.warnings = _recomputed_warnings(document, decoded.text, decoded.is_html, decoded.warnings)
             document.n_chars = len(decoded.text)
             document.encoding = document.encoding or decoded.encoding
         out.append(audit)
@@ -552,7 +554,7 @@ def render_html(audits: Sequence, title: Optional[str] = None, lexicons=None) ->
         document = audit.document
         search = " ".join(str(x) for x in (document.doc, document.bureau, document.region, document.year,
                                            document.genre, document.title) if x)
-        status = "error" if document.error else ("text missing" if audit.original is None else
+        status = "error" if document.error else "skipped" if document.skipped else ("text missing" if audit.original is None else
                                                  ("check" if audit.problems or audit.mismatched else "ok"))
         index_rows.append(
             f'<tr data-search="{_attr(search)}"><td class="n">{number + 1}</td>'
@@ -676,10 +678,12 @@ def show_document(path, console=None, original: bool = False, text: bool = True,
         console.print(f"[bold]{document.title}[/bold]", highlight=False)
     if meta:
         console.print(meta, highlight=False)
-    if document.error:
-        console.print(f"[red]error:[/red] {document.error}", highlight=False)
+    if document.error or document.skipped:
+        console.print(f"[red]error:[/red] {document.error}" if document.error else f"[yellow]not read:[/yellow] {document.skipped}",
+                      highlight=False)
         return document
-    source = decode_bytes(path.read_bytes()).text
+    read = read_path(path)
+    source = read.text
     metrics = document.metrics
     labels = [(f"[{i + 1}]", KIND_STYLES.get(m.kind, "reverse")) for i, m in enumerate(metrics)]
     if text:
@@ -688,7 +692,7 @@ def show_document(path, console=None, original: bool = False, text: bool = True,
             spans = [(m.start, m.end) for m in metrics]
             warning_spans = [(w.start, w.end) for w in document.warnings if w.start is not None and w.end is not None]
         else:
-            normalized = normalize(source, pipeline.lexicons, is_html=_is_html(path))
+            normalized = normalize(read.reading_text or source, pipeline.lexicons, is_html=read.is_html)
             shown = normalized.text
             spans = [normalized_span(normalized, m.start, m.end) or (None, None) for m in metrics]
             warning_spans = list(normalized.corrupt)
