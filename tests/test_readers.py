@@ -65,12 +65,19 @@ def test_tables_give_the_figures_their_sentences_give(rules_pipeline, tmp_path, 
     assert not found - expected, "a table cell read as a figure the text does not hold"
 
 
-def test_unit_column_tables_are_not_read_yet(rules_pipeline, tmp_path):
-    """统计公报 tables give each row's unit in a column of its own (指标 | 单位 | 2023年); the rule
-    extractor does not take a row's unit from that column yet: this records the gap (README)."""
+@pytest.mark.parametrize("kind", ["txt", "xlsx"])
+def test_unit_column_tables_take_each_rows_unit_from_its_column(rules_pipeline, tmp_path, kind):
+    """统计公报 tables give each row's unit in a column of its own (指标 | 单位 | 2023年 |
+    比上年增长（%）): a bare number takes its row's unit from that column, and the row's label
+    names it, as in the sentences that state the same figures."""
     expected = figures(rules_pipeline.extract_text(TEXT_C))
-    found = figures(read_as(rules_pipeline, tmp_path, docmaker.xlsx_bytes(TABLE_C), "xlsx"))
-    assert sum(expected.values()) == 10 and sum((found & expected).values()) < 10
+    if kind == "txt":
+        document = rules_pipeline.extract_text(TABLE_C)
+    else:
+        document = read_as(rules_pipeline, tmp_path, docmaker.xlsx_bytes(TABLE_C), "xlsx")
+    found = figures(document)
+    assert sum(expected.values()) == 10 and sum((found & expected).values()) == 10
+    assert [m.object for m in document.metrics][:2] == ["地区生产总值", "地区生产总值"]
 
 
 # ---- PDF ---------------------------------------------------------------------------------------

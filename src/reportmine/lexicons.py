@@ -116,6 +116,7 @@ class Lexicons:
     document_nouns: tuple
     issuing_verbs: tuple
     case_units: tuple
+    table_unit_labels: tuple
     grammar: GrammarWords
     indicators: tuple  # indicators.Indicator
     domain_dict: Path
@@ -127,7 +128,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_unit
                      "progress_verbs", "completion_verbs", "measure_suffixes", "act_nouns", "weak_verbs",
                      "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
                      "state_verbs", "casualty_acts", "casualty_events", "problem_states", "finding_verbs",
-                     "document_nouns", "issuing_verbs", "case_units")
+                     "document_nouns", "issuing_verbs", "case_units", "table_unit_labels")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
@@ -371,6 +372,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         document_nouns=_merge_lists(*attribution["document_nouns"]),
         issuing_verbs=_merge_lists(*attribution["issuing_verbs"]),
         case_units=_merge_lists(*attribution["case_units"]),
+        table_unit_labels=_merge_lists(*attribution["table_unit_labels"]),
         grammar=grammar,
         indicators=tuple(indicators.values()),
         domain_dict=domain_dict,

@@ -34,7 +34,7 @@ class RuleExtractor:
     def extract(self, text: str, corrupt_spans=(), doc_year: Optional[int] = None) -> ExtractionResult:
         result = ExtractionResult()
         index = TextIndex(text)
-        lines = TableLines(text)
+        lines = TableLines(text, self.lexicons.table_unit_labels)
         quantities = self.scanner.scan(text)
         rejected = list(self.scanner.rejected)
         quantities = self.listed.sharing_unit(text, quantities)

@@ -34,8 +34,12 @@ TABLE_BARE_CELL_RULE = "table-bare-cell"
 class TableLines:
     """Line and cell lookups of one document, each in O(log n) or amortized O(1)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, unit_labels=()):
         self.text = text
+        # header cells that name a column of units (单位, 计量单位): such a header row may hold
+        # digits (指标 | 单位 | 2023年 | 比上年增长（%）), and each row's unit is read from that column
+        self.unit_labels = frozenset(unit_labels)
+        self._unit_column = None  # the current table's unit column, if its header names one
         self.line_starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
         self._row: tuple = (-1, [], "", -1)  # (line start, tab positions, label, its start) of the last row asked about
         self._headers_before = -1  # the headers below reflect every line that starts before this
@@ -85,16 +89,18 @@ class TableLines:
         table, that holds no digit (its header row). Asked in text order, the lines above are
         taken in once; asked out of order, they are taken in again from the top."""
         if row_start < self._headers_before:
-            self._headers, self._header_cursor = [], 0
+            self._headers, self._header_cursor, self._unit_column = [], 0, None
         lines = self.line_starts
         while self._header_cursor < len(lines) and self._line_end(self._header_cursor) < row_start:
             start = lines[self._header_cursor]
             line = self.text[start:self._line_end(self._header_cursor)]
             if line.strip():
+                cells = line.split("\t") if "\t" in line else []
+                unit_column = next((k for k, cell in enumerate(cells) if cell.strip() in self.unit_labels), None)
                 if "\t" not in line:
-                    self._headers = []  # text between tables: a new table starts below
-                elif not DIGIT.search(line):
-                    cells = line.split("\t")
+                    self._headers, self._unit_column = [], None  # text between tables: a new table starts below
+                elif not DIGIT.search(line) or unit_column is not None:
+                    self._unit_column = unit_column if unit_column is not None else self._unit_column
                     if len(cells) > len(self._headers):
                         self._headers.extend([""] * (len(cells) - len(self._headers)))
                     for k, cell in enumerate(cells):
@@ -102,6 +108,14 @@ class TableLines:
             self._header_cursor += 1
         self._headers_before = row_start
         return self._headers[column] if column < len(self._headers) else ""
+
+    def unit_cell(self, line_start: int, line_end: int) -> str:
+        """The row's cell under its table's unit column (亿元 in 地区生产总值 | 亿元 | 3,012.5), or ''."""
+        self.header(line_start, 0)  # the headers above this row taken in
+        if self._unit_column is None:
+            return ""
+        cells = self.text[line_start:line_end].split("\t")
+        return cells[self._unit_column].strip() if self._unit_column < len(cells) else ""
 
     def _line_end(self, line_index: int) -> int:
         return self.line_starts[line_index + 1] - 1 if line_index + 1 < len(self.line_starts) else len(self.text)
@@ -133,7 +147,8 @@ class Tables:
                 continue  # 序号 | 1 | 2, 年份 | 2022 | 2023: an index, not a count
             column = lines.column(line_start, line_end, start)
             header = lines.header(line_start, column)
-            unit = self.unit_in_label(header) or (self.unit_in_label(row_label) if not DIGIT.search(row_label) else None)
+            unit = self.unit_in_label(header) or (self.unit_in_label(row_label) if not DIGIT.search(row_label) else None) \
+                or self.as_unit(lines.unit_cell(line_start, line_end))
             if line_start != row_start:  # a new row: the same table unless text lies between
                 gap = text[row_end:line_start] if row_end is not None else None
                 if gap is None or any(line.strip() and "\t" not in line for line in gap.split("\n")):
