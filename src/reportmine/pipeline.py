@@ -9,8 +9,10 @@ import hashlib
 import os
 import re
 import stat
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Union
 
 from .decode import decode_bytes
 from .errors import ReportmineError
@@ -30,6 +32,9 @@ REJECTED_NUMBERS = {
     "malformed_number": "is not a well-formed number (separators in the wrong places, or exponent notation): not read as a metric",
 }
 TEXT_SUFFIXES = {".txt", ".text", ".md"} | HTML_SUFFIXES
+# characters of original text kept on each side of a figure in Metric.context: enough to read the
+# clause it sits in, while a row stays bounded however long its sentence is
+CONTEXT_CHARS = 100
 
 
 EXTRACTORS = ("rules", "combined", "model")
@@ -73,7 +78,8 @@ class Pipeline:
         if surrogates:
             document.warnings.append(Warning_(code="lone_surrogates",
                                               message=f"{surrogates} lone surrogate code point(s) read as U+FFFD"))
-        normalized = normalize(LONE_SURROGATE.sub("\ufffd", text) if surrogates else text, self.lexicons, is_html=is_html)
+        readable = LONE_SURROGATE.sub("\ufffd", text) if surrogates else text
+        normalized = normalize(readable, self.lexicons, is_html=is_html)
         document.script = normalized.script
         document.warnings.extend(normalized.warnings)
         meta = read_metadata(normalized, self.lexicons)
@@ -88,11 +94,13 @@ class Pipeline:
         first_seen: dict = {}
         for raw in result.metrics:
             start, end = normalized.to_original(raw.start, raw.end)
+            context_start, context_end = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
                             extractor=getattr(raw, "extractor", self.rules.name), confidence=raw.confidence,
-                            sentence=raw.sentence, breakdown=getattr(raw, "breakdown", False),
+                            context=readable[context_start:context_end], context_start=context_start,
+                            breakdown=getattr(raw, "breakdown", False),
                             indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change,
                                                              raw.context))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure
@@ -130,22 +138,89 @@ class Pipeline:
                 f"internal error while extracting ({type(exc).__name__}: {exc}); the other documents are "
                 f"unaffected - please report this file"))
 
-    def extract_file(self, path: os.PathLike) -> Document:
+    def extract_file(self, path: Union[str, os.PathLike], doc: Optional[str] = None) -> Document:
+        """Extract one file. doc is its id in the outputs (default: the file's name); the Document's
+        path is the absolute path. A file that cannot be read gives a Document with an error."""
         path = Path(path)
-        name = path.name
+        location = display_path(os.path.abspath(path))
+        doc = doc if doc is not None else display_path(path.name)
+        document = self._read_and_extract(path, doc, location)
+        if LONE_SURROGATE.search(os.fspath(path)):
+            # Python keeps the bytes of a name that is not UTF-8 as lone surrogates
+            # (surrogateescape); no output format can hold those, so the name is shown escaped
+            document.warnings.insert(0, Warning_(code="file_name_not_utf8", message=(
+                "the file's name is not valid UTF-8: its undecodable bytes are shown as \\xNN")))
+        return document
+
+    def _read_and_extract(self, path: Path, doc: str, location: str) -> Document:
         try:
             status = path.stat()
             if not stat.S_ISREG(status.st_mode):
                 # a FIFO or device would block or never end: only regular files are read
-                return Document(doc=name, path=str(path), error="not a regular file (a pipe, device or socket)")
+                return Document(doc=doc, path=location, error="not a regular file (a pipe, device or socket)")
             size = status.st_size
             if size > self.max_bytes:
-                return Document(doc=name, path=str(path), error=(
+                return Document(doc=doc, path=location, error=(
                     f"file too large: {size:,} bytes > limit {self.max_bytes:,} (raise it with --max-bytes)"))
             data = path.read_bytes()
         except OSError as exc:
-            return Document(doc=name, path=str(path), error=f"cannot read file: {exc.strerror or exc}")
-        return self.extract_bytes(data, doc=name, path=str(path))
+            return Document(doc=doc, path=location, error=f"cannot read file: {exc.strerror or exc}")
+        return self.extract_bytes(data, doc=doc, path=location)
+
+    def extract(self, source: PathsLike) -> Iterator[Document]:
+        """One Document per input file under source (see input_files), in a stable order."""
+        for item in input_files(source):
+            yield self.extract_file(item.path, doc=item.doc)
+
+
+PathsLike = Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]
+
+
+def display_path(path: Union[str, os.PathLike]) -> str:
+    """A path as text any file format can hold: the bytes of a name that are not UTF-8 (which
+    Python keeps as lone surrogates) are shown as \\xNN, as Python writes bytes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+_ESCAPED_BYTE = re.compile(rb"\\x([0-9a-f]{2})")
+
+
+def os_path(shown: str) -> str:
+    """The path that display_path showed, for opening the file again."""
+    return os.fsdecode(_ESCAPED_BYTE.sub(lambda m: bytes([int(m.group(1), 16)]), shown.encode("utf-8")))
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file to extract: where the system finds it, and the id its Document gets."""
+
+    path: str  # absolute, as the OS names it (bytes that are not UTF-8 kept as surrogates)
+    doc: str   # relative to the folder given (or the name of a file given directly), shown escaped
+
+
+def input_files(source: PathsLike) -> list[InputFile]:
+    """The files under source (one path or many, str or PathLike), each once, in a stable order.
+
+    A document's id is its path relative to the folder given, so two 2023年工作总结.txt in two
+    bureaus' folders under one given folder stay apart (bureau_a/2023年工作总结.txt); a file
+    given directly keeps its name. When two given folders hold the same relative path, those ids
+    are spelled from the folder as given (reports_a/2023.txt, reports_b/2023.txt)."""
+    if isinstance(source, (str, bytes, os.PathLike)):
+        source = [source]  # a str is one path, not a list of one-character paths
+    found, seen = [], set()
+    for given in source:
+        given = Path(os.fsdecode(given))
+        folder = given.is_dir()
+        for path in iter_input_files([given]):
+            absolute = os.path.abspath(path)
+            if absolute in seen:  # named twice (a folder and a file in it): one Document
+                continue
+            seen.add(absolute)
+            relative = Path(os.path.relpath(path, given)).as_posix() if folder else path.name
+            found.append((absolute, relative, (given / relative).as_posix() if folder else given.as_posix()))
+    counts = Counter(relative for _, relative, _ in found)
+    return [InputFile(absolute, display_path(relative if counts[relative] == 1 else spelled))
+            for absolute, relative, spelled in found]
 
 
 def iter_input_files(paths: Iterable[os.PathLike]) -> Iterator[Path]:
@@ -185,13 +260,21 @@ def extract_text(text: str, doc: str = "text", **kwargs) -> Document:
     return default_pipeline().extract_text(text, doc=doc, **kwargs)
 
 
-def extract_file(path: os.PathLike) -> Document:
+def extract_file(path: Union[str, os.PathLike]) -> Document:
     """Extract metrics from one file (any supported encoding, plain text or HTML)."""
     return default_pipeline().extract_file(path)
 
 
-def extract_paths(paths: Iterable[os.PathLike]) -> Iterator[Document]:
-    """One Document per input file under the given files and folders, in a stable order."""
-    pipeline = default_pipeline()
-    for path in iter_input_files(paths):
-        yield pipeline.extract_file(path)
+def extract(source: PathsLike) -> Iterator[Document]:
+    """One Document per file under source: a file or folder, as str or Path, or a list of them.
+
+    Folders are searched recursively for .txt, .html ... files; ids are paths relative to the
+    folder given (see input_files). Lazy: one document in memory at a time.
+
+    >>> for document in reportmine.extract("corpus/docs"):
+    ...     print(document.doc, document.bureau, len(document.metrics))
+    """
+    return default_pipeline().extract(source)
+
+
+extract_paths = extract  # the name of earlier releases
