@@ -349,6 +349,8 @@ def panel_command(
     """Bureau x year x indicator table: one row per (bureau, region_code, year), one column per indicator."""
     from .aggregate import panel, read_table
 
+    if not results.is_file():
+        raise _fail(f"no such file: {results}; pass the metrics file that reportmine extract wrote (-o)")
     try:
         check_format(output)
         frame = read_table(results)
