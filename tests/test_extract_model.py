@@ -228,10 +228,11 @@ def test_combined_batch_with_two_workers_finishes_and_matches_one_worker(tmp_pat
     docs.mkdir()
     for source in sorted((CORPUS / "docs").glob("a0*.txt"))[:3]:
         (docs / source.name).write_bytes(source.read_bytes())
-    run_batch([docs], tmp_path / "one.jsonl", workers=1, extractor="combined")
-    run_batch([docs], tmp_path / "two.jsonl", workers=2, extractor="combined")
+    # worker processes, not this process (where three small files would go by default)
+    run_batch([docs], tmp_path / "one.jsonl", workers=1, extractor="combined", in_process=False)
+    run_batch([docs], tmp_path / "two.jsonl", workers=2, extractor="combined", in_process=False)
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
-    assert b'"extractor": "rules+model"' in (tmp_path / "one.jsonl").read_bytes()
+    assert b'"extractor":"rules+model"' in (tmp_path / "one.jsonl").read_bytes()
 
 
 def test_default_pipeline_is_the_combined_extractor_when_the_model_is_installed():

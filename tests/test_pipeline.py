@@ -95,3 +95,27 @@ def test_to_frame_joins_document_fields(pipeline):
     assert len(frame) == 7
     assert {"value", "unit", "object", "bureau", "year", "sha256"} <= set(frame.columns)
     assert frame["year"].iloc[0] == 2022
+
+
+def test_extract_takes_one_path_as_str_or_path_and_lists_alike(tmp_path):
+    import reportmine
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("检查企业12家。", encoding="utf-8")
+    (tmp_path / "sub" / "b.txt").write_text("发现隐患30处。", encoding="utf-8")
+    expected = ["a.txt", "sub/b.txt"]
+    assert [d.doc for d in reportmine.extract(str(tmp_path))] == expected
+    assert [d.doc for d in reportmine.extract(tmp_path)] == expected
+    assert [d.doc for d in reportmine.extract_paths(str(tmp_path))] == expected  # not its characters, from /
+    assert [d.doc for d in reportmine.extract([str(tmp_path / "a.txt"), tmp_path / "sub"])] == ["a.txt", "b.txt"]
+
+
+def test_context_is_a_window_of_the_original_text_around_the_figure(pipeline):
+    text = "前言。" + "，".join(f"检查企业{i}家" for i in range(1, 400)) + "。"
+    document = pipeline.extract_text(text)
+    assert len(document.metrics) == 399
+    for metric in document.metrics:
+        assert text[metric.context_start:metric.context_start + len(metric.context)] == metric.context
+        assert metric.context_start <= metric.start and metric.end <= metric.context_start + len(metric.context)
+        assert len(metric.context) <= 200 + len(metric.text)
+    assert document.metrics[0].context.startswith("前言。检查企业1家")

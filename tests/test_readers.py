@@ -358,7 +358,7 @@ def test_every_file_in_a_folder_is_one_row_and_the_summary_counts_reasons(tmp_pa
     folder = bureau_folder(tmp_path / "downloads")
     summary = run_batch([folder], tmp_path / "m.jsonl", tmp_path / "d.jsonl", workers=1, extractor="rules")
     rows = {row["doc"]: row for row in map(json.loads, (tmp_path / "d.jsonl").read_text(encoding="utf-8").splitlines())}
-    assert set(rows) == {"report.pdf", "report.docx", "table.xlsx", "notice.jsp", "article", "summary.txt", "style.css",
+    assert set(rows) == {"report.pdf", "report.docx", "table.xlsx", "notice.jsp", "article", "summary.txt", "page_files/style.css",
                          "logo.png", "scan.pdf", "empty.txt", "broken.xlsx"}  # hidden files and folders aside
     assert {name for name, row in rows.items() if row["status"] == "ok"} == {
         "report.pdf", "report.docx", "table.xlsx", "notice.jsp", "article", "summary.txt"}

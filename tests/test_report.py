@@ -257,11 +257,21 @@ def test_report_from_results_equals_report_from_folder(tmp_path, tricky):
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_report_cli_reads_csv_and_parquet_results_with_source(tmp_path, suffix):
+    import shutil
+
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for name in ("c05_yingzhou_market_2023h1_mojibake.txt", "c03_taishan_env_2021h1.txt"):
+        shutil.copy(DOCS / name, tmp_path / name)
     out = tmp_path / f"results{suffix}"
-    assert runner.invoke(app, ["extract", str(DOCS / "c05_yingzhou_market_2023h1_mojibake.txt"),
-                               str(DOCS / "c03_taishan_env_2021h1.txt"), "-o", str(out), "--quiet"]).exit_code == 0
+    assert runner.invoke(app, ["extract", str(tmp_path / "c05_yingzhou_market_2023h1_mojibake.txt"),
+                               str(tmp_path / "c03_taishan_env_2021h1.txt"), "-o", str(out), "--quiet"]).exit_code == 0
     Path(str(out) + ".journal.jsonl").unlink()
     html_out = tmp_path / "report.html"
+    found = runner.invoke(app, ["report", str(out), "-o", str(html_out)])
+    assert found.exit_code == 0, found.output  # the rows' doc_path leads to the texts
+    for name in ("c05_yingzhou_market_2023h1_mojibake.txt", "c03_taishan_env_2021h1.txt"):
+        (tmp_path / name).rename(moved / name)
     missing = runner.invoke(app, ["report", str(out), "-o", str(html_out)])
     assert missing.exit_code == 3 and "--source" in flat(missing.output)  # written, but the texts were not found
     result = runner.invoke(app, ["report", str(out), "-o", str(html_out), "--source", str(CORPUS)])

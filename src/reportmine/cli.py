@@ -1,6 +1,7 @@
 """Command line: thin wrappers over the library (pipeline, evaluate, aggregate)."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -13,13 +14,27 @@ from . import __version__
 from .aggregate import check_format, write_rows
 from .errors import ReportmineError
 from .lexicons import load_lexicons
+from .batch import DEFAULT_DOC_MEMORY, DEFAULT_DOC_TIMEOUT
 from .pipeline import DEFAULT_EXTRACTOR, DEFAULT_MAX_BYTES, EXTRACTORS
 
+EXIT_STATUS_HELP = ("Exit status: 0 done; 1 an internal error (a bug: please report it); 2 a user error (the "
+                    "message says what to do, or no file was found); 3 some documents failed or were skipped "
+                    "(their rows say why; the outputs are still written); 4 none of the files found could be read.")
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Turn Chinese bureau reports into metrics: extract, panel, show, report, evaluate.")
+                  help="Turn Chinese bureau reports into metrics: extract, panel, show, report, evaluate, schema.",
+                  epilog=EXIT_STATUS_HELP)
 err = Console(stderr=True)
 EXIT_SOME_FAILED = 3
 EXIT_NOTHING_READ = 4
+EXIT_USER_ERROR = 2
+
+
+def _fail(message: str) -> typer.Exit:
+    """A user error: one sentence saying what is wrong and what to do, then exit status 2.
+    Printed as plain text, one line: rich markup would eat [model] in 'pip install "reportmine[model]"'
+    and rich would wrap it at the terminal's width."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(EXIT_USER_ERROR)
 
 
 def _version(value: bool):
@@ -34,58 +49,143 @@ def main_options(version: bool = typer.Option(False, "--version", callback=_vers
     pass
 
 
-@app.command()
+class _logging:
+    """Log records of the "reportmine" loggers to stderr (warnings; -v info, -vv debug; --quiet
+    errors only) and, with --log-file, everything to that file. Only the command line does this:
+    the library never configures logging."""
+
+    def __init__(self, verbose: int, log_file: Optional[Path], quiet: bool):
+        self.verbose, self.log_file, self.quiet = verbose, log_file, quiet
+        self.handlers = []
+
+    def __enter__(self):
+        import logging
+
+        logger = logging.getLogger("reportmine")
+        self.level = logger.level
+        logger.setLevel(logging.DEBUG)
+        if err.is_terminal:
+            from rich.logging import RichHandler
+
+            console = RichHandler(console=err, show_time=False, show_path=False, markup=False)
+        else:
+            console = logging.StreamHandler(sys.stderr)
+            console.setFormatter(logging.Formatter("reportmine: %(levelname)s: %(message)s"))
+        levels = [logging.WARNING, logging.INFO, logging.DEBUG]
+        console.setLevel(logging.ERROR if self.quiet else levels[min(self.verbose, 2)])
+        self.handlers.append(console)
+        if self.log_file:
+            try:
+                to_file = logging.FileHandler(self.log_file, encoding="utf-8")
+            except OSError as exc:
+                raise _fail(f"cannot write the log file {self.log_file} ({exc.strerror or exc}); "
+                            f"name a file in a folder you can write")
+            to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            to_file.setLevel(logging.DEBUG)
+            self.handlers.append(to_file)
+        for handler in self.handlers:
+            logger.addHandler(handler)
+        return self
+
+    def __exit__(self, *exc):
+        import logging
+
+        logger = logging.getLogger("reportmine")
+        for handler in self.handlers:
+            logger.removeHandler(handler)
+            handler.close()
+        logger.setLevel(self.level)
+        return False
+
+
+@app.command(epilog=EXIT_STATUS_HELP)
 def extract(
     paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively: text, HTML, PDF, Word, spreadsheets; each file one row)."),
     output: Path = typer.Option(..., "-o", "--output", help="Metrics file: .jsonl, .csv or .parquet."),
     documents: Optional[Path] = typer.Option(None, "--documents", help="Also write one row per document here."),
-    workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (0 = all cores)."),
-    resume: bool = typer.Option(False, "--resume", help="Skip documents already done in an interrupted run."),
-    engine: str = typer.Option("local", "--engine", help="local (worker processes) or dask (a dask.distributed cluster)."),
+    workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (0 = all cores; a few small files "
+                                                            "are extracted in this process)."),
+    resume: bool = typer.Option(False, "--resume", help="Keep the documents of an interrupted run whose file is "
+                                                        "unchanged; extract the others."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="local (worker processes; the default) or dask "
+                                                                "(a dask.distributed cluster; implied by --scheduler)."),
     extractor: str = typer.Option(DEFAULT_EXTRACTOR, "--extractor",
                                   help="combined (rules + the HanLP tagger; without the model extra: rules), rules, or model."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
     lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse files larger than this."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary."),
+    doc_timeout: float = typer.Option(DEFAULT_DOC_TIMEOUT, "--doc-timeout",
+                                      help="Seconds one document may take; past them it is stopped and becomes an "
+                                           "error row (0 = no limit)."),
+    doc_memory: float = typer.Option(DEFAULT_DOC_MEMORY, "--doc-memory",
+                                     help="MB of memory a worker may use on one document; past them the document "
+                                          "is stopped and becomes an error row (0 = no limit)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress, summary or warnings; errors only."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Log more: -v each document's warnings, "
+                                                                        "-vv every document."),
+    log_file: Optional[Path] = typer.Option(None, "--log-file", help="Also write the full log (debug level) here."),
 ):
     """Extract metrics from documents; every input file yields one document row (ok, error or skipped)."""
-    from .batch import journal_documents, journal_path, run_batch
+    from .batch import BatchError, NoInputFiles, journal_documents, journal_path, run_batch
 
+    if engine is None:
+        engine = "dask" if scheduler else "local"  # a scheduler address means a Dask cluster
+    if engine not in ("local", "dask"):
+        raise _fail(f"--engine must be local or dask, not {engine!r}")
+    if scheduler and engine != "dask":
+        raise _fail("--scheduler is a Dask scheduler's address: use it with --engine dask (or leave --engine out)")
+    if extractor not in EXTRACTORS:
+        raise _fail(f"--extractor must be one of {', '.join(EXTRACTORS)}, not {extractor!r}")
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise _fail(f"no such file or folder: {', '.join(missing)}; check the path")
     try:
         check_format(output)
         if documents:
             check_format(documents)
-        load_lexicons(lexicon_dir)
-        if extractor not in EXTRACTORS:
-            raise ValueError(f"--extractor must be one of {', '.join(EXTRACTORS)}, not {extractor!r}")
-        if extractor == "model":
-            from .extract_model import load_model_extractor
-
-            load_model_extractor(load_lexicons(lexicon_dir), required=True)  # fail here, not in every worker
+        lexicons = load_lexicons(lexicon_dir)
     except (ValueError, ReportmineError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        err.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
-        raise typer.Exit(2)
-    with _progress(enabled=not quiet and err.is_terminal) as report:
+        raise _fail(str(exc))
+    if extractor == "model":
+        _require_model(lexicons)
+    with _logging(verbose, log_file, quiet), _progress(enabled=not quiet and err.is_terminal) as report:
         try:
             summary = run_batch(paths, output, documents, workers=workers or None, resume=resume,
                                 lexicon_dirs=lexicon_dir, max_bytes=max_bytes, progress=report,
-                                engine=engine, scheduler=scheduler, extractor=extractor)
-        except (ValueError, ImportError, OSError, ReportmineError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2)
+                                engine=engine, scheduler=scheduler, extractor=extractor,
+                                doc_timeout=doc_timeout or None, doc_memory=doc_memory or None)
+        except (BatchError, NoInputFiles) as exc:
+            raise _fail(str(exc))
+        except ImportError as exc:
+            raise _fail(f"{exc}; for --engine dask install the dask extra: pip install \"reportmine[dask]\"")
+        except OSError as exc:
+            raise _fail(f"cannot write {exc.filename or output}: {exc.strerror or exc}; "
+                        f"check the folder exists and you may write there")
     if not quiet:
         _summary(journal_documents(journal_path(output)), summary, output)
-    if summary.documents and not summary.read and not summary.skipped:
+    if summary.documents and not summary.read and not summary.kept:
         err.print(f"[red]error:[/red] none of the {summary.documents} file(s) could be read "
                   f"({_reasons(summary)}); see --documents for each file's reason")
         raise typer.Exit(EXIT_NOTHING_READ)
-    if summary.failed or summary.not_read:
+    if summary.any_failed or summary.not_read:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _require_model(lexicons) -> None:
+    """--extractor model: fail here, once, in one sentence, not in every worker."""
+    from .extract_model import ModelUnavailable, load_model_extractor, model_status
+
+    reason = model_status(load=False)
+    if reason is None:
+        try:
+            load_model_extractor(lexicons, required=True)
+            return
+        except ModelUnavailable as exc:
+            reason = str(exc)
+    # model_status speaks for the fallback of the default extractor ("...; extraction uses the
+    # rules only"), which --extractor model does not have
+    reason = reason.split("; extraction uses the rules only")[0]
+    raise _fail(f"--extractor model cannot run: {reason}; or choose --extractor rules")
 
 
 class _progress:
@@ -117,8 +217,10 @@ class _progress:
 
 
 def _summary(documents, summary, output):
+    from rich.text import Text
+
     console = Console()
-    table = Table(title=f"reportmine -> {output}")
+    table = Table(title=Text(f"reportmine -> {output}"))
     for column in ("document", "bureau", "year", "metrics", "status"):
         table.add_column(column)
     shown = 0
@@ -126,17 +228,22 @@ def _summary(documents, summary, output):
         if shown == 30:
             table.add_row("...", "", "", "", "")
             break
-        table.add_row(document.doc, document.bureau or "", str(document.year or ""), str(len(document.metrics)),
-                      document.status)
+        # Text, not str: a file name is not rich markup
+        table.add_row(Text(document.doc), Text(document.bureau or ""), str(document.year or ""),
+                      str(len(document.metrics)), document.status)
         shown += 1
     console.print(table)
+    where = "in this process" if summary.in_process else (f"{summary.workers} workers" if summary.workers else "")
     console.print(f"documents ok: {summary.read}   failed: {summary.failed}   not read (skipped): {summary.not_read}   "
-                  f"already done (resumed): {summary.skipped}   metrics: {summary.metrics}   "
-                  f"{summary.chars_per_second:,.0f} chars/s   extractor: {summary.extractor}")
+                  f"kept from the journal: {summary.kept} ({summary.kept_failed} failed)   metrics: {summary.metrics}   "
+                  f"{summary.chars_per_second:,.0f} chars/s   extractor: {summary.extractor}"
+                  + (f"   {where}" if where else ""), markup=False, highlight=False)
     if summary.reasons:
-        console.print(f"why: {_reasons(summary)}", highlight=False)
+        console.print(f"why: {_reasons(summary)}", markup=False, highlight=False)
+    for problem in summary.journal_problems[:5]:
+        console.print(f"journal: {problem}", markup=False, highlight=False)
     for doc, error in summary.first_errors:
-        console.print(f"[red]failed[/red] {doc}: {error}")
+        console.print(Text.assemble(("failed", "red"), f" {doc}: {error}"))
 
 
 def _reasons(summary) -> str:
@@ -150,7 +257,7 @@ def _reasons(summary) -> str:
     return "; ".join(parts)
 
 
-@app.command()
+@app.command(epilog=EXIT_STATUS_HELP)
 def evaluate(
     docs_dir: Path = typer.Argument(..., help="Folder of documents."),
     gold_dir: Path = typer.Argument(..., help="Folder of gold JSONL files named after the documents."),
@@ -167,14 +274,13 @@ def evaluate(
     try:
         result = evaluate_folder(docs_dir, gold_dir, Pipeline(extractor=extractor))
     except (OSError, ValueError, ReportmineError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+        raise _fail(str(exc))
     typer.echo(format_report(result, verbose=verbose))
     if json_out:
         json_out.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-@app.command()
+@app.command(epilog=EXIT_STATUS_HELP)
 def show(
     file: Path = typer.Argument(..., help="One document (.txt, .html ...)."),
     original: bool = typer.Option(False, "--original", help="Show the decoded original text (the one offsets index), not the normalized one."),
@@ -183,20 +289,17 @@ def show(
     lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
 ):
     """A quick look: the document's text with each metric highlighted and numbered, then its records and warnings."""
-    import os
     from contextlib import nullcontext
 
     from .pipeline import Pipeline
     from .report import show_document
 
     if not file.is_file():
-        err.print(f"[red]error:[/red] no such file: {file}")
-        raise typer.Exit(2)
+        raise _fail(f"no such file: {file}; show takes one document")
     try:
         pipeline = Pipeline(load_lexicons(lexicon_dir))
     except ReportmineError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+        raise _fail(str(exc))
     console = Console()
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=160)  # a file or a pipe: do not squeeze the table into 80 columns
@@ -206,7 +309,7 @@ def show(
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
-@app.command()
+@app.command(epilog=EXIT_STATUS_HELP)
 def report(
     paths: List[Path] = typer.Argument(..., help="Folders or files of documents, or results of reportmine extract "
                                                  "(.jsonl/.csv/.parquet, or its .journal.jsonl)."),
@@ -222,19 +325,16 @@ def report(
     from .report import load_audit, write_report
 
     if output.suffix.lower() not in (".html", ".htm"):
-        err.print(f"[red]error:[/red] {output}: the report is an HTML page; name it .html")
-        raise typer.Exit(2)
+        raise _fail(f"{output}: the report is an HTML page; name it .html")
     missing = [str(p) for p in list(paths) + list(source) if not p.exists()]
     if missing:
-        err.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
-        raise typer.Exit(2)
+        raise _fail(f"no such file or folder: {', '.join(missing)}; check the path")
     try:
         lexicons = load_lexicons(lexicon_dir)
         audits = load_audit(paths, source, pipeline=Pipeline(lexicons))
         write_report(audits, output, title=title, lexicons=lexicons)
     except (OSError, ValueError, ReportmineError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+        raise _fail(str(exc))
     unreadable = [a for a in audits if a.original is None]
     flagged = sum(len(a.mismatched) for a in audits)
     typer.echo(f"report: {len(audits)} documents, {sum(len(a.document.metrics) for a in audits)} metrics, "
@@ -242,7 +342,7 @@ def report(
                + (f"; {len(unreadable)} without their text" if unreadable else "")
                + (f"; {flagged} metrics whose offsets do not hold their text" if flagged else ""))
     for audit in unreadable[:5]:
-        err.print(f"[yellow]{audit.document.doc}:[/yellow] {'; '.join(audit.problems)}", highlight=False)
+        err.print(f"{audit.document.doc}: {'; '.join(audit.problems)}", markup=False, highlight=False)
     if len(unreadable) > 5:
         err.print(f"... and {len(unreadable) - 5} more documents without their text", highlight=False)
     if unreadable or flagged:
@@ -258,33 +358,23 @@ def train_command(ctx: typer.Context):
     raise typer.Exit(train_main(list(ctx.args)))
 
 
-def read_rows(path: Path):
-    import pandas as pd
-
-    suffix = check_format(path)
-    if suffix == ".jsonl":
-        return pd.read_json(path, lines=True, dtype=False)
-    if suffix == ".csv":
-        return pd.read_csv(path, dtype={"region_code": str, "doc_region_code": str})
-    return pd.read_parquet(path)
-
-
-@app.command("panel")
+@app.command("panel", epilog=EXIT_STATUS_HELP)
 def panel_command(
     results: Path = typer.Argument(..., help="Metrics written by reportmine extract (.jsonl, .csv, .parquet)."),
     output: Path = typer.Option(..., "-o", "--output", help="Panel file: .jsonl, .csv or .parquet."),
     conflicts: Optional[Path] = typer.Option(None, "--conflicts", help="Also write the cells whose figures disagree."),
 ):
     """Bureau x year x indicator table: one row per (bureau, region_code, year), one column per indicator."""
-    from .aggregate import panel
+    from .aggregate import panel, read_table
 
+    if not results.is_file():
+        raise _fail(f"no such file: {results}; pass the metrics file that reportmine extract wrote (-o)")
     try:
         check_format(output)
-        frame = read_rows(results)
+        frame = read_table(results)
         table = panel(frame, load_lexicons().indicators)
     except (OSError, ValueError, ReportmineError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+        raise _fail(str(exc))
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     write_rows(rows, output, columns=list(table.columns))
     found = table.attrs["conflicts"]
@@ -292,6 +382,20 @@ def panel_command(
         write_rows(found, conflicts, columns=["bureau", "region_code", "year", "indicator", "chosen", "values", "sources"])
     typer.echo(f"panel: {len(table)} bureau-years x {len(table.columns) - 3} indicators -> {output}; "
                f"{len(found)} conflicting cells{' -> ' + str(conflicts) if conflicts else ''}")
+
+
+@app.command(epilog=EXIT_STATUS_HELP)
+def schema(
+    table: str = typer.Argument("metrics", help="metrics (the -o file of extract) or documents (its --documents file)."),
+):
+    """Print the JSON Schema of one row of a file written by extract (JSONL; CSV and Parquet have the same columns)."""
+    import json
+
+    from .aggregate import row_schema
+
+    if table not in ("metrics", "documents"):
+        raise _fail(f"schema takes metrics or documents, not {table!r}")
+    typer.echo(json.dumps(row_schema(table), ensure_ascii=False, indent=2))
 
 
 def main():

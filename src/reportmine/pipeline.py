@@ -11,8 +11,10 @@ import os
 import re
 import stat
 from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Union
 
 from .errors import ReportmineError
 from .extract_model import load_model_extractor
@@ -31,6 +33,9 @@ REJECTED_NUMBERS = {
     "absurd_value": "is larger than any report figure (over 10^20): not read as a metric",
     "malformed_number": "is not a well-formed number (separators in the wrong places, or exponent notation): not read as a metric",
 }
+# characters of original text kept on each side of a figure in Metric.context: enough to read the
+# clause it sits in, while a row stays bounded however long its sentence is
+CONTEXT_CHARS = 100
 
 
 EXTRACTORS = ("rules", "combined", "model")
@@ -77,8 +82,11 @@ class Pipeline:
         if surrogates:
             document.warnings.append(Warning_(code="lone_surrogates",
                                               message=f"{surrogates} lone surrogate code point(s) read as U+FFFD"))
-        read = text if reading_text is None or len(reading_text) != len(text) else reading_text
-        normalized = normalize(LONE_SURROGATE.sub("\ufffd", read) if surrogates else read, self.lexicons, is_html=is_html)
+        readable = LONE_SURROGATE.sub("\ufffd", text) if surrogates else text
+        # the reader's text with table cells marked by tabs, when it gives one of the same length
+        read = readable if reading_text is None or len(reading_text) != len(text) else \
+            (LONE_SURROGATE.sub("\ufffd", reading_text) if surrogates else reading_text)
+        normalized = normalize(read, self.lexicons, is_html=is_html)
         document.script = normalized.script
         document.warnings.extend(normalized.warnings)
         meta = read_metadata(normalized, self.lexicons)
@@ -99,11 +107,13 @@ class Pipeline:
             if sentence is None:
                 sentence = sentences[bounds] = normalized.text[bounds[0]:bounds[1]].strip()
             start, end = normalized.to_original(raw.start, raw.end)
+            context_start, context_end = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
                             extractor=raw.extractor, confidence=raw.confidence,
-                            sentence=sentence, breakdown=raw.breakdown,
+                            context=readable[context_start:context_end], context_start=context_start,
+                            breakdown=raw.breakdown,
                             evidence={name: Evidence(rule=found.rule, start=span[0], end=span[1])
                                       for name, found in raw.evidence.items()
                                       for span in (normalized.to_original(found.start, found.end),)},
@@ -164,22 +174,89 @@ class Pipeline:
                 metric.page = bisect_right(source.page_starts, metric.start) or 1
         return document
 
-    def extract_file(self, path: os.PathLike) -> Document:
+    def extract_file(self, path: Union[str, os.PathLike], doc: Optional[str] = None) -> Document:
+        """Extract one file. doc is its id in the outputs (default: the file's name); the Document's
+        path is the absolute path. A file that cannot be read gives a Document with an error."""
         path = Path(path)
-        name = path.name
+        location = display_path(os.path.abspath(path))
+        doc = doc if doc is not None else display_path(path.name)
+        document = self._read_and_extract(path, doc, location)
+        if LONE_SURROGATE.search(os.fspath(path)):
+            # Python keeps the bytes of a name that is not UTF-8 as lone surrogates
+            # (surrogateescape); no output format can hold those, so the name is shown escaped
+            document.warnings.insert(0, Warning_(code="file_name_not_utf8", message=(
+                "the file's name is not valid UTF-8: its undecodable bytes are shown as \\xNN")))
+        return document
+
+    def _read_and_extract(self, path: Path, doc: str, location: str) -> Document:
         try:
             status = path.stat()
             if not stat.S_ISREG(status.st_mode):
                 # a FIFO or device would block or never end: only regular files are read
-                return Document(doc=name, path=str(path), error="not a regular file (a pipe, device or socket)")
+                return Document(doc=doc, path=location, error="not a regular file (a pipe, device or socket)")
             size = status.st_size
             if size > self.max_bytes:
-                return Document(doc=name, path=str(path), error=(
+                return Document(doc=doc, path=location, error=(
                     f"file too large: {size:,} bytes > limit {self.max_bytes:,} (raise it with --max-bytes)"))
             data = path.read_bytes()
         except OSError as exc:
-            return Document(doc=name, path=str(path), error=f"cannot read file: {exc.strerror or exc}")
-        return self.extract_bytes(data, doc=name, path=str(path))
+            return Document(doc=doc, path=location, error=f"cannot read file: {exc.strerror or exc}")
+        return self.extract_bytes(data, doc=doc, path=location)
+
+    def extract(self, source: PathsLike) -> Iterator[Document]:
+        """One Document per input file under source (see input_files), in a stable order."""
+        for item in input_files(source):
+            yield self.extract_file(item.path, doc=item.doc)
+
+
+PathsLike = Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]
+
+
+def display_path(path: Union[str, os.PathLike]) -> str:
+    """A path as text any file format can hold: the bytes of a name that are not UTF-8 (which
+    Python keeps as lone surrogates) are shown as \\xNN, as Python writes bytes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+_ESCAPED_BYTE = re.compile(rb"\\x([0-9a-f]{2})")
+
+
+def os_path(shown: str) -> str:
+    """The path that display_path showed, for opening the file again."""
+    return os.fsdecode(_ESCAPED_BYTE.sub(lambda m: bytes([int(m.group(1), 16)]), shown.encode("utf-8")))
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file to extract: where the system finds it, and the id its Document gets."""
+
+    path: str  # absolute, as the OS names it (bytes that are not UTF-8 kept as surrogates)
+    doc: str   # relative to the folder given (or the name of a file given directly), shown escaped
+
+
+def input_files(source: PathsLike) -> list[InputFile]:
+    """The files under source (one path or many, str or PathLike), each once, in a stable order.
+
+    A document's id is its path relative to the folder given, so two 2023年工作总结.txt in two
+    bureaus' folders under one given folder stay apart (bureau_a/2023年工作总结.txt); a file
+    given directly keeps its name. When two given folders hold the same relative path, those ids
+    are spelled from the folder as given (reports_a/2023.txt, reports_b/2023.txt)."""
+    if isinstance(source, (str, bytes, os.PathLike)):
+        source = [source]  # a str is one path, not a list of one-character paths
+    found, seen = [], set()
+    for given in source:
+        given = Path(os.fsdecode(given))
+        folder = given.is_dir()
+        for path in iter_input_files([given]):
+            absolute = os.path.abspath(path)
+            if absolute in seen:  # named twice (a folder and a file in it): one Document
+                continue
+            seen.add(absolute)
+            relative = Path(os.path.relpath(path, given)).as_posix() if folder else path.name
+            found.append((absolute, relative, (given / relative).as_posix() if folder else given.as_posix()))
+    counts = Counter(relative for _, relative, _ in found)
+    return [InputFile(absolute, display_path(relative if counts[relative] == 1 else spelled))
+            for absolute, relative, spelled in found]
 
 
 def iter_input_files(paths: Iterable[os.PathLike]) -> Iterator[Path]:
@@ -219,13 +296,21 @@ def extract_text(text: str, doc: str = "text", **kwargs) -> Document:
     return default_pipeline().extract_text(text, doc=doc, **kwargs)
 
 
-def extract_file(path: os.PathLike) -> Document:
+def extract_file(path: Union[str, os.PathLike]) -> Document:
     """Extract metrics from one file (any supported encoding, plain text or HTML)."""
     return default_pipeline().extract_file(path)
 
 
-def extract_paths(paths: Iterable[os.PathLike]) -> Iterator[Document]:
-    """One Document per input file under the given files and folders, in a stable order."""
-    pipeline = default_pipeline()
-    for path in iter_input_files(paths):
-        yield pipeline.extract_file(path)
+def extract(source: PathsLike) -> Iterator[Document]:
+    """One Document per file under source: a file or folder, as str or Path, or a list of them.
+
+    Folders are searched recursively for .txt, .html ... files; ids are paths relative to the
+    folder given (see input_files). Lazy: one document in memory at a time.
+
+    >>> for document in reportmine.extract("corpus/docs"):
+    ...     print(document.doc, document.bureau, len(document.metrics))
+    """
+    return default_pipeline().extract(source)
+
+
+extract_paths = extract  # the name of earlier releases

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -65,8 +66,8 @@ def _is_html(path: Path) -> Optional[bool]:
     return True if path.suffix.lower() in HTML_SUFFIXES else None
 
 
-def _from_file(path: Path, pipeline) -> AuditDocument:
-    document = pipeline.extract_file(path)
+def _from_file(path: Path, pipeline, doc: Optional[str] = None) -> AuditDocument:
+    document = pipeline.extract_file(path, doc=doc)
     if document.error or document.skipped:
         return AuditDocument(document, None, [document.error or f"not read: {document.skipped}"])
     try:
@@ -81,7 +82,7 @@ def load_audit(paths: Iterable, sources: Sequence = (), pipeline=None) -> list:
     """AuditDocuments for folders or files of documents (extracted here), or for results written
     by `reportmine extract` (.jsonl, .csv, .parquet, or its .journal.jsonl): their source files
     are found by path, else by name under `sources` (searched recursively) or next to the results."""
-    from .pipeline import default_pipeline, iter_input_files
+    from .pipeline import default_pipeline, input_files
 
     out = []
     for given in paths:
@@ -90,8 +91,8 @@ def load_audit(paths: Iterable, sources: Sequence = (), pipeline=None) -> list:
             out.extend(_from_results(given, [Path(s) for s in sources]))
             continue
         pipeline = pipeline or default_pipeline()
-        for path in iter_input_files([given]):
-            out.append(_from_file(path, pipeline))
+        for item in input_files([given]):
+            out.append(_from_file(Path(item.path), pipeline, item.doc))
     return out
 
 
@@ -155,7 +156,7 @@ def _read_result_rows(path: Path) -> list:
                 if not line.strip():
                     continue
                 try:
-                    rows.append(json.loads(line))
+                    rows.append(json.loads(line, parse_float=Decimal))  # every digit, not the nearest float
                 except json.JSONDecodeError as exc:
                     if number > 1 and not line.endswith("\n"):
                         break  # a half-written last line (interrupted run): the rest stands
@@ -175,6 +176,8 @@ def _read_result_rows(path: Path) -> list:
 def _documents_from_rows(rows: list, path: Path) -> tuple:
     """(documents, whole): whole when the rows are journal lines (documents with paths, hashes
     and warnings), else documents rebuilt from metric rows."""
+    if rows and isinstance(rows[0].get("document"), dict) and isinstance(rows[0].get("input"), dict):
+        rows = [row["document"] for row in rows if isinstance(row, dict) and isinstance(row.get("document"), dict)]
     if rows and isinstance(rows[0].get("metrics"), list):
         return [Document.model_validate(row) for row in rows], True
     if rows and not {"doc", "start", "end", "text", "value", "unit", "kind"} <= set(rows[0]):
@@ -186,7 +189,7 @@ def _documents_from_rows(rows: list, path: Path) -> tuple:
         document = documents.get(name)
         if document is None:
             meta = {}
-            for field_name in ("bureau", "region", "region_code", "date", "genre", "title"):
+            for field_name in ("path", "bureau", "region", "region_code", "date", "genre", "title"):
                 value = row.get(f"doc_{field_name}", row.get(field_name))
                 if not _missing(value):
                     meta[field_name] = str(value)
@@ -197,18 +200,21 @@ def _documents_from_rows(rows: list, path: Path) -> tuple:
 
 
 def _find_source(document: Document, results: Path, sources: list) -> Optional[Path]:
+    from .pipeline import os_path
+
     if document.path:
-        given = Path(document.path)
+        given = Path(os_path(document.path))  # a name that is not UTF-8 is written escaped
         for candidate in ([given] if given.is_absolute() else [given, results.parent / given]):
             if candidate.is_file():
                 return candidate
+    doc = os_path(document.doc)
     for folder in sources + [results.parent]:
-        direct = folder / document.doc
+        direct = folder / doc
         if direct.is_file():
             return direct
     for folder in sources:
-        for candidate in sorted(folder.rglob(document.doc)):
-            if candidate.is_file():
+        for candidate in sorted(folder.rglob(Path(doc).name)):
+            if candidate.is_file() and candidate.as_posix().endswith(Path(doc).as_posix()):
                 return candidate
     return None
 
@@ -230,6 +236,7 @@ def _recomputed_warnings(document: Document, original: str, is_html: Optional[bo
 
 def _from_results(results: Path, sources: list) -> list:
     from .batch import JOURNAL_SUFFIX, journal_path
+    from .pipeline import os_path
 
     chosen = results
     if not results.name.endswith(JOURNAL_SUFFIX) and journal_path(results).is_file():
@@ -252,8 +259,8 @@ def _from_results(results: Path, sources: list) -> list:
             out.append(AuditDocument(document, None, [f"{source}: {exc}"]))
             continue
         audit = AuditDocument(document, decoded.text)
-        if document.path is None:
-            document.path = str(source)
+        if document.path is None or os_path(document.path) != str(source):
+            document.path = str(source)  # where the text was found (--source), not where it was extracted
         if document.sha256 and document.sha256 != hashlib.sha256(data).hexdigest():
             audit.problems.append(f"{source} changed after the extraction (sha256 differs): "
                                   f"highlights whose text differs are flagged")
@@ -604,7 +611,11 @@ def render_html(audits: Sequence, title: Optional[str] = None, lexicons=None) ->
 def write_report(audits: Sequence, output, title: Optional[str] = None, lexicons=None) -> Path:
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render_html(audits, title=title, lexicons=lexicons), encoding="utf-8")
+    page = render_html(audits, title=title, lexicons=lexicons)
+    # the whole page or nothing: a failure while writing leaves no empty or half page behind
+    partial = output.with_name(output.name + ".partial")
+    partial.write_text(page, encoding="utf-8")
+    os.replace(partial, output)
     return output
 
 
