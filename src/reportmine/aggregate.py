@@ -14,8 +14,8 @@ JOINED_DOCUMENT_FIELDS = ["bureau", "region", "region_code", "year", "date", "ge
 DOCUMENT_COLUMNS = ["doc", "path", "sha256", "encoding", "script", "title", "bureau", "region", "region_code",
                     "year", "date", "genre", "n_chars", "error"]
 METRIC_COLUMNS = ["doc", "start", "end", "text", "value", "value_max", "unit", "kind", "qualifier", "object",
-                  "action", "change", "period", "indicator", "extractor", "confidence", "sentence", "repeat_of",
-                  "breakdown"]
+                  "action", "change", "period", "indicator", "indicator_source", "status", "extractor", "confidence",
+                  "sentence", "repeat_of", "breakdown"]
 FORMATS = (".jsonl", ".csv", ".parquet")
 
 

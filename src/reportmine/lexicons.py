@@ -103,6 +103,7 @@ class Lexicons:
     document_nouns: tuple
     issuing_verbs: tuple
     indicators: tuple  # indicators.Indicator
+    status: object  # status.StatusCues: words that make a figure a target, plan, requirement or forecast
     domain_dict: Path
     sources: tuple  # the folders read, in order
 
@@ -176,7 +177,7 @@ def _read_folder(folder: Path) -> dict:
     """Read the lexicon files that exist in one folder, keyed by file name."""
     found = {}
     for name in ("units.yaml", "qualifiers.yaml", "formulas.yaml", "chrome.yaml", "periods.yaml",
-                 "change.yaml", "attribution.yaml"):
+                 "change.yaml", "attribution.yaml", "status.yaml"):
         path = folder / name
         if path.is_file():
             found[name] = (path, _load_yaml(path))
@@ -322,6 +323,12 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
             for indicator in parse_indicators(path, _load_yaml(path)):
                 indicators[indicator.id] = indicator  # a user's file may redefine a shipped indicator
 
+    from .status import merge_status, parse_status
+
+    status = merge_status([parse_status(path, data) for path, data in layered("status.yaml")])
+    if status is None:
+        raise LexiconError(base / "status.yaml", 0, "shipped lexicon file missing")
+
     domain_dict = base / "domain_dict.txt"
     _check_domain_dict(domain_dict)
 
@@ -381,6 +388,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         document_nouns=_merge_lists(*attribution["document_nouns"]),
         issuing_verbs=_merge_lists(*attribution["issuing_verbs"]),
         indicators=tuple(indicators.values()),
+        status=status,
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),
     )

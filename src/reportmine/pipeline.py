@@ -21,6 +21,7 @@ from .lexicons import Lexicons, load_lexicons
 from .metadata import read_metadata
 from .normalize import HTML_SUFFIXES, normalize
 from .records import Document, Metric, Warning_
+from .status import StatusReader
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -58,6 +59,7 @@ class Pipeline:
             self.lexicons, path=model_dir, required=(extractor == "model"))
         self.extractor = extractor if self.model is not None else "rules"
         self.indicators = IndicatorMapper(self.lexicons.indicators)
+        self.status = StatusReader(self.lexicons.status)
         self.max_bytes = max_bytes
 
     # ---- public entry points -------------------------------------------------------
@@ -88,11 +90,12 @@ class Pipeline:
         first_seen: dict = {}
         for raw in result.metrics:
             start, end = normalized.to_original(raw.start, raw.end)
+            status, _ = self.status.read(normalized.text, raw.start, raw.end)
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
                             extractor=getattr(raw, "extractor", self.rules.name), confidence=raw.confidence,
-                            sentence=raw.sentence, breakdown=getattr(raw, "breakdown", False),
+                            sentence=raw.sentence, breakdown=getattr(raw, "breakdown", False), status=status,
                             indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change,
                                                              raw.context))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure

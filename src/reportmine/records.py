@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 Kind = Literal["count", "money", "rate", "measure"]
 Qualifier = Literal["exact", "approx", "at_least", "at_most"]
 Change = Literal["up", "down"]
+Status = Literal["outcome", "target", "plan", "requirement", "forecast"]
 
 
 def decimal_to_json_number(value: Optional[Decimal]):
@@ -49,6 +50,11 @@ class Metric(BaseModel):
     change: Optional[Change] = None
     period: Optional[str] = None
     indicator: Optional[str] = None
+    # "taxonomy" (an id of lexicons/indicators.yaml) or "signature" (object head, action and unit
+    # kind, for figures no id covers), so a column's origin is never a guess
+    indicator_source: Optional[Literal["taxonomy", "signature"]] = None
+    # outcome, or a figure set for the future (target, plan, requirement, forecast): status.py
+    status: Status = "outcome"
     extractor: str = "rules"
     confidence: float = 1.0
     sentence: str = ""
