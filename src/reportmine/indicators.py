@@ -1,21 +1,45 @@
-"""Canonical indicators (lexicons/indicators.yaml) and the rule that maps a metric to one.
+"""Which column a figure belongs in, so figures compare across bureaus and documents.
 
-A metric maps to an indicator when its kind matches, its unit is one the indicator accepts, its
-change status agrees (a 同比下降 figure is not a level), its object contains one of the
-indicator's object words and its action one of its action words (where the indicator lists
-them), and none of the excluded words. When several indicators fit, the one whose evidence
-matched the longest words wins; a tie between different indicators maps to nothing: null is
-better than wrong.
+Two sources, recorded in Metric.indicator_source:
+- taxonomy: an id of lexicons/indicators.yaml (domain.subject.measure, e.g. economy.gdp.value). A
+  figure maps to an indicator when its kind fits, its unit is one the indicator accepts (or converts
+  to its unit), and its words give evidence: an alias (地区生产总值; "旅客 周转量" allows a few
+  characters between the parts) found in its object, in its action + object, or failing those in
+  the clause before the number; or one of the indicator's object words with one of its action
+  words. A change (同比增长5.2%) maps to its level's id with a suffix: _change_pct (%),
+  _change_pp (个百分点), _change (in the level's own unit). The longest evidence wins; a tie
+  between indicators maps to none of them (null is better than wrong).
+- signature: for a figure no id covers, a normalized name built from its object's core (scope
+  words such as 全县 and 累计 dropped), its action (light verbs such as 完成 dropped) and the kind
+  of its unit (家 and 家次 are both establishments), e.g. "~食品抽检|抽检|batch", so the same
+  figure still lands in the same column across documents. `reportmine indicators suggest` lists
+  the frequent ones, to be promoted into a taxonomy with --lexicon-dir.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Optional
+
+import regex
 
 from .errors import LexiconError
 
 KINDS = ("count", "money", "rate", "measure")
+ID = regex.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){2}")
+# the unit of a change decides the suffix of its column
+CHANGE_SUFFIX = {"%": "_change_pct", "个百分点": "_change_pp"}
+ALIAS_GAP = 6  # characters an alias's space may stand for (旅客 周转量 -> 公路营业性旅客周转量 and 旅客运输周转量)
+# what an event count's casualties and losses are measured in (deaths after 较大事故3起)
+EVENT_MEASURES = ("deaths", "injuries", "losses")
+# measure words that end the first of several listed names (事故起数、死亡人数)
+LISTED_MEASURES = ("起数", "死亡人数", "受伤人数", "人数", "次数", "数量", "金额", "面积", "产量", "数")
+FIGURE = regex.compile(r"\d+(?:[.,]\d+)*\p{Han}{0,2}")
+# a short label opening a sentence, after its numbering: （一）道路交通：, 消防领域:
+TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?\s*(?P<topic>\p{Han}{2,10})[：:]")
+TAXONOMY = "taxonomy"
+SIGNATURE = "signature"
 
 
 @dataclass(frozen=True)
@@ -26,112 +50,403 @@ class Indicator:
     kind: str
     unit: str
     units: tuple
-    objects: tuple
-    actions: tuple
+    aliases: tuple = ()  # source strings; compiled in `patterns`
+    objects: tuple = ()
+    actions: tuple = ()
     not_objects: tuple = ()
     not_actions: tuple = ()
-    change: bool = False
+    patterns: tuple = field(default=(), compare=False, repr=False)
 
-    def evidence(self, kind: str, unit: str, obj: str, action: str, change: Optional[str]) -> int:
-        """How strongly a metric fits (length of the matched words), 0 when it does not fit."""
-        if kind != self.kind or unit not in self.units or bool(change) != self.change:
-            return 0
+    def evidence(self, obj: str, action: str, shifters: tuple, with_actions: bool = True) -> int:
+        """How strongly a figure's words fit (length of the matched words), 0 when they do not.
+        with_actions False judges on the object alone: a change's action is its verb (下降), not
+        the act of the level it changes."""
         if any(word in obj for word in self.not_objects) or any(word in action for word in self.not_actions):
             return 0
-        score = 1
+        best = 0
+        for alias, pattern in zip(self.aliases, self.patterns):
+            for described in (obj, action + obj):
+                match = pattern.search(described)
+                # 人均, 比重, 贡献率 ... change what a name means: 人均地区生产总值 is not 地区生产总值
+                if match and not any(word in described and word not in alias for word in shifters):
+                    best = max(best, 2 * len(alias.replace(" ", "")))
         if self.objects:
             matched = [word for word in self.objects if word in obj]
-            if not matched:
-                return 0
-            score += 2 * max(map(len, matched))
-        if self.actions:
-            matched = [word for word in self.actions if word in action or word in obj]
-            if not matched:
-                return 0
-            score += max(map(len, matched))
-        return score
+            acted = [word for word in self.actions if word in action or word in obj] \
+                if self.actions and with_actions else [""]
+            if matched and acted:
+                best = max(best, 2 * max(map(len, matched)) + max(map(len, acted)))
+        elif self.actions and with_actions:
+            # a word in the object names what is counted: stronger than the same word as the act
+            # (三停 as object beats 查封 as the act of 临时查封…“三停”10家)
+            acted = [2 * len(word) if word in obj else len(word) for word in self.actions if word in action or word in obj]
+            if acted:
+                best = max(best, max(acted))
+        return best
 
 
-def parse_indicators(path: Path, data) -> list[Indicator]:
-    if not isinstance(data, list):
-        raise LexiconError(path, 1, "expected a list of indicators")
-    item_lines = _item_lines(path, len(data))
+@dataclass(frozen=True)
+class Taxonomy:
+    indicators: tuple
+    unit_classes: dict  # unit -> the kind of thing it counts (家, 家次 -> establishment)
+    conversions: dict  # unit -> (unit it converts to, exact factor)
+    shifters: tuple
+    signature_drop_prefixes: tuple
+    signature_drop_actions: tuple
+
+    def factor(self, unit: str, target: str) -> Optional[Fraction]:
+        """The factor that turns a value in unit into one in target, None when they do not convert."""
+        if unit == target:
+            return Fraction(1)
+        seen, factor = {unit}, Fraction(1)
+        while unit in self.conversions:
+            unit, step = self.conversions[unit]
+            factor *= step
+            if unit == target:
+                return factor
+            if unit in seen:
+                break
+            seen.add(unit)
+        return None
+
+
+def parse_indicators(path: Path, data) -> Taxonomy:
+    """Validate one indicators.yaml: every indicator with a well-formed unique id, a kind, its unit
+    among the units it accepts, and evidence; unit classes and conversions well formed."""
+    if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
+        raise LexiconError(path, 1, "expected a mapping with an `indicators` list (and optional unit_classes, "
+                                    "conversions, shifters, signature)")
+    lines = _item_lines(path)
     seen, indicators = {}, []
-    for entry, where in zip(data, item_lines):
+    for number, entry in enumerate(data["indicators"]):
+        where = lines[number] if number < len(lines) else 0
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             raise LexiconError(path, where, "each indicator needs an id")
-        if entry["id"] in seen:
-            raise LexiconError(path, where, f"duplicate indicator id {entry['id']!r} (first on line {seen[entry['id']]})")
-        seen[entry["id"]] = where
+        ident = entry["id"]
+        if not ID.fullmatch(ident):
+            raise LexiconError(path, where, f"{ident}: an id is domain.subject.measure in lower-case snake_case")
+        if ident in seen:
+            raise LexiconError(path, where, f"duplicate indicator id {ident!r} (first on line {seen[ident]})")
+        seen[ident] = where
+        unknown = set(entry) - {"id", "zh", "en", "kind", "unit", "units", "aliases", "objects", "actions",
+                                "not_objects", "not_actions"}
+        if unknown:
+            raise LexiconError(path, where, f"{ident}: unknown field(s) {', '.join(sorted(unknown))}")
         if entry.get("kind") not in KINDS:
-            raise LexiconError(path, where, f"{entry['id']}: kind must be one of {', '.join(KINDS)}")
-        for key in ("units", "objects", "actions", "not_objects", "not_actions"):
+            raise LexiconError(path, where, f"{ident}: kind must be one of {', '.join(KINDS)}")
+        if not isinstance(entry.get("zh"), str) or not entry["zh"]:
+            raise LexiconError(path, where, f"{ident}: needs a Chinese label (zh)")
+        for key in ("units", "aliases", "objects", "actions", "not_objects", "not_actions"):
             value = entry.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                raise LexiconError(path, where, f"{entry['id']}: {key} must be a list of non-empty strings")
-        if not entry.get("objects") and not entry.get("actions"):
-            raise LexiconError(path, where, f"{entry['id']}: needs objects or actions as evidence")
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise LexiconError(path, where, f"{ident}: {key} must be a list of non-empty strings")
+        if not entry.get("aliases") and not entry.get("objects") and not entry.get("actions"):
+            raise LexiconError(path, where, f"{ident}: needs aliases, objects or actions as evidence")
         unit = entry.get("unit")
-        units = tuple(entry.get("units") or ([unit] if unit else []))
-        if not unit or unit not in units:
-            raise LexiconError(path, where, f"{entry['id']}: unit must be set and listed in units")
+        units = tuple(dict.fromkeys([unit] + list(entry.get("units") or []))) if unit else ()
+        if not isinstance(unit, str) or not unit:
+            raise LexiconError(path, where, f"{ident}: needs the unit its column is in")
+        aliases = tuple(" ".join(alias.split()) for alias in entry.get("aliases") or ())
         indicators.append(Indicator(
-            id=entry["id"], zh=str(entry.get("zh", "")), en=str(entry.get("en", "")), kind=entry["kind"],
-            unit=unit, units=units, objects=tuple(entry.get("objects") or ()), actions=tuple(entry.get("actions") or ()),
-            not_objects=tuple(entry.get("not_objects") or ()), not_actions=tuple(entry.get("not_actions") or ()),
-            change=bool(entry.get("change", False))))
-    return indicators
+            id=ident, zh=entry["zh"], en=str(entry.get("en", "")), kind=entry["kind"], unit=unit, units=units,
+            aliases=aliases, patterns=tuple(_alias_pattern(alias) for alias in aliases),
+            objects=tuple(entry.get("objects") or ()), actions=tuple(entry.get("actions") or ()),
+            not_objects=tuple(entry.get("not_objects") or ()), not_actions=tuple(entry.get("not_actions") or ())))
+    unit_classes = {}
+    for name, units in (data.get("unit_classes") or {}).items():
+        if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+            raise LexiconError(path, 0, f"unit_classes.{name}: expected a list of units")
+        for unit in units:
+            if unit in unit_classes:
+                raise LexiconError(path, 0, f"unit_classes: {unit} is in both {unit_classes[unit]} and {name}")
+            unit_classes[unit] = str(name)
+    conversions = {}
+    for unit, rule in (data.get("conversions") or {}).items():
+        try:
+            target, factor = rule
+            conversions[str(unit)] = (str(target), Fraction(str(factor)))
+        except (TypeError, ValueError, ZeroDivisionError):
+            raise LexiconError(path, 0, f"conversions.{unit}: expected [unit, factor] such as [公顷, 1/15]")
+    signature = data.get("signature") or {}
+    for key in ("shifters",):
+        if not isinstance(data.get(key, []), list):
+            raise LexiconError(path, 0, f"{key}: expected a list of words")
+    for key in ("drop_prefixes", "drop_actions"):
+        if not isinstance(signature.get(key, []), list):
+            raise LexiconError(path, 0, f"signature.{key}: expected a list of words")
+    return Taxonomy(indicators=tuple(indicators), unit_classes=unit_classes, conversions=conversions,
+                    shifters=tuple(data.get("shifters") or ()),
+                    signature_drop_prefixes=tuple(signature.get("drop_prefixes") or ()),
+                    signature_drop_actions=tuple(signature.get("drop_actions") or ()))
 
 
-def _item_lines(path: Path, count: int) -> list:
-    """The line each list item starts on (0 where the file cannot be read back)."""
+def merge_taxonomies(layers: list) -> Taxonomy:
+    """The shipped taxonomy with a user's files over it: an indicator of the same id is replaced,
+    lists are joined, unit classes and conversions updated."""
+    indicators, unit_classes, conversions = {}, {}, {}
+    shifters, prefixes, actions = [], [], []
+    for layer in layers:
+        indicators.update((indicator.id, indicator) for indicator in layer.indicators)
+        unit_classes.update(layer.unit_classes)
+        conversions.update(layer.conversions)
+        shifters += layer.shifters
+        prefixes += layer.signature_drop_prefixes
+        actions += layer.signature_drop_actions
+    return Taxonomy(indicators=tuple(indicators.values()), unit_classes=unit_classes, conversions=conversions,
+                    shifters=tuple(dict.fromkeys(shifters)),
+                    signature_drop_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),
+                    signature_drop_actions=tuple(dict.fromkeys(actions)))
+
+
+def _alias_pattern(alias: str):
+    parts = [regex.escape(part) for part in alias.split(" ")]
+    return regex.compile(f"[^，。；,;]{{0,{ALIAS_GAP}}}?".join(parts))
+
+
+def _item_lines(path: Path) -> list:
+    """The line each item of the indicators list starts on (empty where the file cannot be read back)."""
     import yaml
 
     from .lexicons import SAFE_LOADER
 
     try:
         root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-        lines = [node.start_mark.line + 1 for node in root.value]
-    except (OSError, AttributeError, yaml.YAMLError):
-        lines = []
-    return lines + [0] * (count - len(lines))
+        for key, value in root.value:
+            if key.value == "indicators":
+                return [node.start_mark.line + 1 for node in value.value]
+    except (OSError, AttributeError, TypeError, yaml.YAMLError):
+        pass
+    return []
 
 
 class IndicatorMapper:
     MEMORY = 50_000
 
-    def __init__(self, indicators: Iterable[Indicator]):
-        self.indicators = list(indicators)
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+        self.by_id = {indicator.id: indicator for indicator in taxonomy.indicators}
         self._judged: dict = {}
-        # only indicators of a metric's kind and unit can fit it: index them once
-        self.candidates: dict = {}
-        for indicator in self.indicators:
-            for unit in indicator.units:
-                self.candidates.setdefault((indicator.kind, unit), []).append(indicator)
+        # only indicators of a figure's kind and unit can fit it: index them once
+        self.levels: dict = {}
+        for indicator in taxonomy.indicators:
+            for unit in set(indicator.units) | {u for u in taxonomy.conversions if taxonomy.factor(u, indicator.unit)}:
+                self.levels.setdefault((indicator.kind, unit), []).append(indicator)
 
     def assign(self, kind: str, unit: str, obj: str, action: str, change: Optional[str],
-               context: str = "") -> Optional[str]:
-        """The indicator for a metric, judged on its object and action; when nothing fits them,
-        on the clause before the number (罚款金额236万元 whose object came out as 金额)."""
-        chosen = self._best(kind, unit, obj or "", action or "", change)
+               context: str = "", topic: str = "") -> tuple:
+        """(indicator, source) for a figure: a taxonomy id judged on its object and action, else
+        on the clause before the number (罚款金额236万元 whose object came out as 金额); else its
+        signature; (None, None) when it has no words to go by. topic: the label its sentence
+        opens with (道路交通：事故9起), which makes a figure more specific when it names a column
+        of its own (road accidents, not all accidents)."""
+        obj, action = obj or "", action or ""
+        chosen = self._best(kind, unit, obj, action, change)
+        if topic:
+            specific = self._best(kind, unit, topic + obj, action, change)
+            if specific is not None:
+                chosen = specific
+        # the clause before the number, from the figure before it on (关闭取缔19家、停产整顿220家:
+        # 220家 is judged on 停产整顿 alone)
+        context = FIGURE.split(context or "")[-1]
         if chosen is None and context:
-            chosen = self._best(kind, unit, (obj or "") + context, (action or "") + context, change)
-        return chosen
+            chosen = self._best(kind, unit, obj + context, action + context, change)
+        if chosen is not None:
+            return chosen, TAXONOMY
+        name = self.signature(kind, unit, obj, action, change)
+        return (name, SIGNATURE) if name else (None, None)
+
+    def change_of(self, level_id: str, unit: str, level_unit: str) -> Optional[str]:
+        """The column of a change of the figure in column level_id (its id with a suffix)."""
+        suffix = CHANGE_SUFFIX.get(unit)
+        if suffix is None:
+            suffix = "_change" if unit == level_unit or self.unit_class(unit) == self.unit_class(level_unit) else None
+        if suffix is None:
+            return None
+        if level_id.startswith("~"):
+            return level_id + "|" + suffix.lstrip("_")
+        return level_id + suffix
+
+    def unit_class(self, unit: str) -> str:
+        return self.taxonomy.unit_classes.get(unit, unit)
+
+    def signature(self, kind: str, unit: str, obj: str, action: str, change: Optional[str]) -> Optional[str]:
+        core = _strip_prefixes(_drop_brackets(obj), self.taxonomy.signature_drop_prefixes)
+        act = "" if action in self.taxonomy.signature_drop_actions else action
+        if not core and not act:
+            return None
+        name = f"~{core}|{act}|{self.unit_class(unit) if not change else kind}"
+        if change:
+            name += "|" + CHANGE_SUFFIX.get(unit, "_change").lstrip("_")
+        return name
 
     def _best(self, kind, unit, obj, action, change) -> Optional[str]:
         # objects and actions recur across a batch (企业, 隐患, 检查): each combination is judged once
-        key = (kind, unit, obj, action, bool(change))
+        key = (kind, unit, obj, action, change)
         if key not in self._judged:
             if len(self._judged) >= self.MEMORY:
                 self._judged.clear()
-            self._judged[key] = self._judge(self.candidates.get((kind, unit), ()), kind, unit, obj, action, change)
+            self._judged[key] = self._judge(kind, unit, obj, action, change)
         return self._judged[key]
 
-    @staticmethod
-    def _judge(candidates, kind, unit, obj, action, change) -> Optional[str]:
-        scored = sorted(((ind.evidence(kind, unit, obj, action, change), ind.id) for ind in candidates), reverse=True)
+    def _judge(self, kind, unit, obj, action, change) -> Optional[str]:
+        if change:
+            # a change is judged on its level's words, whatever the level's unit
+            candidates = self.taxonomy.indicators
+        else:
+            candidates = self.levels.get((kind, unit), ())
+        scored = sorted(((indicator.evidence(obj, action, self.taxonomy.shifters, with_actions=not change), indicator)
+                         for indicator in candidates),
+                        key=lambda pair: -pair[0])
         if not scored or scored[0][0] == 0:
             return None
         if len(scored) > 1 and scored[1][0] == scored[0][0]:
             return None  # two indicators fit equally well: do not guess
-        return scored[0][1]
+        best = scored[0][1]
+        if change:
+            return self.change_of(best.id, unit, best.unit)
+        return best.id
+
+    def assign_document(self, metrics: list, sentence_ids: list) -> None:
+        """Document-level pass over Metric records in reading order (sentence_ids[i]: which
+        sentence metric i is in). Within a sentence:
+        - a casualty or loss figure after an event count takes that event's column
+          (发生较大事故63起，死亡239人 -> the larger accidents' deaths, not all deaths);
+        - a change names the figure it follows: a run of changes of one kind (absolute, or % and
+          points) belongs to the last figures before it, in order (事故6起、死亡5人，同比分别下降
+          25%和16.7%); an absolute change to the last figure of its own unit kind (死亡1776人，同比
+          减少148人); so a level and its change always pair up;
+        - changes listed after one name that lists several (事故起数、死亡人数同比下降12.7%、16.0%)
+          are judged on the i-th name each."""
+        index = 0
+        while index < len(metrics):
+            end = index
+            while end < len(metrics) and sentence_ids[end] == sentence_ids[index]:
+                end += 1
+            self._pair_sentence(metrics[index:end])
+            index = end
+
+    def _pair_sentence(self, metrics: list) -> None:
+        levels, claimed = [], {"abs": set(), "rel": set()}
+        position = 0
+        while position < len(metrics):
+            metric = metrics[position]
+            if not self._is_change(metric, metrics[position - 1] if position else None):
+                self._follow_event(metric, levels)
+                levels.append(metric)
+                position += 1
+                continue
+            family = "rel" if metric.unit in CHANGE_SUFFIX else "abs"
+            run = [metric]
+            while position + len(run) < len(metrics):
+                following = metrics[position + len(run)]
+                if not self._is_change(following, run[-1]) \
+                        or ("rel" if following.unit in CHANGE_SUFFIX else "abs") != family:
+                    break
+                run.append(following)
+            self._split_listed_names(run)
+            open_levels = [level for level in levels if id(level) not in claimed[family]]
+            if family == "abs":
+                targets = []
+                for change in run:
+                    same = [level for level in open_levels if self.unit_class(level.unit) == self.unit_class(change.unit)
+                            and level not in targets]
+                    targets.append(same[-1] if same else None)
+            else:
+                targets = open_levels[-len(run):] if len(open_levels) >= len(run) else [None] * len(run)
+            for change, level in zip(run, targets):
+                named = self._named_level(change, open_levels)
+                if named is not None:  # 事故起数同比下降18.2%: the change names its level itself
+                    claimed[family].add(id(named))
+                    continue
+                if level is None or not level.indicator:
+                    continue
+                claimed[family].add(id(level))
+                paired = self.change_of(level.indicator, change.unit, level.unit)
+                if paired and (level.indicator_source == TAXONOMY or change.indicator_source != TAXONOMY):
+                    change.indicator, change.indicator_source = paired, level.indicator_source
+            position += len(run)
+
+    @staticmethod
+    def _named_level(change, levels: list):
+        """The level figure whose column the change's own words already gave it, if any."""
+        if change.indicator_source != TAXONOMY:
+            return None
+        level_id = change.indicator
+        for suffix in (*CHANGE_SUFFIX.values(), "_change"):
+            if level_id.endswith(suffix):
+                level_id = level_id[:-len(suffix)]
+                break
+        return next((level for level in reversed(levels) if level.indicator == level_id), None)
+
+    @staticmethod
+    def _is_change(metric, before) -> bool:
+        """A change, or the next item of a list of changes that shares their verb and has no
+        words of its own (同比增加13起、36人: the 36人 too)."""
+        if metric.change:
+            return True
+        return before is not None and bool(before.change) and bool(metric.action) \
+            and metric.action == before.action and metric.object in ("", metric.action)
+
+    def _follow_event(self, metric, levels: list) -> None:
+        """Deaths, injuries or losses right after an event count of a specific column take that
+        column's measure (accidents.larger.count -> accidents.larger.deaths)."""
+        if metric.indicator_source != TAXONOMY or not levels:
+            return
+        measure = metric.indicator.rsplit(".", 1)[1]
+        if measure not in EVENT_MEASURES:
+            return
+        # the nearest event count, over the casualties listed after it (事故39起，死亡35人，受伤12人)
+        event = next((level for level in reversed(levels) if level.indicator_source != TAXONOMY
+                      or level.indicator.rsplit(".", 1)[1] not in EVENT_MEASURES), None)
+        if event is None or event.indicator_source != TAXONOMY or not event.indicator.endswith(".count"):
+            return
+        # the event's own column for the measure, else its domain's all-events column (a road
+        # accident's losses are accident losses, not disaster losses)
+        for specific in (event.indicator[:-len("count")] + measure, event.indicator.split(".")[0] + ".all." + measure):
+            if specific in self.by_id:
+                metric.indicator = specific
+                return
+
+    def _split_listed_names(self, run: list) -> None:
+        """事故起数、死亡人数 shared by two changes: the first takes 事故起数, the second 事故死亡人数
+        (a later name takes the subject the first one gives before its measure word)."""
+        names = regex.split(r"[、和及与]", run[0].object or "")
+        if len(run) < 2 or len(names) != len(run) or any(m.object != run[0].object for m in run):
+            return
+        subject = regex.sub("(?:" + "|".join(LISTED_MEASURES) + ")$", "", names[0])
+        for change, name in zip(run, names):
+            if name != names[0] and subject and not name.startswith(subject):
+                name = subject + name
+            indicator, source = self.assign(change.kind, change.unit, name, change.action, change.change)
+            if source == TAXONOMY:
+                change.indicator, change.indicator_source = indicator, source
+
+
+def sentence_topic(text: str, sentence_start: int, start: int) -> str:
+    """The label a sentence opens with before a colon (（一）道路交通：…), "" when it has none."""
+    match = TOPIC.match(text, sentence_start, start)
+    return match.group("topic") if match else ""
+
+
+def _drop_brackets(text: str) -> str:
+    return regex.sub(r"[(（][^()（）]*[)）]", "", text).strip()
+
+
+def _strip_prefixes(text: str, prefixes: tuple) -> str:
+    changed = True
+    while changed and text:
+        changed = False
+        for prefix in prefixes:
+            if text.startswith(prefix) and len(text) > len(prefix):
+                text = text[len(prefix):]
+                changed = True
+    return text
+
+
+def indicator_units(taxonomy: Taxonomy) -> dict:
+    """Each indicator's column unit, for the panel (changes in % or points have theirs)."""
+    return {indicator.id: indicator.unit for indicator in taxonomy.indicators}
+
+
+def iter_ids(taxonomy: Taxonomy) -> Iterable[str]:
+    return (indicator.id for indicator in taxonomy.indicators)

@@ -103,6 +103,7 @@ class Lexicons:
     document_nouns: tuple
     issuing_verbs: tuple
     indicators: tuple  # indicators.Indicator
+    taxonomy: object  # indicators.Taxonomy: the indicators with unit classes, conversions, signature rules
     status: object  # status.StatusCues: words that make a figure a target, plan, requirement or forecast
     domain_dict: Path
     sources: tuple  # the folders read, in order
@@ -314,14 +315,11 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         casualty_short_forms.update(_string_map(path, data, "casualty_short_forms", "a one-character act to its full form"))
         state_count_suffixes.update(_string_map(path, data, "state_count_suffixes", "a unit to a suffix"))
 
-    from .indicators import parse_indicators
+    from .indicators import merge_taxonomies, parse_indicators
 
-    indicators = {}
-    for folder in folders:
-        path = folder / "indicators.yaml"
-        if path.is_file():
-            for indicator in parse_indicators(path, _load_yaml(path)):
-                indicators[indicator.id] = indicator  # a user's file may redefine a shipped indicator
+    # a user's file may add indicators or redefine a shipped one (same id)
+    taxonomy = merge_taxonomies([parse_indicators(folder / "indicators.yaml", _load_yaml(folder / "indicators.yaml"))
+                                 for folder in folders if (folder / "indicators.yaml").is_file()])
 
     from .status import merge_status, parse_status
 
@@ -387,7 +385,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         finding_verbs=_merge_lists(*attribution["finding_verbs"]),
         document_nouns=_merge_lists(*attribution["document_nouns"]),
         issuing_verbs=_merge_lists(*attribution["issuing_verbs"]),
-        indicators=tuple(indicators.values()),
+        indicators=taxonomy.indicators,
+        taxonomy=taxonomy,
         status=status,
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),

@@ -16,7 +16,7 @@ from .decode import decode_bytes
 from .errors import ReportmineError
 from .extract_model import load_model_extractor
 from .extract_rules import RuleExtractor
-from .indicators import IndicatorMapper
+from .indicators import IndicatorMapper, sentence_topic
 from .lexicons import Lexicons, load_lexicons
 from .metadata import read_metadata
 from .normalize import HTML_SUFFIXES, normalize
@@ -58,7 +58,7 @@ class Pipeline:
         self.model = None if extractor == "rules" else load_model_extractor(
             self.lexicons, path=model_dir, required=(extractor == "model"))
         self.extractor = extractor if self.model is not None else "rules"
-        self.indicators = IndicatorMapper(self.lexicons.indicators)
+        self.indicators = IndicatorMapper(self.lexicons.taxonomy)
         self.status = StatusReader(self.lexicons.status)
         self.max_bytes = max_bytes
 
@@ -88,16 +88,19 @@ class Pipeline:
             if self.extractor == "combined":
                 result = self.model.combine(normalized.text, result, normalized.corrupt, doc_year=document.year)
         first_seen: dict = {}
+        sentence_ids = []
         for raw in result.metrics:
+            sentence_ids.append(raw.sentence_start)
             start, end = normalized.to_original(raw.start, raw.end)
             status, _ = self.status.read(normalized.text, raw.start, raw.end)
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
                             extractor=getattr(raw, "extractor", self.rules.name), confidence=raw.confidence,
-                            sentence=raw.sentence, breakdown=getattr(raw, "breakdown", False), status=status,
-                            indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change,
-                                                             raw.context))
+                            sentence=raw.sentence, breakdown=getattr(raw, "breakdown", False), status=status)
+            metric.indicator, metric.indicator_source = self.indicators.assign(
+                raw.kind, raw.unit, raw.object, raw.action, raw.change, raw.context,
+                topic=sentence_topic(normalized.text, raw.sentence_start, raw.start))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure
             key = (raw.sentence, raw.start - raw.sentence_start, metric.text)
             if len(raw.sentence) >= 8 and key in first_seen:
@@ -105,6 +108,7 @@ class Pipeline:
             else:
                 first_seen.setdefault(key, start)
             document.metrics.append(metric)
+        self.indicators.assign_document(document.metrics, sentence_ids)
         for dropped in result.dropped:
             if dropped.reason in REJECTED_NUMBERS:
                 start, end = normalized.to_original(dropped.start, dropped.end)
