@@ -256,14 +256,17 @@ def panel_command(
     results: Path = typer.Argument(..., help="Metrics written by reportmine extract (.jsonl, .csv, .parquet)."),
     output: Path = typer.Option(..., "-o", "--output", help="Panel file: .jsonl, .csv or .parquet."),
     conflicts: Optional[Path] = typer.Option(None, "--conflicts", help="Also write the cells whose figures disagree."),
+    form: str = typer.Option("wide", "--form", help="wide (a row per bureau, year and period) or long (a row per cell, with its source)."),
+    period: List[str] = typer.Option([], "--period", help="Keep only these periods (year, H1, H2, Q1..Q4, YTD-10 ...); repeatable."),
+    lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
 ):
-    """Bureau x year x indicator table: one row per (bureau, region_code, year), one column per indicator."""
+    """Bureau x period x indicator table: one cell per (bureau, region_code, year, period, indicator)."""
     from .aggregate import panel
 
     try:
         check_format(output)
         frame = read_rows(results)
-        table = panel(frame, load_lexicons().indicators)
+        table = panel(frame, load_lexicons(lexicon_dir).taxonomy, form=form, periods=period or None)
     except (OSError, ValueError, ReportmineError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)
@@ -271,8 +274,11 @@ def panel_command(
     write_rows(rows, output, columns=list(table.columns))
     found = table.attrs["conflicts"]
     if conflicts:
-        write_rows(found, conflicts, columns=["bureau", "region_code", "year", "indicator", "chosen", "values", "sources"])
-    typer.echo(f"panel: {len(table)} bureau-years x {len(table.columns) - 3} indicators -> {output}; "
+        write_rows(found, conflicts, columns=["bureau", "region_code", "year", "period", "indicator", "chosen", "values",
+                                              "sources"])
+    shape = (f"{len(table)} bureau-periods x {len(table.columns) - 4} indicators" if form == "wide"
+             else f"{len(table)} cells")
+    typer.echo(f"panel: {shape} -> {output}; "
                f"{len(found)} conflicting cells{' -> ' + str(conflicts) if conflicts else ''}")
 
 
