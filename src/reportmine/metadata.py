@@ -172,7 +172,8 @@ def find_bureau(text: str, title: Optional[str]):
     return name, table.resolve(chain, text)
 
 
-GENERIC_PLACE = {"市": ("prefecture", "county"), "县": ("county",), "区": ("county",), "州": ("prefecture",)}
+GENERIC_PLACE = {"市": ("prefecture", "county"), "县": ("county",), "区": ("county",), "州": ("prefecture",),
+                 "省": ("province",)}
 
 
 def _bureau_without_place(text: str, title: Optional[str]):
@@ -186,6 +187,7 @@ def _bureau_without_place(text: str, title: Optional[str]):
     if not generic:
         return None, None
     (place_kind, suffix), _ = generic.most_common(1)[0]
+    suffix = document_cues()["suffix_aliases"].get(suffix, suffix)  # 市应急局 -> 应急管理局
     named = Counter(table.any_name.findall(((title or "") + "\n") * 2 + text))
     for name, _ in named.most_common():
         divisions = [d for d in table.lookup(name) if d.level in GENERIC_PLACE[place_kind]
