@@ -167,10 +167,11 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
               workers: Optional[int] = None, resume: bool = False, lexicon_dirs=(), max_bytes: int = DEFAULT_MAX_BYTES,
               progress: Optional[Callable[[int, int, BatchSummary], None]] = None,
               engine: str = "local", scheduler: Optional[str] = None, dask_client=None,
-              extractor: str = DEFAULT_EXTRACTOR) -> BatchSummary:
+              extractor: str = DEFAULT_EXTRACTOR, manifest: Optional[dict] = None) -> BatchSummary:
     """Extract every file under inputs into output (and documents_output); see the module doc.
     engine "local" uses worker processes on this machine; "dask" sends batches to the
-    dask.distributed scheduler at `scheduler` (or the given client, or a local cluster)."""
+    dask.distributed scheduler at `scheduler` (or the given client, or a local cluster).
+    manifest: metadata.load_manifest's rows, laid over each document's own metadata."""
     output = Path(output)
     workers = workers or os.cpu_count() or 1
     extractor = _usable_extractor(extractor)
@@ -202,6 +203,10 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
                 for row in journal_rows(journal):
                     outputs.write(row)
             for index, (line, doc, n_metrics, n_chars, error) in enumerate(lines, 1):
+                if manifest:
+                    from .metadata import apply_manifest
+
+                    line = json.dumps(apply_manifest(json.loads(line), manifest), ensure_ascii=False)
                 sink.write(line + "\n")
                 sink.flush()
                 if streaming:

@@ -47,6 +47,8 @@ def extract(
     lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse files larger than this."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary."),
+    manifest: Optional[Path] = typer.Option(None, "--manifest", help="CSV of path, bureau, region, year, date, url "
+                                                                     "(any but path optional) over what the text says."),
 ):
     """Extract metrics from documents; every input file yields one document row (ok or error)."""
     from .batch import journal_documents, journal_path, run_batch
@@ -69,11 +71,21 @@ def extract(
     if missing:
         err.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
         raise typer.Exit(2)
+    rows = None
+    if manifest is not None:
+        from .metadata import ManifestError, load_manifest
+        from .pipeline import iter_input_files
+
+        try:
+            rows = load_manifest(manifest, iter_input_files(paths))
+        except ManifestError as exc:  # checked before any extraction: nothing half done
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(2)
     with _progress(enabled=not quiet and err.is_terminal) as report:
         try:
             summary = run_batch(paths, output, documents, workers=workers or None, resume=resume,
                                 lexicon_dirs=lexicon_dir, max_bytes=max_bytes, progress=report,
-                                engine=engine, scheduler=scheduler, extractor=extractor)
+                                engine=engine, scheduler=scheduler, extractor=extractor, manifest=rows)
         except (ValueError, ImportError, OSError, ReportmineError) as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2)

@@ -204,6 +204,118 @@ def read_metadata(normalized, lexicons=None) -> dict:
     year = find_year(title, date, text)
     bureau, division = find_bureau(text, title)
     table = regions()
-    return {"title": title, "date": date, "year": year, "genre": find_genre(title, text), "bureau": bureau,
+    meta = {"title": title, "date": date, "year": year, "genre": find_genre(title, text), "bureau": bureau,
             "region": table.full_name(division) if division else None,
             "region_code": division.code if division else None}
+    meta["provenance"] = text_provenance(meta)
+    return meta
+
+
+# ---- a user's manifest: what the text does not say, or says wrong ---------------------------
+MANIFEST_FIELDS = ("path", "bureau", "region", "year", "date", "url")
+# dates in page addresses: /202303/t20230321_78642252.html, /2021/0412/337.html, /2021-02/05/, /2018-10-16/
+URL_DATE = regex.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:[-/_]?)(?P<m>0[1-9]|1[0-2])(?:[-/_]?)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be used as it is: the message names the file and line."""
+
+
+def load_manifest(path, input_files) -> dict:
+    """Rows of a manifest CSV (path, then any of bureau, region, year, date, url), keyed by the
+    resolved path of the input file each names. Paths are relative to the manifest's folder or
+    absolute. Every row must name one of the input files; nothing is dropped silently."""
+    import csv
+    from pathlib import Path
+
+    manifest_path = Path(path)
+    known = {str(Path(f).resolve()): str(f) for f in input_files}
+    rows = {}
+    try:
+        handle = open(manifest_path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise ManifestError(f"{manifest_path}: cannot read the manifest ({exc.strerror or exc})")
+    with handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        unknown = [name for name in header if name not in MANIFEST_FIELDS]
+        if "path" not in header or unknown:
+            raise ManifestError(f"{manifest_path}:1: the header must have a path column and only "
+                                f"{', '.join(MANIFEST_FIELDS)}" + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+        for row in reader:
+            line = reader.line_num
+            if None in row or any(value is None for value in row.values()):
+                raise ManifestError(f"{manifest_path}:{line}: {len(header)} columns expected")
+            named = (row.get("path") or "").strip()
+            if not named:
+                raise ManifestError(f"{manifest_path}:{line}: no path")
+            target = Path(named) if Path(named).is_absolute() else manifest_path.parent / named
+            resolved = str(target.resolve())
+            if resolved not in known:
+                raise ManifestError(f"{manifest_path}:{line}: {named} names no file among the inputs")
+            year = (row.get("year") or "").strip()
+            if year and not regex.fullmatch(r"(?:19|20)\d{2}", year):
+                raise ManifestError(f"{manifest_path}:{line}: year {year!r} is not a year")
+            date = (row.get("date") or "").strip()
+            if date and not regex.fullmatch(r"(?:19|20)\d{2}-\d{2}-\d{2}", date):
+                raise ManifestError(f"{manifest_path}:{line}: date {date!r} is not YYYY-MM-DD")
+            if resolved in rows:
+                raise ManifestError(f"{manifest_path}:{line}: {named} is already on line {rows[resolved]['line']}")
+            rows[resolved] = {**{k: (v or "").strip() for k, v in row.items()}, "line": line}
+    return rows
+
+
+def apply_manifest(document: dict, manifest: dict) -> dict:
+    """A document (JSON form) with its manifest row's fields over what the text said; the
+    provenance of every field names its source. A URL gives the date (and year) where the text
+    has none."""
+    from pathlib import Path
+
+    provenance = dict(document.get("provenance") or {})
+    row = manifest.get(str(Path(document.get("path") or "").resolve())) if document.get("path") else None
+    if not row:
+        return document
+    document = dict(document)
+    if row.get("url"):
+        document["url"] = row["url"]
+        found = URL_DATE.search(row["url"])
+        if found and not document.get("date"):
+            document["date"] = f"{found['y']}-{found['m']}-{found['d']}"
+            provenance["date"] = "url"
+            if not document.get("year"):
+                document["year"] = int(found["y"])
+                provenance["year"] = "url"
+    if row.get("region"):
+        division = regions().resolve([row["region"]], row.get("bureau") or "")
+        document["region"] = regions().full_name(division) if division else row["region"]
+        document["region_code"] = division.code if division else None
+        provenance["region"] = "manifest"
+    if row.get("bureau"):
+        document["bureau"] = row["bureau"]
+        provenance["bureau"] = "manifest"
+        if not row.get("region"):
+            name, division = find_bureau(row["bureau"], None)
+            if division is not None:
+                document["region"], document["region_code"] = regions().full_name(division), division.code
+                provenance["region"] = "manifest"
+    for field in ("year", "date"):
+        if row.get(field):
+            document[field] = int(row[field]) if field == "year" else row[field]
+            provenance[field] = "manifest"
+    document["provenance"] = provenance
+    return document
+
+
+def text_provenance(meta: dict) -> dict:
+    """Where each field read from the page came from: its title, or its text."""
+    title = meta.get("title") or ""
+    provenance = {}
+    for field in ("bureau", "region", "year", "date"):
+        value = meta.get(field)
+        if value in (None, ""):
+            continue
+        shown = str(value)
+        if field == "region":
+            shown = shown[-3:]
+        provenance[field] = "title" if shown and shown in title else "text"
+    return provenance

@@ -83,6 +83,9 @@ class Document(BaseModel):
     year: Optional[int] = None
     date: Optional[str] = None
     genre: Optional[str] = None
+    url: Optional[str] = None
+    # where each of bureau, region, year, date came from: "text", "title", "url" or "manifest"
+    provenance: dict = Field(default_factory=dict)
     n_chars: int = 0
     warnings: list[Warning_] = Field(default_factory=list)
     error: Optional[str] = None
