@@ -103,3 +103,21 @@ def test_mapping_coverage_and_precision_on_the_corpus(rules_pipeline):
     scores = evaluate_folder(CORPUS / "docs", CORPUS / "gold", rules_pipeline)
     assert scores.indicator_coverage >= 0.85
     assert scores.indicator_precision >= 0.80
+
+
+def test_suggest_lists_recurring_signatures_with_examples_and_a_stub(tmp_path):
+    from typer.testing import CliRunner
+
+    from reportmine.cli import app
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("甲县应急管理局今年新建乡镇应急服务站12个。", encoding="utf-8")
+    (docs / "b.txt").write_text("乙县应急管理局全年新建乡镇应急服务站8个。", encoding="utf-8")
+    (docs / "c.txt").write_text("丙县应急管理局检查企业30家。", encoding="utf-8")
+    result = CliRunner().invoke(app, ["indicators", "suggest", str(docs)])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("~乡镇应急服务站|新建|") and "2 documents, 2 figures" in first
+    assert "a.txt: 12个" in result.output and "aliases: [\"新建 乡镇应急服务站\"]" in result.output
+    assert "企业" not in result.output  # covered by the taxonomy: nothing to suggest

@@ -294,6 +294,50 @@ def panel_command(
                f"{len(found)} conflicting cells{' -> ' + str(conflicts) if conflicts else ''}")
 
 
+indicators_app = typer.Typer(no_args_is_help=True, help="The indicator taxonomy: what it leaves uncovered.")
+app.add_typer(indicators_app, name="indicators")
+
+
+@indicators_app.command("suggest")
+def indicators_suggest(
+    paths: List[Path] = typer.Argument(..., help="Folders or files of documents, or results of reportmine extract."),
+    min_documents: int = typer.Option(2, "--min-docs", help="Only signatures found in at least this many documents."),
+    top: int = typer.Option(30, "--top", help="How many to list."),
+    lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
+):
+    """Frequent figures no indicator covers (their signatures), with examples and a YAML entry to
+    start from: put it in DIR/indicators.yaml and pass --lexicon-dir DIR."""
+    from .indicators import suggest, suggestion_yaml
+    from .pipeline import Pipeline, iter_input_files
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
+        raise typer.Exit(2)
+    try:
+        rows = []
+        results = [p for p in paths if p.is_file() and p.suffix.lower() in (".jsonl", ".csv", ".parquet")]
+        for path in results:
+            rows += read_rows(path).to_dict("records")
+        documents = [p for p in paths if p not in results]
+        if documents:
+            pipeline = Pipeline(load_lexicons(lexicon_dir), extractor="rules")
+            for file in iter_input_files(documents):
+                rows += [m.model_dump(mode="json") for m in pipeline.extract_file(file).metrics]
+    except (OSError, ValueError, ReportmineError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    found = suggest(rows, min_documents=min_documents)[:top]
+    if not found:
+        typer.echo(f"no signature recurs in {min_documents} or more documents")
+        return
+    for entry in found:
+        typer.echo(f"{entry['signature']}  {entry['documents']} documents, {entry['figures']} figures, unit {entry['unit']}")
+        for example in entry["examples"]:
+            typer.echo(f"    {example}")
+        typer.echo(suggestion_yaml(entry))
+
+
 def main():
     app(prog_name="reportmine")
 

@@ -450,3 +450,35 @@ def indicator_units(taxonomy: Taxonomy) -> dict:
 
 def iter_ids(taxonomy: Taxonomy) -> Iterable[str]:
     return (indicator.id for indicator in taxonomy.indicators)
+
+
+def suggest(rows, min_documents: int = 2, examples: int = 3) -> list:
+    """The signatures (columns no taxonomy id covers) that recur across documents, most
+    documents first, each with examples: what to promote into an indicators.yaml of one's own.
+    rows: metric rows (dicts) with indicator, indicator_source, doc, text, object, action, unit, kind."""
+    found: dict = {}
+    for row in rows:
+        repeat = row.get("repeat_of")
+        if row.get("indicator_source") != SIGNATURE or not row.get("indicator") or (repeat is not None and repeat == repeat):
+            continue  # (a table read back gives NaN, not None, for no repeat)
+        entry = found.setdefault(row["indicator"], {"signature": row["indicator"], "figures": 0, "documents": set(),
+                                                    "kind": row.get("kind"), "units": {}, "examples": []})
+        entry["figures"] += 1
+        entry["documents"].add(row.get("doc"))
+        entry["units"][row.get("unit")] = entry["units"].get(row.get("unit"), 0) + 1
+        if len(entry["examples"]) < examples:
+            entry["examples"].append(f"{row.get('doc')}: {row.get('text')} ({row.get('object')} / {row.get('action')})")
+    chosen = [entry for entry in found.values() if len(entry["documents"]) >= min_documents]
+    chosen.sort(key=lambda e: (-len(e["documents"]), -e["figures"], e["signature"]))
+    for entry in chosen:
+        entry["documents"] = len(entry["documents"])
+        entry["unit"] = max(entry.pop("units").items(), key=lambda pair: pair[1])[0]
+    return chosen
+
+
+def suggestion_yaml(entry: dict) -> str:
+    """A taxonomy entry to start from (its id and labels are the user's to write)."""
+    core, action = entry["signature"][1:].split("|")[:2]
+    alias = f"{action} {core}".strip() if action else core
+    return (f"  - {{id: mine.{'subject'}.{'measure'}, zh: {core or action}, kind: {entry['kind']}, "
+            f"unit: \"{entry['unit']}\", aliases: [\"{alias}\"]}}")
