@@ -33,11 +33,11 @@ CHANGE_SUFFIX = {"%": "_change_pct", "个百分点": "_change_pp"}
 ALIAS_GAP = 6  # characters an alias's space may stand for (旅客 周转量 -> 公路营业性旅客周转量 and 旅客运输周转量)
 # what an event count's casualties and losses are measured in (deaths after 较大事故3起)
 EVENT_MEASURES = ("deaths", "injuries", "losses")
-# measure words that end the first of several listed names (事故起数、死亡人数)
-LISTED_MEASURES = ("起数", "死亡人数", "受伤人数", "人数", "次数", "数量", "金额", "面积", "产量", "数")
 FIGURE = regex.compile(r"\d+(?:[.,]\d+)*\p{Han}{0,2}")
 # a short label opening a sentence, after its numbering: （一）道路交通：, 消防领域:
 TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?\s*(?P<topic>\p{Han}{2,10})[：:]")
+# names listed before 分别 (第一、二、三产业增加值分别为): group names
+RESPECTIVELY = regex.compile(r"(?P<names>[^，,；;。]*?)(?:均|则)?分别(?:为|是|完成|实现|达到|达|占|有)?了?$")
 TAXONOMY = "taxonomy"
 SIGNATURE = "signature"
 
@@ -93,6 +93,7 @@ class Taxonomy:
     shifters: tuple
     signature_drop_prefixes: tuple
     signature_drop_actions: tuple
+    list_names: dict = field(default_factory=dict)  # a name that stands for several (三次产业 -> 第一产业 ...)
 
     def factor(self, unit: str, target: str) -> Optional[Fraction]:
         """The factor that turns a value in unit into one in target, None when they do not convert."""
@@ -174,19 +175,24 @@ def parse_indicators(path: Path, data) -> Taxonomy:
     for key in ("drop_prefixes", "drop_actions"):
         if not isinstance(signature.get(key, []), list):
             raise LexiconError(path, 0, f"signature.{key}: expected a list of words")
+    list_names = data.get("list_names") or {}
+    if not isinstance(list_names, dict) or not all(isinstance(v, list) and len(v) >= 2 and all(isinstance(n, str) for n in v)
+                                                   for v in list_names.values()):
+        raise LexiconError(path, 0, "list_names: expected a name -> a list of two or more names")
     return Taxonomy(indicators=tuple(indicators), unit_classes=unit_classes, conversions=conversions,
                     shifters=tuple(data.get("shifters") or ()),
                     signature_drop_prefixes=tuple(signature.get("drop_prefixes") or ()),
-                    signature_drop_actions=tuple(signature.get("drop_actions") or ()))
+                    signature_drop_actions=tuple(signature.get("drop_actions") or ()), list_names=dict(list_names))
 
 
 def merge_taxonomies(layers: list) -> Taxonomy:
     """The shipped taxonomy with a user's files over it: an indicator of the same id is replaced,
     lists are joined, unit classes and conversions updated."""
-    indicators, unit_classes, conversions = {}, {}, {}
+    indicators, unit_classes, conversions, list_names = {}, {}, {}, {}
     shifters, prefixes, actions = [], [], []
     for layer in layers:
         indicators.update((indicator.id, indicator) for indicator in layer.indicators)
+        list_names.update(layer.list_names)
         unit_classes.update(layer.unit_classes)
         conversions.update(layer.conversions)
         shifters += layer.shifters
@@ -195,7 +201,7 @@ def merge_taxonomies(layers: list) -> Taxonomy:
     return Taxonomy(indicators=tuple(indicators.values()), unit_classes=unit_classes, conversions=conversions,
                     shifters=tuple(dict.fromkeys(shifters)),
                     signature_drop_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),
-                    signature_drop_actions=tuple(dict.fromkeys(actions)))
+                    signature_drop_actions=tuple(dict.fromkeys(actions)), list_names=list_names)
 
 
 def _alias_pattern(alias: str):
@@ -240,16 +246,21 @@ class IndicatorMapper:
         opens with (道路交通：事故9起), which makes a figure more specific when it names a column
         of its own (road accidents, not all accidents)."""
         obj, action = obj or "", action or ""
-        chosen = self._best(kind, unit, obj, action, change)
+        chosen, strength = self._best(kind, unit, obj, action, change)
+        # the clause before the number, from the figure before it on (关闭取缔19家、停产整顿220家:
+        # 220家 is judged on 停产整顿 alone); it wins when it says more (公路建设完成投资53.5亿元:
+        # road investment, not just any investment)
+        context = FIGURE.split(context or "")[-1]
+        if context and not context.endswith(obj):
+            context += obj
+        if context:
+            wider, wider_strength = self._best(kind, unit, context, action + context, change)
+            if wider is not None and wider_strength > strength:
+                chosen, strength = wider, wider_strength
         if topic:
-            specific = self._best(kind, unit, topic + obj, action, change)
+            specific, _ = self._best(kind, unit, topic + (context or obj), action, change)
             if specific is not None:
                 chosen = specific
-        # the clause before the number, from the figure before it on (关闭取缔19家、停产整顿220家:
-        # 220家 is judged on 停产整顿 alone)
-        context = FIGURE.split(context or "")[-1]
-        if chosen is None and context:
-            chosen = self._best(kind, unit, obj + context, action + context, change)
         if chosen is not None:
             return chosen, TAXONOMY
         name = self.signature(kind, unit, obj, action, change)
@@ -279,7 +290,7 @@ class IndicatorMapper:
             name += "|" + CHANGE_SUFFIX.get(unit, "_change").lstrip("_")
         return name
 
-    def _best(self, kind, unit, obj, action, change) -> Optional[str]:
+    def _best(self, kind, unit, obj, action, change) -> tuple:
         # objects and actions recur across a batch (企业, 隐患, 检查): each combination is judged once
         key = (kind, unit, obj, action, change)
         if key not in self._judged:
@@ -288,25 +299,27 @@ class IndicatorMapper:
             self._judged[key] = self._judge(kind, unit, obj, action, change)
         return self._judged[key]
 
-    def _judge(self, kind, unit, obj, action, change) -> Optional[str]:
+    def _judge(self, kind, unit, obj, action, change) -> tuple:
+        """(indicator id, strength of its evidence), (None, 0) when none or a tie."""
         if change:
-            # a change is judged on its level's words, whatever the level's unit
-            candidates = self.taxonomy.indicators
+            # a change is judged on its level's words, whatever the level's unit; a change in
+            # points is a change of a rate
+            candidates = [i for i in self.taxonomy.indicators if unit != "个百分点" or i.kind == "rate"]
         else:
             candidates = self.levels.get((kind, unit), ())
         scored = sorted(((indicator.evidence(obj, action, self.taxonomy.shifters, with_actions=not change), indicator)
                          for indicator in candidates),
                         key=lambda pair: -pair[0])
         if not scored or scored[0][0] == 0:
-            return None
+            return None, 0
         if len(scored) > 1 and scored[1][0] == scored[0][0]:
-            return None  # two indicators fit equally well: do not guess
+            return None, 0  # two indicators fit equally well: do not guess
         best = scored[0][1]
         if change:
-            return self.change_of(best.id, unit, best.unit)
-        return best.id
+            return self.change_of(best.id, unit, best.unit), scored[0][0]
+        return best.id, scored[0][0]
 
-    def assign_document(self, metrics: list, sentence_ids: list) -> None:
+    def assign_document(self, metrics: list, sentence_ids: list, contexts: Optional[list] = None) -> None:
         """Document-level pass over Metric records in reading order (sentence_ids[i]: which
         sentence metric i is in). Within a sentence:
         - a casualty or loss figure after an event count takes that event's column
@@ -315,13 +328,16 @@ class IndicatorMapper:
           points) belongs to the last figures before it, in order (事故6起、死亡5人，同比分别下降
           25%和16.7%); an absolute change to the last figure of its own unit kind (死亡1776人，同比
           减少148人); so a level and its change always pair up;
-        - changes listed after one name that lists several (事故起数、死亡人数同比下降12.7%、16.0%)
-          are judged on the i-th name each."""
+        - figures listed after one name that lists several (事故起数、死亡人数同比下降12.7%、16.0%;
+          第一、二、三产业增加值分别为A、B和C) are judged on the i-th name each.
+        contexts[i]: the clause before metric i's number."""
+        contexts = contexts or [""] * len(metrics)
         index = 0
         while index < len(metrics):
             end = index
             while end < len(metrics) and sentence_ids[end] == sentence_ids[index]:
                 end += 1
+            self._split_respectively(metrics[index:end], contexts[index:end])
             self._pair_sentence(metrics[index:end])
             index = end
 
@@ -409,17 +425,65 @@ class IndicatorMapper:
 
     def _split_listed_names(self, run: list) -> None:
         """事故起数、死亡人数 shared by two changes: the first takes 事故起数, the second 事故死亡人数
-        (a later name takes the subject the first one gives before its measure word)."""
+        (a shorter later name takes the first one's leading words: 公路客运量和周转量 -> 公路周转量)."""
         names = regex.split(r"[、和及与]", run[0].object or "")
         if len(run) < 2 or len(names) != len(run) or any(m.object != run[0].object for m in run):
             return
-        subject = regex.sub("(?:" + "|".join(LISTED_MEASURES) + ")$", "", names[0])
-        for change, name in zip(run, names):
-            if name != names[0] and subject and not name.startswith(subject):
-                name = subject + name
-            indicator, source = self.assign(change.kind, change.unit, name, change.action, change.change)
+        first = names[0]
+        for metric, name in zip(run, names):
+            if len(name) < len(first) and not name.startswith(first[:2]):
+                name = first[:len(first) - len(name)] + name
+            indicator, source = self.assign(metric.kind, metric.unit, name, metric.action, metric.change)
             if source == TAXONOMY:
-                change.indicator, change.indicator_source = indicator, source
+                metric.indicator, metric.indicator_source = indicator, source
+
+    def _split_respectively(self, metrics: list, contexts: list) -> None:
+        """Runs of level figures in one sentence: after one name listing several (第一、二、三产业增加值
+        分别为A、B和C; 农业、林业、畜牧业和渔业产值分别为…; 三次产业分别完成…), the i-th figure takes
+        the i-th name; after a listing object (公路客运量和周转量分别完成…), the i-th part of it."""
+        position = 0
+        while position < len(metrics):
+            run = [metrics[position]]
+            while position + len(run) < len(metrics) and not metrics[position + len(run)].change \
+                    and not run[0].change and metrics[position + len(run)].object == run[0].object:
+                run.append(metrics[position + len(run)])
+            if len(run) >= 2 and not run[0].change:
+                names = self._listed_names(contexts[position], len(run))
+                if names:
+                    for metric, name in zip(run, names):
+                        indicator, source = self.assign(metric.kind, metric.unit, name, metric.action, None)
+                        if source == TAXONOMY:
+                            metric.indicator, metric.indicator_source = indicator, source
+                else:
+                    self._split_listed_names(run)
+            position += len(run)
+
+    def _listed_names(self, context: str, count: int) -> list:
+        """The names a clause lists before 分别 (completed: 第一、二、三产业增加值 -> 第一产业增加值,
+        第二产业增加值, 第三产业增加值), when there are exactly count of them; else []."""
+        found = RESPECTIVELY.search(context or "")
+        if not found:
+            return []
+        listing = regex.split(r"[，,；;：:]", found.group("names"))[-1]
+        listing = _strip_prefixes(listing, self.taxonomy.signature_drop_prefixes + ("其中",))
+        for name, names in self.taxonomy.list_names.items():
+            if name in listing:
+                head, _, tail = listing.partition(name)
+                if len(names) == count:
+                    return [head + item + tail for item in names]
+        parts = [part for part in regex.split(r"[、和及与]", listing) if part]
+        if len(parts) != count or count < 2:
+            return []
+        first, last = parts[0], parts[-1]
+        shortest = min(len(part) for part in parts[1:-1]) if count > 2 else len(first)
+        tail = last[shortest:]
+        names = []
+        for part in parts[:-1]:
+            if len(part) < len(first):  # 二 after 第一: 第二
+                part = first[:len(first) - len(part)] + part
+            names.append(part + tail)
+        names.append((first[:len(first) - shortest] if len(last) - len(tail) < len(first) else "") + last)
+        return names
 
 
 def sentence_topic(text: str, sentence_start: int, start: int) -> str:

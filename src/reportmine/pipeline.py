@@ -88,9 +88,10 @@ class Pipeline:
             if self.extractor == "combined":
                 result = self.model.combine(normalized.text, result, normalized.corrupt, doc_year=document.year)
         first_seen: dict = {}
-        sentence_ids = []
+        sentence_ids, contexts = [], []
         for raw in result.metrics:
             sentence_ids.append(raw.sentence_start)
+            contexts.append(raw.context)
             start, end = normalized.to_original(raw.start, raw.end)
             status, _ = self.status.read(normalized.text, raw.start, raw.end)
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
@@ -108,7 +109,7 @@ class Pipeline:
             else:
                 first_seen.setdefault(key, start)
             document.metrics.append(metric)
-        self.indicators.assign_document(document.metrics, sentence_ids)
+        self.indicators.assign_document(document.metrics, sentence_ids, contexts)
         for dropped in result.dropped:
             if dropped.reason in REJECTED_NUMBERS:
                 start, end = normalized.to_original(dropped.start, dropped.end)
