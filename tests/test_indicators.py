@@ -29,7 +29,8 @@ def test_mapping_examples(lexicons):
     # statistics bulletins, transport, health: names with words between their parts
     assert m.assign("money", "元", "全县地区生产总值", "", None)[0] == "economy.gdp.value"
     assert m.assign("money", "元", "人均地区生产总值", "", None)[0] == "economy.gdp.per_capita"
-    assert m.assign("measure", "人公里", "公路营业性旅客周转量", "完成", None)[0] == "transport.passengers.turnover"
+    assert m.assign("measure", "人公里", "公路营业性旅客周转量", "完成", None)[0] == "transport.road_passengers.turnover"
+    assert m.assign("measure", "人公里", "旅客周转量", "完成", None)[0] == "transport.passengers.turnover"
     assert m.assign("count", "人次", "门急诊", "", None)[0] == "health.outpatient.visits"
     # a change goes to its level's column with a suffix; a change never feeds the level
     assert m.assign("rate", "%", "地区生产总值", "增长", "up")[0] == "economy.gdp.value_change_pct"
@@ -121,3 +122,16 @@ def test_suggest_lists_recurring_signatures_with_examples_and_a_stub(tmp_path):
     assert first.startswith("~乡镇应急服务站|新建|") and "2 documents, 2 figures" in first
     assert "a.txt: 12个" in result.output and "aliases: [\"新建 乡镇应急服务站\"]" in result.output
     assert "企业" not in result.output  # covered by the taxonomy: nothing to suggest
+
+
+def test_figures_listed_before_respectively_take_their_names_in_order(rules_pipeline):
+    document = rules_pipeline.extract_text(
+        "全年地区生产总值1042331万元，其中第一、二、三产业增加值分别为196262万元、316312万元和529757万元，"
+        "分别比上年增长2.9%、6.9%和4.1%。")
+    assert [m.indicator for m in document.metrics][1:] == [
+        "economy.primary_industry.value_added", "economy.secondary_industry.value_added",
+        "economy.tertiary_industry.value_added", "economy.primary_industry.value_added_change_pct",
+        "economy.secondary_industry.value_added_change_pct", "economy.tertiary_industry.value_added_change_pct"]
+    document = rules_pipeline.extract_text("全年农业、林业、畜牧业和渔业产值分别为45亿元、5亿元、26亿元和2亿元。")
+    assert [m.indicator for m in document.metrics] == [
+        "economy.farming.output", "economy.forestry.output", "economy.animal_husbandry.output", "economy.fishery.output"]
