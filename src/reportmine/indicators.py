@@ -30,7 +30,7 @@ KINDS = ("count", "money", "rate", "measure")
 ID = regex.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){2}")
 # the unit of a change decides the suffix of its column
 CHANGE_SUFFIX = {"%": "_change_pct", "个百分点": "_change_pp"}
-ALIAS_GAP = 6  # characters an alias's space may stand for (旅客 周转量 -> 公路营业性旅客周转量 and 旅客运输周转量)
+ALIAS_GAP = 16  # characters an alias's space may stand for (公路 客运量 -> 公路营业性汽车运输自年初累计完成客运量)
 # what an event count's casualties and losses are measured in (deaths after 较大事故3起)
 EVENT_MEASURES = ("deaths", "injuries", "losses")
 FIGURE = regex.compile(r"\d+(?:[.,]\d+)*\p{Han}{0,2}")
@@ -38,6 +38,11 @@ FIGURE = regex.compile(r"\d+(?:[.,]\d+)*\p{Han}{0,2}")
 TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?\s*(?P<topic>\p{Han}{2,10})[：:]")
 # names listed before 分别 (第一、二、三产业增加值分别为): group names
 RESPECTIVELY = regex.compile(r"(?P<names>[^，,；;。]*?)(?:均|则)?分别(?:为|是|完成|实现|达到|达|占|有)?了?$")
+# a line that opens with a short label sentence: ——小学。校数17所
+LINE_LABEL = regex.compile(r"\s*(?:——|--|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])\s*(?P<topic>\p{Han}{2,10})[。：:]")
+# a numbered heading line: (一) 公路客货运输生产, 二、农业
+HEADING_LINE = regex.compile(r"(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．])\s*(?P<topic>\p{Han}[\p{Han}\s]{1,18})")
+HEADING_LOOKBACK = 1500
 TAXONOMY = "taxonomy"
 SIGNATURE = "signature"
 
@@ -258,8 +263,8 @@ class IndicatorMapper:
             if wider is not None and wider_strength > strength:
                 chosen, strength = wider, wider_strength
         if topic:
-            specific, _ = self._best(kind, unit, topic + (context or obj), action, change)
-            if specific is not None:
+            specific, specific_strength = self._best(kind, unit, topic + (context or obj), action, change)
+            if specific is not None and (chosen is None or specific_strength > strength):
                 chosen = specific
         if chosen is not None:
             return chosen, TAXONOMY
@@ -347,8 +352,9 @@ class IndicatorMapper:
         while position < len(metrics):
             metric = metrics[position]
             if not self._is_change(metric, metrics[position - 1] if position else None):
-                self._follow_event(metric, levels)
-                levels.append(metric)
+                if getattr(metric, "status", "outcome") == "outcome":  # 同比 never compares a forecast
+                    self._follow_event(metric, levels)
+                    levels.append(metric)
                 position += 1
                 continue
             family = "rel" if metric.unit in CHANGE_SUFFIX else "abs"
@@ -487,9 +493,22 @@ class IndicatorMapper:
 
 
 def sentence_topic(text: str, sentence_start: int, start: int) -> str:
-    """The label a sentence opens with before a colon (（一）道路交通：…), "" when it has none."""
+    """What a figure's passage is about, when it says so apart from its sentence: a label the
+    sentence opens with (（一）道路交通：事故9起), a short label sentence opening its line (——小学。校数
+    17所), or the nearest numbered heading above it ((一) 公路客货运输生产); "" when none."""
     match = TOPIC.match(text, sentence_start, start)
-    return match.group("topic") if match else ""
+    if match:
+        return match.group("topic")
+    line_start = text.rfind("\n", 0, start) + 1
+    label = LINE_LABEL.match(text, line_start, start)
+    if label and label.end() <= sentence_start:
+        return label.group("topic")
+    window = text[max(0, line_start - HEADING_LOOKBACK):line_start]
+    for line in reversed(window.split("\n")):
+        heading = HEADING_LINE.fullmatch(line.strip())
+        if heading:
+            return heading.group("topic")
+    return ""
 
 
 def _drop_brackets(text: str) -> str:
