@@ -24,7 +24,8 @@ ROW_KEYS = ["bureau", "region_code", "year", "period"]
 # the order of a bureau-year's rows: the whole year first, so the first row of a bureau and year
 # is its full-year row
 PERIOD_ORDER = {"year": 0, "H1": 1, "H2": 2, "Q1": 3, "Q2": 4, "Q3": 5, "Q4": 6}
-ADDITIVE_KINDS = {"count", "money", "measure"}
+# unit classes (lexicons/indicators.yaml) of measures whose parts add up to their total
+ADDITIVE_MEASURES = {"area", "mass", "length", "volume"}
 LONG_COLUMNS = ["bureau", "region_code", "year", "period", "indicator", "indicator_source", "value", "unit",
                 "status", "qualifier", "candidates", "disagree", "values", "doc", "start", "end", "text", "context",
                 "context_start"]
@@ -167,9 +168,17 @@ def _candidates(data: pd.DataFrame, taxonomy, outcomes_only: bool) -> pd.DataFra
     data["part_rank"] = data["breakdown"].fillna(False).astype(bool).astype(int)
     data["exact_rank"] = [0 if q in (None, "exact") or q != q else 1 for q in data["qualifier"]]
     data["date_rank"] = data["date"].fillna("").astype(str)
-    data["size_rank"] = [-v if k in ADDITIVE_KINDS or k is None else 0 for v, k in zip(data["value"], data["kind"])]
+    data["size_rank"] = [-v if _additive(k, u, taxonomy) else 0 for v, k, u in zip(data["value"], data["kind"], data["unit"])]
     data["confidence_rank"] = -data["confidence"].fillna(1.0).astype(float)
     return data
+
+
+def _additive(kind, unit, taxonomy) -> bool:
+    """Whether parts of the figure add up to it (counts, money, areas, masses, lengths), so the
+    largest figure is the only one that can be the total; a rate or a concentration is not."""
+    if kind in ("count", "money"):
+        return True
+    return kind == "measure" and taxonomy.unit_classes.get(unit) in ADDITIVE_MEASURES
 
 
 def _level_id(indicator: str) -> str:
