@@ -52,8 +52,13 @@ def document_cues() -> dict:
         raise LexiconError(path, 0, "bureau_suffix_aliases must map a short suffix to one of bureau_suffixes")
     bureau = regex.compile("(?:" + "|".join(map(regex.escape, sorted(suffixes, key=len, reverse=True)))
                            + r")(?:\p{Han}{2,4}分局)?")
+    publishers = []
+    for rule in data.get("publishers") or []:
+        if not isinstance(rule, dict) or not isinstance(rule.get("title"), str) or rule.get("suffix") not in suffixes:
+            raise LexiconError(path, 0, f"a publisher rule needs a title pattern and a suffix among bureau_suffixes: {rule!r}")
+        publishers.append((_compile(path, rule["title"], "publisher title"), rule["suffix"]))
     return {"bureau": bureau, "bureau_suffixes": tuple(suffixes), "genres": genres, "covered_year": covered,
-            "suffix_aliases": aliases}
+            "suffix_aliases": aliases, "publishers": publishers}
 
 
 def find_date(text: str) -> Optional[str]:
@@ -165,7 +170,10 @@ def find_bureau(text: str, title: Optional[str]):
             if key not in chains or len("".join(chains[key][0])) < len("".join(chain)):
                 chains[key] = (chain, name)
     if not scores:
-        return _bureau_without_place(text, title)
+        name, division = _bureau_without_place(text, title)
+        if name is None:
+            name, division = _publisher_from_title(text, title)
+        return name, division
     # most mentions; then the name written first (a joint report's lead body comes first)
     best = max(scores, key=lambda key: (scores[key], -first_written[key], len(chains[key][1])))
     chain, name = chains[best]
@@ -197,12 +205,54 @@ def _bureau_without_place(text: str, title: Optional[str]):
     return None, None
 
 
+def _publisher_from_title(text: str, title: Optional[str]):
+    """A page that names no body but whose kind has one publisher (XX县国民经济和社会发展统计公报
+    is the county statistics bureau's): that publisher of the place its title (or heading) names."""
+    heads = [title or ""] + [line.strip() for line in text.splitlines()[:3]]
+    for head in heads:
+        for pattern, suffix in document_cues()["publishers"]:
+            if not pattern.search(head):
+                continue
+            division = _division_named(head, text)
+            if division is not None:
+                return division.name + suffix, division
+    return None, None
+
+
+def _division_named(head: str, context: str):
+    """The most specific division a heading names (抚州市金溪县 -> 金溪县), settled by its context."""
+    table = regions()
+    names = table.any_name.findall(head)
+    if not names:
+        return None
+    return table.resolve(names, context)
+
+
+def dominant_division(text: str, title: Optional[str]):
+    """The division a page is about when it names no body: the one its title names, else the one
+    its text names most, if it dominates (at least 3 mentions and half of all)."""
+    table = regions()
+    if title:
+        division = _division_named(title, text)
+        if division is not None:
+            return division
+    named = Counter(table.any_name.findall(text))
+    if not named:
+        return None
+    (name, count), total = named.most_common(1)[0], sum(named.values())
+    if count >= 3 and count * 2 >= total:
+        return table.resolve([name], text)
+    return None
+
+
 def read_metadata(normalized, lexicons=None) -> dict:
     text = normalized.text
     title = find_title(text, normalized.html_title)
     date = find_date(PINYIN_NOISE.sub("", normalized.flat_text))  # 2024年1月(yuè)8日
     year = find_year(title, date, text)
     bureau, division = find_bureau(text, title)
+    if division is None:
+        division = dominant_division(text, title)  # the region of a page that names no body
     table = regions()
     meta = {"title": title, "date": date, "year": year, "genre": find_genre(title, text), "bureau": bureau,
             "region": table.full_name(division) if division else None,
