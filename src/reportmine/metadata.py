@@ -162,6 +162,9 @@ def find_bureau(text: str, title: Optional[str]):
             chain = _place_chain(source, match.start())
             if not chain:
                 continue
+            if match.group(0).endswith(PROVINCIAL_SUFFIXES) and not any(
+                    d.level == "province" for d in table.lookup(chain[-1])):
+                continue  # a 厅 is a province's: 上城区 before 自治区生态环境厅 is no chain
             suffix = document_cues()["suffix_aliases"].get(match.group(0), match.group(0))
             name = "".join(chain) + suffix  # named by the suffix's full form
             key = chain[-1] + suffix  # 赣县区应急管理局 and 赣州市赣县区应急管理局 are one body
@@ -180,6 +183,8 @@ def find_bureau(text: str, title: Optional[str]):
     return name, table.resolve(chain, text)
 
 
+# the suffixes only a province-level body has (省水利厅, 自治区生态环境厅, 省消防救援总队)
+PROVINCIAL_SUFFIXES = ("厅", "总队")
 GENERIC_PLACE = {"市": ("prefecture", "county"), "县": ("county",), "区": ("county",), "州": ("prefecture",),
                  "省": ("province",)}
 
@@ -196,10 +201,12 @@ def _bureau_without_place(text: str, title: Optional[str]):
         return None, None
     (place_kind, suffix), _ = generic.most_common(1)[0]
     suffix = document_cues()["suffix_aliases"].get(suffix, suffix)  # 市应急局 -> 应急管理局
+    if suffix.endswith(PROVINCIAL_SUFFIXES):
+        place_kind = "省"  # 自治区水利厅 is a province's (区 alone would be a county's)
     named = Counter(table.any_name.findall(((title or "") + "\n") * 2 + text))
     for name, _ in named.most_common():
         divisions = [d for d in table.lookup(name) if d.level in GENERIC_PLACE[place_kind]
-                     and d.name.endswith(place_kind)]
+                     and (d.name.endswith(place_kind) or place_kind == "省")]  # 广西壮族自治区 is a province too
         if len(divisions) == 1:
             return divisions[0].name + suffix, divisions[0]
     return None, None
