@@ -99,6 +99,7 @@ class Taxonomy:
     signature_drop_prefixes: tuple
     signature_drop_actions: tuple
     list_names: dict = field(default_factory=dict)  # a name that stands for several (三次产业 -> 第一产业 ...)
+    inclusion_actions: tuple = ()  # acts of a figure that is a part of the one before it (含, 其中)
 
     def factor(self, unit: str, target: str) -> Optional[Fraction]:
         """The factor that turns a value in unit into one in target, None when they do not convert."""
@@ -174,7 +175,7 @@ def parse_indicators(path: Path, data) -> Taxonomy:
         except (TypeError, ValueError, ZeroDivisionError):
             raise LexiconError(path, 0, f"conversions.{unit}: expected [unit, factor] such as [公顷, 1/15]")
     signature = data.get("signature") or {}
-    for key in ("shifters",):
+    for key in ("shifters", "inclusion_actions"):
         if not isinstance(data.get(key, []), list):
             raise LexiconError(path, 0, f"{key}: expected a list of words")
     for key in ("drop_prefixes", "drop_actions"):
@@ -187,17 +188,19 @@ def parse_indicators(path: Path, data) -> Taxonomy:
     return Taxonomy(indicators=tuple(indicators), unit_classes=unit_classes, conversions=conversions,
                     shifters=tuple(data.get("shifters") or ()),
                     signature_drop_prefixes=tuple(signature.get("drop_prefixes") or ()),
-                    signature_drop_actions=tuple(signature.get("drop_actions") or ()), list_names=dict(list_names))
+                    signature_drop_actions=tuple(signature.get("drop_actions") or ()), list_names=dict(list_names),
+                    inclusion_actions=tuple(data.get("inclusion_actions") or ()))
 
 
 def merge_taxonomies(layers: list) -> Taxonomy:
     """The shipped taxonomy with a user's files over it: an indicator of the same id is replaced,
     lists are joined, unit classes and conversions updated."""
-    indicators, unit_classes, conversions, list_names = {}, {}, {}, {}
+    indicators, unit_classes, conversions, list_names, inclusions = {}, {}, {}, {}, []
     shifters, prefixes, actions = [], [], []
     for layer in layers:
         indicators.update((indicator.id, indicator) for indicator in layer.indicators)
         list_names.update(layer.list_names)
+        inclusions += layer.inclusion_actions
         unit_classes.update(layer.unit_classes)
         conversions.update(layer.conversions)
         shifters += layer.shifters
@@ -206,7 +209,8 @@ def merge_taxonomies(layers: list) -> Taxonomy:
     return Taxonomy(indicators=tuple(indicators.values()), unit_classes=unit_classes, conversions=conversions,
                     shifters=tuple(dict.fromkeys(shifters)),
                     signature_drop_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),
-                    signature_drop_actions=tuple(dict.fromkeys(actions)), list_names=list_names)
+                    signature_drop_actions=tuple(dict.fromkeys(actions)), list_names=list_names,
+                    inclusion_actions=tuple(dict.fromkeys(inclusions)))
 
 
 def _alias_pattern(alias: str):
@@ -352,7 +356,8 @@ class IndicatorMapper:
         while position < len(metrics):
             metric = metrics[position]
             if not self._is_change(metric, metrics[position - 1] if position else None):
-                if getattr(metric, "status", "outcome") == "outcome":  # 同比 never compares a forecast
+                # 同比 never compares a forecast, nor a part in brackets (含高速事故6起6人)
+                if getattr(metric, "status", "outcome") == "outcome" and metric.action not in self.taxonomy.inclusion_actions:
                     self._follow_event(metric, levels)
                     levels.append(metric)
                 position += 1
