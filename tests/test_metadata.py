@@ -148,3 +148,11 @@ def regex_search(pattern, text):
     import re
 
     return re.search(pattern, text)
+
+
+def test_the_year_a_page_reviews_when_its_title_names_none():
+    # a January news item about last year: the opening paragraph names it
+    assert find_year("黑龙江省安全生产情况", "2011-01-30", "2011-01-30 黑龙江日报\n2010年，全省安全生产形势总体稳定。") == 2010
+    # a bulletin whose first line lost its year to mojibake: its heading still names it
+    assert find_year("(河南?。?023年某县统计公报", "2024-04-01", "首行\n2023年潢川县经济社会发展统计公报\n正文") == 2023
+    assert find_year("某局2023年度工作总结", "2024-01-09", "2022年，我局……") == 2023  # the title outranks it

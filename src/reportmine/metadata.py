@@ -47,6 +47,7 @@ def document_cues() -> dict:
         genres.append((rule["genre"], _compile(path, rule["title"], "genre title") if "title" in rule else None,
                        _compile(path, rule["text"], "genre text") if "text" in rule else None))
     covered = [_compile(path, expression, "covered_year") for expression in _string_list(path, data, "covered_year")]
+    opening = [_compile(path, expression, "opening_year") for expression in _string_list(path, data, "opening_year")]
     aliases = data.get("bureau_suffix_aliases") or {}
     if not isinstance(aliases, dict) or not all(isinstance(k, str) and v in suffixes for k, v in aliases.items()):
         raise LexiconError(path, 0, "bureau_suffix_aliases must map a short suffix to one of bureau_suffixes")
@@ -58,7 +59,7 @@ def document_cues() -> dict:
             raise LexiconError(path, 0, f"a publisher rule needs a title pattern and a suffix among bureau_suffixes: {rule!r}")
         publishers.append((_compile(path, rule["title"], "publisher title"), rule["suffix"]))
     return {"bureau": bureau, "bureau_suffixes": tuple(suffixes), "genres": genres, "covered_year": covered,
-            "suffix_aliases": aliases, "publishers": publishers}
+            "opening_year": opening, "suffix_aliases": aliases, "publishers": publishers}
 
 
 def find_date(text: str) -> Optional[str]:
@@ -112,6 +113,10 @@ def find_year(title: Optional[str], date: Optional[str], text: str) -> Optional[
         years = YEAR.findall(title)
         if years:
             return int(years[0])
+    for pattern in document_cues()["opening_year"]:
+        stated = pattern.search(head)
+        if stated:
+            return int(stated["y"])
     if date:
         return int(date[:4])
     years = Counter(int(y) for y in YEAR.findall(text))
