@@ -27,11 +27,27 @@ def test_periods_are_rows_of_their_own_and_the_full_year_row_comes_first():
         {"bureau": "乙市应急管理局", "region_code": "222222", "year": 2023, "indicator": None, "value": 3},
     ]
     table = reportmine.panel(frame(rows))
+    # the whole year first, then the periods from January by how far they run
     assert list(zip(table["bureau"], table["period"])) == [
-        ("乙市应急管理局", "year"), ("甲县应急管理局", "year"), ("甲县应急管理局", "H1"), ("甲县应急管理局", "YTD-10")]
-    assert list(table["safety.enterprises.inspected"].iloc[1:]) == [120, 60, 95]  # never mixed, never summed
+        ("乙市应急管理局", "year"), ("甲县应急管理局", "year"), ("甲县应急管理局", "YTD-10"), ("甲县应急管理局", "H1")]
+    assert list(table["safety.enterprises.inspected"].iloc[1:]) == [120, 95, 60]  # never mixed, never summed
     assert table.attrs["conflicts"] == []
     assert list(reportmine.panel(frame(rows), periods=["H1"])["safety.enterprises.inspected"]) == [60]
+
+
+def test_this_years_figures_take_the_documents_period():
+    # 今年以来 in a news item of 23 June is January to June 23, not the whole year; in an annual
+    # summary it is the year; in a news item that states 1-9月 elsewhere, that period
+    base = {**A, "indicator": "safety.enterprises.inspected", "period": "2022"}
+    rows = [{**base, "value": 50, "doc": "news.txt", "date": "2022-06-23", "genre": "news"},
+            {**base, "value": 300, "doc": "summary.txt", "date": "2023-01-09", "genre": "annual_summary"},
+            {**base, "value": 90, "doc": "q3.txt", "date": "2022-10-12", "genre": "news"},
+            {**base, "indicator": "safety.hazards.found", "unit": "项", "value": 40, "doc": "q3.txt",
+             "date": "2022-10-12", "genre": "news", "period": "2022-01/2022-09"}]
+    table = reportmine.panel(frame(rows)).set_index("period")
+    assert table.loc["year", "safety.enterprises.inspected"] == 300
+    assert table.loc["YTD-09", "safety.enterprises.inspected"] == 90 and table.loc["YTD-09", "safety.hazards.found"] == 40
+    assert table.loc["YTD-06", "safety.enterprises.inspected"] == 50
 
 
 def test_a_half_year_report_fills_its_h1_row():
@@ -57,11 +73,11 @@ def test_a_total_over_its_parts_and_an_outcome_over_a_target():
 
 
 def test_units_are_converted_to_the_indicators_unit():
-    rows = [{**A, "indicator": "agriculture.grain.sown_area", "value": 150000, "unit": "亩", "kind": "measure"},
+    rows = [{**A, "indicator": "agriculture.grain.sown_area", "value": 10000, "unit": "公顷", "kind": "measure"},
             {**A, "indicator": "agriculture.grain.output", "value": 2000000, "unit": "斤", "kind": "measure"}]
     table = reportmine.panel(frame(rows))
-    assert table.loc[0, "agriculture.grain.sown_area"] == 10000 and table.loc[0, "agriculture.grain.output"] == 1000
-    assert table.attrs["units"]["agriculture.grain.sown_area"] == "公顷"
+    assert table.loc[0, "agriculture.grain.sown_area"] == 150000 and table.loc[0, "agriculture.grain.output"] == 1000
+    assert table.attrs["units"]["agriculture.grain.sown_area"] == "亩"
 
 
 def test_period_labels():
@@ -78,12 +94,14 @@ def test_the_seeds_panel_has_one_row_per_bureau_with_its_year(tmp_path):
     runner = CliRunner()
     results = tmp_path / "seeds.parquet"
     assert runner.invoke(app, ["extract", str(SEEDS), "-o", str(results), "--quiet"]).exit_code == 0
-    result = runner.invoke(app, ["panel", str(results), "-o", str(tmp_path / "panel.csv"), "--period", "year"])
+    result = runner.invoke(app, ["panel", str(results), "-o", str(tmp_path / "panel.csv")])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "panel.csv", dtype={"region_code": str})
-    # each report's own year, and a row for the previous year its 同比 figures name (2018 for a 2019 report)
-    assert {("介休市应急管理局", "140781", 2019), ("清新区应急管理局", "441803", 2023), ("西宁市应急管理局", "630100", 2020),
-            ("赣州市赣县区应急管理局", "360704", 2023)} <= set(zip(table["bureau"], table["region_code"], table["year"]))
+    # each report's own period (a news item of 23 June 2023 covers the year to June), and a row for
+    # the previous year its 同比 figures name (2018 for a 2019 report)
+    assert {("介休市应急管理局", "140781", 2019, "YTD-11"), ("清新区应急管理局", "441803", 2023, "YTD-06"),
+            ("西宁市应急管理局", "630100", 2020, "year"), ("赣州市赣县区应急管理局", "360704", 2023, "year")} \
+        <= set(zip(table["bureau"], table["region_code"], table["year"], table["period"]))
     xining = table.set_index("bureau").loc["西宁市应急管理局"]
     assert xining["enforcement.enterprises.interviewed"] == 59 and xining["enforcement.fines.amount"] == 4890000
     long = runner.invoke(app, ["panel", str(results), "-o", str(tmp_path / "cells.jsonl"), "--form", "long"])

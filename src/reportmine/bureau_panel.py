@@ -14,6 +14,7 @@ never summed. A cell whose candidates disagree is flagged, with every value and 
 """
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
 from typing import Optional
@@ -21,9 +22,8 @@ from typing import Optional
 import pandas as pd
 
 ROW_KEYS = ["bureau", "region_code", "year", "period"]
-# the order of a bureau-year's rows: the whole year first, so the first row of a bureau and year
-# is its full-year row
-PERIOD_ORDER = {"year": 0, "H1": 1, "H2": 2, "Q1": 3, "Q2": 4, "Q3": 5, "Q4": 6}
+# periods that run from January, by the month they end in (H1 is January to June)
+CUMULATIVE_END = {"year": 12, "H1": 6, "Q1": 3}
 # unit classes (lexicons/indicators.yaml) of measures whose parts add up to their total
 ADDITIVE_MEASURES = {"area", "mass", "length", "volume"}
 LONG_COLUMNS = ["bureau", "region_code", "year", "period", "indicator", "indicator_source", "value", "unit",
@@ -54,6 +54,36 @@ def period_of(period, doc_year, genre=None) -> tuple:
     if isinstance(period, str) and "上半年" in period or genre == "half_year_report":
         return doc_year, "H1"
     return doc_year, "year"
+
+
+def period_order(label) -> tuple:
+    """The order of a bureau-year's rows: the whole year first, then the periods from January by
+    how far they run (YTD-10, then H1, then Q1), then the others (H2, Q3, spans); so the first row of
+    a bureau and year is always its most complete one."""
+    end = CUMULATIVE_END.get(label)
+    if end is None and isinstance(label, str) and label.startswith("YTD-") and label[4:].isdigit():
+        end = int(label[4:])
+    return (0, -end, str(label)) if end is not None else (1, 0, str(label))
+
+
+def document_period(doc_year, genre=None, date=None, explicit=()) -> Optional[str]:
+    """The period a document's own "this year" figures describe (今年以来, 全年, no period at all):
+    a half-year report's H1; an annual summary's (or speech's) whole year; for a page published
+    before December of that year (news, interviews), year-to-date: the partial period its other
+    figures state most (1-9月 -> YTD-09), else January to its month."""
+    if doc_year is None or doc_year != doc_year:
+        return None
+    if genre == "half_year_report":
+        return "H1"
+    if genre in ("annual_summary", "speech") or not isinstance(date, str) or not date[:4].isdigit():
+        return "year"
+    month = int(date[5:7]) if date[5:7].isdigit() else 12
+    if int(date[:4]) != int(doc_year) or month == 12:
+        return "year"
+    stated = Counter(label for label in explicit if label != "year")
+    if stated:
+        return stated.most_common(1)[0][0]
+    return f"YTD-{month:02d}"
 
 
 def panel(frame: pd.DataFrame, taxonomy=None, form: str = "wide", periods=None,
@@ -90,7 +120,7 @@ def panel(frame: pd.DataFrame, taxonomy=None, form: str = "wide", periods=None,
     wide = cells.pivot_table(index=ROW_KEYS, columns="indicator", values="value", aggfunc="first")
     wide.columns.name = None
     wide = rows.merge(wide.reset_index(), on=ROW_KEYS, how="outer") if len(wide) else rows
-    wide["period_order"] = [PERIOD_ORDER.get(p, 10) for p in wide["period"]]
+    wide["period_order"] = [period_order(p) for p in wide["period"]]
     wide = wide.sort_values(["bureau", "region_code", "year", "period_order", "period"]).drop(columns="period_order")
     wide = wide.reset_index(drop=True)
     # plain records and a frame, not derived frames: pandas copies attrs and compares them
@@ -134,11 +164,33 @@ def _normalized(frame: pd.DataFrame) -> pd.DataFrame:
     data["region_code"] = data["region_code"].fillna("").astype(str)
     data = data.reset_index(drop=True)
     data["mention"] = data.index
+    data["raw_period"] = data["period"]
     placed = [period_of(p, y, g) for p, y, g in zip(data["period"], data["year"], data["genre"])]
     data["doc_year"] = data["year"]
     data["year"] = [year for year, _ in placed]
     data["period"] = [label for _, label in placed]
+    # a figure of "this year" (no period of its own, or the document's year) takes the document's period
+    implied = [_implied(p, y) for p, y in zip(data["raw_period"], data["doc_year"])]
+    explicit = {}
+    for doc, year, doc_year, label, is_implied in zip(data["doc"], data["year"], data["doc_year"], data["period"], implied):
+        if not is_implied and year == doc_year:
+            explicit.setdefault(doc, []).append(label)
+    own = {doc: document_period(y, g, d, explicit.get(doc, ()))
+           for doc, y, g, d in zip(data["doc"], data["doc_year"], data["genre"], data["date"])}
+    data["doc_period"] = [own.get(doc) for doc in data["doc"]]
+    data["period"] = [own[doc] if is_implied and own.get(doc) else label
+                      for doc, label, is_implied in zip(data["doc"], data["period"], implied)]
     return data[data["year"].notna()].assign(year=lambda d: d["year"].astype(int))
+
+
+def _implied(period, doc_year) -> bool:
+    """Whether a figure's period is only "this year" (今年, 全年, 今年以来 or nothing)."""
+    if doc_year is None or doc_year != doc_year:
+        return False
+    if not isinstance(period, str) or not period[:4].isdigit():
+        return not isinstance(period, str) or "上半年" not in period
+    this = str(int(doc_year))
+    return period in (this, f"{this}/{this}")
 
 
 def _candidates(data: pd.DataFrame, taxonomy, outcomes_only: bool) -> pd.DataFrame:
@@ -216,9 +268,9 @@ def _choose(data: pd.DataFrame, keys: list):
 def _document_rows(data: pd.DataFrame, periods: Optional[list]) -> pd.DataFrame:
     """Every document's own bureau-period gets a row, even with no figure in any column (a half-year
     report's row is its H1 row, so no empty full-year row stands before it)."""
-    own = [period_of(None, y, g) for y, g in zip(data["doc_year"], data["genre"])]
     rows = pd.DataFrame({"bureau": data["bureau"], "region_code": data["region_code"],
-                         "year": [y for y, _ in own], "period": [p for _, p in own]})
+                         "year": data["doc_year"], "period": data["doc_period"]})
+    rows = rows[rows["period"].notna()]
     rows = rows[rows["year"].notna()].drop_duplicates()
     rows["year"] = rows["year"].astype(int)
     if periods is not None:
