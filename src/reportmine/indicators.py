@@ -100,6 +100,8 @@ class Taxonomy:
     signature_drop_actions: tuple
     list_names: dict = field(default_factory=dict)  # a name that stands for several (三次产业 -> 第一产业 ...)
     inclusion_actions: tuple = ()  # acts of a figure that is a part of the one before it (含, 其中)
+    change_nouns: tuple = ()  # names of a figure that is a change without a change word (增幅)
+    measure_nouns: tuple = ()  # measure words that end a name (产量, 播种面积)
 
     def factor(self, unit: str, target: str) -> Optional[Fraction]:
         """The factor that turns a value in unit into one in target, None when they do not convert."""
@@ -175,7 +177,7 @@ def parse_indicators(path: Path, data) -> Taxonomy:
         except (TypeError, ValueError, ZeroDivisionError):
             raise LexiconError(path, 0, f"conversions.{unit}: expected [unit, factor] such as [公顷, 1/15]")
     signature = data.get("signature") or {}
-    for key in ("shifters", "inclusion_actions"):
+    for key in ("shifters", "inclusion_actions", "change_nouns", "measure_nouns"):
         if not isinstance(data.get(key, []), list):
             raise LexiconError(path, 0, f"{key}: expected a list of words")
     for key in ("drop_prefixes", "drop_actions"):
@@ -189,18 +191,23 @@ def parse_indicators(path: Path, data) -> Taxonomy:
                     shifters=tuple(data.get("shifters") or ()),
                     signature_drop_prefixes=tuple(signature.get("drop_prefixes") or ()),
                     signature_drop_actions=tuple(signature.get("drop_actions") or ()), list_names=dict(list_names),
-                    inclusion_actions=tuple(data.get("inclusion_actions") or ()))
+                    inclusion_actions=tuple(data.get("inclusion_actions") or ()),
+                    change_nouns=tuple(data.get("change_nouns") or ()),
+                    measure_nouns=tuple(sorted(data.get("measure_nouns") or (), key=len, reverse=True)))
 
 
 def merge_taxonomies(layers: list) -> Taxonomy:
     """The shipped taxonomy with a user's files over it: an indicator of the same id is replaced,
     lists are joined, unit classes and conversions updated."""
-    indicators, unit_classes, conversions, list_names, inclusions = {}, {}, {}, {}, []
+    indicators, unit_classes, conversions, list_names = {}, {}, {}, {}
+    inclusions, change_nouns, measure_nouns = [], [], []
     shifters, prefixes, actions = [], [], []
     for layer in layers:
         indicators.update((indicator.id, indicator) for indicator in layer.indicators)
         list_names.update(layer.list_names)
         inclusions += layer.inclusion_actions
+        change_nouns += layer.change_nouns
+        measure_nouns += layer.measure_nouns
         unit_classes.update(layer.unit_classes)
         conversions.update(layer.conversions)
         shifters += layer.shifters
@@ -210,7 +217,8 @@ def merge_taxonomies(layers: list) -> Taxonomy:
                     shifters=tuple(dict.fromkeys(shifters)),
                     signature_drop_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),
                     signature_drop_actions=tuple(dict.fromkeys(actions)), list_names=list_names,
-                    inclusion_actions=tuple(dict.fromkeys(inclusions)))
+                    inclusion_actions=tuple(dict.fromkeys(inclusions)), change_nouns=tuple(dict.fromkeys(change_nouns)),
+                    measure_nouns=tuple(sorted(set(measure_nouns), key=len, reverse=True)))
 
 
 def _alias_pattern(alias: str):
@@ -341,16 +349,19 @@ class IndicatorMapper:
           第一、二、三产业增加值分别为A、B和C) are judged on the i-th name each.
         contexts[i]: the clause before metric i's number."""
         contexts = contexts or [""] * len(metrics)
-        index = 0
+        index, previous = 0, None
         while index < len(metrics):
             end = index
             while end < len(metrics) and sentence_ids[end] == sentence_ids[index]:
                 end += 1
             self._split_respectively(metrics[index:end], contexts[index:end])
-            self._pair_sentence(metrics[index:end])
+            previous = self._pair_sentence(metrics[index:end], previous)
             index = end
 
-    def _pair_sentence(self, metrics: list) -> None:
+    def _pair_sentence(self, metrics: list, previous=None):
+        """Pairs the sentence's changes with its figures; a sentence that opens with changes and
+        names no figure before them (…产值分别为A、B；增幅分别为a、b) takes the open figures of the
+        sentence before it. Returns this sentence's (figures, claimed) for the next one."""
         levels, claimed = [], {"abs": set(), "rel": set()}
         position = 0
         while position < len(metrics):
@@ -358,6 +369,7 @@ class IndicatorMapper:
             if not self._is_change(metric, metrics[position - 1] if position else None):
                 # 同比 never compares a forecast, nor a part in brackets (含高速事故6起6人)
                 if getattr(metric, "status", "outcome") == "outcome" and metric.action not in self.taxonomy.inclusion_actions:
+                    self._carry_subject(metric, levels)
                     self._follow_event(metric, levels)
                     levels.append(metric)
                 position += 1
@@ -371,6 +383,8 @@ class IndicatorMapper:
                     break
                 run.append(following)
             self._split_listed_names(run)
+            if not levels and previous is not None:
+                levels, claimed = previous
             open_levels = [level for level in levels if id(level) not in claimed[family]]
             if family == "abs":
                 targets = []
@@ -392,6 +406,7 @@ class IndicatorMapper:
                 if paired and (level.indicator_source == TAXONOMY or change.indicator_source != TAXONOMY):
                     change.indicator, change.indicator_source = paired, level.indicator_source
             position += len(run)
+        return levels, claimed
 
     @staticmethod
     def _named_level(change, levels: list):
@@ -405,14 +420,26 @@ class IndicatorMapper:
                 break
         return next((level for level in reversed(levels) if level.indicator == level_id), None)
 
-    @staticmethod
-    def _is_change(metric, before) -> bool:
-        """A change, or the next item of a list of changes that shares their verb and has no
-        words of its own (同比增加13起、36人: the 36人 too)."""
-        if metric.change:
+    def _is_change(self, metric, before) -> bool:
+        """A change, a rate named by a change noun (增幅分别为2.3%、5.4%), or the next item of a
+        list of changes that shares their verb and has no words of its own (同比增加13起、36人: the 36人 too)."""
+        if metric.change or (metric.kind == "rate" and metric.object in self.taxonomy.change_nouns):
             return True
         return before is not None and bool(before.change) and bool(metric.action) \
             and metric.action == before.action and metric.object in ("", metric.action)
+
+    def _carry_subject(self, metric, levels: list) -> None:
+        """A figure named by a measure word alone takes the subject of the figure before it
+        (粮食播种面积81.46万亩，产量36.17万吨 -> 粮食产量)."""
+        if metric.indicator_source == TAXONOMY or not levels or metric.object not in self.taxonomy.measure_nouns:
+            return
+        before = levels[-1].object or ""
+        subject = next((before[:-len(noun)] for noun in self.taxonomy.measure_nouns
+                        if before.endswith(noun) and len(before) > len(noun)), "")
+        if subject:
+            indicator, source = self.assign(metric.kind, metric.unit, subject + metric.object, metric.action, None)
+            if source == TAXONOMY:
+                metric.indicator, metric.indicator_source = indicator, source
 
     def _follow_event(self, metric, levels: list) -> None:
         """Deaths, injuries or losses right after an event count of a specific column take that
