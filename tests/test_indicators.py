@@ -135,3 +135,16 @@ def test_figures_listed_before_respectively_take_their_names_in_order(rules_pipe
     document = rules_pipeline.extract_text("全年农业、林业、畜牧业和渔业产值分别为45亿元、5亿元、26亿元和2亿元。")
     assert [m.indicator for m in document.metrics] == [
         "economy.farming.output", "economy.forestry.output", "economy.animal_husbandry.output", "economy.fishery.output"]
+
+
+def test_names_carried_from_the_figure_or_total_before(rules_pipeline):
+    document = rules_pipeline.extract_text("全县粮食播种面积81.46万亩，产量36.17万吨，同比增长1.6%。")
+    assert [m.indicator for m in document.metrics] == [
+        "agriculture.grain.sown_area", "agriculture.grain.output", "agriculture.grain.output_change_pct"]
+    document = rules_pipeline.extract_text("共有专任教师9689人（其中，幼儿园4529人、小学5613人）。")
+    assert [m.indicator for m in document.metrics] == [
+        "education.teachers.count", "education.kindergarten.teachers", "education.primary.teachers"]
+    document = rules_pipeline.extract_text("农林牧渔及其服务业产值分别为18.24亿元、1.50亿元、4.79亿元、2.37亿元、1.63亿元；"
+                                           "增幅分别为2.3%、5.4%、3.7%、4.5%、12.0%。")
+    assert [m.indicator for m in document.metrics][5:7] == [
+        "economy.farming.output_change_pct", "economy.forestry.output_change_pct"]

@@ -40,6 +40,8 @@ TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[�
 RESPECTIVELY = regex.compile(r"(?P<names>[^，,；;。]*?)(?:均|则)?分别(?:为|是|完成|实现|达到|达|占|有)?了?$")
 # a line that opens with a short label sentence: ——小学。校数17所
 LINE_LABEL = regex.compile(r"\s*(?:——|--|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])\s*(?P<topic>\p{Han}{2,10})[。：:]")
+# a line opening with a short name and its figure: 普通高中学校5所；
+LINE_SUBJECT = regex.compile(r"\s*(?P<topic>\p{Han}{2,8})\d[\d.]*\p{Han}{1,2}[；;]")
 # a numbered heading line: (一) 公路客货运输生产, 二、农业
 HEADING_LINE = regex.compile(r"(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．])\s*(?P<topic>\p{Han}[\p{Han}\s]{1,18})")
 HEADING_LOOKBACK = 1500
@@ -271,7 +273,7 @@ class IndicatorMapper:
         if context and not context.endswith(obj):
             context += obj
         if context:
-            wider, wider_strength = self._best(kind, unit, context, action + context, change)
+            wider, wider_strength = self._best(kind, unit, context, action, change)
             if wider is not None and wider_strength > strength:
                 chosen, strength = wider, wider_strength
         if topic:
@@ -368,6 +370,8 @@ class IndicatorMapper:
             metric = metrics[position]
             if not self._is_change(metric, metrics[position - 1] if position else None):
                 # 同比 never compares a forecast, nor a part in brackets (含高速事故6起6人)
+                if metric.breakdown and levels:
+                    self._take_parent_measure(metric, levels)
                 if getattr(metric, "status", "outcome") == "outcome" and metric.action not in self.taxonomy.inclusion_actions:
                     self._carry_subject(metric, levels)
                     self._follow_event(metric, levels)
@@ -427,6 +431,19 @@ class IndicatorMapper:
             return True
         return before is not None and bool(before.change) and bool(metric.action) \
             and metric.action == before.action and metric.object in ("", metric.action)
+
+    def _take_parent_measure(self, metric, levels: list) -> None:
+        """A part listed after its total (共有专任教师9689人(其中，幼儿园4529人…)) is the total's
+        measure for that part: 幼儿园 + 专任教师."""
+        if metric.indicator_source == TAXONOMY:
+            return  # 其中：林业产值5.04亿元 names itself
+        parent = next((level for level in reversed(levels) if not level.breakdown), None)
+        if parent is None or not parent.object or not metric.object or parent.object in metric.object \
+                or self.unit_class(parent.unit) != self.unit_class(metric.unit):
+            return
+        indicator, source = self.assign(metric.kind, metric.unit, metric.object + parent.object, metric.action, None)
+        if source == TAXONOMY and indicator != parent.indicator:
+            metric.indicator, metric.indicator_source = indicator, source
 
     def _carry_subject(self, metric, levels: list) -> None:
         """A figure named by a measure word alone takes the subject of the figure before it
@@ -535,6 +552,10 @@ def sentence_topic(text: str, sentence_start: int, start: int) -> str:
     label = LINE_LABEL.match(text, line_start, start)
     if label and label.end() <= sentence_start:
         return label.group("topic")
+    # a line that opens by naming its subject with a figure (普通高中学校5所；…；在校生6747人)
+    opening = LINE_SUBJECT.match(text, line_start, start)
+    if opening and opening.end() < sentence_start:
+        return opening.group("topic")
     window = text[max(0, line_start - HEADING_LOOKBACK):line_start]
     for line in reversed(window.split("\n")):
         heading = HEADING_LINE.fullmatch(line.strip())
