@@ -387,8 +387,8 @@ class IndicatorMapper:
                     break
                 run.append(following)
             self._split_listed_names(run)
-            if not levels and previous is not None:
-                levels, claimed = previous
+            if not levels and previous is not None and all(m.indicator_source != TAXONOMY for m in run):
+                levels, claimed = previous  # only for changes that name nothing themselves (增幅)
             open_levels = [level for level in levels if id(level) not in claimed[family]]
             if family == "abs":
                 targets = []
