@@ -86,3 +86,73 @@ def test_a_letterhead_line_above_the_title_is_not_the_title():
     assert title == "2023年度辖区火灾统计情况通报"
     assert find_year(title, "2024-01-10", text) == 2023
     assert find_genre(title, text) == "annual_summary"
+
+
+def test_short_forms_and_province_level_bodies(pipeline):
+    document = pipeline.extract_text("河北省安全生产工作会议召开\n省应急管理厅通报，全省检查企业1200家。河北省各地持续推进。")
+    assert (document.bureau, document.region) == ("河北省应急管理厅", "河北省")
+    document = pipeline.extract_text("近日，海沧区应急局组织检查企业12家。")
+    assert document.bureau == "海沧区应急管理局" and document.region_code == "350205"
+    assert document.provenance["bureau"] == "text"
+
+
+def test_a_manifest_completes_and_overrides_the_text_with_provenance(tmp_path):
+    from typer.testing import CliRunner
+
+    from reportmine.cli import app
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("今年以来，市应急局检查企业120家。", encoding="utf-8")
+    (docs / "b.txt").write_text("隆回县应急管理局2023年工作总结\n检查企业30家。", encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,bureau,region,url\ndocs/a.txt,宣城市应急管理局,,https://example.org/202301/t20230117_1.html\n"
+                        "docs/b.txt,,,\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["extract", str(docs), "-o", str(tmp_path / "m.jsonl"), "--documents",
+                                 str(tmp_path / "d.jsonl"), "--manifest", str(manifest), "--extractor", "rules", "-q"])
+    assert result.exit_code == 0, result.output
+    rows = {r["doc"]: r for r in map(json.loads, (tmp_path / "d.jsonl").read_text(encoding="utf-8").splitlines())}
+    a = rows["a.txt"]
+    assert (a["bureau"], a["region"], a["region_code"], a["date"], a["year"]) == (
+        "宣城市应急管理局", "安徽省宣城市", "341800", "2023-01-17", 2023)
+    assert a["provenance"] == {"bureau": "manifest", "region": "manifest", "date": "url", "year": "url"}
+    assert rows["b.txt"]["provenance"]["bureau"] == "title"
+    metrics = [json.loads(line) for line in (tmp_path / "m.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {m["doc_bureau"] for m in metrics if m["doc"] == "a.txt"} == {"宣城市应急管理局"}
+
+
+@pytest.mark.parametrize("content, message", [
+    ("path,bureau\ndocs/missing.txt,某局\n", r"manifest.csv:2: docs/missing.txt names no file among the inputs"),
+    ("file,bureau\ndocs/a.txt,某局\n", r"manifest.csv:1: the header must have a path column"),
+    ("path,year\ndocs/a.txt,二〇二三\n", r"manifest.csv:2: year '二〇二三' is not a year"),
+    ("path,bureau\ndocs/a.txt,某局,多余\n", r"manifest.csv:2: 2 columns expected"),
+])
+def test_a_bad_manifest_is_refused_with_its_line_before_anything_is_extracted(tmp_path, content, message):
+    from typer.testing import CliRunner
+
+    from reportmine.cli import app
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("检查企业120家。", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(docs), "-o", str(tmp_path / "m.jsonl"),
+                                      "--manifest", str(tmp_path / "manifest.csv"), "-q"])
+    assert result.exit_code == 2
+    assert regex_search(message, result.output.replace("\n", ""))
+    assert not (tmp_path / "m.jsonl").exists()
+
+
+def regex_search(pattern, text):
+    import re
+
+    return re.search(pattern, text)
+
+
+def test_the_year_a_page_reviews_when_its_title_names_none():
+    # a January news item about last year: the opening paragraph names it
+    assert find_year("黑龙江省安全生产情况", "2011-01-30", "2011-01-30 黑龙江日报\n2010年，全省安全生产形势总体稳定。") == 2010
+    # a bulletin whose first line lost its year to mojibake: its heading still names it
+    assert find_year("(河南?。?023年某县统计公报", "2024-04-01", "首行\n2023年潢川县经济社会发展统计公报\n正文") == 2023
+    assert find_year("某局2023年度工作总结", "2024-01-09", "2022年，我局……") == 2023  # the title outranks it

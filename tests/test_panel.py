@@ -1,46 +1,92 @@
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 import reportmine
+from reportmine.bureau_panel import period_of
 from reportmine.cli import app
 
 from conftest import SEEDS, need_seeds
 
+A = {"bureau": "甲县应急管理局", "region_code": "111111", "year": 2022}
+
 
 def frame(rows):
-    base = {"doc": "d.txt", "start": 0, "repeat_of": None, "qualifier": "exact", "period": None, "date": None}
+    base = {"doc": "d.txt", "start": 0, "end": 3, "repeat_of": None, "qualifier": "exact", "period": None, "date": None,
+            "unit": "家次", "kind": "count", "status": "outcome", "sentence": "句子", "indicator_source": "taxonomy"}
     return pd.DataFrame([{**base, **row} for row in rows])
 
 
-def test_one_row_per_bureau_year_and_figures_never_summed():
+def test_periods_are_rows_of_their_own_and_the_full_year_row_comes_first():
     rows = [
-        {"bureau": "甲县应急管理局", "region_code": "111111", "year": 2022, "indicator": "enterprises_inspected", "value": 120, "start": 5},
-        {"bureau": "甲县应急管理局", "region_code": "111111", "year": 2022, "indicator": "enterprises_inspected", "value": 60,
-         "period": "2022-H1", "start": 9},
-        {"bureau": "甲县应急管理局", "region_code": "111111", "year": 2022, "indicator": "enterprises_inspected", "value": 120,
-         "start": 40, "repeat_of": 5},
-        {"bureau": "乙市应急管理局", "region_code": "222222", "year": 2023, "indicator": "fines_amount", "value": 4890000,
-         "qualifier": "at_least"},
+        {**A, "indicator": "safety.enterprises.inspected", "value": 120, "start": 5},
+        {**A, "indicator": "safety.enterprises.inspected", "value": 60, "period": "2022-H1", "start": 9},
+        {**A, "indicator": "safety.enterprises.inspected", "value": 120, "start": 40, "repeat_of": 5},
+        {**A, "indicator": "safety.enterprises.inspected", "value": 95, "period": "2022-01/2022-10", "start": 60},
+        {"bureau": "乙市应急管理局", "region_code": "222222", "year": 2023, "indicator": "enforcement.fines.amount",
+         "value": 4890000, "qualifier": "at_least", "unit": "元", "kind": "money"},
         {"bureau": "乙市应急管理局", "region_code": "222222", "year": 2023, "indicator": None, "value": 3},
     ]
     table = reportmine.panel(frame(rows))
-    assert list(table["bureau"]) == ["乙市应急管理局", "甲县应急管理局"]
-    assert table.set_index("bureau").loc["甲县应急管理局", "enterprises_inspected"] == 120  # full year over H1, not 300
-    conflicts = table.attrs["conflicts"]
-    assert [c["indicator"] for c in conflicts] == ["enterprises_inspected"] and conflicts[0]["values"] == [60.0, 120.0]
+    # the whole year first, then the periods from January by how far they run
+    assert list(zip(table["bureau"], table["period"])) == [
+        ("乙市应急管理局", "year"), ("甲县应急管理局", "year"), ("甲县应急管理局", "YTD-10"), ("甲县应急管理局", "H1")]
+    assert list(table["safety.enterprises.inspected"].iloc[1:]) == [120, 95, 60]  # never mixed, never summed
+    assert table.attrs["conflicts"] == []
+    assert list(reportmine.panel(frame(rows), periods=["H1"])["safety.enterprises.inspected"]) == [60]
 
 
-def test_a_total_is_chosen_over_a_part_of_it_written_first():
-    rows = [
-        {"bureau": "甲县应急管理局", "region_code": "111111", "year": 2022, "indicator": "enterprises_inspected",
-         "value": 30, "start": 5, "breakdown": True},
-        {"bureau": "甲县应急管理局", "region_code": "111111", "year": 2022, "indicator": "enterprises_inspected",
-         "value": 128, "start": 50, "breakdown": False},
-    ]
+def test_this_years_figures_take_the_documents_period():
+    # 今年以来 in a news item of 23 June is January to June 23, not the whole year; in an annual
+    # summary it is the year; in a news item that states 1-9月 elsewhere, that period
+    base = {**A, "indicator": "safety.enterprises.inspected", "period": "2022"}
+    rows = [{**base, "value": 50, "doc": "news.txt", "date": "2022-06-23", "genre": "news"},
+            {**base, "value": 300, "doc": "summary.txt", "date": "2023-01-09", "genre": "annual_summary"},
+            {**base, "value": 90, "doc": "q3.txt", "date": "2022-10-12", "genre": "news"},
+            {**base, "indicator": "safety.hazards.found", "unit": "项", "value": 40, "doc": "q3.txt",
+             "date": "2022-10-12", "genre": "news", "period": "2022-01/2022-09"}]
+    table = reportmine.panel(frame(rows)).set_index("period")
+    assert table.loc["year", "safety.enterprises.inspected"] == 300
+    assert table.loc["YTD-09", "safety.enterprises.inspected"] == 90 and table.loc["YTD-09", "safety.hazards.found"] == 40
+    assert table.loc["YTD-06", "safety.enterprises.inspected"] == 50
+
+
+def test_a_half_year_report_fills_its_h1_row():
+    rows = [{**A, "indicator": "safety.hazards.found", "value": 50, "unit": "项", "genre": "half_year_report"}]
     table = reportmine.panel(frame(rows))
-    assert table.loc[0, "enterprises_inspected"] == 128
-    assert table.attrs["conflicts"][0]["chosen"] == 128.0
+    assert list(table["period"]) == ["H1"] and table.loc[0, "safety.hazards.found"] == 50
+
+
+def test_a_total_over_its_parts_and_an_outcome_over_a_target():
+    rows = [
+        {**A, "indicator": "safety.enterprises.inspected", "value": 30, "start": 5, "breakdown": True},
+        {**A, "indicator": "safety.enterprises.inspected", "value": 128, "start": 50},
+        {**A, "indicator": "safety.enterprises.inspected", "value": 10, "start": 70, "status": "target"},
+        # one campaign's figure in the same report: the year's total is the larger
+        {**A, "indicator": "safety.enterprises.inspected", "value": 86, "start": 90},
+    ]
+    cells = reportmine.panel(frame(rows), form="long")
+    cell = cells.iloc[0]
+    assert (cell["value"], cell["start"], cell["candidates"], cell["disagree"]) == (128, 50, 3, True)
+    assert cell["values"] == [30, 86, 128]  # the target is no candidate of an outcome cell
+    with_targets = reportmine.panel(frame(rows), form="long", outcomes_only=False)
+    assert sorted(with_targets["status"]) == ["outcome", "target"]
+
+
+def test_units_are_converted_to_the_indicators_unit():
+    rows = [{**A, "indicator": "agriculture.grain.sown_area", "value": 10000, "unit": "公顷", "kind": "measure"},
+            {**A, "indicator": "agriculture.grain.output", "value": 2000000, "unit": "斤", "kind": "measure"}]
+    table = reportmine.panel(frame(rows))
+    assert table.loc[0, "agriculture.grain.sown_area"] == 150000 and table.loc[0, "agriculture.grain.output"] == 1000
+    assert table.attrs["units"]["agriculture.grain.sown_area"] == "亩"
+
+
+def test_period_labels():
+    assert period_of("2023", 2024) == (2023, "year")
+    assert period_of("2023-Q3", 2023) == (2023, "Q3")
+    assert period_of("2023-01/2023-06", 2023) == (2023, "H1")
+    assert period_of("2021/2023", 2023) == (2023, "SPAN-2021")
+    assert period_of(None, 2023, "half_year_report") == (2023, "H1")
+    assert period_of(None, None) == (None, None)
 
 
 def test_the_seeds_panel_has_one_row_per_bureau_with_its_year(tmp_path):
@@ -51,11 +97,14 @@ def test_the_seeds_panel_has_one_row_per_bureau_with_its_year(tmp_path):
     result = runner.invoke(app, ["panel", str(results), "-o", str(tmp_path / "panel.csv")])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "panel.csv", dtype={"region_code": str})
-    assert list(zip(table["bureau"], table["region_code"], table["year"])) == [
-        ("介休市应急管理局", "140781", 2019),
-        ("清新区应急管理局", "441803", 2023),
-        ("西宁市应急管理局", "630100", 2020),
-        ("赣州市赣县区应急管理局", "360704", 2023),
-    ]
+    # each report's own period (a news item of 23 June 2023 covers the year to June), and a row for
+    # the previous year its 同比 figures name (2018 for a 2019 report)
+    assert {("介休市应急管理局", "140781", 2019, "YTD-11"), ("清新区应急管理局", "441803", 2023, "YTD-06"),
+            ("西宁市应急管理局", "630100", 2020, "year"), ("赣州市赣县区应急管理局", "360704", 2023, "year")} \
+        <= set(zip(table["bureau"], table["region_code"], table["year"], table["period"]))
     xining = table.set_index("bureau").loc["西宁市应急管理局"]
-    assert xining["enterprises_interviewed"] == 59 and xining["fines_amount"] == 4890000
+    assert xining["enforcement.enterprises.interviewed"] == 59 and xining["enforcement.fines.amount"] == 4890000
+    long = runner.invoke(app, ["panel", str(results), "-o", str(tmp_path / "cells.jsonl"), "--form", "long"])
+    assert long.exit_code == 0, long.output
+    cells = pd.read_json(tmp_path / "cells.jsonl", lines=True)
+    assert {"doc", "start", "end", "context", "status", "disagree"} <= set(cells.columns)

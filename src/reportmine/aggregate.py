@@ -122,16 +122,19 @@ EXTRA_DESCRIPTIONS = {"status": "ok, error or skipped: every file found has one 
                       "n_warnings": "how many warnings it has (the warnings column lists them)"}
 
 
-def _property(name: str) -> dict:
+def _property(name: str, table: str) -> dict:
     kind, nullable = COLUMN_TYPES[name]
+    # a document row's status (ok, error, skipped) is not a metric's (outcome, target ...)
     model, field_name = (Document, name[4:]) if name.startswith("doc_") else \
-        ((Metric, name) if name in Metric.model_fields else (Document, name))
+        ((Metric, name) if table == "metrics" and name in Metric.model_fields else (Document, name))
     field = model.model_fields.get(field_name)
     description = field.description if field is not None else EXTRA_DESCRIPTIONS[name]
     if name.startswith("doc_"):
         description = f"the document's field {field_name}: {description}"
     if kind == "json" and name == "evidence":
         schema = {"type": "object", "additionalProperties": Evidence.model_json_schema()}
+    elif kind == "json" and name.removeprefix("doc_") == "provenance":
+        schema = {"type": "object", "additionalProperties": {"type": "string"}}
     elif kind == "json":
         schema = {"type": "array", "items": Warning_.model_json_schema()}
     else:
@@ -157,7 +160,7 @@ def row_schema(table: str = "metrics") -> dict:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": f"reportmine {table} row",
             "type": "object",
-            "properties": {name: _property(name) for name in columns},
+            "properties": {name: _property(name, table) for name in columns},
             "required": list(columns),
             "additionalProperties": False}
 
@@ -441,86 +444,5 @@ def write_rows(rows: list[dict], path: Path, columns=None) -> None:
         writer.write_many(rows)
 
 
-# ---- the bureau x year x indicator panel ------------------------------------------------
-# a figure for the whole year first; one with no period of its own (the report's year) next; a part of a year last
-PERIOD_RANK = {"full": 0, "unknown": 1, "partial": 2}
-
-
-def _period_year(period, fallback):
-    """The year a period ends in (2022/2023 "since 2022" counts for 2023), else the fallback."""
-    if isinstance(period, str):
-        years = [part[:4] for part in period.split("/") if part[:4].isdigit()]
-        if years:
-            return int(years[-1])
-    return fallback
-
-
-def _period_kind(period) -> str:
-    if isinstance(period, str) and len(period) == 4 and period.isdigit():
-        return "full"
-    if isinstance(period, str) and period[:4].isdigit():
-        return "partial"  # 2024-H1, 2023-Q3, 2024-01/2024-06
-    return "unknown"
-
-
-def panel(frame: pd.DataFrame, indicators=None) -> pd.DataFrame:
-    """One row per (bureau, region_code, year), one column per indicator.
-
-    Rules, in order: repeated mentions (repeat_of set) are dropped, so a figure counts once;
-    a metric's year is its period's year, else its document's year; rows without bureau, year or
-    indicator are left out. When one cell has several candidate figures, the one chosen is a
-    total over a part of one (breakdown: 其中重大隐患12项 after 隐患242项), then the one for the
-    full year over a part of it (2023 over 2023-H1), then an exact figure over a
-    qualified one (128 over 约130), then the most recent document, then the first mention.
-    Figures are never summed. A cell whose candidates disagree is listed in
-    panel.attrs["conflicts"] (a list of dicts) with every value and its source. panel.attrs["units"] gives each
-    column's unit (metrics whose unit the indicator does not accept never reach the panel).
-    """
-    frame = frame.copy()
-    for column, alias in (("bureau", "doc_bureau"), ("region_code", "doc_region_code"), ("year", "doc_year"),
-                          ("date", "doc_date")):
-        if column not in frame.columns and alias in frame.columns:
-            frame[column] = frame[alias]
-    needed = {"bureau", "region_code", "year", "indicator", "value", "period"}
-    missing = needed - set(frame.columns)
-    if missing:
-        raise ValueError(f"the results lack columns {sorted(missing)}: pass what reportmine extract wrote")
-    if "repeat_of" in frame.columns:
-        frame = frame[frame["repeat_of"].isna()]
-    frame = frame[frame["bureau"].notna()].copy()
-    frame["panel_year"] = [_period_year(p, y) for p, y in zip(frame["period"], frame["year"])]
-    frame = frame[frame["panel_year"].notna()]
-    frame["region_code"] = frame["region_code"].fillna("")
-    # every bureau-year with a document year gets a row, even when no figure maps to an indicator
-    rows = frame[frame["year"].notna()][["bureau", "region_code", "year"]].drop_duplicates()
-    rows = rows.assign(year=rows["year"].astype(int)).rename(columns={"year": "panel_year"})
-    frame = frame[frame["indicator"].notna()]
-    frame["panel_year"] = frame["panel_year"].astype(int)
-    frame["period_rank"] = [PERIOD_RANK[_period_kind(p)] for p in frame["period"]]
-    frame["breakdown_rank"] = frame["breakdown"].fillna(False).astype(int) if "breakdown" in frame.columns else 0
-    frame["exact_rank"] = [0 if q in (None, "exact") or q != q else 1 for q in frame.get("qualifier", ["exact"] * len(frame))]
-    frame["date_rank"] = frame["date"].fillna("") if "date" in frame.columns else ""
-    keys = ["bureau", "region_code", "panel_year", "indicator"]
-    frame = frame.reset_index(drop=True)
-    frame["mention"] = frame.index
-    ordered = frame.sort_values(keys + ["breakdown_rank", "period_rank", "exact_rank", "date_rank", "mention"],
-                                ascending=[True, True, True, True, True, True, True, False, True])
-    chosen = ordered.groupby(keys, sort=True).head(1)
-    conflicts = []
-    for key, group in ordered.groupby(keys, sort=True):
-        values = group["value"].astype(float).unique()
-        if len(values) > 1:
-            first = group.iloc[0]
-            conflicts.append({"bureau": key[0], "region_code": key[1], "year": key[2], "indicator": key[3],
-                              "chosen": float(first["value"]), "values": sorted(map(float, values)),
-                              "sources": [f"{r.doc}@{r.start}" for r in group.itertuples()]})
-    wide = chosen.pivot(index=["bureau", "region_code", "panel_year"], columns="indicator", values="value")
-    wide.columns.name = None
-    wide = rows.merge(wide.reset_index(), on=["bureau", "region_code", "panel_year"], how="outer")
-    wide = wide.rename(columns={"panel_year": "year"}).sort_values(["bureau", "region_code", "year"])
-    wide = wide.reset_index(drop=True)
-    if indicators is not None:
-        wide.attrs["units"] = {i.id: i.unit for i in indicators if i.id in wide.columns}
-    # plain records, not a DataFrame: pandas copies attrs into derived frames and compares them
-    wide.attrs["conflicts"] = conflicts
-    return wide
+# the panel lives in bureau_panel.py; reportmine.panel and aggregate.panel stay its public names
+from .bureau_panel import panel  # noqa: E402,F401

@@ -532,13 +532,15 @@ def run_batch(inputs, output: os.PathLike, documents_output: Optional[os.PathLik
               progress: Optional[Callable[[int, int, BatchSummary], None]] = None,
               engine: str = "local", scheduler: Optional[str] = None, dask_client=None,
               extractor: str = DEFAULT_EXTRACTOR, doc_timeout: Optional[float] = DEFAULT_DOC_TIMEOUT,
-              doc_memory: Optional[float] = DEFAULT_DOC_MEMORY, in_process: Optional[bool] = None) -> BatchSummary:
+              doc_memory: Optional[float] = DEFAULT_DOC_MEMORY, in_process: Optional[bool] = None,
+              manifest: Optional[dict] = None) -> BatchSummary:
     """Extract every file under inputs into output (and documents_output); see the module doc.
 
     engine "local" uses worker processes on this machine (in_process: None decides by the size of
     the work, True or False forces it); "dask" sends batches to the dask.distributed scheduler at
     `scheduler` (or the given client, or a local cluster). Raises BatchError when the outputs are
-    locked by another run or collide, ValueError for an unknown format or engine."""
+    locked by another run or collide, ValueError for an unknown format or engine. manifest:
+    metadata.load_manifest's rows, laid over each document's own metadata."""
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: use local or dask")
     output = Path(output)
@@ -549,14 +551,14 @@ def run_batch(inputs, output: os.PathLike, documents_output: Optional[os.PathLik
     try:
         return _run_locked(inputs, output, documents_output, written, workers or os.cpu_count() or 1, resume,
                            tuple(map(str, lexicon_dirs)), max_bytes, progress, engine, scheduler, dask_client,
-                           _usable_extractor(extractor), doc_timeout, doc_memory, in_process, started)
+                           _usable_extractor(extractor), doc_timeout, doc_memory, in_process, started, manifest)
     finally:
         for lock in locks:
             lock.release()
 
 
 def _run_locked(inputs, output, documents_output, written, workers, resume, lexicon_dirs, max_bytes, progress,
-                engine, scheduler, dask_client, extractor, doc_timeout, doc_memory, in_process, started):
+                engine, scheduler, dask_client, extractor, doc_timeout, doc_memory, in_process, started, manifest):
     journal = journal_path(output)
     ours = {os.path.abspath(p) for path in written for p in (path, journal_path(path))}
     items = []
@@ -621,7 +623,7 @@ def _run_locked(inputs, output, documents_output, written, workers, resume, lexi
                 f"{todo_bytes:,}", len(kept), "dask" if engine == "dask" else
                 ("in this process" if summary.in_process else f"{summary.workers} worker processes"))
     try:
-        _write(tasks, kept, results, journal, output, documents_output, summary, progress, len(todo), started)
+        _write(tasks, kept, results, journal, output, documents_output, summary, progress, len(todo), started, manifest)
     finally:
         # the workers (or the Dask client) stop here, also when the outputs failed
         if pool is not None:
@@ -640,7 +642,8 @@ def _pool_context(extractor: str):
     return multiprocessing.get_context("fork" if use_fork else "spawn")
 
 
-def _write(tasks, kept, results, journal, output, documents_output, summary, progress, n_todo, started) -> None:
+def _write(tasks, kept, results, journal, output, documents_output, summary, progress, n_todo, started,
+           manifest: Optional[dict] = None) -> None:
     """Journal and outputs, in input order: a kept document is copied from the journal, a new one
     appended to it (flushed at once, fsync'd at least every second and at the end)."""
     from .aggregate import METRIC_FILE_COLUMNS, DOCUMENT_COLUMNS, RowWriter, document_row_from_json, metric_rows_from_json
@@ -658,6 +661,12 @@ def _write(tasks, kept, results, journal, output, documents_output, summary, pro
             else:
                 document_json, doc, n_metrics, n_chars, error, warning_codes, skipped = next(results)
                 document = json.loads(document_json)
+                if manifest:
+                    from .metadata import apply_manifest
+
+                    # the user's metadata over the text's, kept in the journal as the outputs have it
+                    document = apply_manifest(document, manifest)
+                    document_json = json.dumps(document, ensure_ascii=False)
                 # the hash of the bytes the worker read: if the file changed since it was listed,
                 # the size or mtime in the key no longer match it and --resume extracts it again
                 sink.write(_journal_line(task.key(document.get("sha256")), document_json))

@@ -124,6 +124,8 @@ def extract(
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Log more: -v each document's warnings, "
                                                                         "-vv every document."),
     log_file: Optional[Path] = typer.Option(None, "--log-file", help="Also write the full log (debug level) here."),
+    manifest: Optional[Path] = typer.Option(None, "--manifest", help="CSV of path, bureau, region, year, date, url "
+                                                                     "(any but path optional) over what the text says."),
 ):
     """Extract metrics from documents; every input file yields one document row (ok, error or skipped)."""
     from .batch import BatchError, NoInputFiles, journal_documents, journal_path, run_batch
@@ -148,12 +150,21 @@ def extract(
         raise _fail(str(exc))
     if extractor == "model":
         _require_model(lexicons)
+    rows = None
+    if manifest is not None:
+        from .metadata import ManifestError, load_manifest
+        from .pipeline import iter_input_files
+
+        try:
+            rows = load_manifest(manifest, iter_input_files(paths))
+        except ManifestError as exc:  # checked before any extraction: nothing half done
+            raise _fail(str(exc))
     with _logging(verbose, log_file, quiet), _progress(enabled=not quiet and err.is_terminal) as report:
         try:
             summary = run_batch(paths, output, documents, workers=workers or None, resume=resume,
                                 lexicon_dirs=lexicon_dir, max_bytes=max_bytes, progress=report,
                                 engine=engine, scheduler=scheduler, extractor=extractor,
-                                doc_timeout=doc_timeout or None, doc_memory=doc_memory or None)
+                                doc_timeout=doc_timeout or None, doc_memory=doc_memory or None, manifest=rows)
         except (BatchError, NoInputFiles) as exc:
             raise _fail(str(exc))
         except ImportError as exc:
@@ -363,8 +374,11 @@ def panel_command(
     results: Path = typer.Argument(..., help="Metrics written by reportmine extract (.jsonl, .csv, .parquet)."),
     output: Path = typer.Option(..., "-o", "--output", help="Panel file: .jsonl, .csv or .parquet."),
     conflicts: Optional[Path] = typer.Option(None, "--conflicts", help="Also write the cells whose figures disagree."),
+    form: str = typer.Option("wide", "--form", help="wide (a row per bureau, year and period) or long (a row per cell, with its source)."),
+    period: List[str] = typer.Option([], "--period", help="Keep only these periods (year, H1, H2, Q1..Q4, YTD-10 ...); repeatable."),
+    lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
 ):
-    """Bureau x year x indicator table: one row per (bureau, region_code, year), one column per indicator."""
+    """Bureau x period x indicator table: one cell per (bureau, region_code, year, period, indicator)."""
     from .aggregate import panel, read_table
 
     if not results.is_file():
@@ -372,15 +386,18 @@ def panel_command(
     try:
         check_format(output)
         frame = read_table(results)
-        table = panel(frame, load_lexicons().indicators)
+        table = panel(frame, load_lexicons(lexicon_dir).taxonomy, form=form, periods=period or None)
     except (OSError, ValueError, ReportmineError) as exc:
         raise _fail(str(exc))
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     write_rows(rows, output, columns=list(table.columns))
     found = table.attrs["conflicts"]
     if conflicts:
-        write_rows(found, conflicts, columns=["bureau", "region_code", "year", "indicator", "chosen", "values", "sources"])
-    typer.echo(f"panel: {len(table)} bureau-years x {len(table.columns) - 3} indicators -> {output}; "
+        write_rows(found, conflicts, columns=["bureau", "region_code", "year", "period", "indicator", "chosen", "values",
+                                              "sources"])
+    shape = (f"{len(table)} bureau-periods x {len(table.columns) - 4} indicators" if form == "wide"
+             else f"{len(table)} cells")
+    typer.echo(f"panel: {shape} -> {output}; "
                f"{len(found)} conflicting cells{' -> ' + str(conflicts) if conflicts else ''}")
 
 
@@ -396,6 +413,51 @@ def schema(
     if table not in ("metrics", "documents"):
         raise _fail(f"schema takes metrics or documents, not {table!r}")
     typer.echo(json.dumps(row_schema(table), ensure_ascii=False, indent=2))
+
+
+indicators_app = typer.Typer(no_args_is_help=True, help="The indicator taxonomy: what it leaves uncovered.")
+app.add_typer(indicators_app, name="indicators")
+
+
+@indicators_app.command("suggest")
+def indicators_suggest(
+    paths: List[Path] = typer.Argument(..., help="Folders or files of documents, or results of reportmine extract."),
+    min_documents: int = typer.Option(2, "--min-docs", help="Only signatures found in at least this many documents."),
+    top: int = typer.Option(30, "--top", help="How many to list."),
+    lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
+):
+    """Frequent figures no indicator covers (their signatures), with examples and a YAML entry to
+    start from: put it in DIR/indicators.yaml and pass --lexicon-dir DIR."""
+    from .aggregate import read_table
+    from .indicators import suggest, suggestion_yaml
+    from .pipeline import Pipeline, iter_input_files
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
+        raise typer.Exit(2)
+    try:
+        rows = []
+        results = [p for p in paths if p.is_file() and p.suffix.lower() in (".jsonl", ".csv", ".parquet")]
+        for path in results:
+            rows += read_table(path).to_dict("records")
+        documents = [p for p in paths if p not in results]
+        if documents:
+            pipeline = Pipeline(load_lexicons(lexicon_dir), extractor="rules")
+            for file in iter_input_files(documents):
+                rows += [m.model_dump(mode="json") for m in pipeline.extract_file(file).metrics]
+    except (OSError, ValueError, ReportmineError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    found = suggest(rows, min_documents=min_documents)[:top]
+    if not found:
+        typer.echo(f"no signature recurs in {min_documents} or more documents")
+        return
+    for entry in found:
+        typer.echo(f"{entry['signature']}  {entry['documents']} documents, {entry['figures']} figures, unit {entry['unit']}")
+        for example in entry["examples"]:
+            typer.echo(f"    {example}")
+        typer.echo(suggestion_yaml(entry))
 
 
 def main():

@@ -158,7 +158,10 @@ def score(gold: dict, predictions: dict) -> Score:
             right["change"] += (item.get("change") or "") == (p.get("change") or "")
             if "indicator" in item:
                 # indicator mapping: coverage of gold's indicators, precision of ours
-                gold_id, ours = item.get("indicator"), p.get("indicator")
+                # gold holds taxonomy ids only: a signature (a column named by the figure's own
+                # words) is no claim that the figure is a taxonomy indicator
+                gold_id = item.get("indicator")
+                ours = p.get("indicator") if p.get("indicator_source", "taxonomy") == "taxonomy" else None
                 right["indicator_gold"] += gold_id is not None
                 right["indicator_ours"] += ours is not None
                 right["indicator_covered"] += gold_id is not None and ours is not None

@@ -1,21 +1,52 @@
-"""Canonical indicators (lexicons/indicators.yaml) and the rule that maps a metric to one.
+"""Which column a figure belongs in, so figures compare across bureaus and documents.
 
-A metric maps to an indicator when its kind matches, its unit is one the indicator accepts, its
-change status agrees (a 同比下降 figure is not a level), its object contains one of the
-indicator's object words and its action one of its action words (where the indicator lists
-them), and none of the excluded words. When several indicators fit, the one whose evidence
-matched the longest words wins; a tie between different indicators maps to nothing: null is
-better than wrong.
+Two sources, recorded in Metric.indicator_source:
+- taxonomy: an id of lexicons/indicators.yaml (domain.subject.measure, e.g. economy.gdp.value). A
+  figure maps to an indicator when its kind fits, its unit is one the indicator accepts (or converts
+  to its unit), and its words give evidence: an alias (地区生产总值; "旅客 周转量" allows a few
+  characters between the parts) found in its object, in its action + object, or failing those in
+  the clause before the number; or one of the indicator's object words with one of its action
+  words. A change (同比增长5.2%) maps to its level's id with a suffix: _change_pct (%),
+  _change_pp (个百分点), _change (in the level's own unit). The longest evidence wins; a tie
+  between indicators maps to none of them (null is better than wrong).
+- signature: for a figure no id covers, a normalized name built from its object's core (scope
+  words such as 全县 and 累计 dropped), its action (light verbs such as 完成 dropped) and the kind
+  of its unit (家 and 家次 are both establishments), e.g. "~食品抽检|抽检|batch", so the same
+  figure still lands in the same column across documents. `reportmine indicators suggest` lists
+  the frequent ones, to be promoted into a taxonomy with --lexicon-dir.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Optional
+
+import regex
 
 from .errors import LexiconError
 
 KINDS = ("count", "money", "rate", "measure")
+ID = regex.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){2}")
+# the unit of a change decides the suffix of its column
+CHANGE_SUFFIX = {"%": "_change_pct", "个百分点": "_change_pp"}
+ALIAS_GAP = 16  # characters an alias's space may stand for (公路 客运量 -> 公路营业性汽车运输自年初累计完成客运量)
+# what an event count's casualties and losses are measured in (deaths after 较大事故3起)
+EVENT_MEASURES = ("deaths", "injuries", "losses")
+FIGURE = regex.compile(r"\d+(?:[.,]\d+)*\p{Han}{0,2}")
+# a short label opening a sentence, after its numbering: （一）道路交通：, 消防领域:
+TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?\s*(?P<topic>\p{Han}{2,10})[：:]")
+# names listed before 分别 (第一、二、三产业增加值分别为): group names
+RESPECTIVELY = regex.compile(r"(?P<names>[^，,；;。]*?)(?:均|则)?分别(?:为|是|完成|实现|达到|达|占|有)?了?$")
+# a line that opens with a short label sentence: ——小学。校数17所
+LINE_LABEL = regex.compile(r"\s*(?:——|--|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])\s*(?P<topic>\p{Han}{2,10})[。：:]")
+# a line opening with a short name and its figure: 普通高中学校5所；
+LINE_SUBJECT = regex.compile(r"\s*(?P<topic>\p{Han}{2,8})\d[\d.]*\p{Han}{1,2}[；;]")
+# a numbered heading line: (一) 公路客货运输生产, 二、农业
+HEADING_LINE = regex.compile(r"(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．])\s*(?P<topic>\p{Han}[\p{Han}\s]{1,18})")
+HEADING_LOOKBACK = 1500
+TAXONOMY = "taxonomy"
+SIGNATURE = "signature"
 
 
 @dataclass(frozen=True)
@@ -26,112 +57,564 @@ class Indicator:
     kind: str
     unit: str
     units: tuple
-    objects: tuple
-    actions: tuple
+    aliases: tuple = ()  # source strings; compiled in `patterns`
+    objects: tuple = ()
+    actions: tuple = ()
     not_objects: tuple = ()
     not_actions: tuple = ()
-    change: bool = False
+    patterns: tuple = field(default=(), compare=False, repr=False)
 
-    def evidence(self, kind: str, unit: str, obj: str, action: str, change: Optional[str]) -> int:
-        """How strongly a metric fits (length of the matched words), 0 when it does not fit."""
-        if kind != self.kind or unit not in self.units or bool(change) != self.change:
-            return 0
+    def evidence(self, obj: str, action: str, shifters: tuple, with_actions: bool = True) -> int:
+        """How strongly a figure's words fit (length of the matched words), 0 when they do not.
+        with_actions False judges on the object alone: a change's action is its verb (下降), not
+        the act of the level it changes."""
         if any(word in obj for word in self.not_objects) or any(word in action for word in self.not_actions):
             return 0
-        score = 1
+        best = 0
+        for alias, pattern in zip(self.aliases, self.patterns):
+            for described in (obj, action + obj):
+                match = pattern.search(described)
+                # 人均, 比重, 贡献率 ... change what a name means: 人均地区生产总值 is not 地区生产总值
+                if match and not any(word in described and word not in alias for word in shifters):
+                    best = max(best, 2 * len(alias.replace(" ", "")))
         if self.objects:
             matched = [word for word in self.objects if word in obj]
-            if not matched:
-                return 0
-            score += 2 * max(map(len, matched))
-        if self.actions:
-            matched = [word for word in self.actions if word in action or word in obj]
-            if not matched:
-                return 0
-            score += max(map(len, matched))
-        return score
+            acted = [word for word in self.actions if word in action or word in obj] \
+                if self.actions and with_actions else [""]
+            if matched and acted:
+                best = max(best, 2 * max(map(len, matched)) + max(map(len, acted)))
+        elif self.actions and with_actions:
+            # a word in the object names what is counted: stronger than the same word as the act
+            # (三停 as object beats 查封 as the act of 临时查封…“三停”10家)
+            acted = [2 * len(word) if word in obj else len(word) for word in self.actions if word in action or word in obj]
+            if acted:
+                best = max(best, max(acted))
+        return best
 
 
-def parse_indicators(path: Path, data) -> list[Indicator]:
-    if not isinstance(data, list):
-        raise LexiconError(path, 1, "expected a list of indicators")
-    item_lines = _item_lines(path, len(data))
+@dataclass(frozen=True)
+class Taxonomy:
+    indicators: tuple
+    unit_classes: dict  # unit -> the kind of thing it counts (家, 家次 -> establishment)
+    conversions: dict  # unit -> (unit it converts to, exact factor)
+    shifters: tuple
+    signature_drop_prefixes: tuple
+    signature_drop_actions: tuple
+    list_names: dict = field(default_factory=dict)  # a name that stands for several (三次产业 -> 第一产业 ...)
+    inclusion_actions: tuple = ()  # acts of a figure that is a part of the one before it (含, 其中)
+    change_nouns: tuple = ()  # names of a figure that is a change without a change word (增幅)
+    measure_nouns: tuple = ()  # measure words that end a name (产量, 播种面积)
+
+    def factor(self, unit: str, target: str) -> Optional[Fraction]:
+        """The factor that turns a value in unit into one in target, None when they do not convert."""
+        if unit == target:
+            return Fraction(1)
+        seen, factor = {unit}, Fraction(1)
+        while unit in self.conversions:
+            unit, step = self.conversions[unit]
+            factor *= step
+            if unit == target:
+                return factor
+            if unit in seen:
+                break
+            seen.add(unit)
+        return None
+
+
+def parse_indicators(path: Path, data) -> Taxonomy:
+    """Validate one indicators.yaml: every indicator with a well-formed unique id, a kind, its unit
+    among the units it accepts, and evidence; unit classes and conversions well formed."""
+    if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
+        raise LexiconError(path, 1, "expected a mapping with an `indicators` list (and optional unit_classes, "
+                                    "conversions, shifters, signature)")
+    lines = _item_lines(path)
     seen, indicators = {}, []
-    for entry, where in zip(data, item_lines):
+    for number, entry in enumerate(data["indicators"]):
+        where = lines[number] if number < len(lines) else 0
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             raise LexiconError(path, where, "each indicator needs an id")
-        if entry["id"] in seen:
-            raise LexiconError(path, where, f"duplicate indicator id {entry['id']!r} (first on line {seen[entry['id']]})")
-        seen[entry["id"]] = where
+        ident = entry["id"]
+        if not ID.fullmatch(ident):
+            raise LexiconError(path, where, f"{ident}: an id is domain.subject.measure in lower-case snake_case")
+        if ident in seen:
+            raise LexiconError(path, where, f"duplicate indicator id {ident!r} (first on line {seen[ident]})")
+        seen[ident] = where
+        unknown = set(entry) - {"id", "zh", "en", "kind", "unit", "units", "aliases", "objects", "actions",
+                                "not_objects", "not_actions"}
+        if unknown:
+            raise LexiconError(path, where, f"{ident}: unknown field(s) {', '.join(sorted(unknown))}")
         if entry.get("kind") not in KINDS:
-            raise LexiconError(path, where, f"{entry['id']}: kind must be one of {', '.join(KINDS)}")
-        for key in ("units", "objects", "actions", "not_objects", "not_actions"):
+            raise LexiconError(path, where, f"{ident}: kind must be one of {', '.join(KINDS)}")
+        if not isinstance(entry.get("zh"), str) or not entry["zh"]:
+            raise LexiconError(path, where, f"{ident}: needs a Chinese label (zh)")
+        for key in ("units", "aliases", "objects", "actions", "not_objects", "not_actions"):
             value = entry.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                raise LexiconError(path, where, f"{entry['id']}: {key} must be a list of non-empty strings")
-        if not entry.get("objects") and not entry.get("actions"):
-            raise LexiconError(path, where, f"{entry['id']}: needs objects or actions as evidence")
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise LexiconError(path, where, f"{ident}: {key} must be a list of non-empty strings")
+        if not entry.get("aliases") and not entry.get("objects") and not entry.get("actions"):
+            raise LexiconError(path, where, f"{ident}: needs aliases, objects or actions as evidence")
         unit = entry.get("unit")
-        units = tuple(entry.get("units") or ([unit] if unit else []))
-        if not unit or unit not in units:
-            raise LexiconError(path, where, f"{entry['id']}: unit must be set and listed in units")
+        units = tuple(dict.fromkeys([unit] + list(entry.get("units") or []))) if unit else ()
+        if not isinstance(unit, str) or not unit:
+            raise LexiconError(path, where, f"{ident}: needs the unit its column is in")
+        aliases = tuple(" ".join(alias.split()) for alias in entry.get("aliases") or ())
         indicators.append(Indicator(
-            id=entry["id"], zh=str(entry.get("zh", "")), en=str(entry.get("en", "")), kind=entry["kind"],
-            unit=unit, units=units, objects=tuple(entry.get("objects") or ()), actions=tuple(entry.get("actions") or ()),
-            not_objects=tuple(entry.get("not_objects") or ()), not_actions=tuple(entry.get("not_actions") or ()),
-            change=bool(entry.get("change", False))))
-    return indicators
+            id=ident, zh=entry["zh"], en=str(entry.get("en", "")), kind=entry["kind"], unit=unit, units=units,
+            aliases=aliases, patterns=tuple(_alias_pattern(alias) for alias in aliases),
+            objects=tuple(entry.get("objects") or ()), actions=tuple(entry.get("actions") or ()),
+            not_objects=tuple(entry.get("not_objects") or ()), not_actions=tuple(entry.get("not_actions") or ())))
+    unit_classes = {}
+    for name, units in (data.get("unit_classes") or {}).items():
+        if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+            raise LexiconError(path, 0, f"unit_classes.{name}: expected a list of units")
+        for unit in units:
+            if unit in unit_classes:
+                raise LexiconError(path, 0, f"unit_classes: {unit} is in both {unit_classes[unit]} and {name}")
+            unit_classes[unit] = str(name)
+    conversions = {}
+    for unit, rule in (data.get("conversions") or {}).items():
+        try:
+            target, factor = rule
+            conversions[str(unit)] = (str(target), Fraction(str(factor)))
+        except (TypeError, ValueError, ZeroDivisionError):
+            raise LexiconError(path, 0, f"conversions.{unit}: expected [unit, factor] such as [公顷, 1/15]")
+    signature = data.get("signature") or {}
+    for key in ("shifters", "inclusion_actions", "change_nouns", "measure_nouns"):
+        if not isinstance(data.get(key, []), list):
+            raise LexiconError(path, 0, f"{key}: expected a list of words")
+    for key in ("drop_prefixes", "drop_actions"):
+        if not isinstance(signature.get(key, []), list):
+            raise LexiconError(path, 0, f"signature.{key}: expected a list of words")
+    list_names = data.get("list_names") or {}
+    if not isinstance(list_names, dict) or not all(isinstance(v, list) and len(v) >= 2 and all(isinstance(n, str) for n in v)
+                                                   for v in list_names.values()):
+        raise LexiconError(path, 0, "list_names: expected a name -> a list of two or more names")
+    return Taxonomy(indicators=tuple(indicators), unit_classes=unit_classes, conversions=conversions,
+                    shifters=tuple(data.get("shifters") or ()),
+                    signature_drop_prefixes=tuple(signature.get("drop_prefixes") or ()),
+                    signature_drop_actions=tuple(signature.get("drop_actions") or ()), list_names=dict(list_names),
+                    inclusion_actions=tuple(data.get("inclusion_actions") or ()),
+                    change_nouns=tuple(data.get("change_nouns") or ()),
+                    measure_nouns=tuple(sorted(data.get("measure_nouns") or (), key=len, reverse=True)))
 
 
-def _item_lines(path: Path, count: int) -> list:
-    """The line each list item starts on (0 where the file cannot be read back)."""
+def merge_taxonomies(layers: list) -> Taxonomy:
+    """The shipped taxonomy with a user's files over it: an indicator of the same id is replaced,
+    lists are joined, unit classes and conversions updated."""
+    indicators, unit_classes, conversions, list_names = {}, {}, {}, {}
+    inclusions, change_nouns, measure_nouns = [], [], []
+    shifters, prefixes, actions = [], [], []
+    for layer in layers:
+        indicators.update((indicator.id, indicator) for indicator in layer.indicators)
+        list_names.update(layer.list_names)
+        inclusions += layer.inclusion_actions
+        change_nouns += layer.change_nouns
+        measure_nouns += layer.measure_nouns
+        unit_classes.update(layer.unit_classes)
+        conversions.update(layer.conversions)
+        shifters += layer.shifters
+        prefixes += layer.signature_drop_prefixes
+        actions += layer.signature_drop_actions
+    return Taxonomy(indicators=tuple(indicators.values()), unit_classes=unit_classes, conversions=conversions,
+                    shifters=tuple(dict.fromkeys(shifters)),
+                    signature_drop_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),
+                    signature_drop_actions=tuple(dict.fromkeys(actions)), list_names=list_names,
+                    inclusion_actions=tuple(dict.fromkeys(inclusions)), change_nouns=tuple(dict.fromkeys(change_nouns)),
+                    measure_nouns=tuple(sorted(set(measure_nouns), key=len, reverse=True)))
+
+
+def _alias_pattern(alias: str):
+    parts = [regex.escape(part) for part in alias.split(" ")]
+    return regex.compile(f"[^，。；,;]{{0,{ALIAS_GAP}}}?".join(parts))
+
+
+def _item_lines(path: Path) -> list:
+    """The line each item of the indicators list starts on (empty where the file cannot be read back)."""
     import yaml
 
     from .lexicon_files import SAFE_LOADER
 
     try:
         root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-        lines = [node.start_mark.line + 1 for node in root.value]
-    except (OSError, AttributeError, yaml.YAMLError):
-        lines = []
-    return lines + [0] * (count - len(lines))
+        for key, value in root.value:
+            if key.value == "indicators":
+                return [node.start_mark.line + 1 for node in value.value]
+    except (OSError, AttributeError, TypeError, yaml.YAMLError):
+        pass
+    return []
 
 
 class IndicatorMapper:
     MEMORY = 50_000
 
-    def __init__(self, indicators: Iterable[Indicator]):
-        self.indicators = list(indicators)
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+        self.by_id = {indicator.id: indicator for indicator in taxonomy.indicators}
         self._judged: dict = {}
-        # only indicators of a metric's kind and unit can fit it: index them once
-        self.candidates: dict = {}
-        for indicator in self.indicators:
-            for unit in indicator.units:
-                self.candidates.setdefault((indicator.kind, unit), []).append(indicator)
+        # only indicators of a figure's kind and unit can fit it: index them once
+        self.levels: dict = {}
+        for indicator in taxonomy.indicators:
+            for unit in set(indicator.units) | {u for u in taxonomy.conversions if taxonomy.factor(u, indicator.unit)}:
+                self.levels.setdefault((indicator.kind, unit), []).append(indicator)
 
     def assign(self, kind: str, unit: str, obj: str, action: str, change: Optional[str],
-               context: str = "") -> Optional[str]:
-        """The indicator for a metric, judged on its object and action; when nothing fits them,
-        on the clause before the number (罚款金额236万元 whose object came out as 金额)."""
-        chosen = self._best(kind, unit, obj or "", action or "", change)
-        if chosen is None and context:
-            chosen = self._best(kind, unit, (obj or "") + context, (action or "") + context, change)
-        return chosen
+               context: str = "", topic: str = "") -> tuple:
+        """(indicator, source) for a figure: a taxonomy id judged on its object and action, else
+        on the clause before the number (罚款金额236万元 whose object came out as 金额); else its
+        signature; (None, None) when it has no words to go by. topic: the label its sentence
+        opens with (道路交通：事故9起), which makes a figure more specific when it names a column
+        of its own (road accidents, not all accidents)."""
+        obj, action = obj or "", action or ""
+        chosen, strength = self._best(kind, unit, obj, action, change)
+        # the clause before the number, from the figure before it on (关闭取缔19家、停产整顿220家:
+        # 220家 is judged on 停产整顿 alone); it wins when it says more (公路建设完成投资53.5亿元:
+        # road investment, not just any investment)
+        context = FIGURE.split(context or "")[-1]
+        if context and not context.endswith(obj):
+            context += obj
+        if context:
+            wider, wider_strength = self._best(kind, unit, context, action, change)
+            if wider is not None and wider_strength > strength:
+                chosen, strength = wider, wider_strength
+        if topic:
+            specific, specific_strength = self._best(kind, unit, topic + (context or obj), action, change)
+            if specific is not None and (chosen is None or specific_strength > strength):
+                chosen = specific
+        if chosen is not None:
+            return chosen, TAXONOMY
+        name = self.signature(kind, unit, obj, action, change)
+        return (name, SIGNATURE) if name else (None, None)
 
-    def _best(self, kind, unit, obj, action, change) -> Optional[str]:
+    def change_of(self, level_id: str, unit: str, level_unit: str) -> Optional[str]:
+        """The column of a change of the figure in column level_id (its id with a suffix)."""
+        suffix = CHANGE_SUFFIX.get(unit)
+        if suffix is None:
+            suffix = "_change" if unit == level_unit or self.unit_class(unit) == self.unit_class(level_unit) else None
+        if suffix is None:
+            return None
+        if level_id.startswith("~"):
+            return level_id + "|" + suffix.lstrip("_")
+        return level_id + suffix
+
+    def unit_class(self, unit: str) -> str:
+        return self.taxonomy.unit_classes.get(unit, unit)
+
+    def signature(self, kind: str, unit: str, obj: str, action: str, change: Optional[str]) -> Optional[str]:
+        core = _strip_prefixes(_drop_brackets(obj), self.taxonomy.signature_drop_prefixes)
+        act = "" if action in self.taxonomy.signature_drop_actions else action
+        if not core and not act:
+            return None
+        name = f"~{core}|{act}|{self.unit_class(unit) if not change else kind}"
+        if change:
+            name += "|" + CHANGE_SUFFIX.get(unit, "_change").lstrip("_")
+        return name
+
+    def _best(self, kind, unit, obj, action, change) -> tuple:
         # objects and actions recur across a batch (企业, 隐患, 检查): each combination is judged once
-        key = (kind, unit, obj, action, bool(change))
+        key = (kind, unit, obj, action, change)
         if key not in self._judged:
             if len(self._judged) >= self.MEMORY:
                 self._judged.clear()
-            self._judged[key] = self._judge(self.candidates.get((kind, unit), ()), kind, unit, obj, action, change)
+            self._judged[key] = self._judge(kind, unit, obj, action, change)
         return self._judged[key]
 
-    @staticmethod
-    def _judge(candidates, kind, unit, obj, action, change) -> Optional[str]:
-        scored = sorted(((ind.evidence(kind, unit, obj, action, change), ind.id) for ind in candidates), reverse=True)
+    def _judge(self, kind, unit, obj, action, change) -> tuple:
+        """(indicator id, strength of its evidence), (None, 0) when none or a tie."""
+        if change:
+            # a change is judged on its level's words, whatever the level's unit; a change in
+            # points is a change of a rate
+            candidates = [i for i in self.taxonomy.indicators if unit != "个百分点" or i.kind == "rate"]
+        else:
+            candidates = self.levels.get((kind, unit), ())
+        scored = sorted(((indicator.evidence(obj, action, self.taxonomy.shifters, with_actions=not change), indicator)
+                         for indicator in candidates),
+                        key=lambda pair: -pair[0])
         if not scored or scored[0][0] == 0:
-            return None
+            return None, 0
         if len(scored) > 1 and scored[1][0] == scored[0][0]:
-            return None  # two indicators fit equally well: do not guess
-        return scored[0][1]
+            return None, 0  # two indicators fit equally well: do not guess
+        best = scored[0][1]
+        if change:
+            return self.change_of(best.id, unit, best.unit), scored[0][0]
+        return best.id, scored[0][0]
+
+    def assign_document(self, metrics: list, sentence_ids: list, contexts: Optional[list] = None) -> None:
+        """Document-level pass over Metric records in reading order (sentence_ids[i]: which
+        sentence metric i is in). Within a sentence:
+        - a casualty or loss figure after an event count takes that event's column
+          (发生较大事故63起，死亡239人 -> the larger accidents' deaths, not all deaths);
+        - a change names the figure it follows: a run of changes of one kind (absolute, or % and
+          points) belongs to the last figures before it, in order (事故6起、死亡5人，同比分别下降
+          25%和16.7%); an absolute change to the last figure of its own unit kind (死亡1776人，同比
+          减少148人); so a level and its change always pair up;
+        - figures listed after one name that lists several (事故起数、死亡人数同比下降12.7%、16.0%;
+          第一、二、三产业增加值分别为A、B和C) are judged on the i-th name each.
+        contexts[i]: the clause before metric i's number."""
+        contexts = contexts or [""] * len(metrics)
+        index, previous = 0, None
+        while index < len(metrics):
+            end = index
+            while end < len(metrics) and sentence_ids[end] == sentence_ids[index]:
+                end += 1
+            self._split_respectively(metrics[index:end], contexts[index:end])
+            previous = self._pair_sentence(metrics[index:end], previous)
+            index = end
+
+    def _pair_sentence(self, metrics: list, previous=None):
+        """Pairs the sentence's changes with its figures; a sentence that opens with changes and
+        names no figure before them (…产值分别为A、B；增幅分别为a、b) takes the open figures of the
+        sentence before it. Returns this sentence's (figures, claimed) for the next one."""
+        levels, claimed = [], {"abs": set(), "rel": set()}
+        position = 0
+        while position < len(metrics):
+            metric = metrics[position]
+            if not self._is_change(metric, metrics[position - 1] if position else None):
+                # 同比 never compares a forecast, nor a part in brackets (含高速事故6起6人)
+                if metric.breakdown and levels:
+                    self._take_parent_measure(metric, levels)
+                if getattr(metric, "status", "outcome") == "outcome" and metric.action not in self.taxonomy.inclusion_actions:
+                    self._carry_subject(metric, levels)
+                    self._follow_event(metric, levels)
+                    levels.append(metric)
+                position += 1
+                continue
+            family = "rel" if metric.unit in CHANGE_SUFFIX else "abs"
+            run = [metric]
+            while position + len(run) < len(metrics):
+                following = metrics[position + len(run)]
+                if not self._is_change(following, run[-1]) \
+                        or ("rel" if following.unit in CHANGE_SUFFIX else "abs") != family:
+                    break
+                run.append(following)
+            self._split_listed_names(run)
+            if not levels and previous is not None and all(m.indicator_source != TAXONOMY for m in run):
+                levels, claimed = previous  # only for changes that name nothing themselves (增幅)
+            open_levels = [level for level in levels if id(level) not in claimed[family]]
+            if family == "abs":
+                targets = []
+                for change in run:
+                    same = [level for level in open_levels if self.unit_class(level.unit) == self.unit_class(change.unit)
+                            and level not in targets]
+                    targets.append(same[-1] if same else None)
+            else:
+                targets = open_levels[-len(run):] if len(open_levels) >= len(run) else [None] * len(run)
+            for change, level in zip(run, targets):
+                named = self._named_level(change, open_levels)
+                if named is not None:  # 事故起数同比下降18.2%: the change names its level itself
+                    claimed[family].add(id(named))
+                    continue
+                if level is None or not level.indicator:
+                    continue
+                claimed[family].add(id(level))
+                paired = self.change_of(level.indicator, change.unit, level.unit)
+                if paired and (level.indicator_source == TAXONOMY or change.indicator_source != TAXONOMY):
+                    change.indicator, change.indicator_source = paired, level.indicator_source
+            position += len(run)
+        return levels, claimed
+
+    @staticmethod
+    def _named_level(change, levels: list):
+        """The level figure whose column the change's own words already gave it, if any."""
+        if change.indicator_source != TAXONOMY:
+            return None
+        level_id = change.indicator
+        for suffix in (*CHANGE_SUFFIX.values(), "_change"):
+            if level_id.endswith(suffix):
+                level_id = level_id[:-len(suffix)]
+                break
+        return next((level for level in reversed(levels) if level.indicator == level_id), None)
+
+    def _is_change(self, metric, before) -> bool:
+        """A change, a rate named by a change noun (增幅分别为2.3%、5.4%), or the next item of a
+        list of changes that shares their verb and has no words of its own (同比增加13起、36人: the 36人 too)."""
+        if metric.change or (metric.kind == "rate" and metric.object in self.taxonomy.change_nouns):
+            return True
+        return before is not None and bool(before.change) and bool(metric.action) \
+            and metric.action == before.action and metric.object in ("", metric.action)
+
+    def _take_parent_measure(self, metric, levels: list) -> None:
+        """A part listed after its total (共有专任教师9689人(其中，幼儿园4529人…)) is the total's
+        measure for that part: 幼儿园 + 专任教师."""
+        if metric.indicator_source == TAXONOMY:
+            return  # 其中：林业产值5.04亿元 names itself
+        parent = next((level for level in reversed(levels) if not level.breakdown), None)
+        if parent is None or not parent.object or not metric.object or parent.object in metric.object \
+                or self.unit_class(parent.unit) != self.unit_class(metric.unit):
+            return
+        indicator, source = self.assign(metric.kind, metric.unit, metric.object + parent.object, metric.action, None)
+        if source == TAXONOMY and indicator != parent.indicator:
+            metric.indicator, metric.indicator_source = indicator, source
+
+    def _carry_subject(self, metric, levels: list) -> None:
+        """A figure named by a measure word alone takes the subject of the figure before it
+        (粮食播种面积81.46万亩，产量36.17万吨 -> 粮食产量)."""
+        if metric.indicator_source == TAXONOMY or not levels or metric.object not in self.taxonomy.measure_nouns:
+            return
+        before = levels[-1].object or ""
+        subject = next((before[:-len(noun)] for noun in self.taxonomy.measure_nouns
+                        if before.endswith(noun) and len(before) > len(noun)), "")
+        if subject:
+            indicator, source = self.assign(metric.kind, metric.unit, subject + metric.object, metric.action, None)
+            if source == TAXONOMY:
+                metric.indicator, metric.indicator_source = indicator, source
+
+    def _follow_event(self, metric, levels: list) -> None:
+        """Deaths, injuries or losses right after an event count of a specific column take that
+        column's measure (accidents.larger.count -> accidents.larger.deaths)."""
+        if metric.indicator_source != TAXONOMY or not levels:
+            return
+        measure = metric.indicator.rsplit(".", 1)[1]
+        if measure not in EVENT_MEASURES:
+            return
+        # the nearest event count, over the casualties listed after it (事故39起，死亡35人，受伤12人)
+        event = next((level for level in reversed(levels) if level.indicator_source != TAXONOMY
+                      or level.indicator.rsplit(".", 1)[1] not in EVENT_MEASURES), None)
+        if event is None or event.indicator_source != TAXONOMY or not event.indicator.endswith(".count"):
+            return
+        # the event's own column for the measure, else its domain's all-events column (a road
+        # accident's losses are accident losses, not disaster losses)
+        for specific in (event.indicator[:-len("count")] + measure, event.indicator.split(".")[0] + ".all." + measure):
+            if specific in self.by_id:
+                metric.indicator = specific
+                return
+
+    def _split_listed_names(self, run: list) -> None:
+        """事故起数、死亡人数 shared by two changes: the first takes 事故起数, the second 事故死亡人数
+        (a shorter later name takes the first one's leading words: 公路客运量和周转量 -> 公路周转量)."""
+        names = regex.split(r"[、和及与]", run[0].object or "")
+        if len(run) < 2 or len(names) != len(run) or any(m.object != run[0].object for m in run):
+            return
+        first = names[0]
+        for metric, name in zip(run, names):
+            if len(name) < len(first) and not name.startswith(first[:2]):
+                name = first[:len(first) - len(name)] + name
+            indicator, source = self.assign(metric.kind, metric.unit, name, metric.action, metric.change)
+            if source == TAXONOMY:
+                metric.indicator, metric.indicator_source = indicator, source
+
+    def _split_respectively(self, metrics: list, contexts: list) -> None:
+        """Runs of level figures in one sentence: after one name listing several (第一、二、三产业增加值
+        分别为A、B和C; 农业、林业、畜牧业和渔业产值分别为…; 三次产业分别完成…), the i-th figure takes
+        the i-th name; after a listing object (公路客运量和周转量分别完成…), the i-th part of it."""
+        position = 0
+        while position < len(metrics):
+            run = [metrics[position]]
+            while position + len(run) < len(metrics) and not metrics[position + len(run)].change \
+                    and not run[0].change and metrics[position + len(run)].object == run[0].object:
+                run.append(metrics[position + len(run)])
+            if len(run) >= 2 and not run[0].change:
+                names = self._listed_names(contexts[position], len(run))
+                if names:
+                    for metric, name in zip(run, names):
+                        indicator, source = self.assign(metric.kind, metric.unit, name, metric.action, None)
+                        if source == TAXONOMY:
+                            metric.indicator, metric.indicator_source = indicator, source
+                else:
+                    self._split_listed_names(run)
+            position += len(run)
+
+    def _listed_names(self, context: str, count: int) -> list:
+        """The names a clause lists before 分别 (completed: 第一、二、三产业增加值 -> 第一产业增加值,
+        第二产业增加值, 第三产业增加值), when there are exactly count of them; else []."""
+        found = RESPECTIVELY.search(context or "")
+        if not found:
+            return []
+        listing = regex.split(r"[，,；;：:]", found.group("names"))[-1]
+        listing = _strip_prefixes(listing, self.taxonomy.signature_drop_prefixes + ("其中",))
+        for name, names in self.taxonomy.list_names.items():
+            if name in listing:
+                head, _, tail = listing.partition(name)
+                if len(names) == count:
+                    return [head + item + tail for item in names]
+        parts = [part for part in regex.split(r"[、和及与]", listing) if part]
+        if len(parts) != count or count < 2:
+            return []
+        first, last = parts[0], parts[-1]
+        shortest = min(len(part) for part in parts[1:-1]) if count > 2 else len(first)
+        tail = last[shortest:]
+        names = []
+        for part in parts[:-1]:
+            if len(part) < len(first):  # 二 after 第一: 第二
+                part = first[:len(first) - len(part)] + part
+            names.append(part + tail)
+        names.append((first[:len(first) - shortest] if len(last) - len(tail) < len(first) else "") + last)
+        return names
+
+
+def sentence_topic(text: str, sentence_start: int, start: int) -> str:
+    """What a figure's passage is about, when it says so apart from its sentence: a label the
+    sentence opens with (（一）道路交通：事故9起), a short label sentence opening its line (——小学。校数
+    17所), or the nearest numbered heading above it ((一) 公路客货运输生产); "" when none."""
+    match = TOPIC.match(text, sentence_start, start)
+    if match:
+        return match.group("topic")
+    line_start = text.rfind("\n", 0, start) + 1
+    label = LINE_LABEL.match(text, line_start, start)
+    if label and label.end() <= sentence_start:
+        return label.group("topic")
+    # a line that opens by naming its subject with a figure (普通高中学校5所；…；在校生6747人)
+    opening = LINE_SUBJECT.match(text, line_start, start)
+    if opening and opening.end() < sentence_start:
+        return opening.group("topic")
+    window = text[max(0, line_start - HEADING_LOOKBACK):line_start]
+    for line in reversed(window.split("\n")):
+        heading = HEADING_LINE.fullmatch(line.strip())
+        if heading:
+            return heading.group("topic")
+    return ""
+
+
+def _drop_brackets(text: str) -> str:
+    return regex.sub(r"[(（][^()（）]*[)）]", "", text).strip()
+
+
+def _strip_prefixes(text: str, prefixes: tuple) -> str:
+    changed = True
+    while changed and text:
+        changed = False
+        for prefix in prefixes:
+            if text.startswith(prefix) and len(text) > len(prefix):
+                text = text[len(prefix):]
+                changed = True
+    return text
+
+
+def indicator_units(taxonomy: Taxonomy) -> dict:
+    """Each indicator's column unit, for the panel (changes in % or points have theirs)."""
+    return {indicator.id: indicator.unit for indicator in taxonomy.indicators}
+
+
+def iter_ids(taxonomy: Taxonomy) -> Iterable[str]:
+    return (indicator.id for indicator in taxonomy.indicators)
+
+
+def suggest(rows, min_documents: int = 2, examples: int = 3) -> list:
+    """The signatures (columns no taxonomy id covers) that recur across documents, most
+    documents first, each with examples: what to promote into an indicators.yaml of one's own.
+    rows: metric rows (dicts) with indicator, indicator_source, doc, text, object, action, unit, kind."""
+    found: dict = {}
+    for row in rows:
+        repeat = row.get("repeat_of")
+        if row.get("indicator_source") != SIGNATURE or not row.get("indicator") or (repeat is not None and repeat == repeat):
+            continue  # (a table read back gives NaN, not None, for no repeat)
+        entry = found.setdefault(row["indicator"], {"signature": row["indicator"], "figures": 0, "documents": set(),
+                                                    "kind": row.get("kind"), "units": {}, "examples": []})
+        entry["figures"] += 1
+        entry["documents"].add(row.get("doc"))
+        entry["units"][row.get("unit")] = entry["units"].get(row.get("unit"), 0) + 1
+        if len(entry["examples"]) < examples:
+            entry["examples"].append(f"{row.get('doc')}: {row.get('text')} ({row.get('object')} / {row.get('action')})")
+    chosen = [entry for entry in found.values() if len(entry["documents"]) >= min_documents]
+    chosen.sort(key=lambda e: (-len(e["documents"]), -e["figures"], e["signature"]))
+    for entry in chosen:
+        entry["documents"] = len(entry["documents"])
+        entry["unit"] = max(entry.pop("units").items(), key=lambda pair: pair[1])[0]
+    return chosen
+
+
+def suggestion_yaml(entry: dict) -> str:
+    """A taxonomy entry to start from (its id and labels are the user's to write)."""
+    core, action = entry["signature"][1:].split("|")[:2]
+    alias = f"{action} {core}".strip() if action else core
+    return (f"  - {{id: mine.{'subject'}.{'measure'}, zh: {core or action}, kind: {entry['kind']}, "
+            f"unit: \"{entry['unit']}\", aliases: [\"{alias}\"]}}")

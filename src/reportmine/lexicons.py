@@ -119,6 +119,8 @@ class Lexicons:
     table_unit_labels: tuple
     grammar: GrammarWords
     indicators: tuple  # indicators.Indicator
+    taxonomy: object  # indicators.Taxonomy: the indicators with unit classes, conversions, signature rules
+    status: object  # status.StatusCues: words that make a figure a target, plan, requirement or forecast
     domain_dict: Path
     sources: tuple  # the folders read, in order
 
@@ -166,7 +168,7 @@ def _read_folder(folder: Path) -> dict:
     """Read the lexicon files that exist in one folder, keyed by file name."""
     found = {}
     for name in ("units.yaml", "qualifiers.yaml", "formulas.yaml", "chrome.yaml", "periods.yaml",
-                 "change.yaml", "attribution.yaml", "grammar.yaml"):
+                 "change.yaml", "attribution.yaml", "grammar.yaml", "status.yaml"):
         path = folder / name
         if path.is_file():
             data = load_yaml(path)
@@ -304,14 +306,17 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
 
     grammar = _parse_grammar(layered("grammar.yaml"))
 
-    from .indicators import parse_indicators
+    from .indicators import merge_taxonomies, parse_indicators
 
-    indicators = {}
-    for folder in folders:
-        path = folder / "indicators.yaml"
-        if path.is_file():
-            for indicator in parse_indicators(path, load_yaml(path)):
-                indicators[indicator.id] = indicator  # a user's file may redefine a shipped indicator
+    # a user's file may add indicators or redefine a shipped one (same id)
+    taxonomy = merge_taxonomies([parse_indicators(folder / "indicators.yaml", load_yaml(folder / "indicators.yaml"))
+                                 for folder in folders if (folder / "indicators.yaml").is_file()])
+
+    from .status import merge_status, parse_status
+
+    status = merge_status([parse_status(path, data) for path, data in layered("status.yaml")])
+    if status is None:
+        raise LexiconError(base / "status.yaml", 0, "shipped lexicon file missing")
 
     domain_dict = base / "domain_dict.txt"
     _check_domain_dict(domain_dict)
@@ -374,7 +379,9 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         case_units=_merge_lists(*attribution["case_units"]),
         table_unit_labels=_merge_lists(*attribution["table_unit_labels"]),
         grammar=grammar,
-        indicators=tuple(indicators.values()),
+        indicators=taxonomy.indicators,
+        taxonomy=taxonomy,
+        status=status,
         domain_dict=domain_dict,
         sources=tuple(str(f) for f in folders),
     )

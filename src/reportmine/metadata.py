@@ -48,13 +48,19 @@ def document_cues() -> dict:
         genres.append((rule["genre"], compile_expression(path, rule["title"], "genre title") if "title" in rule else None,
                        compile_expression(path, rule["text"], "genre text") if "text" in rule else None))
     covered = [compile_expression(path, expression, "covered_year") for expression in string_list(path, data, "covered_year")]
+    opening = [compile_expression(path, expression, "opening_year") for expression in string_list(path, data, "opening_year")]
     aliases = data.get("bureau_suffix_aliases") or {}
     if not isinstance(aliases, dict) or not all(isinstance(k, str) and v in suffixes for k, v in aliases.items()):
         raise LexiconError(path, 0, "bureau_suffix_aliases must map a short suffix to one of bureau_suffixes")
     bureau = regex.compile("(?:" + "|".join(map(regex.escape, sorted(suffixes, key=len, reverse=True)))
                            + r")(?:\p{Han}{2,4}分局)?")
+    publishers = []
+    for rule in data.get("publishers") or []:
+        if not isinstance(rule, dict) or not isinstance(rule.get("title"), str) or rule.get("suffix") not in suffixes:
+            raise LexiconError(path, 0, f"a publisher rule needs a title pattern and a suffix among bureau_suffixes: {rule!r}")
+        publishers.append((compile_expression(path, rule["title"], "publisher title"), rule["suffix"]))
     return {"bureau": bureau, "bureau_suffixes": tuple(suffixes), "genres": genres, "covered_year": covered,
-            "suffix_aliases": aliases}
+            "opening_year": opening, "suffix_aliases": aliases, "publishers": publishers}
 
 
 def find_date(text: str) -> Optional[str]:
@@ -108,6 +114,10 @@ def find_year(title: Optional[str], date: Optional[str], text: str) -> Optional[
         years = YEAR.findall(title)
         if years:
             return int(years[0])
+    for pattern in document_cues()["opening_year"]:
+        stated = pattern.search(head)
+        if stated:
+            return int(stated["y"])
     if date:
         return int(date[:4])
     years = Counter(int(y) for y in YEAR.findall(text))
@@ -158,6 +168,9 @@ def find_bureau(text: str, title: Optional[str]):
             chain = _place_chain(source, match.start())
             if not chain:
                 continue
+            if match.group(0).endswith(PROVINCIAL_SUFFIXES) and not any(
+                    d.level == "province" for d in table.lookup(chain[-1])):
+                continue  # a 厅 is a province's: 上城区 before 自治区生态环境厅 is no chain
             suffix = document_cues()["suffix_aliases"].get(match.group(0), match.group(0))
             name = "".join(chain) + suffix  # named by the suffix's full form
             key = chain[-1] + suffix  # 赣县区应急管理局 and 赣州市赣县区应急管理局 are one body
@@ -166,14 +179,20 @@ def find_bureau(text: str, title: Optional[str]):
             if key not in chains or len("".join(chains[key][0])) < len("".join(chain)):
                 chains[key] = (chain, name)
     if not scores:
-        return _bureau_without_place(text, title)
+        name, division = _bureau_without_place(text, title)
+        if name is None:
+            name, division = _publisher_from_title(text, title)
+        return name, division
     # most mentions; then the name written first (a joint report's lead body comes first)
     best = max(scores, key=lambda key: (scores[key], -first_written[key], len(chains[key][1])))
     chain, name = chains[best]
     return name, table.resolve(chain, text)
 
 
-GENERIC_PLACE = {"市": ("prefecture", "county"), "县": ("county",), "区": ("county",), "州": ("prefecture",)}
+# the suffixes only a province-level body has (省水利厅, 自治区生态环境厅, 省消防救援总队)
+PROVINCIAL_SUFFIXES = ("厅", "总队")
+GENERIC_PLACE = {"市": ("prefecture", "county"), "县": ("county",), "区": ("county",), "州": ("prefecture",),
+                 "省": ("province",)}
 
 
 def _bureau_without_place(text: str, title: Optional[str]):
@@ -187,13 +206,56 @@ def _bureau_without_place(text: str, title: Optional[str]):
     if not generic:
         return None, None
     (place_kind, suffix), _ = generic.most_common(1)[0]
+    suffix = document_cues()["suffix_aliases"].get(suffix, suffix)  # 市应急局 -> 应急管理局
+    if suffix.endswith(PROVINCIAL_SUFFIXES):
+        place_kind = "省"  # 自治区水利厅 is a province's (区 alone would be a county's)
     named = Counter(table.any_name.findall(((title or "") + "\n") * 2 + text))
     for name, _ in named.most_common():
         divisions = [d for d in table.lookup(name) if d.level in GENERIC_PLACE[place_kind]
-                     and d.name.endswith(place_kind)]
+                     and (d.name.endswith(place_kind) or place_kind == "省")]  # 广西壮族自治区 is a province too
         if len(divisions) == 1:
             return divisions[0].name + suffix, divisions[0]
     return None, None
+
+
+def _publisher_from_title(text: str, title: Optional[str]):
+    """A page that names no body but whose kind has one publisher (XX县国民经济和社会发展统计公报
+    is the county statistics bureau's): that publisher of the place its title (or heading) names."""
+    heads = [title or ""] + [line.strip() for line in text.splitlines()[:3]]
+    for head in heads:
+        for pattern, suffix in document_cues()["publishers"]:
+            if not pattern.search(head):
+                continue
+            division = _division_named(head, text)
+            if division is not None:
+                return division.name + suffix, division
+    return None, None
+
+
+def _division_named(head: str, context: str):
+    """The most specific division a heading names (抚州市金溪县 -> 金溪县), settled by its context."""
+    table = regions()
+    names = table.any_name.findall(head)
+    if not names:
+        return None
+    return table.resolve(names, context)
+
+
+def dominant_division(text: str, title: Optional[str]):
+    """The division a page is about when it names no body: the one its title names, else the one
+    its text names most, if it dominates (at least 3 mentions and half of all)."""
+    table = regions()
+    if title:
+        division = _division_named(title, text)
+        if division is not None:
+            return division
+    named = Counter(table.any_name.findall(text))
+    if not named:
+        return None
+    (name, count), total = named.most_common(1)[0], sum(named.values())
+    if count >= 3 and count * 2 >= total:
+        return table.resolve([name], text)
+    return None
 
 
 def read_metadata(normalized, lexicons=None) -> dict:
@@ -202,7 +264,121 @@ def read_metadata(normalized, lexicons=None) -> dict:
     date = find_date(PINYIN_NOISE.sub("", normalized.flat_text))  # 2024年1月(yuè)8日
     year = find_year(title, date, text)
     bureau, division = find_bureau(text, title)
+    if division is None:
+        division = dominant_division(text, title)  # the region of a page that names no body
     table = regions()
-    return {"title": title, "date": date, "year": year, "genre": find_genre(title, text), "bureau": bureau,
+    meta = {"title": title, "date": date, "year": year, "genre": find_genre(title, text), "bureau": bureau,
             "region": table.full_name(division) if division else None,
             "region_code": division.code if division else None}
+    meta["provenance"] = text_provenance(meta)
+    return meta
+
+
+# ---- a user's manifest: what the text does not say, or says wrong ---------------------------
+MANIFEST_FIELDS = ("path", "bureau", "region", "year", "date", "url")
+# dates in page addresses: /202303/t20230321_78642252.html, /2021/0412/337.html, /2021-02/05/, /2018-10-16/
+URL_DATE = regex.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:[-/_]?)(?P<m>0[1-9]|1[0-2])(?:[-/_]?)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be used as it is: the message names the file and line."""
+
+
+def load_manifest(path, input_files) -> dict:
+    """Rows of a manifest CSV (path, then any of bureau, region, year, date, url), keyed by the
+    resolved path of the input file each names. Paths are relative to the manifest's folder or
+    absolute. Every row must name one of the input files; nothing is dropped silently."""
+    import csv
+    from pathlib import Path
+
+    manifest_path = Path(path)
+    known = {str(Path(f).resolve()): str(f) for f in input_files}
+    rows = {}
+    try:
+        handle = open(manifest_path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise ManifestError(f"{manifest_path}: cannot read the manifest ({exc.strerror or exc})")
+    with handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        unknown = [name for name in header if name not in MANIFEST_FIELDS]
+        if "path" not in header or unknown:
+            raise ManifestError(f"{manifest_path}:1: the header must have a path column and only "
+                                f"{', '.join(MANIFEST_FIELDS)}" + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+        for row in reader:
+            line = reader.line_num
+            if None in row or any(value is None for value in row.values()):
+                raise ManifestError(f"{manifest_path}:{line}: {len(header)} columns expected")
+            named = (row.get("path") or "").strip()
+            if not named:
+                raise ManifestError(f"{manifest_path}:{line}: no path")
+            target = Path(named) if Path(named).is_absolute() else manifest_path.parent / named
+            resolved = str(target.resolve())
+            if resolved not in known:
+                raise ManifestError(f"{manifest_path}:{line}: {named} names no file among the inputs")
+            year = (row.get("year") or "").strip()
+            if year and not regex.fullmatch(r"(?:19|20)\d{2}", year):
+                raise ManifestError(f"{manifest_path}:{line}: year {year!r} is not a year")
+            date = (row.get("date") or "").strip()
+            if date and not regex.fullmatch(r"(?:19|20)\d{2}-\d{2}-\d{2}", date):
+                raise ManifestError(f"{manifest_path}:{line}: date {date!r} is not YYYY-MM-DD")
+            if resolved in rows:
+                raise ManifestError(f"{manifest_path}:{line}: {named} is already on line {rows[resolved]['line']}")
+            rows[resolved] = {**{k: (v or "").strip() for k, v in row.items()}, "line": line}
+    return rows
+
+
+def apply_manifest(document: dict, manifest: dict) -> dict:
+    """A document (JSON form) with its manifest row's fields over what the text said; the
+    provenance of every field names its source. A URL gives the date (and year) where the text
+    has none."""
+    from pathlib import Path
+
+    provenance = dict(document.get("provenance") or {})
+    row = manifest.get(str(Path(document.get("path") or "").resolve())) if document.get("path") else None
+    if not row:
+        return document
+    document = dict(document)
+    if row.get("url"):
+        document["url"] = row["url"]
+        found = URL_DATE.search(row["url"])
+        if found and not document.get("date"):
+            document["date"] = f"{found['y']}-{found['m']}-{found['d']}"
+            provenance["date"] = "url"
+            if not document.get("year"):
+                document["year"] = int(found["y"])
+                provenance["year"] = "url"
+    if row.get("region"):
+        division = regions().resolve([row["region"]], row.get("bureau") or "")
+        document["region"] = regions().full_name(division) if division else row["region"]
+        document["region_code"] = division.code if division else None
+        provenance["region"] = "manifest"
+    if row.get("bureau"):
+        document["bureau"] = row["bureau"]
+        provenance["bureau"] = "manifest"
+        if not row.get("region"):
+            name, division = find_bureau(row["bureau"], None)
+            if division is not None:
+                document["region"], document["region_code"] = regions().full_name(division), division.code
+                provenance["region"] = "manifest"
+    for field in ("year", "date"):
+        if row.get(field):
+            document[field] = int(row[field]) if field == "year" else row[field]
+            provenance[field] = "manifest"
+    document["provenance"] = provenance
+    return document
+
+
+def text_provenance(meta: dict) -> dict:
+    """Where each field read from the page came from: its title, or its text."""
+    title = meta.get("title") or ""
+    provenance = {}
+    for field in ("bureau", "region", "year", "date"):
+        value = meta.get(field)
+        if value in (None, ""):
+            continue
+        shown = str(value)
+        if field == "region":
+            shown = shown[-3:]
+        provenance[field] = "title" if shown and shown in title else "text"
+    return provenance

@@ -19,12 +19,13 @@ from typing import Iterable, Iterator, Optional, Union
 from .errors import ReportmineError
 from .extract_model import load_model_extractor
 from .rules import RuleExtractor
-from .indicators import IndicatorMapper
+from .indicators import IndicatorMapper, sentence_topic
 from .lexicons import Lexicons, load_lexicons
 from .metadata import read_metadata
 from .normalize import normalize
 from .readers import Skipped, read_source
 from .records import Document, Evidence, Metric, Warning_
+from .status import StatusReader
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -63,7 +64,8 @@ class Pipeline:
         self.model = None if extractor == "rules" else load_model_extractor(
             self.lexicons, path=model_dir, required=(extractor == "model"))
         self.extractor = extractor if self.model is not None else "rules"
-        self.indicators = IndicatorMapper(self.lexicons.indicators)
+        self.indicators = IndicatorMapper(self.lexicons.taxonomy)
+        self.status = StatusReader(self.lexicons.status)
         self.max_bytes = max_bytes
 
     # ---- public entry points -------------------------------------------------------
@@ -101,24 +103,29 @@ class Pipeline:
                 self.rules.check_types(result.metrics)
         first_seen: dict = {}
         sentences: dict = {}  # (start, end) -> the sentence's text, cut once however many figures it holds
+        sentence_ids, contexts = [], []
         for raw in result.metrics:
+            sentence_ids.append(raw.sentence_start)
+            contexts.append(raw.context)
             bounds = (raw.sentence_start, raw.sentence_end)
             sentence = sentences.get(bounds)
             if sentence is None:
                 sentence = sentences[bounds] = normalized.text[bounds[0]:bounds[1]].strip()
             start, end = normalized.to_original(raw.start, raw.end)
             context_start, context_end = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
+            status, _ = self.status.read(normalized.text, raw.start, raw.end)
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
                             extractor=raw.extractor, confidence=raw.confidence,
                             context=readable[context_start:context_end], context_start=context_start,
-                            breakdown=raw.breakdown,
+                            breakdown=raw.breakdown, status=status,
                             evidence={name: Evidence(rule=found.rule, start=span[0], end=span[1])
                                       for name, found in raw.evidence.items()
-                                      for span in (normalized.to_original(found.start, found.end),)},
-                            indicator=self.indicators.assign(raw.kind, raw.unit, raw.object, raw.action, raw.change,
-                                                             raw.context))
+                                      for span in (normalized.to_original(found.start, found.end),)})
+            metric.indicator, metric.indicator_source = self.indicators.assign(
+                raw.kind, raw.unit, raw.object, raw.action, raw.change, raw.context,
+                topic=sentence_topic(normalized.text, raw.sentence_start, raw.start))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure
             key = (sentence, raw.start - raw.sentence_start, metric.text)
             if len(sentence) >= 8 and key in first_seen:
@@ -126,6 +133,7 @@ class Pipeline:
             else:
                 first_seen.setdefault(key, start)
             document.metrics.append(metric)
+        self.indicators.assign_document(document.metrics, sentence_ids, contexts)
         for dropped in result.dropped:
             if dropped.reason in REJECTED_NUMBERS:
                 start, end = normalized.to_original(dropped.start, dropped.end)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, field_seriali
 Kind = Literal["count", "money", "rate", "measure"]
 Qualifier = Literal["exact", "approx", "at_least", "at_most"]
 Change = Literal["up", "down"]
+Status = Literal["outcome", "target", "plan", "requirement", "forecast"]
 
 
 # Parquet stores values as decimal128(38, VALUE_SCALE): 21 digits before the point hold any
@@ -78,7 +79,13 @@ class Metric(BaseModel):
     action: str = _described("what was done to it (检查, 整改)", "")
     change: Optional[Change] = _described("up or down for a change (同比下降5%), else null", None)
     period: Optional[str] = _described("the period it covers: 2023, 2023-H1, 2022/2023 ..., else null", None)
-    indicator: Optional[str] = _described("id of the canonical indicator (lexicons/indicators.yaml), else null", None)
+    indicator: Optional[str] = _described("the comparable column: an id of lexicons/indicators.yaml, or a signature "
+                                          "(~object head|action|unit kind) for figures no id covers, else null", None)
+    # so a column's origin is never a guess
+    indicator_source: Optional[Literal["taxonomy", "signature"]] = _described(
+        "taxonomy (an id of lexicons/indicators.yaml) or signature", None)
+    status: Status = _described("outcome, or a figure set for the future: target, plan, requirement, forecast "
+                                "(status.py)", "outcome")
     extractor: str = _described("rules, model or combined: which extractor found it", "rules")
     confidence: float = _described("the extractor's confidence, 0 to 1", 1.0)
     # a window of the original text, not the whole sentence: sentences are unbounded (a table or
@@ -130,6 +137,9 @@ class Document(BaseModel):
     year: Optional[int] = _described("the year the report covers", None)
     date: Optional[str] = _described("the date it was issued (YYYY-MM-DD, or shorter)", None)
     genre: Optional[str] = _described("annual_summary, half_year, news, interview, speech ...", None)
+    url: Optional[str] = _described("the page's address, from a --manifest", None)
+    provenance: dict[str, str] = Field(default_factory=dict, description="where each of bureau, region, year, date "
+                                                                           "came from: text, title, url or manifest")
     n_chars: int = _described("characters in the decoded original text", 0)
     warnings: list[Warning_] = Field(default_factory=list, description="what was read with trouble")
     error: Optional[str] = _described("why the file gave no metrics (unreadable, empty, binary, too large, "

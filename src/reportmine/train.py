@@ -346,11 +346,12 @@ def predict(pipeline, extractor, gold, mode: str, policy: Optional[dict] = None)
         rows = []
         for metric in raw:
             start, end = normalized.to_original(metric.start, metric.end)
-            indicator = pipeline.indicators.assign(metric.kind, metric.unit, metric.object, metric.action,
-                                                   metric.change, metric.context)
+            indicator, source = pipeline.indicators.assign(metric.kind, metric.unit, metric.object, metric.action,
+                                                           metric.change, metric.context)
             rows.append({"start": start, "end": end, "value": float(metric.value), "unit": metric.unit,
                          "kind": metric.kind, "qualifier": metric.qualifier, "object": metric.object,
-                         "action": metric.action, "change": metric.change, "indicator": indicator})
+                         "action": metric.action, "change": metric.change,
+                         "indicator": indicator if source == "taxonomy" else None})
         predictions[name] = rows
     return predictions
 

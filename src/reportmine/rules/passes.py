@@ -107,15 +107,25 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
 
 
 def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
-    """第二、第三产业占比 -> 第二产业占比, 第三产业占比; 第一、二、三产业 -> 第一产业, 二产业, 三产业:
-    ordinals listed before the last item share its head (what follows the last item's own ordinal)."""
+    """Items listed before the last one share its head: ordinals (第二、第三产业占比 -> 第二产业占比;
+    第一、二、三产业 -> 第一产业, 二产业) and one-word names (农业、林业和渔业产值 -> 农业产值,
+    林业产值); not names with heads of their own (事故起数和死亡人数) nor other words
+    (新生儿、婴儿和5岁以下儿童死亡率)."""
+    if len(parts) < 2:
+        return parts
     ordinal = g.patterns["listed_ordinal"]
-    if len(parts) < 2 or not all(ordinal.fullmatch(part) for part in parts[:-1]):
-        return parts
-    own = ordinal.match(parts[-1])
-    if own is None or own.end() >= len(parts[-1]):
-        return parts
-    head = parts[-1][own.end():]
+    if all(ordinal.fullmatch(part) for part in parts[:-1]):
+        own = ordinal.match(parts[-1])
+        if own is None or own.end() >= len(parts[-1]):
+            return parts
+        head = parts[-1][own.end():]
+    else:
+        tagged = [g.segmenter.tag(part) for part in parts]
+        last = tagged[-1]
+        one_nouns = all(len(tokens) == 1 and tokens[0].is_noun and not tokens[0].is_verb for tokens in tagged[:-1])
+        if not one_nouns or len(last) < 2 or not (last[0].is_noun and not last[0].is_verb) or not last[-1].is_noun:
+            return parts
+        head = parts[-1][last[0].end:]
     return [part + head for part in parts[:-1]] + [parts[-1]]
 
 

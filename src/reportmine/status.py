@@ -1,0 +1,137 @@
+"""What a figure is: an outcome (what happened) or a figure set for the future (a target, a plan,
+a requirement on others, a forecast), read from the words around it with lexicons/status.yaml.
+
+`StatusReader.read(text, start, end)` is the one entry point; it needs only the text and the
+figure's offsets, so any extractor can call it. The nearest cue wins: a cue in the figure's own
+clause, then a cue earlier in its sentence unless a reset word (实际, 累计, 同比 ...) stands between
+them, then a cue right after the figure (…90%的目标), then the heading of its section
+(二、2024年工作计划).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import regex
+
+from .errors import LexiconError
+from .lexicon_files import compile_expression, line_of
+
+OUTCOME = "outcome"
+STATUSES = (OUTCOME, "target", "plan", "requirement", "forecast")
+POSITIONS = ("clause", "sentence", "after", "heading")
+CLAUSE_BREAK = regex.compile(r"[，,；;：:]")
+SENTENCE_BREAK = regex.compile(r"[。！？!?\n]")
+# a heading: a short line with no sentence punctuation inside (二、2024年工作计划, （三）下步打算)
+HEADING = regex.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])?[^。，；,;\n]{2,30}$")
+HEADING_LOOKBACK = 3000  # characters above a figure in which its section heading is looked for
+
+
+@dataclass(frozen=True)
+class StatusCues:
+    clause: tuple  # (status, compiled) pairs
+    sentence: tuple
+    after: tuple
+    heading: tuple
+    resets: "regex.Pattern"
+
+
+def parse_status(path: Path, data) -> StatusCues:
+    """Validate lexicons/status.yaml: known statuses only, lists of regular expressions that compile."""
+    if not isinstance(data, dict):
+        raise LexiconError(path, 1, "expected a mapping with statuses, clause, sentence, after, heading, resets")
+    declared = data.get("statuses")
+    if declared != list(STATUSES):
+        raise LexiconError(path, line_of(path, "statuses"), f"statuses must be exactly {list(STATUSES)}")
+    cues = {}
+    for position in POSITIONS:
+        table = data.get(position) or {}
+        if not isinstance(table, dict):
+            raise LexiconError(path, line_of(path, position + ":"), f"{position}: expected status -> list of patterns")
+        pairs = []
+        for status, patterns in table.items():
+            if status not in STATUSES or status == OUTCOME:
+                raise LexiconError(path, line_of(path, f"{status}:"),
+                                   f"{position}: unknown status {status!r} (one of {', '.join(STATUSES[1:])})")
+            if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+                raise LexiconError(path, line_of(path, f"{status}:"), f"{position}.{status}: expected a list of patterns")
+            pairs += [(status, compile_expression(path, pattern, f"{position}.{status}")) for pattern in patterns]
+        cues[position] = tuple(pairs)
+    resets = data.get("resets") or []
+    if not isinstance(resets, list) or not all(isinstance(r, str) and r for r in resets):
+        raise LexiconError(path, line_of(path, "resets"), "resets: expected a list of patterns")
+    return StatusCues(resets=compile_expression(path, "|".join(f"(?:{r})" for r in resets) or "(?!)", "resets"), **cues)
+
+
+def merge_status(layers: list) -> Optional[StatusCues]:
+    """Cues of several files (shipped, then --lexicon-dir folders): each position's lists joined."""
+    if not layers:
+        return None
+    merged = {position: tuple(pair for layer in layers for pair in getattr(layer, position)) for position in POSITIONS}
+    resets = regex.compile("|".join(f"(?:{layer.resets.pattern})" for layer in layers))
+    return StatusCues(resets=resets, **merged)
+
+
+class StatusReader:
+    def __init__(self, cues: StatusCues):
+        self.cues = cues
+
+    def read(self, text: str, start: int, end: int) -> tuple:
+        """(status, cue): the figure text[start:end]'s status and the words that decided it
+        ("" for an outcome, which needs no cue)."""
+        sentence_start = _last_break(SENTENCE_BREAK, text, start)
+        clause_start = max(sentence_start, _last_break(CLAUSE_BREAK, text, start))
+        found = _nearest(self.cues.clause, text[clause_start:start])
+        if found:
+            return found
+        # a cue earlier in the sentence reaches the figure unless a reset stands anywhere between
+        found = _nearest(self.cues.sentence, text[sentence_start:clause_start], self.cues.resets,
+                         following=text[clause_start:start])
+        if found:
+            return found
+        after = text[end:end + 12]
+        for status, pattern in self.cues.after:
+            match = pattern.search(after)
+            if match:
+                return status, match.group(0)
+        heading = _heading_above(text, sentence_start)
+        if heading:
+            for status, pattern in self.cues.heading:
+                match = pattern.search(heading)
+                if match:
+                    return status, match.group(0)
+        return OUTCOME, ""
+
+
+def _last_break(pattern, text: str, position: int) -> int:
+    window_start = max(0, position - 400)
+    last = window_start
+    for match in pattern.finditer(text, window_start, position):
+        last = match.end()
+    return last
+
+
+def _nearest(pairs, span: str, resets=None, following: str = ""):
+    """The cue that ends nearest the end of span; with resets, only if no reset follows it (in the
+    rest of span or in the following text)."""
+    best = None
+    for status, pattern in pairs:
+        for match in pattern.finditer(span):
+            if best is None or match.end() > best[2]:
+                best = (status, match.group(0), match.end())
+    if best is None:
+        return None
+    if resets is not None and (resets.search(span, best[2]) or resets.search(following)):
+        return None
+    return best[0], best[1]
+
+
+def _heading_above(text: str, position: int) -> Optional[str]:
+    """The nearest heading line above position, within HEADING_LOOKBACK characters."""
+    window = text[max(0, position - HEADING_LOOKBACK):position]
+    lines = window.split("\n")
+    for line in reversed(lines[:-1]):  # the last piece is the figure's own line
+        if HEADING.match(line):
+            return line.strip()
+    return None
