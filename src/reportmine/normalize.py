@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -166,8 +167,12 @@ def detect_script(before: str, after: str) -> str:
 
 
 # ---- step 3: chrome lines, pinyin noise, whitespace -------------------------------------
+# a bracketed run of pinyin letters holding a vowel, right after a Han character: 區(qū). The vowel is
+# checked by a lookahead and the letters taken possessively: letters* vowel letters* would retry
+# every split of a long unclosed run (区(aaaa… with no bracket closing), N^2 steps per bracket
+PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
 PINYIN_NOISE = regex.compile(
-    r"(?<=\p{Han})[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]*[aeiouāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]*[)）]")
+    rf"(?<=\p{{Han}})[(（](?=[{PINYIN_LETTERS}]*[aeiouāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê])[{PINYIN_LETTERS}]*+[)）]")
 DELETIONS = regex.compile(PINYIN_NOISE.pattern + r"|\r")
 # runs of spaces collapse and lines are trimmed; tabs stay (they separate table cells). Spaces
 # between a figure and the words around it go (text converted from PDF or Word: 检查企业 128 家,
@@ -243,17 +248,22 @@ def unwrap(text: str, chrome: list[tuple[int, int]]) -> tuple[list[tuple[int, in
     skipped = dropped | {start for start, _ in headers}
     lines = [line for line in lines if line[0] not in skipped]
     width = sorted(len(body.strip()) for body in long_lines)[len(long_lines) // 2]
-    chrome_spans = sorted(chrome + headers)
+    chrome_spans = sorted(chrome + headers)  # line ranges: disjoint, so starts and ends both ascend
+    chrome_starts = [start for start, _ in chrome_spans]
     newlines = []
     for (_, a_end, a_body), (b_start, _, b_body) in zip(lines, lines[1:]):
         a_text = a_body.strip()
         if LINE_END.search(a_text) or len(a_text) < WRAP_LINE_SHARE * width \
                 or b_body[:1].isspace() or PARAGRAPH_START.match(b_body):
             continue
+        # the chrome lines between the two lines, found by bisection (not a pass over all of them
+        # for every pair of lines: a long PDF text has a running header on every page)
+        first, last = bisect_left(chrome_starts, a_end), bisect_left(chrome_starts, b_start)
+        inside = chrome_spans[first:last]
         gap = [i for i in range(a_end, b_start) if text[i] == "\n"
-               and not any(start <= i < end for start, end in chrome_spans)]
+               and not any(start <= i < end for start, end in inside)]
         # a blank line is a paragraph break, unless a page footer or header sits in the gap
-        crosses_page = any(a_end <= start < b_start for start, _ in chrome_spans)
+        crosses_page = last > first
         if len(gap) == 1 or crosses_page:
             newlines += gap
     return headers, newlines
@@ -364,9 +374,12 @@ QUESTION = regex.compile(r"如何|怎样|怎么|什么|哪些|哪里|为什么|�
 
 
 def _is_question_mark(text: str, position: int) -> bool:
-    """A bare ? that ends a question (是如何...的?对此): a question word earlier in its sentence."""
-    sentence_start = max(text.rfind(ch, 0, position) for ch in "。！？!?\n") + 1
-    return bool(QUESTION.search(text, max(sentence_start, position - 60), position))
+    """A bare ? that ends a question (是如何...的?对此): a question word earlier in its sentence,
+    at most 60 characters back (so the sentence's start is looked for only there: a text of
+    question marks and no full stop would otherwise be searched back to its start for each)."""
+    window_start = max(0, position - 60)
+    sentence_start = max(text.rfind(ch, window_start, position) for ch in "。！？!?\n") + 1
+    return bool(QUESTION.search(text, max(sentence_start, window_start), position))
 
 
 def corrupt_spans(text: str) -> list[tuple[int, int]]:

@@ -32,8 +32,10 @@ CN_DIGIT_CLASS = "零〇○一二两俩三仨四五六七八九壹贰叁肆伍�
 CN_UNIT_CLASS = "十百千万亿拾佰仟"
 # after 点 only real digits: 两 is never a decimal digit (两百点两 is 200 and 2, 一点两小时 is 1 and 2)
 CN_DECIMAL_CLASS = "零〇○一二三四五六七八九壹贰叁肆伍陆柒捌玖"
-# 兆 is 10^12 only inside a numeral (四十九兆九千…); at the end it is mega (五十兆字节, 兆瓦, 兆赫)
-CHINESE = (rf"(?:[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]|兆(?=[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]))+"
+# 兆 is 10^12 only inside a numeral (四十九兆九千…); at the end it is mega (五十兆字节, 兆瓦, 兆赫).
+# Written as runs of the class between single 兆s rather than (?:[class]|兆(?=[class]))+: the same
+# matches, and the engine takes a run in one step instead of one alternation per character (4x)
+CHINESE = (rf"兆?[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]+(?:兆[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]+)*"
            rf"(?:点[{CN_DECIMAL_CLASS}]+)?")
 # One numeral, possibly mixed (3万4000, 5万4千6百, 1.2万, 2千零30万): magnitudes are read by parse_numeral
 NUMERAL = regex.compile(
@@ -49,6 +51,7 @@ NUMERAL = regex.compile(
 # numeral characters (3 KB of 一二三…) is then not read from each of its positions to its end (N^2
 # steps), and trimming a candidate tries a bounded number of prefixes.
 MAX_CHINESE_NUMERAL_CHARS = 40
+CHINESE_NUMERAL = regex.compile(CHINESE)
 CHINESE_NUMERAL_START = frozenset(CN_DIGIT_CLASS + CN_UNIT_CLASS + "兆")
 
 
@@ -489,6 +492,7 @@ class QuantityScanner:
         self.rejected = []
         urls = [m.span() for m in URL.finditer(text)]
         next_url = 0  # starts only move forward: the web addresses are passed once, not searched per number
+        measured_run_end = 0  # numeral-character runs are measured once each, at their first start
         position = 0
         while True:
             match = START.search(text, position)
@@ -499,6 +503,15 @@ class QuantityScanner:
             if next_url < len(urls) and urls[next_url][0] <= match.start():
                 position = urls[next_url][1]
                 continue
+            if match.start() >= measured_run_end and text[match.start()] in CHINESE_NUMERAL_START:
+                # every start in a run of numeral characters reads to the run's end (or further),
+                # so a start more than MAX_CHINESE_NUMERAL_CHARS before that end reads nothing
+                # (match_numeral): go straight to the first start that can
+                run = CHINESE_NUMERAL.match(text, match.start())
+                measured_run_end = run.end() if run else match.end()
+                if measured_run_end - MAX_CHINESE_NUMERAL_CHARS > match.start():
+                    position = measured_run_end - MAX_CHINESE_NUMERAL_CHARS
+                    continue
             malformed = self._malformed_separators(text, match.start())
             if malformed:
                 self.rejected.append((match.start(), malformed, "malformed_number"))
