@@ -1,6 +1,6 @@
 """Time on hostile document shapes, as a ratio to jieba.lcut on the same text in the same run.
 
-    python benchmarks/bench_hostile.py [--size 20000] [--runs 3] [--shapes digit_run,list_3000]
+    python benchmarks/bench_hostile.py [--size 24000] [--runs 3] [--shapes digit_run,long_list]
                                        [--profile] [--scaling]
 
 Each shape (tests/hostile_shapes.py) goes end to end through Pipeline(extractor="rules").extract_text;
@@ -103,7 +103,7 @@ def corpus_report(size: int) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=20000, help="characters per shape")
+    parser.add_argument("--size", type=int, default=24000, help="characters per shape (long_list: 3,000 items)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs; the best is kept")
     parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated shape names")
     parser.add_argument("--profile", action="store_true", help="where the time goes, per shape")

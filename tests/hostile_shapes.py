@@ -77,9 +77,9 @@ def latin_noise(size, rng):
                                               "xyz ", "H7N9", "应(yīng", "http://a.b/", "www.", ")"])), size), False
 
 
-def list_3000(size, rng):
-    # one sentence listing 3,000 figures (a statistical annex pasted as prose); size is ignored
-    items = "、".join(f"{rng.choice(HAN)}{rng.choice(HAN)}企业{rng.randint(1, 999)}家" for _ in range(3000))
+def long_list(size, rng):
+    # one sentence listing figures (a statistical annex pasted as prose): 3,000 items at 24,000 characters
+    items = "、".join(f"{rng.choice(HAN)}{rng.choice(HAN)}企业{rng.randint(1, 999)}家" for _ in range(max(1, size // 8)))
     return "全县共检查" + items + "。", False
 
 
@@ -107,7 +107,7 @@ SHAPES = {
     "tab_table": tab_table,
     "no_punctuation": no_punctuation,
     "latin_noise": latin_noise,
-    "list_3000": list_3000,
+    "long_list": long_list,
     "percent_run": percent_run,
     "deep_html": deep_html,
 }
