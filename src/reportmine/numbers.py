@@ -23,6 +23,7 @@ DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, 
           "柒": 7, "捌": 8, "玖": 9, "幺": 1}
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"万": 10 ** 4, "亿": 10 ** 8, "兆": 10 ** 12}
+DIGIT_CHARS = "".join(DIGITS)
 FINANCIAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")  # also everyday characters: 队伍, 陆地, 肆意
 # Larger than any real figure in a report: 10^20 (万亿亿). Values past it are rejected as absurd.
 MAX_VALUE = Decimal(10) ** 20
@@ -89,7 +90,7 @@ def _chinese_integer(text: str) -> Optional[int]:
     comes before its last 万 or 亿) is the same string for all its longer prefixes."""
     if not text:
         return 0
-    if all(ch in DIGITS for ch in text):
+    if not text.strip(DIGIT_CHARS):  # all digits (strip runs in C)
         digits = "".join(str(DIGITS[ch]) for ch in text).lstrip("0")  # positional: 二〇二三
         return int(digits or "0") if len(digits) <= POSITIONAL_DIGITS_MAX else 10 ** POSITIONAL_DIGITS_MAX
     for big in ("兆", "亿", "万"):
@@ -131,6 +132,23 @@ def _chinese_integer(text: str) -> Optional[int]:
         else:
             total += digit
     return total
+
+
+def _longest_possible_prefix(text: str) -> int:
+    """A length past which no prefix of text parses. A numeral is read in sections between its big
+    units (万, 亿, 兆), each section on its own (as positional digits or by the small-unit loop;
+    sections after the first without their leading zeros), so a section that cannot be read spoils
+    every prefix that holds all of it. Trimming then tries only the shorter prefixes: in a run of
+    numeral characters most sections are malformed, and most candidates go untried."""
+    section_start = 0
+    for i, ch in enumerate(text):
+        if ch in BIG_UNITS:
+            section = text[section_start:i].lstrip("零〇○") if section_start else text[section_start:i]
+            if _chinese_integer(section) is None:
+                return i - 1
+            section_start = i + 1
+    last = text[section_start:].lstrip("零〇○") if section_start else text[section_start:]
+    return len(text) if _chinese_integer(last) is not None else len(text) - 1
 
 
 def _chinese_value(text: str) -> Optional[Decimal]:
@@ -269,7 +287,7 @@ def _longest_chinese(run: str) -> str:
     """The longest prefix of a run of Chinese numeral characters that is one numeral ('' if none)."""
     if not run or run[0] in BIG_UNITS:
         return ""  # 万一, 亿万: a numeral does not start with a big unit
-    for cut in range(len(run), 0, -1):
+    for cut in range(len(run) if "点" in run else _longest_possible_prefix(run), 0, -1):
         prefix = run[:cut]
         lone_magnitude = all(ch in SMALL_UNITS or ch in BIG_UNITS for ch in prefix) and prefix not in ("十", "拾")
         if prefix.endswith("点") or lone_magnitude:
@@ -471,6 +489,9 @@ class QuantityScanner:
             self.unit_first.setdefault(surface[0], []).append(surface)
         self.word_end_units = frozenset(surface for surface, entry in lexicons.units.items() if entry.word_end)
         self.prefixes = sorted(lexicons.qualifier_prefix, key=len, reverse=True)
+        # looked up by length: whether any qualifier ends at a position is asked at every start
+        self.prefix_set = frozenset(self.prefixes)
+        self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixes})
         self.suffixes = sorted(lexicons.qualifier_suffix, key=len, reverse=True)
 
     def match_unit(self, text: str, position: int) -> Optional[str]:
@@ -584,7 +605,8 @@ class QuantityScanner:
         pair = _digit_pair(number_text) if chinese else None
         if chinese and not pair:
             # 近千项 and 万余人次 both make a lone magnitude a number: a qualifier before or 余/多 after
-            qualified = any(text.endswith(p, 0, start) for p in self.prefixes) \
+            qualified = any(text[start - length:start] in self.prefix_set for length in self.prefix_lengths
+                            if length <= start) \
                 or text[numeral.end():numeral.end() + 1] in ("余", "多")
             number_text = self._trim_chinese(number_text, qualified)
             if not number_text:
@@ -653,7 +675,7 @@ class QuantityScanner:
         # financial digits are everyday characters too (队伍, 陆地, 肆意): alone they are no number
         if len(number_text) == 1 and number_text in FINANCIAL_DIGITS:
             return ""
-        for cut in range(len(number_text), 0, -1):
+        for cut in range(len(number_text) if "点" in number_text else _longest_possible_prefix(number_text), 0, -1):
             value = _chinese_value(number_text[:cut])
             if value is not None:
                 if value > MAX_VALUE:
