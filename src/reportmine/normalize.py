@@ -111,13 +111,14 @@ class _Token(NamedTuple):
     attrs: str = ""
 
 
-# Well-formed tags, entities and comments of bounded length are taken whole in one search (in C);
-# anything else at a '<' or '&' goes the careful way below, with the same result
+# Well-formed tags of bounded length and entities are taken whole in one search (in C); anything
+# else at a '<' or '&' goes the careful way below, with the same result. The quick tag stops at the
+# next '<', so no character is looked at by more than two attempts; comments are left to the
+# careful way, since a quick look for '-->' would read up to its bound from every '<!--'
 QUICK_TOKEN = regex.compile(
     r"<(?P<closing>/?)(?P<name>[a-zA-Z][a-zA-Z0-9]*)\b(?P<attrs>[^<>]{0,2000})>"
     r"|(?P<entity>&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});)"
-    r"|(?P<comment><!--(?:[^-]|-(?!->)){0,2000}-->)"
-    r"|[<&]", regex.S)
+    r"|[<&]")
 
 
 def _tokens(source: str) -> list[_Token]:
@@ -134,8 +135,8 @@ def _tokens(source: str) -> list[_Token]:
         i, kind = quick.start(), quick.lastgroup
         if kind == "attrs":  # a tag; its '>' is the first after the name, with no '<' before it
             name, name_end, close_start, close_end = quick.group("name"), quick.end("name"), quick.end() - 1, quick.end()
-        elif kind is not None:  # an entity or a comment
-            tokens.append(_Token(i, quick.end(), "entity" if kind == "entity" else "other"))
+        elif kind is not None:  # an entity
+            tokens.append(_Token(i, quick.end(), "entity"))
             position = quick.end()
             continue
         else:
