@@ -23,6 +23,7 @@ DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, 
           "柒": 7, "捌": 8, "玖": 9, "幺": 1}
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"万": 10 ** 4, "亿": 10 ** 8, "兆": 10 ** 12}
+DIGIT_CHARS = "".join(DIGITS)
 FINANCIAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")  # also everyday characters: 队伍, 陆地, 肆意
 # Larger than any real figure in a report: 10^20 (万亿亿). Values past it are rejected as absurd.
 MAX_VALUE = Decimal(10) ** 20
@@ -32,8 +33,10 @@ CN_DIGIT_CLASS = "零〇○一二两俩三仨四五六七八九壹贰叁肆伍�
 CN_UNIT_CLASS = "十百千万亿拾佰仟"
 # after 点 only real digits: 两 is never a decimal digit (两百点两 is 200 and 2, 一点两小时 is 1 and 2)
 CN_DECIMAL_CLASS = "零〇○一二三四五六七八九壹贰叁肆伍陆柒捌玖"
-# 兆 is 10^12 only inside a numeral (四十九兆九千…); at the end it is mega (五十兆字节, 兆瓦, 兆赫)
-CHINESE = (rf"(?:[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]|兆(?=[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]))+"
+# 兆 is 10^12 only inside a numeral (四十九兆九千…); at the end it is mega (五十兆字节, 兆瓦, 兆赫).
+# Written as runs of the class between single 兆s rather than (?:[class]|兆(?=[class]))+: the same
+# matches, and the engine takes a run in one step instead of one alternation per character (4x)
+CHINESE = (rf"兆?[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]+(?:兆[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]+)*"
            rf"(?:点[{CN_DECIMAL_CLASS}]+)?")
 # One numeral, possibly mixed (3万4000, 5万4千6百, 1.2万, 2千零30万): magnitudes are read by parse_numeral
 NUMERAL = regex.compile(
@@ -41,6 +44,28 @@ NUMERAL = regex.compile(
     # a trailing 千/百 belongs to the numeral only after 万/亿 and a digit (25万6千, 5万4千6百); else it may
     # start a unit (12千米, 12.8万千瓦) or be read as a magnitude by the scanner (3千元)
     rf"(?:(?<![千百])|(?<=[万亿][\d.,零千百]*\d[千百]))|{CHINESE}")
+
+
+# No numeral in a report is longer: 九千九百九十九万九千九百九十九 is 15 characters, a financial
+# amount (壹拾贰亿叁仟肆佰伍拾陆万柒仟捌佰玖拾) 19, and a numeral of more than 40 is above MAX_VALUE
+# unless padded with zeros. A Chinese numeral is matched over at most this many characters: a run of
+# numeral characters (3 KB of 一二三…) is then not read from each of its positions to its end (N^2
+# steps), and trimming a candidate tries a bounded number of prefixes.
+MAX_CHINESE_NUMERAL_CHARS = 40
+CHINESE_NUMERAL = regex.compile(CHINESE)
+CHINESE_NUMERAL_START = frozenset(CN_DIGIT_CLASS + CN_UNIT_CLASS + "兆")
+
+
+def match_numeral(text: str, position: int):
+    """NUMERAL.match at position, except that a Chinese numeral running on past
+    MAX_CHINESE_NUMERAL_CHARS characters is no numeral (None)."""
+    if text[position:position + 1] not in CHINESE_NUMERAL_START:
+        return NUMERAL.match(text, position)
+    limit = position + MAX_CHINESE_NUMERAL_CHARS
+    # two characters past the limit stay visible, so that 兆 (a numeral only before another numeral
+    # character) is decided as on the whole text, and a match that reaches past the limit shows it
+    match = NUMERAL.match(text, position, limit + 2)
+    return None if match is not None and match.end() > limit else match
 
 
 class NumeralError(ValueError):
@@ -51,51 +76,95 @@ class NumeralTooLarge(NumeralError):
     """A numeral past MAX_VALUE: no report figure is that large (九千九百九十九亿亿亿)."""
 
 
-def _chinese_integer(text: str) -> Decimal:
-    """三千零五 -> 3005, 二十万亿 -> 2*10^13, 十四 -> 14, 二百五 -> 250, 二〇二三 -> 2023, 四万万 -> 4*10^8."""
+# Positional digit strings (二〇二三) longer than this many significant digits are far past MAX_VALUE:
+# they are valued at 10^30, which compares with every unit and limit as the exact value would, and
+# no string of thousands of digits is converted to an int
+POSITIONAL_DIGITS_MAX = 30
+
+
+@lru_cache(maxsize=8192)
+def _chinese_integer(text: str) -> Optional[int]:
+    """三千零五 -> 3005, 二十万亿 -> 2*10^13, 十四 -> 14, 二百五 -> 250, 二〇二三 -> 2023, 四万万 -> 4*10^8;
+    None when malformed. Plain ints (every value here is whole) and no exceptions: trimming a
+    candidate numeral parses many of its prefixes, so this is hot. Cached: a numeral's head (what
+    comes before its last 万 or 亿) is the same string for all its longer prefixes."""
     if not text:
-        return Decimal(0)
-    if all(ch in DIGITS for ch in text):
-        if len(text) == 1:
-            return Decimal(DIGITS[text])
-        return Decimal("".join(str(DIGITS[ch]) for ch in text))  # positional: 二〇二三
+        return 0
+    if not text.strip(DIGIT_CHARS):  # all digits (strip runs in C)
+        digits = "".join(str(DIGITS[ch]) for ch in text).lstrip("0")  # positional: 二〇二三
+        return int(digits or "0") if len(digits) <= POSITIONAL_DIGITS_MAX else 10 ** POSITIONAL_DIGITS_MAX
     for big in ("兆", "亿", "万"):
         if big in text:
             # the last occurrence of the largest unit splits the numeral: 四千五百六十九万八千三百一十一亿|四千…
             head, _, tail = text.rpartition(big)
-            head_value = _chinese_integer(head) if head else Decimal(1)
-            if head and head[-1] in BIG_UNITS and head_value == 0:
-                raise NumeralError(text)
-            tail_value = _chinese_integer(tail.lstrip("零〇○"))
-            # 九十二万四 -> 924000: a lone trailing digit is one step below the big unit
-            if tail and len(tail) == 1 and tail in DIGITS and not tail.startswith(("零", "〇")):
-                tail_value = Decimal(DIGITS[tail]) * BIG_UNITS[big] / 10
+            head_value = _chinese_integer(head) if head else 1
+            if head_value is None or head and head[-1] in BIG_UNITS and head_value == 0:
+                return None
+            if len(tail) == 1 and tail in DIGITS and tail not in ("零", "〇"):
+                tail_value = DIGITS[tail] * BIG_UNITS[big] // 10  # 九十二万四 -> 924000: one step below the unit
+            else:
+                tail_value = _chinese_integer(tail.lstrip("零〇○"))
+                if tail_value is None:
+                    return None
             if tail_value >= BIG_UNITS[big]:
-                raise NumeralError(text)  # 一万两万: the tail must be below the unit
+                return None  # 一万两万: the tail must be below the unit
             return head_value * BIG_UNITS[big] + tail_value
-    total, digit, last_unit = Decimal(0), None, None
+    total, digit, last_unit = 0, None, None
     for ch in text:
         if ch in DIGITS:
             if digit is not None and DIGITS[ch] != 0 and digit != 0:
-                raise NumeralError(text)
+                return None
             digit = DIGITS[ch]
         elif ch in SMALL_UNITS:
             unit = SMALL_UNITS[ch]
             if last_unit is not None and unit >= last_unit:
-                raise NumeralError(text)
+                return None
             # 十 alone is ten, and so is 零十 (一百零十 = 110, 一万零十二 = 10012)
             multiplier = 1 if digit is None or (digit == 0 and unit == 10) else digit
-            total += Decimal(multiplier) * unit
+            total += multiplier * unit
             digit, last_unit = None, unit
         else:
-            raise NumeralError(text)
+            return None
     if digit:
         # 二百五 -> 250 (colloquial), but 三千零五 -> 3005 (the 零 reset the place)
         if last_unit and last_unit >= 100 and not text[-2] in "零〇○":
-            total += Decimal(digit) * last_unit / 10
+            total += digit * last_unit // 10
         else:
             total += digit
     return total
+
+
+def _longest_possible_prefix(text: str) -> int:
+    """A length past which no prefix of text parses. A numeral is read in sections between its big
+    units (万, 亿, 兆), each section on its own (as positional digits or by the small-unit loop;
+    sections after the first without their leading zeros), so a section that cannot be read spoils
+    every prefix that holds all of it. Trimming then tries only the shorter prefixes: in a run of
+    numeral characters most sections are malformed, and most candidates go untried."""
+    section_start = 0
+    for i, ch in enumerate(text):
+        if ch in BIG_UNITS:
+            section = text[section_start:i].lstrip("零〇○") if section_start else text[section_start:i]
+            if _chinese_integer(section) is None:
+                return i - 1
+            section_start = i + 1
+    last = text[section_start:].lstrip("零〇○") if section_start else text[section_start:]
+    return len(text) if _chinese_integer(last) is not None else len(text) - 1
+
+
+def _chinese_value(text: str) -> Optional[Decimal]:
+    """A Chinese numeral's value (三点五 -> 3.5), None when malformed; not checked against MAX_VALUE."""
+    integer, _, fraction = text.partition("点")
+    whole = _chinese_integer(integer)
+    if whole is None:
+        return None
+    if not fraction:
+        return Decimal(whole)
+    if not all(ch in CN_DECIMAL_CLASS for ch in fraction):
+        return None  # 两百点两 is two numerals: 两 is never a decimal digit
+    # both parts are exact decimals: Decimal addition is exact up to the context's precision, 60 here
+    with localcontext() as context:
+        context.prec = 60
+        return whole + Decimal("0." + "".join(str(DIGITS[ch]) for ch in fraction))
 
 
 def parse_numeral(text: str) -> Decimal:
@@ -103,17 +172,14 @@ def parse_numeral(text: str) -> Decimal:
     text = text.replace(" ", "")
     if not text:
         raise NumeralError(text)
-    with localcontext() as context:
-        context.prec = 60
-        if text[0].isdigit():
+    if text[0].isdigit():
+        with localcontext() as context:
+            context.prec = 60
             value = _mixed_arabic(text)
-        else:
-            integer, _, fraction = text.partition("点")
-            value = _chinese_integer(integer)
-            if fraction:
-                if not all(ch in CN_DECIMAL_CLASS for ch in fraction):
-                    raise NumeralError(text)  # 两百点两 is two numerals: 两 is never a decimal digit
-                value += Decimal("0." + "".join(str(DIGITS[ch]) for ch in fraction))
+    else:
+        value = _chinese_value(text)
+        if value is None:
+            raise NumeralError(text)
     if value > MAX_VALUE:
         raise NumeralTooLarge(f"{text}: value too large to be a report figure")
     return value
@@ -221,14 +287,13 @@ def _longest_chinese(run: str) -> str:
     """The longest prefix of a run of Chinese numeral characters that is one numeral ('' if none)."""
     if not run or run[0] in BIG_UNITS:
         return ""  # 万一, 亿万: a numeral does not start with a big unit
-    for cut in range(len(run), 0, -1):
+    for cut in range(len(run) if "点" in run else _longest_possible_prefix(run), 0, -1):
         prefix = run[:cut]
         lone_magnitude = all(ch in SMALL_UNITS or ch in BIG_UNITS for ch in prefix) and prefix not in ("十", "拾")
         if prefix.endswith("点") or lone_magnitude:
             continue
-        try:
-            parse_numeral(prefix)
-        except NumeralError:
+        value = _chinese_value(prefix)
+        if value is None or value > MAX_VALUE:
             continue
         # 百三 = 130, 千三 = 1300 (colloquial); otherwise a leading 百/千 is no numeral (百姓, 千万)
         if prefix[0] in "百千佰仟" and not (len(prefix) == 2 and prefix[1] in DIGITS and DIGITS[prefix[1]]):
@@ -244,7 +309,7 @@ def _numeral_at(text: str, position: int) -> Optional[tuple[int, Decimal, bool]]
             return None  # ...9: an ellipsis, not a decimal point
         match = LEADING_DOT.match(text, position)
         return (match.end(), Decimal("0" + match.group()), False) if match else None
-    match = NUMERAL.match(text, position)
+    match = match_numeral(text, position)
     if match is None:
         return None
     body = match.group(0)
@@ -369,7 +434,9 @@ class Quantity:
 SEPARATED_DIGITS = regex.compile(r"\d+(?:,\d+)+(?:\.\d+)?")
 SCIENTIFIC = regex.compile(r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])")
 RANGE_SEPARATORS = ("-", "~", "至", "到", "—", "－", "～", "〜")
-START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾百千万]|[百千万亿佰仟]+分之")
+# the parts-per branch begins only where a run of magnitudes begins (or where the search began): it
+# finds the same starts, and a run of 亿 is not re-read from each of its positions (N^2 steps)
+START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾百千万]|(?:\G|(?<![百千万亿佰仟]))[百千万亿佰仟]+分之")
 # 成 after a number is a tenth (八成) unless it starts a word (建成, 成立, 成效 ...)
 CHENG_WORD = regex.compile(r"[立为功果员本效绩交型品都熟就长年人批套片群倍]")
 # compound measures per time: 4.5万立方米/日, 120吨/年
@@ -379,8 +446,9 @@ PER_TIME = regex.compile(r"/(?:日|天|年|月|小时|时|秒|分钟|h|d)")
 PER_POPULATION = regex.compile(r"/(?:千|万|百|十万)?(?:人口|人|户)")
 # 5个多小时, 3个多月: the classifier 个 with a qualifier inside a time unit
 GE_DURATION = regex.compile(r"个(?P<q>[多余半])?(?P<u>小时|月|工作日|星期)")
-# any magnitude before 分之 is a parts-per word: 百分之 %, 千分之 ‰, 百万分之 (ppm), 仟分之 (financial)
-PERCENT_WORD = regex.compile(r"[百千万亿佰仟]+分之")
+# any magnitude before 分之 is a parts-per word: 百分之 %, 千分之 ‰, 百万分之 (ppm), 仟分之 (financial);
+# at most six of them (亿亿分之 is already 10^-16), so that each start reads a bounded span
+PERCENT_WORD = regex.compile(r"[百千万亿佰仟]{1,6}分之")
 # 三五个, 两三家, 三四十人, 二三十个百分点: two adjacent ascending digits (and a unit) are a range
 DIGIT_PAIR = regex.compile(r"([一二两三四五六七八九])([一二两三四五六七八九])([十百千]?[万亿]?)")
 # 一吨半, 两米半, 三成半: a half after the unit, when no word continues with 半 (半年, 半数)
@@ -421,6 +489,9 @@ class QuantityScanner:
             self.unit_first.setdefault(surface[0], []).append(surface)
         self.word_end_units = frozenset(surface for surface, entry in lexicons.units.items() if entry.word_end)
         self.prefixes = sorted(lexicons.qualifier_prefix, key=len, reverse=True)
+        # looked up by length: whether any qualifier ends at a position is asked at every start
+        self.prefix_set = frozenset(self.prefixes)
+        self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixes})
         self.suffixes = sorted(lexicons.qualifier_suffix, key=len, reverse=True)
 
     def match_unit(self, text: str, position: int) -> Optional[str]:
@@ -441,15 +512,27 @@ class QuantityScanner:
         found: list[Quantity] = []
         self.rejected = []
         urls = [m.span() for m in URL.finditer(text)]
+        next_url = 0  # starts only move forward: the web addresses are passed once, not searched per number
+        measured_run_end = 0  # numeral-character runs are measured once each, at their first start
         position = 0
         while True:
             match = START.search(text, position)
             if match is None:
                 return found
-            url_end = next((end for url_start, end in urls if url_start <= match.start() < end), None)
-            if url_end is not None:
-                position = url_end
+            while next_url < len(urls) and urls[next_url][1] <= match.start():
+                next_url += 1
+            if next_url < len(urls) and urls[next_url][0] <= match.start():
+                position = urls[next_url][1]
                 continue
+            if match.start() >= measured_run_end and text[match.start()] in CHINESE_NUMERAL_START:
+                # every start in a run of numeral characters reads to the run's end (or further),
+                # so a start more than MAX_CHINESE_NUMERAL_CHARS before that end reads nothing
+                # (match_numeral): go straight to the first start that can
+                run = CHINESE_NUMERAL.match(text, match.start())
+                measured_run_end = run.end() if run else match.end()
+                if measured_run_end - MAX_CHINESE_NUMERAL_CHARS > match.start():
+                    position = measured_run_end - MAX_CHINESE_NUMERAL_CHARS
+                    continue
             malformed = self._malformed_separators(text, match.start())
             if malformed:
                 self.rejected.append((match.start(), malformed, "malformed_number"))
@@ -512,7 +595,7 @@ class QuantityScanner:
         percent_word = PERCENT_WORD.match(text, start)
         if percent_word and not (start > 0 and text[start - 1] in DIGITS):  # 五百分之二 is a fraction
             return self._read_percent_word(text, start, percent_word.group(0))
-        numeral = NUMERAL.match(text, start)
+        numeral = match_numeral(text, start)
         if numeral is None:
             return None
         number_text = numeral.group(0)
@@ -522,7 +605,8 @@ class QuantityScanner:
         pair = _digit_pair(number_text) if chinese else None
         if chinese and not pair:
             # 近千项 and 万余人次 both make a lone magnitude a number: a qualifier before or 余/多 after
-            qualified = any(text.endswith(p, 0, start) for p in self.prefixes) \
+            qualified = any(text[start - length:start] in self.prefix_set for length in self.prefix_lengths
+                            if length <= start) \
                 or text[numeral.end():numeral.end() + 1] in ("余", "多")
             number_text = self._trim_chinese(number_text, qualified)
             if not number_text:
@@ -565,7 +649,7 @@ class QuantityScanner:
         # ranges: 3至5天, 10-15人, 3~5
         for separator in RANGE_SEPARATORS:
             if value_max is None and text.startswith(separator, cursor):
-                second = NUMERAL.match(text, cursor + len(separator))
+                second = match_numeral(text, cursor + len(separator))
                 if second and (second.group(0)[0].isdigit() != chinese):
                     try:
                         high = parse_numeral(self._trim_chinese(second.group(0)) if chinese else second.group(0))
@@ -591,14 +675,12 @@ class QuantityScanner:
         # financial digits are everyday characters too (队伍, 陆地, 肆意): alone they are no number
         if len(number_text) == 1 and number_text in FINANCIAL_DIGITS:
             return ""
-        for cut in range(len(number_text), 0, -1):
-            try:
-                parse_numeral(number_text[:cut])
+        for cut in range(len(number_text) if "点" in number_text else _longest_possible_prefix(number_text), 0, -1):
+            value = _chinese_value(number_text[:cut])
+            if value is not None:
+                if value > MAX_VALUE:
+                    raise NumeralTooLarge(f"{number_text[:cut]}: value too large to be a report figure")
                 return number_text[:cut]
-            except NumeralTooLarge:
-                raise
-            except NumeralError:
-                continue
         return ""
 
     def _read_tail(self, text, start, number_end, cursor, value, value_max, chinese) -> Optional[Quantity]:
@@ -717,7 +799,7 @@ class QuantityScanner:
         if word == "百分之" and text.startswith("百", number_start) and not NUMERAL.match(text, number_start + 1):
             number_text, value = "百", Decimal(100)
         else:
-            numeral = NUMERAL.match(text, number_start)
+            numeral = match_numeral(text, number_start)
             if numeral is None:
                 return None
             number_text = numeral.group(0)
@@ -742,7 +824,7 @@ class QuantityScanner:
 
     def _read_fraction(self, text, start, denominator_text, denominator_end) -> Optional[Quantity]:
         """三分之一 -> 33.33...%: a share, written as a rate in percent."""
-        numeral = NUMERAL.match(text, denominator_end + 2)
+        numeral = match_numeral(text, denominator_end + 2)
         if numeral is None:
             return None
         numerator_text = numeral.group(0)
