@@ -83,11 +83,12 @@ def read_journal(journal: Path) -> set:
 _worker_pipeline: Optional[Pipeline] = None
 
 
-def _init_worker(lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR):
+def _init_worker(lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR, model_dir=None):
     global _worker_pipeline
     from .lexicons import load_lexicons
 
-    _worker_pipeline = Pipeline(load_lexicons(lexicon_dirs), max_bytes=max_bytes, extractor=extractor)
+    _worker_pipeline = Pipeline(load_lexicons(lexicon_dirs), max_bytes=max_bytes, extractor=extractor,
+                                model_dir=model_dir)
 
 
 def _extract_one(path: str) -> tuple:
@@ -97,17 +98,18 @@ def _extract_one(path: str) -> tuple:
     return document.model_dump_json(), document.doc, len(document.metrics), document.n_chars, document.error
 
 
-def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR) -> Iterator[tuple]:
+def _documents_in_order(paths: list, workers: int, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR,
+                        model_dir=None) -> Iterator[tuple]:
     """Results in input order. With several workers the pool starts and takes its first tasks
     at once, not when the caller first asks: the workers load their dictionaries while the main
     process opens the outputs (pandas, pyarrow), instead of after it."""
     if workers <= 1:
-        return _documents_in_process(paths, lexicon_dirs, max_bytes, extractor)
+        return _documents_in_process(paths, lexicon_dirs, max_bytes, extractor, model_dir)
     # fork is fastest, but forking a process in which torch has started its threads can deadlock:
     # once torch is loaded (the model extractor), workers are spawned instead
     use_fork = hasattr(os, "fork") and "torch" not in sys.modules and extractor == "rules"
     context = multiprocessing.get_context("fork" if use_fork else "spawn")
-    pool = context.Pool(workers, initializer=_init_worker, initargs=(lexicon_dirs, max_bytes, extractor))
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(lexicon_dirs, max_bytes, extractor, model_dir))
     return _PoolResults(pool, pool.imap(_extract_one, paths, chunksize=2))
 
 
@@ -128,21 +130,21 @@ class _PoolResults:
         self.pool.join()
 
 
-def _documents_in_process(paths: list, lexicon_dirs, max_bytes, extractor) -> Iterator[tuple]:
-    _init_worker(lexicon_dirs, max_bytes, extractor)
+def _documents_in_process(paths: list, lexicon_dirs, max_bytes, extractor, model_dir=None) -> Iterator[tuple]:
+    _init_worker(lexicon_dirs, max_bytes, extractor, model_dir)
     for path in paths:
         yield _extract_one(path)
 
 
-def _extract_batch(paths: list, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR) -> list:
+def _extract_batch(paths: list, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR, model_dir=None) -> list:
     """A Dask task: one batch of files in a worker process, Documents as JSON lines."""
     if _worker_pipeline is None:
-        _init_worker(lexicon_dirs, max_bytes, extractor)
+        _init_worker(lexicon_dirs, max_bytes, extractor, model_dir)
     return [_extract_one(path) for path in paths]
 
 
 def _documents_on_dask(paths: list, scheduler: Optional[str], lexicon_dirs, max_bytes, batch_size: int = 8,
-                       client=None, extractor=DEFAULT_EXTRACTOR) -> Iterator[str]:
+                       client=None, extractor=DEFAULT_EXTRACTOR, model_dir=None) -> Iterator[str]:
     """The same extraction on a dask.distributed cluster: batches of files as tasks, results
     consumed in submission order (so the outputs equal a local run's). Workers read the files by
     path, so the paths must be readable on the workers (shared storage)."""
@@ -154,7 +156,7 @@ def _documents_on_dask(paths: list, scheduler: Optional[str], lexicon_dirs, max_
     try:
         batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
         futures = client.map(_extract_batch, batches, lexicon_dirs=lexicon_dirs, max_bytes=max_bytes,
-                             extractor=extractor, pure=False)
+                             extractor=extractor, model_dir=model_dir, pure=False)
         for future in futures:
             yield from future.result()
             future.release()
@@ -167,13 +169,15 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
               workers: Optional[int] = None, resume: bool = False, lexicon_dirs=(), max_bytes: int = DEFAULT_MAX_BYTES,
               progress: Optional[Callable[[int, int, BatchSummary], None]] = None,
               engine: str = "local", scheduler: Optional[str] = None, dask_client=None,
-              extractor: str = DEFAULT_EXTRACTOR) -> BatchSummary:
+              extractor: str = DEFAULT_EXTRACTOR, model_dir: Optional[os.PathLike] = None) -> BatchSummary:
     """Extract every file under inputs into output (and documents_output); see the module doc.
     engine "local" uses worker processes on this machine; "dask" sends batches to the
-    dask.distributed scheduler at `scheduler` (or the given client, or a local cluster)."""
+    dask.distributed scheduler at `scheduler` (or the given client, or a local cluster).
+    model_dir: the model folder the model and combined extractors read (default: the shipped one)."""
     output = Path(output)
     workers = workers or os.cpu_count() or 1
-    extractor = _usable_extractor(extractor)
+    extractor = _usable_extractor(extractor, model_dir)
+    model_dir = str(Path(model_dir).resolve()) if model_dir is not None else None  # workers may start elsewhere
     journal = journal_path(output)
     started = time.perf_counter()
     files = list(iter_input_files(inputs))
@@ -191,9 +195,10 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
     streaming = _is_prefix(journal, order)
     lexicon_dirs = tuple(map(str, lexicon_dirs))
     if engine == "dask":
-        lines = _documents_on_dask(todo, scheduler, lexicon_dirs, max_bytes, client=dask_client, extractor=extractor)
+        lines = _documents_on_dask(todo, scheduler, lexicon_dirs, max_bytes, client=dask_client, extractor=extractor,
+                                   model_dir=model_dir)
     elif engine == "local":
-        lines = _documents_in_order(todo, workers, lexicon_dirs, max_bytes, extractor)
+        lines = _documents_in_order(todo, workers, lexicon_dirs, max_bytes, extractor, model_dir)
     else:
         raise ValueError(f"unknown engine {engine!r}: use local or dask")
     try:
@@ -226,14 +231,14 @@ def run_batch(inputs: Iterable[os.PathLike], output: Path, documents_output: Opt
     return summary
 
 
-def _usable_extractor(extractor: str) -> str:
+def _usable_extractor(extractor: str, model_dir=None) -> str:
     """"combined" becomes "rules" here, said once, when the model extra is missing: the workers
     then fork instead of spawning, and every worker need not repeat the warning."""
     if extractor != "combined":
         return extractor
     from .extract_model import ModelUnavailableWarning, model_status
 
-    reason = model_status(load=False)
+    reason = model_status(model_dir, load=False)
     if reason is None:
         return extractor
     warnings.warn(f"reportmine: {reason}", ModelUnavailableWarning, stacklevel=3)
