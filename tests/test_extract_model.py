@@ -22,7 +22,7 @@ from reportmine.extract_model import (DEFAULT_MODEL_DIR, POLICIES, Calibration, 
                                       merge, model_status, rule_key)
 from reportmine.extraction import Figure
 from reportmine.numbers import Quantity
-from reportmine.tagger import (MAX_SPAN, ROLE_FIGURE, ROLE_OTHER_FIGURE, Reading, Window, WindowBuilder, best_span,
+from reportmine.tagger import (MAX_SPAN, ROLE_FIGURE, ROLE_OTHER_FIGURE, Reading, Window, WindowBuilder, best_spans,
                                distance_bucket, model_chars, sentence_spans)
 from reportmine.train import NOT_LOCATED, Source, fold_of, nearest, read_documents, real_source
 
@@ -152,14 +152,19 @@ def test_best_span_is_normalized_over_none_and_never_covers_the_figure():
     torch = pytest.importorskip("torch")
     w = Window(start=10, end=20, figure_start=14, figure_end=16, chars=list("abcdefghij"), tags=["S-n"] * 10,
                distances=[1] * 10, roles=[1] * 10)
+    short = Window(start=0, end=3, figure_start=2, figure_end=3, chars=list("abc"), tags=["S-n"] * 3,
+                   distances=[1] * 3, roles=[1] * 3)
     # pointers: index 0 is "none"; start strongly at position 3, end at 5 (which would cover the figure)
     start = torch.log_softmax(torch.tensor([0.0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0]), 0)
     end = torch.log_softmax(torch.tensor([0.0, 0, 0, 0, 2, 0, 6, 0, 0, 0, 0]), 0)
-    span, p = best_span(start, end, w)
+    # a second window of three characters, padded: its spans never reach the padding
+    start2 = torch.log_softmax(torch.tensor([0.0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 9]), 0)
+    end2 = torch.log_softmax(torch.tensor([0.0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 9]), 0)
+    (span, p), (span2, p2) = best_spans(torch.stack([start, start2]), torch.stack([end, end2]), [w, short])
     assert span == (13, 14) and 0 < p < 1  # 3..3: the span that would reach the figure is not allowed
-    none_start = torch.log_softmax(torch.tensor([9.0] + [0.0] * 10), 0)
-    none_end = torch.log_softmax(torch.tensor([9.0] + [0.0] * 10), 0)
-    span, p = best_span(none_start, none_end, w)
+    assert span2 == (0, 2) and 0 < p2 < 1
+    none = torch.log_softmax(torch.tensor([9.0] + [0.0] * 10), 0).unsqueeze(0)
+    (span, p), = best_spans(none, none, [w])
     assert span is None and p > 0.5
     assert MAX_SPAN >= 8
 

@@ -103,10 +103,15 @@ class Calibration:
     def rule_accuracy(self, name: str, key: str) -> float:
         """The share of right fields among those the rule decided, shrunk towards the field's
         overall accuracy when the rule decided few (two pseudo-counts)."""
-        overall = [sum(c[i] for k, c in self.rules.items() if k.startswith(name + ":")) for i in (0, 1)]
-        prior = overall[0] / overall[1] if overall[1] else 0.5
         right, total = self.rules.get(f"{name}:{key}", (0, 0))
-        return (right + 2 * prior) / (total + 2)
+        return (right + 2 * self._overall(name)) / (total + 2)
+
+    def _overall(self, name: str) -> float:
+        cache = self.__dict__.setdefault("_overall_cache", {})
+        if name not in cache:
+            right, total = (sum(c[i] for k, c in self.rules.items() if k.startswith(name + ":")) for i in (0, 1))
+            cache[name] = right / total if total else 0.5
+        return cache[name]
 
     def model_accuracy(self, name: str, p: float, none: bool = False) -> float:
         """How often a model probability like p was right, out of fold (its bin, shrunk towards
@@ -205,9 +210,10 @@ class FigureReader:
         self.change_words = sorted([(w, "up") for w in lexicons.change_up] + [(w, "down") for w in lexicons.change_down],
                                    key=lambda item: len(item[0]), reverse=True)
 
-    def candidates(self, text: str, corrupt_spans=(), extra: Sequence[tuple] = ()):
-        """(quantities, windows, rejected): every figure the numeral grammar proposes (those
-        touching corrupted text left out, as the rules leave them out), with its window."""
+    def candidates(self, text: str, corrupt_spans=(), also: Sequence[tuple] = ()):
+        """(quantities, windows, rejected, extra): every figure the numeral grammar proposes (those
+        touching corrupted text left out, as the rules leave them out), with its window; then the
+        spans of `also` that are no candidate (extra), whose windows follow."""
         from .rules.tables import TableLines
 
         rules = self.rules
@@ -220,10 +226,11 @@ class FigureReader:
         quantities = [q for q in quantities
                       if not any(s < q.end + 2 and q.start - 2 < e for s, e in corrupt_spans)]
         spans = [(q.start, q.end) for q in quantities]
+        known = set(spans)
+        extra = [span for span in also if span not in known]
         builder = WindowBuilder(self.segmenter, text)
-        windows = [builder.window(q.start, q.end, spans) for q in quantities]
-        extra_windows = [builder.window(s, e, spans) for s, e in extra]
-        return quantities, windows + extra_windows, rejected
+        windows = [builder.window(start, end, spans) for start, end in spans + extra]
+        return quantities, windows, rejected, extra
 
     def change(self, action: str) -> Optional[str]:
         for word, direction in self.change_words:
@@ -310,17 +317,17 @@ class ModelExtractor:
         self.calibration = Calibration.load(calibration_path) if calibration_path.is_file() else None
         self.policy = dict(COMBINE_POLICY, **(policy or {}))
 
-    def read(self, text: str, corrupt_spans=(), extra: Sequence[tuple] = ()):
-        """(candidates, readings, rejected); readings has one more entry per extra span, after the
-        candidates' ones."""
-        candidates, windows, rejected = self.reader.candidates(text, corrupt_spans, extra)
+    def read(self, text: str, corrupt_spans=(), also: Sequence[tuple] = ()):
+        """(candidates, readings, rejected, extra): the model's reading of every candidate, then of
+        each span of `also` that is no candidate (extra)."""
+        candidates, windows, rejected, extra = self.reader.candidates(text, corrupt_spans, also)
         with one_torch_thread():
             readings = self.tagger.read(windows)
-        return candidates, readings, rejected
+        return candidates, readings, rejected, extra
 
     def extract(self, text: str, corrupt_spans=(), doc_year: Optional[int] = None) -> ExtractionResult:
         """The model alone over normalized text: the candidates it reads as metrics."""
-        candidates, readings, rejected = self.read(text, corrupt_spans)
+        candidates, readings, rejected, _extra = self.read(text, corrupt_spans)
         metrics = model_only(text, candidates, readings, self.calibration, change=self.reader.change)
         return ExtractionResult(metrics=metrics, dropped=[Dropped(s, e, reason) for s, e, reason in rejected])
 
@@ -332,11 +339,8 @@ class ModelExtractor:
         "model"."""
         policy = dict(self.policy, **(policy or {}))
         figures = list(rule_result.metrics if isinstance(rule_result, ExtractionResult) else rule_result)
-        candidates, windows, _rejected = self.reader.candidates(text, corrupt_spans)
-        known = {(q.start, q.end) for q in candidates}
-        # a rule figure that is no candidate (none today) is read in its own window all the same
-        extra = [(f.start, f.end) for f in figures if (f.start, f.end) not in known]
-        candidates, readings, _rejected = self.read(text, corrupt_spans, extra)
+        # a rule figure that is no candidate (none on corpus/ or the real sets) is read all the same
+        candidates, readings, _rejected, extra = self.read(text, corrupt_spans, also=[(f.start, f.end) for f in figures])
         dropped = list(rule_result.dropped) if isinstance(rule_result, ExtractionResult) else []
         merged = merge(text, figures, candidates, readings, self.calibration, policy, extra=extra, dropped=dropped,
                        change=self.reader.change)

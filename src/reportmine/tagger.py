@@ -31,7 +31,7 @@ from typing import Optional, Sequence
 
 import regex
 
-from .rules.grammar import SENTENCE_BREAK
+from .rules.grammar import CLAUSE_BREAK, SENTENCE_BREAK
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.safetensors"
@@ -109,15 +109,29 @@ class WindowBuilder:
         return (min(s, start), max(e, end))
 
     def _word_tags(self, sentence: tuple[int, int]) -> list[str]:
+        """One tag per character of the sentence, segmented clause by clause: jieba cuts at every
+        clause break anyway, so the words are the sentence's, and the clauses are the strings the
+        rules segment, whose words the segmenter has cached."""
         tags = self._tags.get(sentence)
         if tags is None:
             tags = []
-            for token in self.segmenter.tag(self.text[sentence[0]:sentence[1]]):
-                size = token.end - token.start
-                flag = token.flag or "x"
-                tags += [f"S-{flag}"] if size == 1 else \
-                    [f"B-{flag}"] + [f"M-{flag}"] * (size - 2) + [f"E-{flag}"]
+            start = sentence[0]
+            for match in CLAUSE_BREAK.finditer(self.text, sentence[0], sentence[1]):
+                tags += self._tokens_tags(self.text[start:match.start()])
+                tags += self._tokens_tags(match.group())
+                start = match.end()
+            tags += self._tokens_tags(self.text[start:sentence[1]])
             self._tags[sentence] = tags
+        return tags
+
+    def _tokens_tags(self, piece: str) -> list[str]:
+        tags = []
+        if not piece:
+            return tags
+        for token in self.segmenter.tag(piece):
+            size = token.end - token.start
+            flag = token.flag or "x"
+            tags += [f"S-{flag}"] if size == 1 else [f"B-{flag}"] + [f"M-{flag}"] * (size - 2) + [f"E-{flag}"]
         return tags
 
     def window(self, start: int, end: int, others: Sequence[tuple[int, int]] = ()) -> Window:
@@ -245,31 +259,34 @@ class Reading:
     p_action: float
 
 
-def best_span(start_logp, end_logp, w: Window):
-    """The most probable reading of one pointer pair: (span in text offsets or None, probability),
-    normalized over "none" and every span of at most MAX_SPAN characters outside the figure."""
+def best_spans(start_logp, end_logp, windows: Sequence[Window]) -> list:
+    """The most probable reading of one pointer pair for each window of a batch: (span in text
+    offsets or None, its probability), normalized over "none" and every span of at most MAX_SPAN
+    characters that does not reach into the figure. start_logp, end_logp: (batch, 1 + width)."""
     import torch
 
-    n = len(w.chars)
-    starts, ends = start_logp[1:n + 1], end_logp[1:n + 1]
-    # score[i, j] = log p(start i) + log p(end j), for j in i .. i + MAX_SPAN - 1
-    offsets = torch.arange(MAX_SPAN)
-    j = torch.arange(n).unsqueeze(1) + offsets.unsqueeze(0)
-    valid = j < n
-    figure_left, figure_right = w.figure_start - w.start, w.figure_end - w.start
-    i = torch.arange(n).unsqueeze(1).expand_as(j)
-    # a span may not contain the figure (its start and end lie on the same side of it)
-    valid &= ~((i < figure_right) & (j >= figure_left))
-    scores = starts.unsqueeze(1) + ends[j.clamp(max=n - 1)]
-    scores = scores.masked_fill(~valid, float("-inf"))
-    none = start_logp[0] + end_logp[0]
-    total = torch.logsumexp(torch.cat([scores.flatten(), none.view(1)]), dim=0)
-    best = int(torch.argmax(scores))
-    best_score = scores.flatten()[best]
-    if not torch.isfinite(best_score) or none >= best_score:
-        return None, float(torch.exp(none - total))
-    a, k = divmod(best, MAX_SPAN)
-    return (w.start + a, w.start + a + k + 1), float(torch.exp(best_score - total))
+    width = start_logp.shape[1] - 1
+    starts, ends = start_logp[:, 1:], end_logp[:, 1:]
+    i = torch.arange(width).unsqueeze(1)  # (width, 1): the span's first character
+    j = i + torch.arange(MAX_SPAN).unsqueeze(0)  # (width, MAX_SPAN): its last
+    scores = starts.unsqueeze(2) + ends[:, j.clamp(max=width - 1)]  # log p(start i) + log p(end j)
+    lengths = torch.tensor([len(w.chars) for w in windows]).view(-1, 1, 1)
+    left = torch.tensor([w.figure_start - w.start for w in windows]).view(-1, 1, 1)
+    right = torch.tensor([w.figure_end - w.start for w in windows]).view(-1, 1, 1)
+    valid = (j.unsqueeze(0) < lengths) & ~((i.unsqueeze(0) < right) & (j.unsqueeze(0) >= left))
+    flat = scores.masked_fill(~valid, float("-inf")).flatten(1)
+    none = start_logp[:, 0] + end_logp[:, 0]
+    total = torch.logsumexp(torch.cat([flat, none.unsqueeze(1)], dim=1), dim=1)
+    best_score, best = flat.max(dim=1)
+    out = []
+    for row, w in enumerate(windows):
+        score = best_score[row]
+        if not torch.isfinite(score) or none[row] >= score:
+            out.append((None, float(torch.exp(none[row] - total[row]))))
+            continue
+        a, k = divmod(int(best[row]), MAX_SPAN)
+        out.append(((w.start + a, w.start + a + k + 1), float(torch.exp(score - total[row]))))
+    return out
 
 
 class FigureTagger:
@@ -293,11 +310,11 @@ class FigureTagger:
                 batch = [windows[i] for i in indices]
                 metric, pointers = self.network(*encode(batch, self.chars, self.tags))
                 logp = torch.log_softmax(pointers, dim=1)
-                p_metric = torch.sigmoid(metric)
-                for row, (i, w) in enumerate(zip(indices, batch)):
-                    obj, p_obj = best_span(logp[row, :, 0], logp[row, :, 1], w)
-                    act, p_act = best_span(logp[row, :, 2], logp[row, :, 3], w)
-                    out[i] = Reading(float(p_metric[row]), obj, p_obj, act, p_act)
+                p_metric = torch.sigmoid(metric).tolist()
+                objects = best_spans(logp[:, :, 0], logp[:, :, 1], batch)
+                actions = best_spans(logp[:, :, 2], logp[:, :, 3], batch)
+                for row, i in enumerate(indices):
+                    out[i] = Reading(p_metric[row], *objects[row], *actions[row])
         return out
 
     # ---- saving and loading: JSON and safetensors only ------------------------------------

@@ -180,7 +180,7 @@ def read_documents(sources: list, reader: FigureReader) -> list[ReadDocument]:
             is_html = True if Path(gold.doc).suffix.lower() in HTML_SUFFIXES else None
             normalized = normalize(gold.text, reader.lexicons, is_html=is_html)
             rules = reader.rules.extract(normalized.text, normalized.corrupt)
-            candidates, windows, _rejected = reader.candidates(normalized.text, normalized.corrupt)
+            candidates, windows, _rejected, _extra = reader.candidates(normalized.text, normalized.corrupt)
             document = ReadDocument(gold, normalized, rules.metrics, candidates, windows)
             document.labels = _labels(document)
             out.append(document)
