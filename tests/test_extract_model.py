@@ -1,114 +1,303 @@
-"""The model extractor: data preparation (no torch needed), the clear fallback when the model
-extra or the model is missing, and (with the `model` extra) a tiny tagger trained in a temporary
-folder and loaded through the same hanlp.load path as the shipped one."""
+"""The model extractor: its inputs and labels (no torch needed), the merge and the confidence,
+safe loading, the clear fallback when the model extra or the model is missing, and (with the
+`model` extra) a tiny model trained by `reportmine train` in a temporary folder."""
 import hashlib
+import json
+import os
+import pickle
 import shutil
 import sys
 import warnings
+from decimal import Decimal
 
 import pytest
+from typer.testing import CliRunner
 
 from conftest import CORPUS
 
-from reportmine import extract_model
-from reportmine.extract_model import (MARK_CLOSE, MARK_OPEN, ModelUnavailable, ModelUnavailableWarning,
-                                      load_model_extractor, load_tagger, marked_window, model_chars, model_status,
-                                      sentence_spans, window_to_text)
-from reportmine.train import (GoldMetric, TrainingDocument, _nearest, attribute_samples, detect_samples,
-                              training_documents)
+from reportmine.cli import app
+from reportmine.evaluate import GoldDocument
+from reportmine.extract_model import (DEFAULT_MODEL_DIR, POLICIES, Calibration, FigureReader, ModelUnavailable,
+                                      ModelUnavailableWarning, fit_confidence, load_model_extractor, load_tagger,
+                                      merge, model_status, rule_key)
+from reportmine.extraction import Figure
+from reportmine.numbers import Quantity
+from reportmine.tagger import (MAX_SPAN, ROLE_FIGURE, ROLE_OTHER_FIGURE, Reading, Window, WindowBuilder, best_spans,
+                               distance_bucket, model_chars, sentence_spans)
+from reportmine.train import NOT_LOCATED, Source, fold_of, nearest, read_documents, real_source
 
 TEXT = "今年以来，全县共检查企业128家次，发现安全隐患242项。过火面积6.3公顷。\n落实“四个意识”，处罚金额489余万元。"
+runner = CliRunner()
 
 
-def spans_of(chars, tags):
-    text, found, current = "".join(chars), [], None
-    for i, tag in enumerate(tags):
-        if tag.startswith("B-"):
-            current = [tag[2:], i, i + 1]
-            found.append(current)
-        elif tag.startswith("I-") and current:
-            current[2] = i + 1
-        else:
-            current = None
-    return [(label, text[a:b]) for label, a, b in found]
-
-
-def toy_document():
-    metrics = []
+def toy_gold(extra_item=None):
+    items = []
     for text, obj, act in (("128家次", "企业", "检查"), ("242项", "安全隐患", "发现"), ("6.3公顷", "过火面积", "过火"),
                            ("489余万元", "行政处罚金额", "处罚")):
         start = TEXT.index(text)
-        metrics.append(GoldMetric(start, start + len(text), obj, act))
-    return TrainingDocument("toy.txt", TEXT, metrics)
+        value = {"128家次": 128, "242项": 242, "6.3公顷": 6.3, "489余万元": 4890000}[text]
+        unit = {"128家次": "家次", "242项": "项", "6.3公顷": "公顷", "489余万元": "元"}[text]
+        items.append({"text": text, "start": start, "end": start + len(text), "value": value, "unit": unit,
+                      "object": obj, "action": act})
+    return GoldDocument("toy/toy.txt", TEXT, items)
 
 
-# ---- no torch needed --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def reader():
+    from reportmine import load_lexicons
+
+    return FigureReader(load_lexicons())
+
+
+@pytest.fixture(scope="module")
+def toy(reader):
+    return read_documents([Source("toy", [toy_gold()])], reader)[0]
+
+
+# ---- inputs and labels: no torch needed ----------------------------------------------------
 def test_model_chars_keep_length_and_hide_digits_and_whitespace():
-    chars = model_chars("检查 128家\t次")
-    assert len(chars) == len("检查 128家\t次")
-    assert "".join(chars) == "检查␣000家␣次"
+    assert "".join(model_chars("检查 128家\t次")) == "检查␣000家␣次"
 
 
-def test_sentence_spans_cover_the_text_and_cut_long_sentences_at_clauses():
-    text = "，".join(["检查企业128家次"] * 30) + "。短句。"
-    spans = sentence_spans(text, max_len=60)
-    assert all(end - start <= 60 for start, end in spans)
-    assert "".join(text[s:e] for s, e in spans) == text
-    assert all(text[e - 1] in "，。" for s, e in spans)
+def test_sentence_spans_cover_the_text():
+    spans = sentence_spans(TEXT)
+    covered = [sum(1 for s, e in spans if s <= i < e) for i in range(len(TEXT))]
+    assert all(n == 1 for i, n in enumerate(covered) if not TEXT[i].isspace())
+    assert all(TEXT[e - 1] in "。\n" or e == len(TEXT) for s, e in spans)
 
 
-def test_marked_window_positions_map_back_to_the_text():
-    start = TEXT.index("242项")
-    span = (start, start + len("242项"))
-    chars, w_start = marked_window(TEXT, (0, TEXT.index("。") + 1), span)
-    assert chars.count(MARK_OPEN) == chars.count(MARK_CLOSE) == 1
-    for position, ch in enumerate(chars):
-        back = window_to_text(position, w_start, span)
-        if ch in (MARK_OPEN, MARK_CLOSE):
-            assert back is None
-        else:
-            assert model_chars(TEXT[back])[0] == ch
+def test_distance_buckets_tell_left_from_right_and_near_from_far():
+    inside = distance_bucket(5, 5, 8)
+    assert distance_bucket(7, 5, 8) == inside
+    left1, right1 = distance_bucket(4, 5, 8), distance_bucket(8, 5, 8)
+    assert len({inside, left1, right1}) == 3
+    assert distance_bucket(3, 5, 8) != left1 and distance_bucket(9, 5, 8) != right1
+    assert distance_bucket(0, 200, 203) == distance_bucket(10, 200, 203)  # far away: one bucket
 
 
-def test_detect_samples_tag_each_gold_span_once():
-    samples = detect_samples(toy_document())
-    tagged = [spans_of(chars, tags) for chars, tags in samples]
-    assert tagged[0] == [("M", "000家次"), ("M", "000项")]
-    assert tagged[1] == [("M", "0.0公顷")]
-    assert tagged[2] == [("M", "000余万元")]  # 四个意识 stays O: the tagger learns slogans are not metrics
+def test_each_figure_reads_its_own_window(toy):
+    first, second = toy.windows[0], toy.windows[1]
+    text = toy.normalized.text
+    assert text[first.figure_start:first.figure_end] == "128家次"
+    for w in toy.windows:
+        assert len(w.chars) == len(w.tags) == len(w.distances) == len(w.roles) == w.end - w.start
+        assert "".join(w.chars) == "".join(model_chars(text[w.start:w.end]))
+        assert [r == ROLE_FIGURE for r in w.roles] == [w.figure_start <= p < w.figure_end for p in range(w.start, w.end)]
+    # the same sentence, read twice: each window marks its own figure, and the other one as another
+    assert first.start == second.start and first.roles != second.roles
+    assert ROLE_OTHER_FIGURE in first.roles and ROLE_OTHER_FIGURE in second.roles
+    # no window crosses its sentence
+    assert "。" not in text[toy.windows[2].start:toy.windows[2].end - 1]
 
 
-def test_attribute_samples_tag_object_and_action_nearest_their_metric():
-    samples = [spans_of(chars, tags) for chars, tags in attribute_samples(toy_document())]
-    assert dict((l, t) for l, t in samples[0]) == {"ACT": "检查", "OBJ": "企业"}
-    assert dict((l, t) for l, t in samples[1]) == {"ACT": "发现", "OBJ": "安全隐患"}
-    # the action inside the object: the object keeps the rest (the scorer accepts containment)
-    assert dict((l, t) for l, t in samples[2]) == {"ACT": "过火", "OBJ": "面积"}
-    # a paraphrased object (行政处罚金额) is tagged by its longest piece found in the text
-    assert dict((l, t) for l, t in samples[3]) == {"ACT": "处罚", "OBJ": "处罚金额"} or \
-        dict((l, t) for l, t in samples[3])["OBJ"] in ("处罚金额", "金额")
+def test_word_tags_come_from_the_segmenter(reader):
+    builder = WindowBuilder(reader.segmenter, "检查企业128家次。")
+    w = builder.window(4, 10)
+    assert w.tags[:2] == ["B-v", "E-v"] or w.tags[0].startswith("B-")
+    assert all(t[0] in "BMES" for t in w.tags)
 
 
-def test_nearest_piece_prefers_long_and_close_and_never_the_metric_itself():
+def test_labels_point_at_each_figures_object_and_action(toy):
+    text = toy.normalized.text
+    spans = {text[w.figure_start:w.figure_end]: label for w, label in zip(toy.windows, toy.labels)}
+    named = {figure: (label[0], label[1] and text[label[1][0]:label[1][1]], label[2] and text[label[2][0]:label[2][1]])
+             for figure, label in spans.items()}
+    assert named["128家次"] == (True, "企业", "检查")
+    assert named["242项"] == (True, "安全隐患", "发现")
+    assert named["6.3公顷"] == (True, "过火面积", "过火")  # pointed at apart: object and act may share words
+    assert named["489余万元"][1] in ("处罚金额", "金额")  # a paraphrased object: its longest piece in the text
+
+
+def test_a_candidate_without_gold_is_no_metric_and_an_absent_object_is_not_taught_as_none(reader):
+    gold = toy_gold()
+    gold.items = [dict(gold.items[0], object="生产经营单位"), dict(gold.items[1], object="")]
+    document = read_documents([Source("toy", [gold])], reader)[0]
+    text = document.normalized.text
+    labels = {text[w.figure_start:w.figure_end]: label for w, label in zip(document.windows, document.labels)}
+    assert labels["128家次"][1] == NOT_LOCATED  # the window has no piece of it: nothing to learn
+    assert labels["242项"][1] is None  # the gold has none: the model learns "none"
+    assert labels["6.3公顷"] == (False, None, None)
+
+
+def test_nearest_piece_prefers_long_and_close_and_never_the_figure():
     window = "检查企业，检查企业100家"
-    assert _nearest(window, "检查", (11, 15)) == (5, 7)
-    assert _nearest(window, "重点企业", (11, 15)) == (7, 9)
-    assert _nearest(window, "100家", (11, 15)) is None or _nearest(window, "100家", (11, 15))[1] <= 11
+    assert nearest(window, "检查", (9, 13)) == (5, 7)
+    assert nearest(window, "重点企业", (9, 13)) == (7, 9)
+    assert nearest(window, "100家", (9, 13)) is None
 
 
-def test_training_documents_locate_every_gold_span_in_normalized_text():
-    documents = training_documents(CORPUS / "docs", CORPUS / "gold", names=["a06_fujian_dongshan_2020_trad.txt",
-                                                                            "c04_guiyang_em_2020_pinyin.txt"])
-    assert [d.name for d in documents] == ["a06_fujian_dongshan_2020_trad.txt", "c04_guiyang_em_2020_pinyin.txt"]
-    gold_lines = sum(1 for d in ("a06_fujian_dongshan_2020_trad", "c04_guiyang_em_2020_pinyin")
-                     for line in (CORPUS / "gold" / f"{d}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip())
-    assert sum(len(d.metrics) for d in documents) == gold_lines
-    for document in documents:
-        for metric in document.metrics:
-            assert any(ch.isdigit() or ch in "一二两三四五六七八九十百千万" for ch in document.text[metric.start:metric.end])
+def test_folds_never_split_a_document_and_deal_each_source_round():
+    names = [f"corpus/{i}.txt" for i in range(7)] + [f"em/{i}.txt" for i in range(4)]
+    folds = fold_of(names, 3)
+    assert set(folds) == set(names)
+    for source in ("corpus", "em"):
+        counts = [sum(1 for n, f in folds.items() if n.startswith(source) and f == k) for k in range(3)]
+        assert max(counts) - min(counts) <= 1
 
 
-def test_missing_model_directory_is_reported_and_falls_back(tmp_path):
+def test_the_holdout_set_is_never_read(tmp_path):
+    with pytest.raises(ValueError, match="never"):
+        real_source("holdout", sets_dir=tmp_path, cache=tmp_path)
+
+
+def test_a_real_set_without_its_cache_is_skipped_and_named(tmp_path):
+    (tmp_path / "sets" / "em" / "gold").mkdir(parents=True)
+    (tmp_path / "sets" / "em" / "index.jsonl").write_text(json.dumps({"doc": "em_001.txt", "sha256": "0" * 64}) + "\n")
+    source, problems = real_source("em", sets_dir=tmp_path / "sets", cache=tmp_path / "cache")
+    assert source.documents == [] and len(problems) == 1 and "1 of 1 excerpts not in the cache" in problems[0]
+
+
+# ---- span choice, merge and confidence: no torch needed ---------------------------------------
+def test_best_span_is_normalized_over_none_and_never_covers_the_figure():
+    torch = pytest.importorskip("torch")
+    w = Window(start=10, end=20, figure_start=14, figure_end=16, chars=list("abcdefghij"), tags=["S-n"] * 10,
+               distances=[1] * 10, roles=[1] * 10)
+    short = Window(start=0, end=3, figure_start=2, figure_end=3, chars=list("abc"), tags=["S-n"] * 3,
+                   distances=[1] * 3, roles=[1] * 3)
+    # pointers: index 0 is "none"; start strongly at position 3, end at 5 (which would cover the figure)
+    start = torch.log_softmax(torch.tensor([0.0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0]), 0)
+    end = torch.log_softmax(torch.tensor([0.0, 0, 0, 0, 2, 0, 6, 0, 0, 0, 0]), 0)
+    # a second window of three characters, padded: its spans never reach the padding
+    start2 = torch.log_softmax(torch.tensor([0.0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 9]), 0)
+    end2 = torch.log_softmax(torch.tensor([0.0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 9]), 0)
+    (span, p), (span2, p2) = best_spans(torch.stack([start, start2]), torch.stack([end, end2]), [w, short])
+    assert span == (13, 14) and 0 < p < 1  # 3..3: the span that would reach the figure is not allowed
+    assert span2 == (0, 2) and 0 < p2 < 1
+    none = torch.log_softmax(torch.tensor([9.0] + [0.0] * 10), 0).unsqueeze(0)
+    (span, p), = best_spans(none, none, [w])
+    assert span is None and p > 0.5
+    assert MAX_SPAN >= 8
+
+
+def figure(start, end, obj, act, rule="words-before-figure"):
+    f = Figure(start=start, end=end, value=Decimal(1), value_max=None, unit="家", kind="count", qualifier="exact")
+    f.decide("object", obj, rule, (0, 1))
+    f.decide("action", act, rule, (0, 1))
+    return f
+
+
+def quantity(start, end):
+    return Quantity(start=start, end=end, value=Decimal(1), unit="家", kind="count")
+
+
+def calibration_for_tests():
+    # the rule is right half the time on objects and 90% on actions; the model's high bin 95%
+    return Calibration(rules={"object:words-before-figure": [50, 100], "action:words-before-figure": [90, 100]},
+                       model={"object": [[0, 10]] * 9 + [[95, 100]], "action": [[0, 10]] * 9 + [[95, 100]],
+                              "metric": [[0, 10]] * 9 + [[95, 100]]},
+                       weights={"combined": [0.0] * 11, "model": [0.0] * 4})
+
+
+TEXT2 = "检查企业128家次，发现隐患242项"
+
+
+def test_merge_keeps_agreeing_fields_and_takes_the_likelier_reading_where_they_disagree():
+    rule = figure(4, 9, "企业", "检查")
+    # the model reads the object 检查企业 (agrees: one contains the other) and the act 发现 (disagrees)
+    reading = Reading(0.99, (0, 4), 0.97, (10, 12), 0.97)
+    out = merge(TEXT2, [rule], [quantity(4, 9)], [reading], calibration_for_tests(), POLICIES["choose"])
+    assert out[0].object == "企业"  # agreement: the rules' own words stay
+    # the act: 0.95 (the model's bin, shrunk) against the rule's 0.9: the model's reading wins
+    assert out[0].action == "发现" and out[0].evidence["action"].rule == "tagger"
+    assert out[0].extractor == "rules+model" and rule.action == "检查"  # the rule figure itself is not changed
+    margin = dict(POLICIES["choose"], margin=0.1)
+    assert merge(TEXT2, [rule], [quantity(4, 9)], [reading], calibration_for_tests(), margin)[0].action == "检查"
+    # fill: only an empty field is filled
+    fill = merge(TEXT2, [figure(4, 9, "", "检查")], [quantity(4, 9)], [reading], calibration_for_tests(), POLICIES["fill"])
+    assert (fill[0].object, fill[0].action) == ("检查企业", "检查")
+
+
+def test_merge_veto_and_add_follow_the_metric_probability():
+    rules = [figure(4, 9, "企业", "检查")]
+    candidates = [quantity(4, 9), quantity(14, 18)]
+    readings = [Reading(0.01, (2, 4), 0.9, (0, 2), 0.9), Reading(0.97, (12, 14), 0.9, (10, 12), 0.9)]
+    vetoed = merge(TEXT2, rules, candidates, readings, calibration_for_tests(), dict(POLICIES["choose"], veto=0.05))
+    assert [(f.start, f.extractor) for f in vetoed] == []
+    added = merge(TEXT2, rules, candidates, readings, calibration_for_tests(), dict(POLICIES["choose"], add=0.9))
+    assert [(f.start, f.extractor) for f in added] == [(4, "rules"), (14, "model")]
+    assert added[1].object == "隐患" and added[1].action == "发现"
+
+
+def test_rule_keys_name_the_deciding_rule_and_an_empty_field():
+    f = figure(0, 3, "", "检查", rule="governed-phrase")
+    assert rule_key(f, "object") == "governed-phrase/empty" and rule_key(f, "action") == "governed-phrase"
+    bare = Figure(start=0, end=1, value=Decimal(1), value_max=None, unit="家", kind="count", qualifier="exact")
+    assert rule_key(bare, "object") == "-/empty"
+
+
+def test_calibration_shrinks_rare_rules_and_round_trips(tmp_path):
+    c = Calibration(rules={"object:a": [9, 10], "object:b": [1, 1], "object:c": [10, 89]},
+                    model={"object": [[1, 100]] * 9 + [[90, 100]]})
+    overall = 20 / 100
+    assert c.rule_accuracy("object", "b") == pytest.approx((1 + 2 * overall) / 3)  # one case says little
+    assert c.rule_accuracy("object", "never-seen") == pytest.approx(overall)
+    assert c.model_accuracy("object", 0.97) == pytest.approx((90 + 2 * 0.95) / 102)
+    c.save(tmp_path / "c.json")
+    assert Calibration.load(tmp_path / "c.json") == c
+
+
+def test_fit_confidence_is_a_measured_probability():
+    import random
+
+    rng = random.Random(1)
+    rows = []
+    for _ in range(4000):
+        x = rng.uniform(-3, 3)
+        rows.append(([1.0, x], rng.random() < 1 / (1 + pow(2.718281828, -(0.5 + 1.5 * x))), 0))
+    w = fit_confidence({"model": rows})["model"]
+    assert w[0] == pytest.approx(0.5, abs=0.2) and w[1] == pytest.approx(1.5, abs=0.2)
+
+
+# ---- loading: weights only -------------------------------------------------------------------
+class Payload:
+    """A pickle that would write a file when unpickled."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_crafted_pickle_in_a_model_folder_is_refused_and_never_run(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("safetensors")
+    folder, marker = tmp_path / "model", tmp_path / "ran"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"format": "reportmine-figure-tagger/1", "sizes": {},
+                                                   "chars": ["<pad>", "<unk>"], "tags": ["<pad>", "<unk>"]}))
+    (folder / "weights.safetensors").write_bytes(pickle.dumps(Payload(str(marker))))
+    with pytest.raises(ModelUnavailable, match="not a safetensors file"):
+        load_tagger(folder)
+    assert not marker.exists()
+    # a pickled torch checkpoint beside a HanLP-style config (the old layout) is not even opened
+    shutil.rmtree(folder)
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"classpath": "reportmine_evil.Loader"}))
+    (folder / "model.pt").write_bytes(pickle.dumps(Payload(str(marker))))
+    with pytest.raises(ModelUnavailable):
+        load_tagger(folder)
+    assert not marker.exists()
+
+
+def test_a_config_naming_a_class_imports_nothing(tmp_path, monkeypatch):
+    """hanlp.load imported and built the class a config.json named; the loader reads data only."""
+    pytest.importorskip("torch")
+    pytest.importorskip("safetensors")
+    modules, marker = tmp_path / "modules", tmp_path / "imported"
+    modules.mkdir()
+    (modules / "reportmine_evil.py").write_text(f"open({str(marker)!r}, 'w').close()\nclass Loader:\n    pass\n")
+    monkeypatch.syspath_prepend(str(modules))
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"classpath": "reportmine_evil.Loader", "format": "x"}))
+    (folder / "weights.safetensors").write_bytes(b"")
+    with pytest.raises(ModelUnavailable):
+        load_tagger(folder)
+    assert not marker.exists() and "reportmine_evil" not in sys.modules
+
+
+def test_missing_model_folder_is_reported_and_falls_back(tmp_path):
     reason = model_status(tmp_path / "nothing")
     assert reason is not None and "rules only" in reason
     with pytest.warns(ModelUnavailableWarning, match="rules only"):
@@ -118,7 +307,7 @@ def test_missing_model_directory_is_reported_and_falls_back(tmp_path):
 
 
 def test_missing_extra_is_reported_with_the_install_command(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "hanlp", None)  # import hanlp -> ImportError
+    monkeypatch.setitem(sys.modules, "safetensors", None)  # import safetensors -> ImportError
     reason = model_status(tmp_path)
     assert "not installed" in reason and 'reportmine[model]' in reason
     with warnings.catch_warnings(record=True) as caught:
@@ -127,102 +316,126 @@ def test_missing_extra_is_reported_with_the_install_command(monkeypatch, tmp_pat
     assert any(issubclass(w.category, ModelUnavailableWarning) and "reportmine[model]" in str(w.message) for w in caught)
 
 
-def test_load_tagger_never_passes_a_name_to_hanlp(tmp_path):
-    with pytest.raises(ModelUnavailable, match="no trained tagger"):
-        load_tagger("CTB9_POS_ELECTRA_SMALL")  # a pretrained id: refused before hanlp sees it
-    with pytest.raises(ModelUnavailable):
-        load_tagger(tmp_path)  # a folder without config.json
+# ---- reportmine train, --model ------------------------------------------------------------------
+def test_train_is_a_command_of_the_cli_with_an_output_folder():
+    import typer
+
+    command = typer.main.get_command(app).commands["train"]
+    names = {name for param in command.params for name in param.opts}
+    assert {"--out", "--folds", "--seed", "--docs", "--gold"} <= names
+    for name in ("extract", "evaluate"):
+        assert "--model" in {o for p in typer.main.get_command(app).commands[name].params for o in p.opts}
 
 
-# ---- with the model extra ----------------------------------------------------------------------
+def test_train_refuses_an_output_folder_that_is_no_model(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    result = runner.invoke(app, ["train", "-o", str(tmp_path), "--no-real"])
+    assert result.exit_code == 2 and "not a model folder" in result.output
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def _digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
+    """`reportmine train` run in an empty working folder without -o: two corpus documents, two
+    folds, one epoch."""
     pytest.importorskip("torch")
-    pytest.importorskip("hanlp")
-    from reportmine.train import train_main
-
+    pytest.importorskip("safetensors")
     root = tmp_path_factory.mktemp("tiny")
     docs, gold = root / "docs", root / "gold"
     docs.mkdir()
     gold.mkdir()
-    for name in ("a01_hunan_longhui_2022", "b01_deqing_scjg_2023"):
+    for name in ("a01_hunan_longhui_2022", "b01_deqing_scjg_2023", "c02_shouguang_market_2022"):
         shutil.copy(CORPUS / "docs" / f"{name}.txt", docs)
         shutil.copy(CORPUS / "gold" / f"{name}.jsonl", gold)
-    out = root / "model"
-    assert train_main(["--docs", str(docs), "--gold", str(gold), "--out", str(out), "--epochs", "2"]) == 0
-    return out
+    shipped = _digest(DEFAULT_MODEL_DIR)
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = runner.invoke(app, ["train", "--docs", str(docs), "--gold", str(gold), "--no-real",
+                                     "--folds", "2", "--epochs", "1"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    assert _digest(DEFAULT_MODEL_DIR) == shipped  # the shipped model is not overwritten
+    return root / "models" / "metric_tagger"
 
 
-def test_tiny_model_is_saved_small_and_loads_with_hanlp_load(tiny_model):
-    import hanlp
-
-    for part in ("detect", "attribute"):
-        files = sorted(p.name for p in (tiny_model / part).iterdir())
-        assert files == ["config.json", "model.pt", "vocabs.json"]
-        assert sum(p.stat().st_size for p in (tiny_model / part).iterdir()) < 1_000_000
-        tagger = hanlp.load(str(tiny_model / part), devices=-1, verbose=False)
-        assert type(tagger).__name__ == "BatchFirstCRFTagger"
-        assert tagger.model.crf.batch_first  # the hanlp 2.1.5 CRF defect is fixed on reload too
+def test_train_writes_a_small_model_folder_where_it_is_told(tiny_model):
+    assert sorted(p.name for p in tiny_model.iterdir()) == ["TRAINING.json", "calibration.json", "config.json",
+                                                            "weights.safetensors"]
+    assert sum(p.stat().st_size for p in tiny_model.iterdir()) < 3_000_000
+    training = json.loads((tiny_model / "TRAINING.json").read_text(encoding="utf-8"))
+    assert training["sources"] == {"corpus": ["a01_hunan_longhui_2022.txt", "b01_deqing_scjg_2023.txt",
+                                              "c02_shouguang_market_2022.txt"]}
+    assert training["seed"] == 20240606 and training["folds"] == 2
+    calibration = json.loads((tiny_model / "calibration.json").read_text(encoding="utf-8"))
+    assert set(calibration["weights"]) == {"model", "combined"} and calibration["rules"]
     assert model_status(tiny_model) is None
 
 
 def test_training_is_reproducible(tiny_model, tmp_path):
-    from reportmine.train import train_main
-
-    again = tmp_path / "again"
-    docs = tiny_model.parent / "docs"
-    gold = tiny_model.parent / "gold"
-    assert train_main(["--docs", str(docs), "--gold", str(gold), "--out", str(again), "--epochs", "2"]) == 0
-    for part in ("detect", "attribute"):
-        for name in ("config.json", "vocabs.json", "model.pt"):
-            first = hashlib.sha256((tiny_model / part / name).read_bytes()).hexdigest()
-            second = hashlib.sha256((again / part / name).read_bytes()).hexdigest()
-            assert first == second, f"{part}/{name} differs between two runs with the same seed"
+    root = tiny_model.parent.parent
+    result = runner.invoke(app, ["train", "--docs", str(root / "docs"), "--gold", str(root / "gold"), "--no-real",
+                                 "--folds", "2", "--epochs", "1", "-o", str(tmp_path / "again")])
+    assert result.exit_code == 0, result.output
+    assert _digest(tmp_path / "again") == _digest(tiny_model)
 
 
-def test_model_output_is_aligned_to_quantities_and_combine_keeps_rule_metrics(tiny_model, lexicons):
-    from reportmine.rules import RuleExtractor
-    from reportmine.normalize import normalize
+def test_extract_and_evaluate_use_the_model_named_by_model(tiny_model, tmp_path):
+    from reportmine.pipeline import Pipeline
 
-    extractor = load_model_extractor(lexicons, path=tiny_model, required=True)
-    normalized = normalize(TEXT, lexicons)
-    found = extractor.extract(normalized.text, normalized.corrupt)
-    quantities = {(q.start, q.end) for q in extractor.scanner.scan(normalized.text)}
-    for metric in found.metrics:
-        assert (metric.start, metric.end) in quantities  # snapped to what the numeral grammar reads
-        start, end = normalized.to_original(metric.start, metric.end)
-        assert TEXT[start:end] == normalized.text[metric.start:metric.end]
-    rules = RuleExtractor(lexicons).extract(normalized.text, normalized.corrupt)
-    before = [(m.start, m.end, m.value, m.unit) for m in rules.metrics]
-    combined = extractor.combine(normalized.text, rules, normalized.corrupt,
-                                 policy={"veto": False, "add": False, "object": "fill", "action": "fill"})
-    assert [(m.start, m.end, m.value, m.unit) for m in combined.metrics] == before
-    as_list = extractor.combine(normalized.text, list(rules.metrics), normalized.corrupt)
-    assert isinstance(as_list, list)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "m.jsonl"
+    result = runner.invoke(app, ["extract", str(docs), "-o", str(out), "--extractor", "model", "--model", str(tiny_model),
+                                 "--workers", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    expected = Pipeline(extractor="model", model_dir=tiny_model).extract_text(TEXT, doc="a.txt").metrics
+    assert [(r["start"], r["object"], r["confidence"]) for r in rows] == [(m.start, m.object, m.confidence) for m in expected]
+    missing = runner.invoke(app, ["extract", str(docs), "-o", str(out), "--model", str(tmp_path / "none"), "--quiet"])
+    assert missing.exit_code == 2 and "no trained model" in missing.output
+    scored = runner.invoke(app, ["evaluate", str(CORPUS / "docs"), str(tiny_model.parent.parent / "gold"),
+                                 "--model", str(tiny_model), "--extractor", "model"])
+    assert scored.exit_code == 0, scored.output
+    assert "F1" in scored.output
+    missing = runner.invoke(app, ["evaluate", str(CORPUS / "docs"), str(CORPUS / "gold"), "--model", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "no trained model" in missing.output
 
 
 # ---- the shipped model --------------------------------------------------------------------------
-def test_shipped_model_loads_and_reads_a_report(lexicons):
+def test_shipped_model_reads_a_report_with_measured_confidence(lexicons):
     pytest.importorskip("torch")
-    pytest.importorskip("hanlp")
     from reportmine.normalize import normalize
 
     assert model_status() is None, model_status()
     extractor = load_model_extractor(lexicons, required=True)
+    assert extractor.calibration is not None and extractor.calibration.weights["model"]
     normalized = normalize(TEXT, lexicons)
     metrics = extractor.extract(normalized.text, normalized.corrupt).metrics
     texts = [normalized.text[m.start:m.end] for m in metrics]
     assert "128家次" in texts and "242项" in texts
-    first = next(m for m in metrics if normalized.text[m.start:m.end] == "128家次")
+    first = metrics[texts.index("128家次")]
     assert "企业" in first.object and first.action == "检查"
+    assert all(0 < m.confidence < 1 for m in metrics)
+
+
+def test_shipped_model_folder_holds_only_data():
+    assert sorted(p.name for p in DEFAULT_MODEL_DIR.iterdir()) == ["TRAINING.json", "calibration.json", "config.json",
+                                                                   "weights.safetensors"]
+    training = json.loads((DEFAULT_MODEL_DIR / "TRAINING.json").read_text(encoding="utf-8"))
+    assert "holdout" not in training["sources"] and training["sources"]["corpus"]
 
 
 def test_combined_batch_with_two_workers_finishes_and_matches_one_worker(tmp_path):
     """torch in a forked worker can deadlock: with the model loaded, workers are spawned."""
-    pytest.importorskip("hanlp", reason="install the model extra: pip install -e '.[model]'")
+    pytest.importorskip("torch", reason="install the model extra: pip install -e '.[model]'")
     from reportmine.batch import run_batch
-
-    from conftest import CORPUS
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -232,11 +445,10 @@ def test_combined_batch_with_two_workers_finishes_and_matches_one_worker(tmp_pat
     run_batch([docs], tmp_path / "one.jsonl", workers=1, extractor="combined", in_process=False)
     run_batch([docs], tmp_path / "two.jsonl", workers=2, extractor="combined", in_process=False)
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
-    assert b'"extractor":"rules+model"' in (tmp_path / "one.jsonl").read_bytes()
 
 
-def test_default_pipeline_is_the_combined_extractor_when_the_model_is_installed():
-    pytest.importorskip("hanlp", reason="install the model extra: pip install -e '.[model]'")
+def test_default_pipeline_merges_the_rules_figures_with_a_confidence_each():
+    pytest.importorskip("torch", reason="install the model extra: pip install -e '.[model]'")
     from reportmine.pipeline import DEFAULT_EXTRACTOR, Pipeline
 
     assert DEFAULT_EXTRACTOR == "combined"
@@ -244,34 +456,14 @@ def test_default_pipeline_is_the_combined_extractor_when_the_model_is_installed(
     assert pipeline.extractor == "combined"
     document = pipeline.extract_text(TEXT)
     rules_only = Pipeline(extractor="rules").extract_text(TEXT)
-    # the same metrics; the tagger only fills fields the rules left empty, never replaces one
+    # the same figures as the rules (the default neither vetoes nor adds); a field the model
+    # changed names the tagger as its evidence
     assert [(m.start, m.end, m.value) for m in document.metrics] == [(m.start, m.end, m.value) for m in rules_only.metrics]
     for combined, rules in zip(document.metrics, rules_only.metrics):
-        for field in ("object", "action"):
-            if getattr(rules, field):
-                assert getattr(combined, field) == getattr(rules, field)
-
-
-def test_fill_policy_runs_the_tagger_only_on_metrics_with_an_empty_field(lexicons):
-    from reportmine.extract_model import Attribution, ModelExtractor
-    from reportmine.extraction import Figure
-
-    class CountingExtractor(ModelExtractor):
-        def __init__(self):
-            self.policy = {"veto": False, "add": False, "object": "fill", "action": "fill"}
-            self.asked = []
-
-        def attribute(self, text, spans):
-            self.asked.extend(spans)
-            return [Attribution(object="企业", action="检查", object_span=(0, 2), action_span=(2, 4)) for _ in spans]
-
-    full = Figure(start=0, end=4, value=1, value_max=None, unit="家", kind="count", qualifier="exact", object="单位", action="督查")
-    empty = Figure(start=5, end=9, value=2, value_max=None, unit="家", kind="count", qualifier="exact", object="", action="督查")
-    extractor = CountingExtractor()
-    out = extractor.combine("x" * 10, [full, empty])
-    assert extractor.asked == [(5, 9)]
-    assert (out[0].object, out[1].object, out[1].action) == ("单位", "企业", "督查")
-    assert out[1].evidence["object"].rule == "tagger"  # the filled field names who decided it
+        for name in ("object", "action"):
+            if getattr(combined, name) != getattr(rules, name):
+                assert combined.evidence[name].rule == "tagger"
+    assert all(0 < m.confidence < 1 for m in document.metrics)
 
 
 def test_batch_without_the_model_extra_says_so_once_and_uses_the_rules(monkeypatch, tmp_path):
@@ -280,8 +472,18 @@ def test_batch_without_the_model_extra_says_so_once_and_uses_the_rules(monkeypat
     from reportmine.batch import run_batch
 
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "hanlp" else real_find_spec(name, *a))
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "safetensors" else real_find_spec(name, *a))
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     with pytest.warns(ModelUnavailableWarning, match=r"reportmine\[model\]"):
         summary = run_batch([tmp_path / "a.txt"], tmp_path / "out.jsonl", workers=1)
     assert summary.extractor == "rules" and summary.metrics > 0
+
+
+def test_readings_agree_as_the_scorer_counts_a_field_right():
+    from reportmine.evaluate import contains_either_way
+    from reportmine.extract_model import readings_agree
+
+    for first, second in [("", ""), ("企业", ""), ("", "企业"), ("企业", "检查企业"), ("检查企业", "企业"), ("企业", "单位"),
+                          (" 企业", "企业 ")]:
+        assert readings_agree(first, second) == contains_either_way(first, second), (first, second)

@@ -57,8 +57,9 @@ def test_figures_no_id_covers_get_a_signature_shared_across_wordings(lexicons):
     assert m.assign("count", "个", "", "", None) == (None, None)
 
 
-def test_changes_pair_with_the_figures_they_follow(pipeline):
-    document = pipeline.extract_text(
+def test_changes_pair_with_the_figures_they_follow(rules_pipeline):
+    # the mapper's pairing, on the rules' reading (the tagger may name a figure otherwise)
+    document = rules_pipeline.extract_text(
         "其中，发生较大事故63起，死亡239人，同比增加13起、36人，分别上升26%和17.7%。")
     assert [(m.text, m.indicator) for m in document.metrics] == [
         ("63起", "accidents.larger.count"), ("239人", "accidents.larger.deaths"),

@@ -62,3 +62,7 @@ def test_quality_runs_and_lists_the_errors(tmp_path, monkeypatch):
     tables = "".join(outputs(notebook, "text/html"))
     for heading in ("precision", "recall", "measure", "a01_hunan_longhui_2022.txt", "sentence", "【"):
         assert heading in tables, heading
+    # the confidence's calibration: bins with their accuracy, and the chart
+    assert "mean_confidence" in tables and "right among them" in tables
+    png = tmp_path / "confidence.png"
+    assert png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

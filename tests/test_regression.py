@@ -41,10 +41,29 @@ def test_seeds_do_not_regress(rules_pipeline):
     check("seeds", SEEDS, SEED_GOLD, rules_pipeline)
 
 
-def test_default_extractor_is_at_least_as_good_as_the_rules_on_the_seeds(pipeline, rules_pipeline):
-    """The seeds were never used to train the tagger, so they can judge the default honestly."""
+def test_default_extractor_finds_and_names_at_least_as_well_as_the_rules_on_the_seeds(pipeline, rules_pipeline):
+    """The seeds were never used to train the tagger. Their actions are not compared: the rules were
+    tuned on the seeds, whose annotators name the most specific act (帮助, 邀请) where the real sets'
+    name the clause's verb (完成, 实现); the default takes the tagger's act where the k-fold measured
+    it likelier right (see the next test), and loses actions here (README, Extractors)."""
     need_seeds()
     default = evaluate_folder(SEEDS, SEED_GOLD, pipeline).as_dict()
     rules = evaluate_folder(SEEDS, SEED_GOLD, rules_pipeline).as_dict()
-    for figure in ("f1", "object_accuracy", "action_accuracy"):
+    for figure in ("f1", "object_accuracy"):
         assert default[figure] >= rules[figure], (figure, default[figure], rules[figure])
+
+
+def test_default_merge_was_at_least_as_good_as_the_rules_in_the_shipped_models_kfold():
+    """The k-fold that `reportmine train` ran for the shipped model (every document scored by a model
+    that never saw it, on corpus/ and each real set): the default merge must not lose to the rules
+    on any source, in F1, object or action. A retrained model that does fails here."""
+    pytest.importorskip("torch", reason="install the model extra: pip install -e '.[model]'")
+    from reportmine.extract_model import DEFAULT_MODEL_DIR, TRAINING_FILE
+
+    training = json.loads((DEFAULT_MODEL_DIR / TRAINING_FILE).read_text(encoding="utf-8"))
+    by_source = training["kfold_sources"]
+    default, rules = by_source[training["default_merge"]], by_source["rules"]
+    assert set(default) >= {"corpus"}
+    for source in default:
+        for figure in ("f1", "object", "action"):
+            assert default[source][figure] >= rules[source][figure], (source, figure)

@@ -231,11 +231,12 @@ def _rewrite_journal(journal: Path, kept: list) -> None:
 _worker_pipeline: Optional[Pipeline] = None
 
 
-def _init_worker(lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR):
+def _init_worker(lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR, model_dir=None):
     global _worker_pipeline
     from .lexicons import load_lexicons
 
-    _worker_pipeline = Pipeline(load_lexicons(lexicon_dirs), max_bytes=max_bytes, extractor=extractor)
+    _worker_pipeline = Pipeline(load_lexicons(lexicon_dirs), max_bytes=max_bytes, extractor=extractor,
+                                model_dir=model_dir)
 
 
 def _extract_one(path: str, doc: str) -> tuple:
@@ -450,15 +451,15 @@ def _documents_in_process(tasks: list, init_args, doc_timeout: Optional[float]) 
 
 
 # ---- extraction on a Dask cluster --------------------------------------------------------
-def _extract_batch(items: list, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR) -> list:
+def _extract_batch(items: list, lexicon_dirs, max_bytes, extractor=DEFAULT_EXTRACTOR, model_dir=None) -> list:
     """A Dask task: one batch of files in a worker process."""
     if _worker_pipeline is None:
-        _init_worker(lexicon_dirs, max_bytes, extractor)
+        _init_worker(lexicon_dirs, max_bytes, extractor, model_dir)
     return [_extract_one(path, doc) for path, doc in items]
 
 
 def _documents_on_dask(tasks: list, scheduler: Optional[str], lexicon_dirs, max_bytes, batch_size: int = 8,
-                       client=None, extractor=DEFAULT_EXTRACTOR) -> Iterator[tuple]:
+                       client=None, extractor=DEFAULT_EXTRACTOR, model_dir=None) -> Iterator[tuple]:
     """The same extraction on a dask.distributed cluster: batches of files as tasks, results
     consumed in submission order (so the outputs equal a local run's). The workers read the files
     by their absolute paths: the files must be on storage every worker sees, under the same path.
@@ -471,7 +472,8 @@ def _documents_on_dask(tasks: list, scheduler: Optional[str], lexicon_dirs, max_
     try:
         batches = [tasks[i:i + batch_size] for i in range(0, len(tasks), batch_size)]
         futures = client.map(_extract_batch, [[(t.item.path, t.item.doc) for t in batch] for batch in batches],
-                             lexicon_dirs=lexicon_dirs, max_bytes=max_bytes, extractor=extractor, pure=False)
+                             lexicon_dirs=lexicon_dirs, max_bytes=max_bytes, extractor=extractor, model_dir=model_dir,
+                             pure=False)
         for batch, future in zip(batches, futures):
             try:
                 results = future.result()
@@ -533,7 +535,7 @@ def run_batch(inputs, output: os.PathLike, documents_output: Optional[os.PathLik
               engine: str = "local", scheduler: Optional[str] = None, dask_client=None,
               extractor: str = DEFAULT_EXTRACTOR, doc_timeout: Optional[float] = DEFAULT_DOC_TIMEOUT,
               doc_memory: Optional[float] = DEFAULT_DOC_MEMORY, in_process: Optional[bool] = None,
-              manifest: Optional[dict] = None) -> BatchSummary:
+              manifest: Optional[dict] = None, model_dir: Optional[os.PathLike] = None) -> BatchSummary:
     """Extract every file under inputs into output (and documents_output); see the module doc.
 
     engine "local" uses worker processes on this machine (in_process: None decides by the size of
@@ -551,14 +553,16 @@ def run_batch(inputs, output: os.PathLike, documents_output: Optional[os.PathLik
     try:
         return _run_locked(inputs, output, documents_output, written, workers or os.cpu_count() or 1, resume,
                            tuple(map(str, lexicon_dirs)), max_bytes, progress, engine, scheduler, dask_client,
-                           _usable_extractor(extractor), doc_timeout, doc_memory, in_process, started, manifest)
+                           _usable_extractor(extractor, model_dir), doc_timeout, doc_memory, in_process, started,
+                           manifest, str(model_dir) if model_dir is not None else None)
     finally:
         for lock in locks:
             lock.release()
 
 
 def _run_locked(inputs, output, documents_output, written, workers, resume, lexicon_dirs, max_bytes, progress,
-                engine, scheduler, dask_client, extractor, doc_timeout, doc_memory, in_process, started, manifest):
+                engine, scheduler, dask_client, extractor, doc_timeout, doc_memory, in_process, started, manifest,
+                model_dir=None):
     journal = journal_path(output)
     ours = {os.path.abspath(p) for path in written for p in (path, journal_path(path))}
     items = []
@@ -597,12 +601,13 @@ def _run_locked(inputs, output, documents_output, written, workers, resume, lexi
     summary.kept_failed = sum(1 for entry in kept.values() if entry.failed)
     journal.parent.mkdir(parents=True, exist_ok=True)
     todo_bytes = sum(task.size or 0 for task in todo)
-    init_args = (lexicon_dirs, max_bytes, extractor)
+    init_args = (lexicon_dirs, max_bytes, extractor, model_dir)
     pool = None
     if not todo:
         results = iter(())
     elif engine == "dask":
-        results = _documents_on_dask(todo, scheduler, lexicon_dirs, max_bytes, client=dask_client, extractor=extractor)
+        results = _documents_on_dask(todo, scheduler, lexicon_dirs, max_bytes, client=dask_client, extractor=extractor,
+                                     model_dir=model_dir)
     else:
         summary.in_process = in_process if in_process is not None else (todo_bytes < IN_PROCESS_BYTES or len(todo) <= 1)
         if summary.in_process:
@@ -716,14 +721,14 @@ class _NoFile:
         return False
 
 
-def _usable_extractor(extractor: str) -> str:
+def _usable_extractor(extractor: str, model_dir=None) -> str:
     """"combined" becomes "rules" here, said once, when the model extra is missing: the workers
     then fork instead of spawning, and every worker need not repeat the warning."""
     if extractor != "combined":
         return extractor
     from .extract_model import ModelUnavailableWarning, model_status
 
-    reason = model_status(load=False)
+    reason = model_status(model_dir, load=False)
     if reason is None:
         return extractor
     warnings.warn(f"reportmine: {reason}", ModelUnavailableWarning, stacklevel=3)

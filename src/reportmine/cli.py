@@ -110,8 +110,9 @@ def extract(
     engine: Optional[str] = typer.Option(None, "--engine", help="local (worker processes; the default) or dask "
                                                                 "(a dask.distributed cluster; implied by --scheduler)."),
     extractor: str = typer.Option(DEFAULT_EXTRACTOR, "--extractor",
-                                  help="combined (rules + the HanLP tagger; without the model extra: rules), rules, or model."),
+                                  help="combined (rules + the figure tagger; without the model extra: rules), rules, or model."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model folder written by reportmine train (default: the shipped model)."),
     lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Refuse files larger than this."),
     doc_timeout: float = typer.Option(DEFAULT_DOC_TIMEOUT, "--doc-timeout",
@@ -148,8 +149,8 @@ def extract(
         lexicons = load_lexicons(lexicon_dir)
     except (ValueError, ReportmineError) as exc:
         raise _fail(str(exc))
-    if extractor == "model":
-        _require_model(lexicons)
+    if extractor == "model" or model is not None and extractor == "combined":
+        _require_model(lexicons, model)  # a model asked for by name must load: fail here, not in every worker
     rows = None
     if manifest is not None:
         from .metadata import ManifestError, load_manifest
@@ -164,7 +165,8 @@ def extract(
             summary = run_batch(paths, output, documents, workers=workers or None, resume=resume,
                                 lexicon_dirs=lexicon_dir, max_bytes=max_bytes, progress=report,
                                 engine=engine, scheduler=scheduler, extractor=extractor,
-                                doc_timeout=doc_timeout or None, doc_memory=doc_memory or None, manifest=rows)
+                                doc_timeout=doc_timeout or None, doc_memory=doc_memory or None, manifest=rows,
+                                model_dir=model)
         except (BatchError, NoInputFiles) as exc:
             raise _fail(str(exc))
         except ImportError as exc:
@@ -182,14 +184,14 @@ def extract(
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
-def _require_model(lexicons) -> None:
-    """--extractor model: fail here, once, in one sentence, not in every worker."""
+def _require_model(lexicons, model=None) -> None:
+    """--extractor model, or a --model folder: fail here, once, in one sentence, not in every worker."""
     from .extract_model import ModelUnavailable, load_model_extractor, model_status
 
-    reason = model_status(load=False)
+    reason = model_status(model, load=False)
     if reason is None:
         try:
-            load_model_extractor(lexicons, required=True)
+            load_model_extractor(lexicons, path=model, required=True)
             return
         except ModelUnavailable as exc:
             reason = str(exc)
@@ -275,15 +277,19 @@ def evaluate(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses, extras and attribute errors."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores as JSON."),
     extractor: str = typer.Option(DEFAULT_EXTRACTOR, "--extractor", help="combined, rules or model."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model folder written by reportmine train (default: the shipped model)."),
 ):
     """Extract the gold-annotated documents and print precision, recall, F1 and attribute accuracy."""
     import json
 
     from .evaluate import evaluate_folder, format_report
+    from .extract_model import load_model_extractor
     from .pipeline import Pipeline
 
     try:
-        result = evaluate_folder(docs_dir, gold_dir, Pipeline(extractor=extractor))
+        if model is not None and extractor != "rules":
+            load_model_extractor(load_lexicons(), path=model, required=True)  # a model named must load
+        result = evaluate_folder(docs_dir, gold_dir, Pipeline(extractor=extractor, model_dir=model))
     except (OSError, ValueError, ReportmineError) as exc:
         raise _fail(str(exc))
     typer.echo(format_report(result, verbose=verbose))
@@ -360,13 +366,63 @@ def report(
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
-@app.command("train", add_help_option=False,
-             context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []})
-def train_command(ctx: typer.Context):
-    """Train the HanLP taggers from gold (--help for options); --kfold measures rules / model / combined."""
-    from .train import train_main
+@app.command("train")
+def train_command(
+    out: Path = typer.Option(Path("models") / "metric_tagger", "-o", "--out",
+                             help="Model folder to write (default: models/metric_tagger in the working folder; "
+                                  "use it with --model)."),
+    docs: Optional[Path] = typer.Option(None, "--docs", help="Documents with gold (default: corpus/docs)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Their gold JSONL files (default: corpus/gold)."),
+    real_set: List[str] = typer.Option(["em", "econ", "resources"], "--real-set",
+                                       help="Real report sets to train on where their texts are cached (repeat it)."),
+    no_real: bool = typer.Option(False, "--no-real", help="Train on --docs/--gold only."),
+    folds: int = typer.Option(5, "--folds", help="k of the document-level k-fold that measures the confidence."),
+    seed: int = typer.Option(20240606, "--seed", help="Random seed (the same seed gives the same files)."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", help="At most this many epochs (default 14)."),
+    kfold_only: bool = typer.Option(False, "--kfold-only", help="Print the k-fold table of rules, model and merges; save nothing."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the k-fold table as JSON."),
+):
+    """Train the figure tagger on gold: a k-fold (which measures the confidence), then the model on every document.
 
-    raise typer.Exit(train_main(list(ctx.args)))
+    Writes config.json, weights.safetensors, calibration.json and TRAINING.json into --out; the shipped model is
+    only replaced when --out names it."""
+    from .extract_model import CALIBRATION_FILE, INSTALL_HINT, TRAINING_FILE, model_status
+    from .tagger import CONFIG_FILE, WEIGHTS_FILE
+
+    missing = [str(p) for p in (docs, gold) if p is not None and not p.is_dir()]
+    if missing:
+        err.print(f"[red]error:[/red] no such folder: {', '.join(missing)}")
+        raise typer.Exit(2)
+    if folds < 2:
+        err.print("[red]error:[/red] --folds must be 2 or more (the confidence is measured out of fold)")
+        raise typer.Exit(2)
+    model_files = {CONFIG_FILE, WEIGHTS_FILE, CALIBRATION_FILE, TRAINING_FILE}
+    if not kfold_only and out.exists() and (not out.is_dir() or set(p.name for p in out.iterdir()) - model_files):
+        err.print(f"[red]error:[/red] {out} exists and is not a model folder: name a new or a model folder")
+        raise typer.Exit(2)
+    reason = model_status(out, load=True)
+    if reason and "not installed" in reason:
+        err.print(f"[red]error:[/red] training needs the model extra: {INSTALL_HINT}")
+        raise typer.Exit(2)
+    from dataclasses import replace
+
+    from .train import Hyper, format_table, kfold, train, training_sources
+
+    hyper = Hyper() if epochs is None else replace(Hyper(), epochs=epochs)
+    try:
+        sources, not_found = training_sources(docs, gold, real_sets=() if no_real else tuple(real_set), log=typer.echo)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    if kfold_only:
+        report = kfold(sources, folds=folds, seed=seed, hyper=hyper, log=typer.echo)
+        typer.echo(format_table(report))
+    else:
+        report = train(out, sources, folds=folds, seed=seed, hyper=hyper, missing=tuple(not_found), log=typer.echo)
+    if json_out:
+        import json
+
+        json_out.write_text(json.dumps(report["table"], ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 @app.command("panel", epilog=EXIT_STATUS_HELP)

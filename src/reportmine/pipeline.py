@@ -40,18 +40,19 @@ CONTEXT_CHARS = 100
 
 
 EXTRACTORS = ("rules", "combined", "model")
-# the best measured (same F1 and actions as the rules, a better object on real text and corpus/;
-# see README); it falls back to the rules, saying so once, without the model extra
+# the best measured (the rules' figures, with objects and actions from whichever reader is likelier
+# right: better than either alone in the k-fold over corpus/ and the real sets; see README); it falls
+# back to the rules, saying so once, without the model extra
 DEFAULT_EXTRACTOR = "combined"
 
 
 class Pipeline:
     """Holds the loaded lexicons and extractors; reuse one instance for many documents.
 
-    extractor: "combined" (default: the rules, with the shipped HanLP tagger filling the objects the
-    rules leave empty), "rules", or "model" (the tagger alone). Combined has the rules' F1 and
-    actions and a better object on real report text and in the k-fold evaluation (see
-    extract_model.COMBINE_POLICY).
+    extractor: "combined" (default: the rules' figures; where the rules and the shipped figure
+    tagger disagree on an object or action, the reading likelier to be right, each record with a
+    measured confidence; see extract_model.COMBINE_POLICY), "rules", or "model" (the tagger alone).
+    model_dir: a model folder written by `reportmine train` (default: the shipped one).
     Without the `model` extra installed, "combined" falls back to the rules with one
     ModelUnavailableWarning; "model" raises ModelUnavailable. `self.extractor` says which ran."""
 

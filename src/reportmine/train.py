@@ -1,147 +1,246 @@
-"""Train the model extractor's taggers from the project's gold, and measure them with k-fold.
+"""Train the figure tagger (tagger.py) from gold, and measure it with a document-level k-fold.
 
-    reportmine train [--docs corpus/docs] [--gold corpus/gold] [--out src/reportmine/models/metric_tagger]
-    reportmine train --kfold [--folds 5]        # document-level k-fold: rules / model / combined
+    reportmine train -o DIR            # k-fold (calibration), then the model on every document
+    reportmine train --kfold-only      # the k-fold table of rules / model / merges, nothing saved
 
-Training data (see extract_model.py for the two taggers and their input):
-- detect: every sentence of a document's normalized text that holds a numeral character, with
-  BIO tags M over each gold metric span (the gold span located in the original text, mapped to
-  normalized text character by character).
-- attribute: one sequence per gold metric: its sentence window with the metric between 〖 〗,
-  BIO tags ACT over the gold action and OBJ over the gold object, each at the occurrence
-  nearest the metric. A gold object that the text paraphrases (行政处罚79家 -> 行政处罚企业) is
-  tagged by its longest piece (two characters or more) found there; the scorer counts an
-  object right when one contains the other, so a piece of it is what the tagger should learn.
-  Where the action lies inside the object (过火面积 / 过火) the object keeps the rest.
+Training documents: corpus/ (documents and gold) and the real report sets em, econ and resources
+(gold in realsets/<set>/gold, texts in the local cache, each checked against its index's sha256).
+The holdout set is never read. A set whose texts are not cached (CI, a fresh clone) is skipped and
+named: the model is trained on what is present, and TRAINING.json lists what that was.
 
-Training is deterministic: a fixed seed (hanlp's set_seed: python, numpy, torch), one torch
-thread, a dev split chosen by a checksum of document name and sentence number, no time in the
-saved files. The saved directories are what ``hanlp.load`` reads.
+One example per figure the numeral grammar proposes (the candidates the model reads at run time):
+a figure that matches a gold metric (overlapping span, equal value and unit, as the scorer matches)
+is a metric, its gold object and action located in its window; any other is not a metric.
+A gold object that the text paraphrases (行政处罚79家 -> 行政处罚企业) is located by its longest
+piece (two characters or more) found there: the scorer counts an object right when one contains
+the other. Object and action are located apart and may overlap (过火面积 / 过火).
+
+The k-fold: folds interleave the documents of each source (never splitting a document); each fold's
+model is trained on the other folds only. Its out-of-fold readings give the k-fold table, the
+per-rule accuracies, the calibration of the model's probabilities and the confidence weights that
+are saved next to the model (calibration.json): measured, not assumed.
+
+Training is deterministic: a fixed seed, one torch thread (REPORTMINE_TRAIN_THREADS), batches
+and the dev split chosen by checksums of document names, no time in the saved files.
 """
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
+import hashlib
 import json
-import logging
+import math
 import os
-import shutil
-import sys
-import tempfile
+import random
 import time
 import zlib
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
+from .evaluate import GoldDocument, canonical_unit, contains_either_way, locate, score, values_agree
+from .extract_model import (CALIBRATION_FILE, COMBINE_POLICY, MODEL_NAME, POLICIES, TRAINING_FILE, Calibration,
+                            FigureReader, confidence_features, fit_confidence, merge, model_only, rule_key)
 from .normalize import HTML_SUFFIXES
-from .extract_model import (ATTRIBUTE, COMBINE_POLICY, DEFAULT_MODEL_DIR, DETECT, INSTALL_HINT, MODEL_NAME,
-                            marked_window, model_chars, sentence_spans, _crf_tagger_class, _prepare_environment)
+from .tagger import MAX_SPAN, FigureTagger, Sizes, Vocab, build_network, encode
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _corpus() -> Path:
-    """corpus/ in the working folder, else the repository's (an editable install)."""
-    here = Path("corpus")
-    return here if (here / "docs").is_dir() else ROOT / "corpus"
-
 SEED = 20240606
 TRAIN_THREADS = int(os.environ.get("REPORTMINE_TRAIN_THREADS", "1"))
-NUMERAL = "0123456789零〇○一二两三四五六七八九十百千万亿半壹贰叁肆伍陆柒捌玖拾佰仟"
+REAL_SETS = ("em", "econ", "resources")
+NEVER_READ = "holdout"  # scored once at the end of a piece of work, by hand: never trained on
+DEFAULT_OUT = Path("models") / MODEL_NAME  # in the working folder, never inside the package
 
 
 @dataclass(frozen=True)
 class Hyper:
-    embed: int = 64
-    hidden: int = 64
-    drop: float = 0.3
-    lr: float = 0.005
+    lr: float = 0.002
     batch_size: int = 32
-    epochs: int = 20
-    patience: int = 4
-    crf: bool = True
+    epochs: int = 14
+    patience: int = 3
+    min_char_count: int = 2  # characters seen once are read as unknown: the network learns that too
 
 
-# chosen on fold 1's training documents (their dev split), not on any test fold
-DEFAULT_HYPER = {DETECT: Hyper(epochs=12, patience=3), ATTRIBUTE: Hyper(epochs=25, patience=5)}
-
-
-# ---- gold -> tagged sequences ---------------------------------------------------------------
+# ---- gold documents --------------------------------------------------------------------------
 @dataclass
-class GoldMetric:
-    start: int  # normalized text
-    end: int
-    object: str
-    action: str
+class Source:
+    name: str  # corpus, em, econ, resources
+    documents: list  # GoldDocument, doc named "<source>/<file>"
 
 
+def corpus_dir() -> Path:
+    """corpus/ in the working folder, else the repository's (an editable install)."""
+    here = Path("corpus")
+    return here if (here / "docs").is_dir() else ROOT / "corpus"
+
+
+def realsets_dir() -> Path:
+    here = Path("realsets")
+    return here if here.is_dir() else ROOT / "realsets"
+
+
+def real_cache() -> Path:
+    return Path(os.environ.get("REPORTMINE_REAL_CACHE", Path.home() / ".cache" / "reportmine" / "realsets"))
+
+
+def _gold_items(gold_path: Path, text: str) -> list:
+    items = []
+    for number, line in enumerate(gold_path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        start = locate(text, item["text"], int(item.get("occurrence", 1)))
+        if start < 0:
+            raise ValueError(f"{gold_path}:{number}: {item['text']!r} not in its document")
+        item["start"], item["end"] = start, start + len(item["text"])
+        items.append(item)
+    return items
+
+
+def corpus_source(docs_dir: Optional[Path] = None, gold_dir: Optional[Path] = None, name: str = "corpus") -> Source:
+    from .decode import decode_bytes
+
+    docs_dir = Path(docs_dir or corpus_dir() / "docs")
+    gold_dir = Path(gold_dir or corpus_dir() / "gold")
+    files = {p.stem: p for p in docs_dir.iterdir() if p.is_file()}
+    documents = []
+    for gold_path in sorted(gold_dir.glob("*.jsonl")):
+        path = files.get(gold_path.stem)
+        if path is None:
+            raise FileNotFoundError(f"gold {gold_path.name}: no document {gold_path.stem}.* in {docs_dir}")
+        text = decode_bytes(path.read_bytes()).text
+        documents.append(GoldDocument(f"{name}/{path.name}", text, _gold_items(gold_path, text)))
+    return Source(name, documents)
+
+
+def real_source(name: str, sets_dir: Optional[Path] = None, cache: Optional[Path] = None) -> tuple[Source, list]:
+    """The excerpts of one real set whose cached text matches the index; and what was missing."""
+    if name == NEVER_READ:
+        raise ValueError(f"the {NEVER_READ} set is never trained on")
+    sets_dir, cache = Path(sets_dir or realsets_dir()), Path(cache or real_cache())
+    index = sets_dir / name / "index.jsonl"
+    if not index.is_file():
+        return Source(name, []), [f"{name}: no index at {index}"]
+    documents, missing = [], []
+    for line in index.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        entry = json.loads(line)
+        path = cache / name / entry["doc"]
+        if not path.is_file():
+            missing.append(entry["doc"])
+            continue
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            missing.append(f"{entry['doc']} (differs from its index)")
+            continue
+        text = data.decode("utf-8")
+        gold_path = sets_dir / name / "gold" / (Path(entry["doc"]).stem + ".jsonl")
+        documents.append(GoldDocument(f"{name}/{entry['doc']}", text, _gold_items(gold_path, text)))
+    problems = [f"{name}: {len(missing)} of {len(missing) + len(documents)} excerpts not in the cache "
+                f"({cache / name})"] if missing else []
+    return Source(name, documents), problems
+
+
+def training_sources(docs_dir=None, gold_dir=None, real_sets=REAL_SETS, log=print) -> tuple[list, list]:
+    """(sources, what was missing): corpus/ (or the given folders) and the real sets present."""
+    sources, missing = [corpus_source(docs_dir, gold_dir)], []
+    for name in real_sets:
+        source, problems = real_source(name)
+        for problem in problems:
+            log(f"note: {problem}; training on what is present")
+        missing += problems
+        if source.documents:
+            sources.append(source)
+    return sources, missing
+
+
+# ---- documents read: rules, candidates, windows ------------------------------------------------
 @dataclass
-class TrainingDocument:
-    name: str
-    text: str  # normalized
-    metrics: list = field(default_factory=list)
+class ReadDocument:
+    """One gold document as both readers see it (normalized text coordinates)."""
+
+    gold: GoldDocument
+    normalized: object  # normalize.Normalized
+    rule_figures: list
+    candidates: list  # Quantity
+    windows: list  # Window, one per candidate
+    labels: list = field(default_factory=list)  # per candidate: (is metric, object span, action span)
+
+    @property
+    def name(self) -> str:
+        return self.gold.doc
 
 
-def training_documents(docs_dir: os.PathLike, gold_dir: os.PathLike, names: Optional[Iterable[str]] = None,
-                       lexicons=None) -> list[TrainingDocument]:
-    """Gold documents with their gold spans in normalized-text coordinates (sorted by name)."""
-    from .evaluate import load_gold
-    from .lexicons import load_lexicons
+def read_documents(sources: list, reader: FigureReader) -> list[ReadDocument]:
+    """Normalize each document, run the rules, propose the candidates and label them from gold."""
     from .normalize import normalize
 
-    lexicons = lexicons or load_lexicons()
-    gold = load_gold(Path(gold_dir), Path(docs_dir))
-    wanted = set(names) if names is not None else None
     out = []
-    for name in sorted(gold):
-        if wanted is not None and name not in wanted:
-            continue
-        g = gold[name]
-        is_html = True if Path(name).suffix.lower() in HTML_SUFFIXES else None
-        normalized = normalize(g.text, lexicons, is_html=is_html)
-        text = normalized.text
-        starts, ends = [], []
-        for i in range(len(text)):
-            s, e = normalized.to_original(i, i + 1)
-            starts.append(s)
-            ends.append(e)
-        document = TrainingDocument(name, text)
-        for item in g.items:
-            first = bisect_right(starts, item["start"] - 1)  # first char starting at or after the span
-            inside = [i for i in range(first, min(len(text), first + 4 * len(item["text"]) + 8))
-                      if starts[i] >= item["start"] and ends[i] <= item["end"]]
-            if not inside:
-                continue  # not in the normalized text (a dropped chrome line): nothing to learn
-            document.metrics.append(GoldMetric(inside[0], inside[-1] + 1, item.get("object") or "",
-                                               item.get("action") or ""))
-        document.metrics.sort(key=lambda m: m.start)
-        out.append(document)
+    for source in sources:
+        for gold in source.documents:
+            is_html = True if Path(gold.doc).suffix.lower() in HTML_SUFFIXES else None
+            normalized = normalize(gold.text, reader.lexicons, is_html=is_html)
+            rules = reader.rules.extract(normalized.text, normalized.corrupt)
+            candidates, windows, _rejected, _extra = reader.candidates(normalized.text, normalized.corrupt)
+            document = ReadDocument(gold, normalized, rules.metrics, candidates, windows)
+            document.labels = _labels(document)
+            out.append(document)
     return out
 
 
-def _bio(length: int, spans: list[tuple[int, int, str]]) -> list[str]:
-    tags = ["O"] * length
-    for start, end, label in spans:
-        if start < 0 or end > length or end <= start or any(t != "O" for t in tags[start:end]):
+def _labels(document: ReadDocument) -> list:
+    """Each candidate: the gold metric it matches (first come, in reading order, as the scorer
+    matches), and that metric's object and action located in the candidate's window."""
+    to_original = document.normalized.to_original
+    spans = [to_original(q.start, q.end) for q in document.candidates]
+    taken: dict = {}
+    for item in document.gold.items:
+        for index, (q, (start, end)) in enumerate(zip(document.candidates, spans)):
+            if index in taken or not (start < item["end"] and item["start"] < end):
+                continue
+            if values_agree(item["value"], float(q.value)) and canonical_unit(item["unit"]) == canonical_unit(q.unit):
+                taken[index] = item
+                break
+    text = document.normalized.text
+    labels = []
+    for index, window in enumerate(document.windows):
+        item = taken.get(index)
+        if item is None:
+            labels.append((False, None, None))
             continue
-        tags[start] = f"B-{label}"
-        for i in range(start + 1, end):
-            tags[i] = f"I-{label}"
-    return tags
+        window_text = text[window.start:window.end]
+        target = (window.figure_start - window.start, window.figure_end - window.start)
+        # object and action are pointed at apart, so they may share words (过火面积 / 过火, and
+        # 死亡 for the object 死亡人数 and the act 死亡)
+        action = nearest(window_text, item.get("action") or "", target)
+        obj = nearest(window_text, item.get("object") or "", target)
+        labels.append((True, _located(item.get("object"), obj, window.start, target),
+                       _located(item.get("action"), action, window.start, target)))
+    return labels
 
 
-def detect_samples(document: TrainingDocument) -> list[tuple[list[str], list[str]]]:
-    samples = []
-    for s, e in sentence_spans(document.text):
-        chunk = document.text[s:e]
-        if not any(ch in NUMERAL for ch in chunk):
-            continue
-        spans = [(m.start - s, m.end - s, "M") for m in document.metrics if s <= m.start and m.end <= e]
-        samples.append((model_chars(chunk), _bio(len(chunk), spans)))
-    return samples
+def _located(gold_value: Optional[str], span, offset: int, target: tuple):
+    """The label of one field: its span in text offsets; None when the gold has none (the model
+    learns "none"); NOT_LOCATED when the gold names one that the window does not hold (nothing
+    to learn from: "none" would be wrong)."""
+    if not gold_value:
+        return None
+    if span is None:
+        return NOT_LOCATED
+    return _clip(span, offset, before=span[1] <= target[0])
+
+
+NOT_LOCATED = "not located"
+
+
+def _clip(span, offset: int, before: bool):
+    """A window span -> text offsets, at most MAX_SPAN long: a name before its figure keeps its
+    end (the head noun), one after it keeps its start."""
+    if span is None:
+        return None
+    start, end = span
+    if end - start > MAX_SPAN:
+        start, end = (end - MAX_SPAN, end) if before else (start, start + MAX_SPAN)
+    return (offset + start, offset + end)
 
 
 def _occurrences(window: str, needle: str):
@@ -151,9 +250,9 @@ def _occurrences(window: str, needle: str):
         start = window.find(needle, start + 1)
 
 
-def _nearest(window: str, needle: str, target: tuple[int, int], avoid=()) -> Optional[tuple[int, int]]:
+def nearest(window: str, needle: str, target: tuple) -> Optional[tuple]:
     """The occurrence of needle (or, failing that, of its longest piece of 2+ characters) nearest
-    the target span, overlapping neither the target nor the avoided spans."""
+    the target span, not overlapping it."""
     if not needle:
         return None
     lengths = range(len(needle), 1, -1) if len(needle) > 1 else (1,)
@@ -164,8 +263,6 @@ def _nearest(window: str, needle: str, target: tuple[int, int], avoid=()) -> Opt
             for start, end in _occurrences(window, piece):
                 if start < target[1] and target[0] < end:
                     continue
-                if any(start < a_end and a_start < end for a_start, a_end in avoid):
-                    continue
                 distance = target[0] - end if end <= target[0] else start - target[1]
                 if best is None or (distance, start) < best[0]:
                     best = ((distance, start), (start, end))
@@ -174,348 +271,367 @@ def _nearest(window: str, needle: str, target: tuple[int, int], avoid=()) -> Opt
     return None
 
 
-def attribute_samples(document: TrainingDocument) -> list[tuple[list[str], list[str]]]:
-    samples = []
-    sentences = sentence_spans(document.text, max_len=10 ** 9)
-    starts = [s for s, _ in sentences]
-    for metric in document.metrics:
-        index = max(0, bisect_right(starts, metric.start) - 1)
-        sentence = sentences[index] if sentences else (0, len(document.text))
-        sentence = (min(sentence[0], metric.start), max(sentence[1], metric.end))
-        span = (metric.start, metric.end)
-        chars, w_start = marked_window(document.text, sentence, span)
-        w_end = w_start + len(chars) - 2
-        window = document.text[w_start:w_end]
-        target = (metric.start - w_start, metric.end - w_start)
-        action = _nearest(window, metric.action, target)
-        obj = _nearest(window, metric.object, target)
-        if obj and action and obj[0] < action[1] and action[0] < obj[1]:
-            # the action inside the object (过火面积 / 过火): the object keeps its longer rest
-            left, right = (obj[0], action[0]), (action[1], obj[1])
-            rest = max(left, right, key=lambda piece: piece[1] - piece[0])
-            obj = rest if rest[1] - rest[0] >= 2 else _nearest(window, metric.object, target, avoid=[action])
-        spans = []
-        for piece, label in ((action, "ACT"), (obj, "OBJ")):
-            if piece is None:
-                continue
-            start, end = piece
-            # window positions -> model positions (the marks shift what follows them)
-            shift = lambda p: p if p < target[0] else (p + 1 if p < target[1] else p + 2)  # noqa: E731
-            spans.append((shift(start), shift(end - 1) + 1, label))
-        samples.append((chars, _bio(len(chars), spans)))
-    return samples
+# ---- training ---------------------------------------------------------------------------------
+def _is_dev(name: str, share: int = 8) -> bool:
+    return zlib.crc32(name.encode()) % share == 0
 
 
-def _is_dev(name: str, index: int, share: int = 8) -> bool:
-    return zlib.crc32(f"{name}#{index}".encode()) % share == 0
+def _targets(window, label) -> tuple:
+    """(metric, object start, object end, action start, action end): pointer index 0 is "none";
+    -100 (ignored) for the pointers of a figure that is not a metric."""
+    is_metric, obj, act = label
+    if not is_metric:
+        return (0.0, -100, -100, -100, -100)
+    out = [1.0]
+    for span in (obj, act):
+        if span == NOT_LOCATED:
+            out += [-100, -100]
+        else:
+            out += [0, 0] if span is None else [span[0] - window.start + 1, span[1] - 1 - window.start + 1]
+    return tuple(out)
 
 
-def split_samples(documents, builder):
-    train, dev = [], []
-    for document in documents:
-        for index, sample in enumerate(builder(document)):
-            (dev if _is_dev(document.name, index) else train).append(sample)
-    return train, dev
-
-
-def write_tsv(samples, path: Path) -> None:
-    with open(path, "w", encoding="utf-8") as out:
-        for chars, tags in samples:
-            for ch, tag in zip(chars, tags):
-                out.write(f"{ch}\t{tag}\n")
-            out.write("\n")
-
-
-# ---- training -------------------------------------------------------------------------------
-def train_tagger(train, dev, save_dir: os.PathLike, hyper: Hyper = Hyper(), seed: int = SEED,
-                 verbose: bool = False) -> dict:
-    """Train one BiLSTM-CRF character tagger into save_dir (which is replaced)."""
-    _prepare_environment()
+def fit(documents: list, seed: int = SEED, hyper: Hyper = Hyper(), sizes: Sizes = Sizes(), log=None) -> tuple:
+    """Train a FigureTagger on the documents' examples; the best epoch on the dev documents (one in
+    eight, by checksum) is kept. Returns (tagger, report)."""
     import torch
 
-    save_dir = Path(save_dir)
-    if save_dir.exists():
-        shutil.rmtree(save_dir)
-    save_dir.mkdir(parents=True)
     threads = torch.get_num_threads()
     torch.set_num_threads(TRAIN_THREADS)  # a fixed summation order: the same weights on every run
     started = time.perf_counter()
-    logger = logging.getLogger("reportmine.train.hanlp")
-    logger.propagate = False
-    if not logger.handlers:
-        logger.addHandler(logging.NullHandler())
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
     try:
-        with tempfile.TemporaryDirectory(prefix="reportmine-train-") as work:
-            trn_path, dev_path = Path(work) / "train.tsv", Path(work) / "dev.tsv"
-            write_tsv(train, trn_path)
-            write_tsv(dev or train[:50], dev_path)
-            tagger = _crf_tagger_class()()
-            with _quiet(not verbose):
-                tagger.fit(str(trn_path), str(dev_path), str(save_dir), batch_size=hyper.batch_size,
-                           epochs=hyper.epochs, embed=hyper.embed, rnn_hidden=hyper.hidden, drop=hyper.drop,
-                           lr=hyper.lr, patience=hyper.patience, crf=hyper.crf, tagging_scheme="BIO",
-                           token_delimiter="", anneal_factor=0.5, anneal_patience=2, devices=-1,
-                           logger=logger, seed=seed, verbose=verbose)
+        torch.manual_seed(seed)
+        examples = [(w, _targets(w, label), d.name) for d in documents for w, label in zip(d.windows, d.labels)]
+        dev_names = {d.name for d in documents if _is_dev(d.name)}
+        if len(dev_names) == len(documents):
+            dev_names = set()
+        train = [(w, t) for w, t, name in examples if name not in dev_names]
+        dev = [(w, t) for w, t, name in examples if name in dev_names]
+        chars = Vocab.build((w.chars for w, _ in train), min_count=hyper.min_char_count)
+        tags = Vocab.build((w.tags for w, _ in train), min_count=hyper.min_char_count)
+        network = build_network(sizes, len(chars.items), len(tags.items))
+        optimizer = torch.optim.Adam(network.parameters(), lr=hyper.lr)
+        rng = random.Random(seed)
+        best, best_loss, stale, epochs_run = None, math.inf, 0, 0
+        for epoch in range(hyper.epochs):
+            network.train()
+            for indices in _batches(train, hyper.batch_size, rng):
+                batch = [train[i] for i in indices]
+                loss = _loss(network, batch, chars, tags)
+                optimizer.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(network.parameters(), 5.0)
+                optimizer.step()
+            epochs_run = epoch + 1
+            if not dev:
+                continue
+            network.eval()
+            with torch.no_grad():
+                by_length = sorted(dev, key=lambda example: len(example[0].chars))
+                dev_loss = sum(float(_loss(network, by_length[i:i + 128], chars, tags)) * len(by_length[i:i + 128])
+                               for i in range(0, len(dev), 128)) / len(dev)
+            if log:
+                log(f"    epoch {epoch + 1}: dev loss {dev_loss:.4f}")
+            if dev_loss < best_loss - 1e-4:
+                best_loss, stale = dev_loss, 0
+                best = {k: v.detach().clone() for k, v in network.state_dict().items()}
+            else:
+                stale += 1
+                if stale >= hyper.patience:
+                    break
+        if best is not None:
+            network.load_state_dict(best)
+        network.eval()
     finally:
         torch.set_num_threads(threads)
-    _tidy(save_dir)
-    return {"seconds": round(time.perf_counter() - started, 1), "train": len(train), "dev": len(dev)}
+    report = {"examples": {"train": len(train), "dev": len(dev)},
+              "metrics": {"train": sum(1 for _, t in train if t[0]), "dev": sum(1 for _, t in dev if t[0])},
+              "epochs": epochs_run, "dev_loss": None if best_loss == math.inf else round(best_loss, 4),
+              "seconds": round(time.perf_counter() - started, 1)}
+    return FigureTagger(network, chars, tags, sizes), report
 
 
-@contextlib.contextmanager
-def _quiet(enabled: bool):
-    """hanlp draws progress bars on the terminal, some of them straight to the file descriptors:
-    send descriptors 1 and 2 to /dev/null while it trains (nothing when not enabled)."""
-    if not enabled:
-        yield
-        return
-    from hanlp.utils import log_util
-
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = [os.dup(1), os.dup(2)]
-    printer_out = log_util._printer.out
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        log_util._printer.out = io.StringIO()
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            yield
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        for fd in saved + [devnull]:
-            os.close(fd)
-        log_util._printer.out = printer_out
-        log_util._printer._last_print_width = 0
+def _batches(examples: list, size: int, rng: random.Random) -> list:
+    """Shuffled batches of similar lengths (little padding): the shuffled examples are sorted by
+    length in chunks of sixteen batches, cut, and the batches shuffled."""
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    batches = []
+    for first in range(0, len(order), size * 16):
+        chunk = sorted(order[first:first + size * 16], key=lambda i: len(examples[i][0].chars))
+        batches += [chunk[i:i + size] for i in range(0, len(chunk), size)]
+    rng.shuffle(batches)
+    return batches
 
 
-def _tidy(save_dir: Path) -> None:
-    """Keep what hanlp.load reads (config.json, vocabs.json, model.pt); drop logs and paths."""
-    for path in save_dir.iterdir():
-        if path.name not in ("config.json", "vocabs.json", "model.pt"):
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-    config_path = save_dir / "config.json"
-    config = json.loads(config_path.read_text(encoding="utf-8"))
-    for key in ("trn_data", "dev_data", "save_dir", "load_path", "logger", "devices"):
-        config.pop(key, None)
-    config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+def _loss(network, batch, chars, tags):
+    import torch
+    import torch.nn.functional as F
+
+    windows = [w for w, _ in batch]
+    targets = torch.tensor([t for _, t in batch], dtype=torch.float)
+    metric, pointers = network(*encode(windows, chars, tags))
+    loss = F.binary_cross_entropy_with_logits(metric, targets[:, 0])
+    pointer_targets = targets[:, 1:].long()
+    for k in range(4):
+        if (pointer_targets[:, k] >= 0).any():
+            loss = loss + F.cross_entropy(pointers[:, :, k], pointer_targets[:, k], ignore_index=-100) / 2
+    return loss
 
 
-def train_models(documents: list, out_dir: os.PathLike, seed: int = SEED, hyper: Optional[dict] = None,
-                 verbose: bool = False, log=None) -> dict:
-    """Train both taggers on documents into out_dir/detect and out_dir/attribute."""
-    hyper = dict(DEFAULT_HYPER, **(hyper or {}))
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = {}
-    for part, builder in ((DETECT, detect_samples), (ATTRIBUTE, attribute_samples)):
-        train, dev = split_samples(documents, builder)
-        report[part] = train_tagger(train, dev, out_dir / part, hyper[part], seed=seed, verbose=verbose)
-        if log:
-            log(f"  {part}: {report[part]['train']} train / {report[part]['dev']} dev sequences, "
-                f"{report[part]['seconds']} s")
-    return report
+# ---- out-of-fold readings and what is measured from them ---------------------------------------
+@dataclass
+class FoldReading:
+    """One test document of a fold: its rule figures and the fold model's readings."""
+
+    document: ReadDocument
+    readings: list
+    fold: int
 
 
-# ---- k-fold evaluation -----------------------------------------------------------------------
+def fold_of(names: list, folds: int) -> dict:
+    """Document -> fold: each source's documents, sorted, dealt round the folds in turn."""
+    by_source: dict = {}
+    for name in sorted(names):
+        by_source.setdefault(name.split("/")[0], []).append(name)
+    out, turn = {}, 0
+    for source in sorted(by_source):
+        for name in by_source[source]:
+            out[name] = turn % folds
+            turn += 1
+    return out
 
 
-def predict(pipeline, extractor, gold, mode: str, policy: Optional[dict] = None) -> dict:
-    """Predictions (document name -> metric dicts with original offsets) for one mode."""
-    from .normalize import normalize
-
-    predictions = {}
-    for name, g in gold.items():
-        is_html = True if Path(name).suffix.lower() in HTML_SUFFIXES else None
-        normalized = normalize(g.text, pipeline.lexicons, is_html=is_html)
-        rules = pipeline.rules.extract(normalized.text, normalized.corrupt)
+def predictions(readings: list, mode: str, calibration: Optional[Calibration], policy: Optional[dict] = None) -> dict:
+    """Document name -> metric dicts with original offsets, for one mode (rules, model, a merge)."""
+    out = {}
+    for r in readings:
+        text = r.document.normalized.text
         if mode == "rules":
-            raw = rules.metrics
+            figures = r.document.rule_figures
         elif mode == "model":
-            raw = extractor.extract(normalized.text, normalized.corrupt).metrics
+            figures = model_only(text, r.document.candidates, r.readings, calibration)
         else:
-            raw = extractor.combine(normalized.text, rules, normalized.corrupt, policy=policy).metrics
+            figures = merge(text, r.document.rule_figures, r.document.candidates, r.readings, calibration,
+                            policy or COMBINE_POLICY)
         rows = []
-        for metric in raw:
-            start, end = normalized.to_original(metric.start, metric.end)
-            indicator, source = pipeline.indicators.assign(metric.kind, metric.unit, metric.object, metric.action,
-                                                           metric.change, metric.context)
-            rows.append({"start": start, "end": end, "value": float(metric.value), "unit": metric.unit,
-                         "kind": metric.kind, "qualifier": metric.qualifier, "object": metric.object,
-                         "action": metric.action, "change": metric.change,
-                         "indicator": indicator if source == "taxonomy" else None})
-        predictions[name] = rows
-    return predictions
+        for f in figures:
+            start, end = r.document.normalized.to_original(f.start, f.end)
+            rows.append({"start": start, "end": end, "value": float(f.value), "unit": f.unit, "kind": f.kind,
+                         "qualifier": f.qualifier, "object": f.object, "action": f.action, "change": f.change,
+                         "confidence": f.confidence, "figure": f})
+        out[r.document.name] = rows
+    return out
 
 
-# the combiners compared by `reportmine train --kfold --all-policies` (COMBINE_POLICY is one of them)
-POLICIES = {
-    "fill-object": {"veto": False, "add": False, "object": "fill", "action": "rules"},
-    "fill": {"veto": False, "add": False, "object": "fill", "action": "fill"},
-    "fill+veto": {"veto": True, "add": False, "object": "fill", "action": "fill"},
-    "fill+add": {"veto": False, "add": True, "object": "fill", "action": "fill"},
-    "replace-action": {"veto": False, "add": False, "object": "fill", "action": "model"},
-    "replace-both": {"veto": False, "add": False, "object": "model", "action": "model"},
-    "replace-action-keep-change": {"veto": False, "add": False, "object": "fill", "action": "model",
-                                   "keep_change_verb": True},
-}
+def measure_calibration(readings: list) -> Calibration:
+    """Per-rule accuracies, the model's probabilities against how often they were right, and the
+    confidence weights, all from out-of-fold readings."""
+    rule_counts: dict = {}
+    model_bins: dict = {}
+    for r in readings:
+        gold = {r.document.name: r.document.gold}
+        # the rules' fields, scored on the rule figures that match gold
+        matched = _matched_pairs(gold, r.document, r.document.rule_figures)
+        for item, figure in matched:
+            for name in ("object", "action"):
+                key = f"{name}:{rule_key(figure, name)}"
+                right = contains_either_way(item.get(name), getattr(figure, name))
+                counts = rule_counts.setdefault(key, [0, 0])
+                counts[0] += right
+                counts[1] += 1
+        # the model's readings of every candidate
+        figures = model_only(r.document.normalized.text, r.document.candidates, r.readings, None, threshold=0.0)
+        matched = {id(f): item for item, f in _matched_pairs(gold, r.document, figures)}
+        for figure, reading in zip(figures, r.readings):
+            item = matched.get(id(figure))
+            _bin(model_bins, "metric", reading.p_metric, item is not None)
+            if item is not None:
+                for name in ("object", "action"):
+                    key = name if getattr(reading, f"{name}_span") else f"{name}/none"
+                    _bin(model_bins, key, getattr(reading, f"p_{name}"),
+                         contains_either_way(item.get(name), getattr(figure, name)))
+    calibration = Calibration(rules=rule_counts, model=model_bins)
+    calibration.weights = fit_confidence({mode: _confidence_rows(readings, mode, calibration)
+                                          for mode in ("model", "combined")})
+    return calibration
 
 
-def kfold(docs_dir, gold_dir, folds: int = 5, seed: int = SEED, hyper: Optional[dict] = None,
-          policies: Optional[dict] = None, log=print, work_dir: Optional[os.PathLike] = None) -> dict:
-    """Document-level k-fold: fold i tests on the documents i, i+k, i+2k ... of the sorted gold
-    names and trains on the others only. Returns the pooled and per-fold scores per mode."""
-    from .evaluate import load_gold, score
-    from .extract_model import ModelExtractor
+BINS = 10
+
+
+def _bin(table: dict, name: str, p: float, right: bool) -> None:
+    rows = table.setdefault(name, [[0, 0] for _ in range(BINS)])
+    index = min(BINS - 1, int(p * BINS))
+    rows[index][0] += right
+    rows[index][1] += 1
+
+
+def _matched_pairs(gold: dict, document: ReadDocument, figures: list) -> list:
+    """(gold item, figure) for the figures the scorer matches."""
+    rows = []
+    for f in figures:
+        start, end = document.normalized.to_original(f.start, f.end)
+        rows.append({"start": start, "end": end, "value": float(f.value), "unit": f.unit, "figure": f})
+    result = score(gold, {document.name: rows})
+    return [(item, p["figure"]) for _name, item, p in result.pairs]
+
+
+def _confidence_rows(readings: list, mode: str, calibration: Calibration) -> list:
+    """(features, right) of every record the mode outputs: right when it matches gold with a right
+    object and action (what an analyst filtering on confidence wants to keep)."""
+    rows = []
+    for r in readings:
+        text = r.document.normalized.text
+        if mode == "model":
+            pairs = model_only(text, r.document.candidates, r.readings, calibration, with_confidence=False, signals=True)
+        else:
+            pairs = merge(text, r.document.rule_figures, r.document.candidates, r.readings, calibration,
+                          COMBINE_POLICY, with_confidence=False, signals=True)
+        pairs = [(f, s) for f, s in pairs if s is not None]
+        figures = [f for f, _ in pairs]
+        matched = {id(f): item for item, f in _matched_pairs({r.document.name: r.document.gold}, r.document, figures)}
+        for f, found in pairs:
+            item = matched.get(id(f))
+            right = item is not None and all(contains_either_way(item.get(n), getattr(f, n)) for n in ("object", "action"))
+            rows.append((confidence_features(found, mode), right, r.fold))
+    return rows
+
+
+def kfold(sources: list, folds: int = 5, seed: int = SEED, hyper: Hyper = Hyper(), sizes: Sizes = Sizes(),
+          lexicons=None, log=print) -> dict:
+    """Document-level k-fold over every source. Returns the out-of-fold readings, the measured
+    calibration and the table of modes (pooled, per source, per fold)."""
     from .lexicons import load_lexicons
-    from .pipeline import Pipeline
 
-    lexicons = load_lexicons()
-    pipeline = Pipeline(lexicons)
-    gold = load_gold(Path(gold_dir), Path(docs_dir))
-    names = sorted(gold)
-    documents = {d.name: d for d in training_documents(docs_dir, gold_dir, lexicons=lexicons)}
-    policies = policies or {"combined": COMBINE_POLICY}
-    modes = ["rules", "model"] + list(policies)
-    pooled = {mode: {} for mode in modes}
-    per_fold = []
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="reportmine-kfold-", dir=work_dir) as work:
+    lexicons = lexicons or load_lexicons()
+    documents = read_documents(sources, FigureReader(lexicons))
+    assignment = fold_of([d.name for d in documents], folds)
+    readings = []
+    for fold in range(folds):
+        test = [d for d in documents if assignment[d.name] == fold]
+        train = [d for d in documents if assignment[d.name] != fold]
+        log(f"fold {fold + 1}/{folds}: training on {len(train)} documents, testing on {len(test)}")
+        tagger, report = fit(train, seed=seed, hyper=hyper, sizes=sizes)
+        log(f"  {report['examples']['train']} examples, {report['epochs']} epochs, {report['seconds']} s")
+        for d in test:
+            readings.append(FoldReading(d, tagger.read(d.windows), fold))
+    # cross-fitted: what is measured on the other folds is applied to each fold, so no table is
+    # scored on the readings it was measured from
+    table = score_modes(readings, folds)
+    calibration = measure_calibration(readings)
+    return {"readings": readings, "calibration": calibration, "table": table, "k": folds, "seed": seed,
+            "seconds": round(time.perf_counter() - started, 1),
+            "documents": {s.name: len(s.documents) for s in sources}}
+
+
+def score_modes(readings: list, folds: int, policies: Optional[dict] = None) -> dict:
+    """Pooled, per-source and per-fold scores of rules, model and each merge policy; the merges and
+    the model's confidence use a calibration measured on the other folds only."""
+    policies = policies or POLICIES
+    calibrations = {fold: measure_calibration([r for r in readings if r.fold != fold]) for fold in range(folds)}
+    pooled: dict = {}
+    for mode in ["rules", "model"] + list(policies):
+        pooled[mode] = {}
         for fold in range(folds):
-            test = names[fold::folds]
-            train_docs = [documents[n] for n in names if n not in test]
-            model_dir = Path(work) / f"fold{fold}"
-            log(f"fold {fold + 1}/{folds}: training on {len(train_docs)} documents, testing on {len(test)}")
-            train_models(train_docs, model_dir, seed=seed, hyper=hyper, log=log)
-            extractor = ModelExtractor(lexicons, path=model_dir)
-            fold_gold = {n: gold[n] for n in test}
-            row = {"fold": fold + 1, "test": test}
-            for mode in modes:
-                base = "rules" if mode == "rules" else "model" if mode == "model" else "combined"
-                predictions = predict(pipeline, extractor, fold_gold, base, policy=policies.get(mode))
-                pooled[mode].update(predictions)
-                result = score(fold_gold, predictions)
-                row[mode] = _summary(result)
-            per_fold.append(row)
-    table = {mode: _summary(score(gold, pooled[mode])) for mode in modes}
-    return {"folds": per_fold, "pooled": table, "seconds": round(time.perf_counter() - started, 1),
-            "seed": seed, "k": folds}
+            part = [r for r in readings if r.fold == fold]
+            pooled[mode].update(predictions(part, "combined" if mode in policies else mode, calibrations[fold],
+                                            policies.get(mode)))
+    gold = {r.document.name: r.document.gold for r in readings}
+    table = {"pooled": {}, "sources": {}, "folds": {}, "confidence": {}}
+    sources = sorted({name.split("/")[0] for name in gold})
+    for mode, predicted in pooled.items():
+        table["pooled"][mode] = summary(score(gold, predicted))
+        table["sources"][mode] = {s: summary(score({n: g for n, g in gold.items() if n.startswith(s + "/")},
+                                                   {n: p for n, p in predicted.items() if n.startswith(s + "/")}))
+                                  for s in sources}
+        table["folds"][mode] = [summary(score({r.document.name: r.document.gold for r in readings if r.fold == fold},
+                                              {r.document.name: predicted[r.document.name] for r in readings if r.fold == fold}))
+                                for fold in range(folds)]
+        if mode != "rules":
+            table["confidence"][mode] = reliability(gold, predicted)
+    return table
 
 
-def _summary(result) -> dict:
+def reliability(gold: dict, predicted: dict) -> list:
+    """Records by confidence bin: how many, their mean confidence, and the share right (matched,
+    with a right object and action)."""
+    result = score(gold, predicted)
+    right = {id(p) for _n, item, p in result.pairs
+             if all(contains_either_way(item.get(f), p.get(f)) for f in ("object", "action"))}
+    bins = [[0, 0.0, 0] for _ in range(BINS)]
+    for rows in predicted.values():
+        for p in rows:
+            index = min(BINS - 1, int(p["confidence"] * BINS))
+            bins[index][0] += 1
+            bins[index][1] += p["confidence"]
+            bins[index][2] += id(p) in right
+    return [{"bin": f"{i / BINS:.1f}-{(i + 1) / BINS:.1f}", "records": n,
+             "mean_confidence": round(total / n, 4) if n else None, "accuracy": round(hits / n, 4) if n else None}
+            for i, (n, total, hits) in enumerate(bins)]
+
+
+def summary(result) -> dict:
     return {"gold": result.gold, "pred": result.predicted, "tp": result.matched,
             "precision": round(result.precision, 4), "recall": round(result.recall, 4), "f1": round(result.f1, 4),
-            "object": round(result.accuracy("object"), 4), "action": round(result.accuracy("action"), 4),
-            "indicator_coverage": round(result.indicator_coverage or 0.0, 4),
-            "indicator_precision": round(result.indicator_precision or 0.0, 4)}
+            "object": round(result.accuracy("object"), 4), "action": round(result.accuracy("action"), 4)}
 
 
-def format_kfold(report: dict) -> str:
-    modes = list(report["pooled"])
-    lines = [f"document-level {report['k']}-fold on corpus/ (seed {report['seed']}, {report['seconds']} s)", "",
-             f"{'mode':26} {'gold':>5} {'pred':>5} {'tp':>5} {'P':>6} {'R':>6} {'F1':>6} {'object':>7} {'action':>7} {'ind.cov':>7} {'ind.P':>6}"]
+def format_table(report: dict) -> str:
+    table = report["table"]
+    modes = list(table["pooled"])
+    lines = [f"document-level {report['k']}-fold (seed {report['seed']}, {report['seconds']} s; documents: "
+             + ", ".join(f"{k} {v}" for k, v in report["documents"].items()) + ")", "",
+             f"{'mode':22} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'object':>7} {'action':>7}"]
     for mode in modes:
-        r = report["pooled"][mode]
-        lines.append(f"{mode:26} {r['gold']:5} {r['pred']:5} {r['tp']:5} {r['precision']:6.3f} {r['recall']:6.3f} "
-                     f"{r['f1']:6.3f} {r['object']:7.3f} {r['action']:7.3f} {r['indicator_coverage']:7.3f} "
-                     f"{r['indicator_precision']:6.3f}")
-    lines += ["", "per fold F1 (object / action):",
-              f"{'fold':5} " + " ".join(f"{mode[:22]:>22}" for mode in modes)]
-    for row in report["folds"]:
-        cells = [f"{row[m]['f1']:.3f} ({row[m]['object']:.3f}/{row[m]['action']:.3f})" for m in modes]
-        lines.append(f"{row['fold']:<5} " + " ".join(f"{c:>22}" for c in cells))
-    combined = [m for m in modes if m not in ("rules", "model")]
-    if combined:
-        lines += ["", "largest F1 drop against rules on one fold (the bar: 0.01):"]
-        for mode in combined:
-            drop = max(row["rules"]["f1"] - row[mode]["f1"] for row in report["folds"])
-            lines.append(f"  {mode:26} {max(0.0, drop):.4f}")
+        r = table["pooled"][mode]
+        lines.append(f"{mode:22} {r['gold']:5} {r['pred']:5} {r['precision']:6.3f} {r['recall']:6.3f} "
+                     f"{r['f1']:6.3f} {r['object']:7.3f} {r['action']:7.3f}")
+    sources = list(next(iter(table["sources"].values())))
+    lines += ["", "per source, F1 / object / action:", f"{'mode':22} " + " ".join(f"{s:>22}" for s in sources)]
+    for mode in modes:
+        cells = [f"{r['f1']:.3f}/{r['object']:.3f}/{r['action']:.3f}" for r in table["sources"][mode].values()]
+        lines.append(f"{mode:22} " + " ".join(f"{c:>22}" for c in cells))
+    lines += ["", "per fold, F1 / object / action:"]
+    for mode in modes:
+        cells = [f"{r['f1']:.3f}/{r['object']:.3f}/{r['action']:.3f}" for r in table["folds"][mode]]
+        lines.append(f"{mode:22} " + " ".join(cells))
+    lines += ["", "confidence (out of fold): records / mean confidence / accuracy per bin"]
+    for mode, bins in table["confidence"].items():
+        cells = [f"{b['records']}/{b['mean_confidence']:.2f}/{b['accuracy']:.2f}" for b in bins if b["records"]]
+        lines.append(f"{mode:22} " + " ".join(cells))
     return "\n".join(lines)
 
 
-# ---- command line --------------------------------------------------------------------------
-def _parser(kfold_default: bool) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="reportmine train",
-        description="Train the model extractor's taggers from gold (or, with --kfold, measure them).")
-    parser.add_argument("--docs", type=Path, default=_corpus() / "docs", help="Folder of documents (default: corpus/docs).")
-    parser.add_argument("--gold", type=Path, default=_corpus() / "gold", help="Folder of gold JSONL files (default: corpus/gold).")
-    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR,
-                        help=f"Model directory to write (default: the package's models/{MODEL_NAME}).")
-    parser.add_argument("--seed", type=int, default=SEED, help="Random seed (default %(default)s).")
-    parser.add_argument("--epochs", type=int, default=None, help="Override the number of epochs (both taggers).")
-    parser.add_argument("--kfold", action="store_true", default=kfold_default,
-                        help="Document-level k-fold evaluation instead of training the shipped model.")
-    parser.add_argument("--folds", type=int, default=5, help="k for --kfold (default 5).")
-    parser.add_argument("--all-policies", action="store_true", help="With --kfold: also score the other combiners.")
-    parser.add_argument("--json", type=Path, default=None, help="With --kfold: also write the scores as JSON.")
-    parser.add_argument("--verbose", "-v", action="store_true", help="Show hanlp's training log.")
-    return parser
+def default_merge_name() -> str:
+    return next(name for name, policy in POLICIES.items() if policy == COMBINE_POLICY)
 
 
-def _hyper(args) -> Optional[dict]:
-    if args.epochs is None:
-        return None
-    return {part: Hyper(**{**DEFAULT_HYPER[part].__dict__, "epochs": args.epochs}) for part in DEFAULT_HYPER}
+# ---- the whole job ---------------------------------------------------------------------------
+def train(out_dir: os.PathLike, sources: list, folds: int = 5, seed: int = SEED, hyper: Hyper = Hyper(),
+          sizes: Sizes = Sizes(), missing: tuple = (), log=print) -> dict:
+    """The k-fold (measuring the calibration saved with the model), then the model trained on every
+    document, into out_dir: config.json, weights.safetensors, calibration.json, TRAINING.json."""
+    from .lexicons import load_lexicons
 
-
-def _check(args) -> Optional[str]:
-    for path in (args.docs, args.gold):
-        if not path.is_dir():
-            return f"no such folder: {path}"
-    try:
-        import hanlp  # noqa: F401
-        import torch  # noqa: F401
-    except ImportError as exc:
-        return f"training needs the model extra ({exc.name or exc} is missing): {INSTALL_HINT}"
-    return None
-
-
-def train_main(argv: Optional[list] = None) -> int:
-    args = _parser(False).parse_args(argv)
-    if args.kfold:
-        return _run_kfold(args)
-    problem = _check(args)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
-    documents = training_documents(args.docs, args.gold)
-    print(f"training {MODEL_NAME} on {len(documents)} documents "
-          f"({sum(len(d.metrics) for d in documents)} gold metrics), seed {args.seed} -> {args.out}")
-    report = train_models(documents, args.out, seed=args.seed, hyper=_hyper(args), verbose=args.verbose, log=print)
-    (Path(args.out) / "TRAINING.json").write_text(json.dumps({
-        "documents": [d.name for d in documents], "seed": args.seed,
-        "hyper": {part: (_hyper(args) or DEFAULT_HYPER)[part].__dict__ for part in DEFAULT_HYPER},
-        "sequences": {part: {"train": r["train"], "dev": r["dev"]} for part, r in report.items()},
-    }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"saved: {args.out}")
-    return 0
-
-
-def _run_kfold(args) -> int:
-    problem = _check(args)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
-    policies = dict(POLICIES) if args.all_policies else {"combined": COMBINE_POLICY}
-    report = kfold(args.docs, args.gold, folds=args.folds, seed=args.seed, hyper=_hyper(args), policies=policies)
-    print(format_kfold(report))
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return 0
-
-
-def kfold_main(argv: Optional[list] = None) -> int:
-    return train_main(["--kfold", *(argv or [])])
-
-
-if __name__ == "__main__":
-    sys.exit(train_main(sys.argv[1:]))
+    if folds < 2:
+        raise ValueError("the confidence is measured out of fold: --folds must be 2 or more")
+    lexicons = load_lexicons()
+    report = kfold(sources, folds=folds, seed=seed, hyper=hyper, sizes=sizes, lexicons=lexicons, log=log)
+    log(format_table(report))
+    log(f"training on all {sum(len(s.documents) for s in sources)} documents")
+    documents = read_documents(sources, FigureReader(lexicons))
+    tagger, fitted = fit(documents, seed=seed, hyper=hyper, sizes=sizes)
+    out_dir = Path(out_dir)
+    tagger.save(out_dir)
+    report["calibration"].save(out_dir / CALIBRATION_FILE)
+    training = {"seed": seed, "hyper": hyper.__dict__, "sizes": sizes.__dict__, "folds": folds,
+                "sources": {s.name: [d.doc.split("/", 1)[1] for d in s.documents] for s in sources},
+                "missing": list(missing), "examples": fitted["examples"], "metrics": fitted["metrics"],
+                "epochs": fitted["epochs"], "kfold": report["table"]["pooled"], "default_merge": default_merge_name(),
+                "kfold_sources": report["table"]["sources"], "reliability": report["table"]["confidence"]}
+    (out_dir / TRAINING_FILE).write_text(json.dumps(training, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                         encoding="utf-8")
+    log(f"saved: {out_dir}")
+    return report
