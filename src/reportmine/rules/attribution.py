@@ -24,7 +24,7 @@ from typing import Callable, Optional
 from ..extraction import Figure
 from ..numbers import Quantity
 from ..segment import Token
-from .grammar import (CLAUSE_PUNCTUATION, EARLIER_VERB_REACH, HAN, LIST_COMMAS, QUOTES, SENTENCE_REACH, Grammar, TextIndex, ends_with_verb,
+from .grammar import (CLAUSE_PUNCTUATION, CLOSING_BRACKETS, EARLIER_VERB_REACH, HAN, LIST_COMMAS, QUOTES, SENTENCE_REACH, Grammar, TextIndex, ends_with_verb,
                       outside_titles, without_trailing)
 
 
@@ -248,7 +248,8 @@ def breakdown_after_marker(site: Site, figure: Figure):
     previous = site.previous
     markers = site.g.lexicons.breakdown_markers
     between = site.text[previous.end:site.q.start]
-    if previous.breakdown:
+    if previous.breakdown and not any(close in between for close in CLOSING_BRACKETS):
+        # the parts go on to the sentence's end, or to the bracket that holds them (（含…6起6人）)
         return {"scope": (True, (previous.start, previous.end), "breakdown-goes-on")}
     marker = next((m for m in markers if m in between), None)
     if marker is None:
@@ -667,6 +668,20 @@ def casualty_short_form(site: Site, figure: Figure):
     return {"object": ("", site.span(figure.object)), "action": (short_form, site.span(figure.object))}
 
 
+def casualty_after_figure(site: Site, figure: Figure):
+    """造成65人死亡、50人受伤 -> (死亡), (受伤): a count of people followed by a casualty act is the
+    count of that act's victims (their name comes next, from the event: 火灾死亡人数)."""
+    lexicons = site.g.lexicons
+    if site.q.unit not in lexicons.person_units:
+        return None
+    after = site.right.lstrip()
+    act = next((a for a in lexicons.casualty_acts if after.startswith(a)), None)
+    if act is None or figure.action == act:
+        return None
+    at = site.q.end + len(site.right) - len(after)
+    return {"action": (act, (at, at + len(act))), "object": ("", (site.q.start, site.q.end))}
+
+
 def casualty_after_event(site: Site, figure: Figure):
     """发生事故12起、死亡7人 -> 事故死亡人数: the dead, not the accidents the sentence named before them."""
     g = site.g
@@ -950,7 +965,7 @@ STAGES = (
     # exclusive: the change verb, else the act a measure's name holds, else a state in the name
     Stage("act", (_rule(change_verb_acts, ("action",)), _rule(act_in_measure_name, ("action",)),
                   _rule(state_in_name, ("action",)))),
-    Stage("casualty-short-form", (_rule(casualty_short_form, OBJECT_ACTION),)),
+    Stage("casualty-short-form", (_rule(casualty_short_form, OBJECT_ACTION), _rule(casualty_after_figure, OBJECT_ACTION))),
     Stage("casualty-after-event", (_rule(casualty_after_event, ("object",)),)),
     Stage("counted-by-state", (_rule(counted_by_state, OBJECT_ACTION),)),
     Stage("problem-found", (_rule(problem_found, OBJECT_ACTION),)),

@@ -88,7 +88,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
         before = []  # the sentence's figures before the list that are no rates (nor changes, for amounts), in order
         k = start - 1
         while k >= 0 and figures[k].sentence_start == first.sentence_start:
-            if figures[k].kind != "rate" and figures[k].change is None:
+            if figures[k].kind != "rate" and figures[k].change is None and not _in_brackets(text, figures[k]):
                 before.append(figures[k])
             k -= 1
         before.reverse()
@@ -104,6 +104,15 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
         if len(names) == len(group) and all(names):
             for figure, name, span in zip(group, names, spans):
                 figure.decide("object", name, rule, span)
+
+
+def _in_brackets(text: str, figure: Figure) -> bool:
+    """死亡35人（含高速事故6起6人）: a figure inside brackets is an aside, not one of the figures a
+    list of changes after the brackets refers to."""
+    lo = max(figure.sentence_start, figure.start - 60)
+    opened = max(text.rfind("（", lo, figure.start), text.rfind("(", lo, figure.start))
+    closed = max(text.rfind("）", lo, figure.start), text.rfind(")", lo, figure.start))
+    return opened > closed
 
 
 def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
