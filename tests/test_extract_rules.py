@@ -170,7 +170,7 @@ def test_a_count_ending_in_er_ci_is_not_secondary(extract):
     ("市委先后4次召开常委会。", [("常委会", "召开")]),
     ("累计开展12次督查考评。", [("督查考评", "开展")]),
     # a count with no noun counts its act
-    ("临时查封30家,共立案50起。", [("查封", "查封"), ("立案", "立案")]),
+    ("临时查封30家,共立案50起。", [("查封企业", "查封"), ("立案", "立案")]),
     # 由A增加到B: both are values of the subject before 由
     ("三防工作队伍人数由原来的380人增加到1160人。", [("三防工作队伍人数", "增加"), ("三防工作队伍人数", "增加到")]),
     # a stock listed after 共有 or 位于 has no act, in every clause of the list

@@ -117,6 +117,9 @@ class Lexicons:
     issuing_verbs: tuple
     case_units: tuple
     table_unit_labels: tuple
+    same_count_units: tuple
+    frame_nouns: tuple
+    implied_nouns: dict
     grammar: GrammarWords
     indicators: tuple  # indicators.Indicator
     taxonomy: object  # indicators.Taxonomy: the indicators with unit classes, conversions, signature rules
@@ -130,8 +133,10 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_unit
                      "progress_verbs", "completion_verbs", "measure_suffixes", "act_nouns", "weak_verbs",
                      "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
                      "state_verbs", "casualty_acts", "casualty_events", "problem_states", "finding_verbs",
-                     "document_nouns", "issuing_verbs", "case_units", "table_unit_labels")
-ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes")
+                     "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
+                     "same_count_units", "frame_nouns")
+ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes",
+                    "implied_nouns")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
                  "meeting_endings", "determiner_units", "event_units")
@@ -296,6 +301,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     table_header_units: dict = {}
     casualty_short_forms: dict = {}
     state_count_suffixes: dict = {}
+    implied_nouns: dict = {}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(string_list(path, data, key))
@@ -303,6 +309,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         table_header_units.update(string_map(path, data, "table_header_units", "a header ending to a unit"))
         casualty_short_forms.update(string_map(path, data, "casualty_short_forms", "a one-character act to its full form"))
         state_count_suffixes.update(string_map(path, data, "state_count_suffixes", "a unit to a suffix"))
+        implied_nouns.update(string_map(path, data, "implied_nouns", "a unit to the noun it counts"))
 
     grammar = _parse_grammar(layered("grammar.yaml"))
 
@@ -378,6 +385,9 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         issuing_verbs=_merge_lists(*attribution["issuing_verbs"]),
         case_units=_merge_lists(*attribution["case_units"]),
         table_unit_labels=_merge_lists(*attribution["table_unit_labels"]),
+        same_count_units=_merge_lists(*attribution["same_count_units"]),
+        frame_nouns=_merge_lists(*attribution["frame_nouns"]),
+        implied_nouns=implied_nouns,
         grammar=grammar,
         indicators=taxonomy.indicators,
         taxonomy=taxonomy,

@@ -744,7 +744,9 @@ def shares_object(g: Grammar, previous: Figure, figure: Figure, same_clause: boo
         return True  # 立案142件，同比增长18.3%，结案128件: the rate passes its figure's object on
     if previous.kind != figure.kind:
         return False
-    if figure.kind == "count" and previous.unit.rstrip("次") != figure.unit.rstrip("次") and not same_clause:
+    same_things = previous.unit.rstrip("次") == figure.unit.rstrip("次") or \
+        previous.unit in g.lexicons.same_count_units and figure.unit in g.lexicons.same_count_units
+    if figure.kind == "count" and not same_things and not same_clause:
         return False  # (检查企业415家次，责令整改37家: the same things, counted once and in visits)
     # an object named by an act (扑救火灾, 火灾扑救, 受灾人口) is not what another act counts
     # (抢险救援2,416起 after 火灾扑救1,368起)
