@@ -165,11 +165,44 @@ def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
             figure.decide("object", figure.action + lexicons.implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
 
 
+def _stock_name_around(text: str, names, act: str, start: int) -> str:
+    """The stock name (粮食种植面积 -> 种植面积) that the act read at `start` is part of, or ''."""
+    for name in names:
+        at = name.find(act)
+        if at >= 0 and text.startswith(name, start - at):
+            return name
+    return ""
+
+
+def verb_inside_stock_name(text: str, g: Grammar, figures: list[Figure]) -> None:
+    """粮食种植面积12981公顷, 总计编制床位数7325张（其中公立6298张）-> action '' for all three: the verb
+    of a standing quantity's name (lexicon stock_names) is part of the name, not an act, and so for
+    the figures that took their act from it (their action evidence points at it). An object that the
+    verb split off the name (面积) gets the whole name back (种植面积)."""
+    cleared: dict[tuple[int, int], str] = {}  # spans a cleared act was read from, and of its figures
+    names = g.lexicons.stock_names
+    for figure in figures:
+        evidence = figure.evidence.get("action")
+        if not figure.action or evidence is None:
+            continue
+        source = (evidence.start, evidence.end)
+        name = _stock_name_around(text, names, figure.action, evidence.start) or next(
+            (n for n in names if n in figure.object and figure.action in n), "")
+        if not name and cleared.get(source) != figure.action:
+            continue
+        cleared[source] = cleared[(figure.start, figure.end)] = figure.action
+        figure.decide("action", "", "verb-inside-stock-name", source)
+        if name and name not in figure.object and name.endswith(figure.object):
+            figure.decide("object", name, "verb-inside-stock-name", (evidence.start - name.find(figure.action),
+                                                                     evidence.start - name.find(figure.action) + len(name)))
+
+
 def run_passes(text: str, index: TextIndex, g: Grammar, tables: Tables, lines: TableLines, figures: list[Figure]) -> None:
     parts_after_a_full_stop(text, index, g, figures)
     rates_respectively(text, index, g, figures)
     tables.read_cells(text, lines, figures)
     last_word_on_counts(g, figures)
+    verb_inside_stock_name(text, g, figures)
 
 
 # word classes that never name a thing on their own: adverbs, numerals, measure words, punctuation,
