@@ -52,6 +52,7 @@ class GrammarWords:
     respectively: str
     share_verb: str
     share_suffix: str
+    share_ratio_noun: str
     meeting_endings: tuple
     determiner_units: frozenset
     event_units: frozenset
@@ -141,7 +142,7 @@ ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_shor
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
                  "meeting_endings", "determiner_units", "event_units")
-GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix")
+GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix", "share_ratio_noun")
 GRAMMAR_PATTERNS = ("share", "list_separator", "adjacent_count", "framing_tail", "table_header_unit", "unit_bracket",
                     "paragraph_number", "listed_ordinal")
 # The top-level keys each mapping file may hold: a key that nothing reads is an error, not a silent

@@ -285,7 +285,8 @@ def share_of_whole(site: Site, figure: Figure):
     if not name and site.same_sentence and site.previous.kind != "rate":
         name = site.previous.object or site.previous.action  # 举报3618件，占27%: the act counted
         rule = "share-of-figure-before"
-    verb = g.words.share_verb
+    # 占GDP的比重为54.9%: a proportion of the whole is a structure, no act
+    verb = "" if g.words.share_ratio_noun in share.group() else g.words.share_verb
     obj = name + g.words.share_suffix if name else ""
     return {"object": (obj, site.span(name), rule), "action": (verb, site.span(verb, site.left_start), rule)}
 

@@ -252,6 +252,8 @@ class Grammar:
                 if not verbs and len(suffix) > 2:
                     # 明厨亮灶覆盖率: the act is in the suffix itself (覆盖率 -> 覆盖), not in the name before it
                     verbs = [t.word for t in self.segmenter.tag(suffix[:-1]) if t.is_verb]
+                if suffix == self.words.share_ratio_noun and verbs and verbs[-1] == self.words.share_verb:
+                    return ""  # 税收收入占财政总收入比重: a proportion of the whole, no act
                 return verbs[-1] if verbs else ""
         return ""
 
