@@ -447,6 +447,15 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
                 return name, run[progress].word, "money-named-around-progress-verb"
             if before_verb and (action in lexicons.progress_verbs or action in lexicons.weak_verbs):
                 return before_verb, action, "money-named-before-verb"  # 第一产业增加值完成261497万元
+            outer = next((j for j in range(verb_start - 2, -1, -1) if tokens[j].flag.startswith("v") and tokens[j].flag != "vn"
+                          and all(t.is_noun or t.flag in ("a", "b", "m", "q", "uj") for t in tokens[j + 1:verb_start])), None)
+            # not a verb that describes a noun (在建项目, 改造项目), a change (新增装备投入) or a
+            # framing word; and the money's own word stands alone (获得融资 keeps its verb)
+            if outer is not None and i == verb_start and tokens[outer].word not in g.trim_words \
+                    and tokens[outer].word not in lexicons.modifier_verbs and tokens[outer].word not in g.change_verbs \
+                    and tokens[outer + 1].word not in lexicons.head_nouns:
+                # 落实全口径水利建设投资506亿元, 涉及总投资64.3亿元: the verb that governs the money's name
+                return g.strip_leading("".join(t.word for t in tokens[outer + 1:i + 1])), tokens[outer].word, "money-governed"
             return action, action, "money-is-the-act"  # 投资1300多万: the investment itself
         if q.unit in event_units:
             return action, action, "event-is-the-act"  # 研学、交流探讨10多次: the activity is what is counted
