@@ -85,6 +85,18 @@ def test_text_wrapped_like_a_pdf_is_joined_inside_sentences(lexicons):
     assert PDF_TEXT[start:end].startswith("3,862\n") and PDF_TEXT[start:end].endswith("家次")
 
 
+def test_a_page_set_in_from_the_edge_is_unwrapped_at_its_margin(lexicons):
+    # a book page copied out of a PDF viewer: every line indented by the page margin (12 spaces), a
+    # paragraph's first line further (17); a line at the margin goes on the sentence before it
+    title, *lines = PDF_TEXT.replace("　　", " " * 5).splitlines()
+    body = [line for line in lines if line and line != title and "— 2 —" not in line]
+    page = "某县消防志\n\n" + "\n".join(" " * 12 + line for line in body) + "\n"
+    result = norm(page, lexicons)
+    assert "其中重大事故隐患13项" in result.text and "检查3,862家次" in result.text
+    assert "\n一、全年安全生产形势\n" in result.text  # a heading stays its own line
+    assert "\n" in result.text.split("全年共检查企业")[0]  # the paragraph's own start stays a break
+
+
 def test_text_with_one_paragraph_a_line_is_not_unwrapped(lexicons):
     text = "一、主要工作\n全年检查企业128家次。\n排查隐患242项。\n" * 5
     assert norm(text, lexicons).text == text
