@@ -4,6 +4,8 @@ parts after a full stop, lists of rates, table cells, and the last word on count
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from ..extraction import Figure
 from .grammar import NON_SPACE, Grammar, TextIndex
 from .tables import TableLines, Tables
@@ -143,10 +145,29 @@ def _located(text: str, part: str, start: int, end: int) -> tuple[int, int]:
     return (at, at + len(part)) if at >= 0 else (start, end)
 
 
+def _implied_nouns(lexicons, figures: list[Figure]) -> dict:
+    """The noun each unit of implied_nouns counts in this document: the lexicon's, unless the
+    document's own counts in those units (家 and 家次 alike) name another of implied_noun_choices
+    more often."""
+    named = Counter()
+    for figure in figures:
+        if figure.unit in lexicons.implied_nouns and figure.object:
+            choice = next((c for c in lexicons.implied_noun_choices if figure.object.endswith(c)), None)
+            # 生产经营单位 are enterprises by another name: a noun a modifier verb describes is no vote
+            if choice and not figure.object[:-len(choice)].endswith(tuple(lexicons.modifier_verbs)):
+                named[choice] += 1
+    implied = {}
+    for unit, default in lexicons.implied_nouns.items():
+        best = named.most_common(1)
+        implied[unit] = best[0][0] if best and best[0][1] > named[default] else default
+    return implied
+
+
 def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
     """A count that names its act in its object has that act (火灾扑救83.7万起 -> 扑救, 受灾人口9.09万人
     -> 受灾); a count with no noun of its own counts its act (立案50起, 临时查封53家, 拘留10人)."""
     lexicons = g.lexicons
+    implied_nouns = _implied_nouns(lexicons, figures)
     for figure in figures:
         if figure.kind != "count" or figure.change:
             continue
@@ -162,7 +183,7 @@ def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
             action_evidence = figure.evidence.get("action")
             span = (action_evidence.start, action_evidence.end) if action_evidence else (figure.start, figure.end)
             # 临时查封30家 -> 查封企业: a unit that counts one kind of thing names it after the act
-            figure.decide("object", figure.action + lexicons.implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
+            figure.decide("object", figure.action + implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
 
 
 def _stock_name_around(text: str, names, act: str, start: int) -> str:
