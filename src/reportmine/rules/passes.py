@@ -60,7 +60,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
             end += 1
         group = figures[start:end + 1]
         changes = rates or first.change is not None and first.evidence["change"].rule == "change-word"
-        if len(group) < 2 or not changes and respectively_word not in text[index.clause_window(first.start, first.end)[0]:first.start]:
+        if len(group) < 2 or not changes and respectively_word not in text[_list_clause_start(text, index, first):first.start]:
             continue  # other lists of figures are read only after 分别 (客运量和周转量分别完成了3.7亿人和270.8亿人公里)
         if not changes:
             if any(f.object and f.object != f.action and not g.rate_list_split.search(f.object) for f in group):
@@ -73,7 +73,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 span = (first.start, first.end)
                 figure.decide("change", first.change, "change-word-of-the-list", span)
                 figure.decide("action", first.action, "change-word-of-the-list", span)
-        clause_start = index.clause_window(first.start, first.end)[0]
+        clause_start = _list_clause_start(text, index, first)
         lead = text[clause_start:first.start]
         respectively = respectively_word in lead
         subject = lead[:lead.index(respectively_word)] if respectively else g.without_change_words(lead)
@@ -108,6 +108,15 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 figure.decide("object", name, rule, span)
 
 
+def _list_clause_start(text: str, index: TextIndex, first: Figure) -> int:
+    """Where the clause of a list's first figure starts; a list after a colon (浓度分别为：18微克/立方米、
+    36微克/立方米) reads the clause before the colon with it."""
+    start = index.clause_window(first.start, first.end)[0]
+    if start > 1 and text[start - 1] in "：:" and not text[start:first.start].strip():
+        start = index.clause_window(start - 2, start - 1)[0]
+    return start
+
+
 def _in_brackets(text: str, figure: Figure) -> bool:
     """死亡35人（含高速事故6起6人）: a figure inside brackets is an aside, not one of the figures a
     list of changes after the brackets refers to."""
@@ -133,7 +142,12 @@ def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
     else:
         tagged = [g.segmenter.tag(part) for part in parts]
         last = tagged[-1]
-        one_nouns = all(len(tokens) == 1 and tokens[0].is_noun and not tokens[0].is_verb for tokens in tagged[:-1])
+        one_noun = lambda tokens: len(tokens) == 1 and tokens[0].is_noun and not tokens[0].is_verb
+        if len(parts) >= 3 and all(one_noun(tokens) for tokens in tagged[1:-1]) and one_noun(tagged[0][-1:]):
+            # 空气主要污染物PM2.5、PM10、O3…浓度: the first item is the word in line with the others,
+            # after what the clause says before the list
+            parts, tagged = [tagged[0][-1].word] + parts[1:], [tagged[0][-1:]] + tagged[1:]
+        one_nouns = all(one_noun(tokens) for tokens in tagged[:-1])
         if not one_nouns or len(last) < 2 or not (last[0].is_noun and not last[0].is_verb) or not last[-1].is_noun:
             return parts
         head = parts[-1][last[0].end:]
