@@ -16,6 +16,7 @@ def parts_after_a_full_stop(text: str, index: TextIndex, g: Grammar, figures: li
     gives parts of the last figure of the sentence before it. The parts are breakdowns, and those
     without an act of their own take the total's (实有)."""
     markers = g.lexicons.breakdown_markers
+    unlent = frozenset(g.lexicons.progress_verbs) | frozenset(g.lexicons.weak_verbs) | g.change_verbs
     openings: dict = {}  # sentence start -> the marker it opens with, or None (once per sentence)
     total = None
     for figure in figures:
@@ -29,10 +30,12 @@ def parts_after_a_full_stop(text: str, index: TextIndex, g: Grammar, figures: li
                 and index.sentence_bounds(total.start)[1] >= figure.sentence_start - 1:
             if figure.kind == total.kind and figure.unit == total.unit:  # parts count what the total counts
                 figure.decide("scope", True, "parts-after-a-full-stop", (at, at + len(marker)))
-                if not figure.action:
+                # a total's act of reporting (实现地区生产总值…。其中，第一产业增加值…) or change is
+                # not its parts'
+                if not figure.action and total.action not in unlent:
                     figure.decide("action", total.action, "parts-after-a-full-stop", (total.start, total.end))
-        if figure.kind != "rate" and not figure.breakdown:
-            total = figure
+        if figure.kind != "rate" and not figure.breakdown and figure.change is None:
+            total = figure  # 总数达62646个，比上年增加1075个。其中: the total, not its change
 
 
 def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Figure]) -> None:
