@@ -122,6 +122,7 @@ class Lexicons:
     frame_nouns: tuple
     stock_names: tuple
     implied_noun_choices: tuple
+    reporting_verbs: tuple
     implied_nouns: dict
     grammar: GrammarWords
     indicators: tuple  # indicators.Indicator
@@ -137,7 +138,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_unit
                      "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
                      "state_verbs", "casualty_acts", "casualty_events", "problem_states", "finding_verbs",
                      "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
-                     "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices")
+                     "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes",
                     "implied_nouns")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
@@ -392,6 +393,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         frame_nouns=_merge_lists(*attribution["frame_nouns"]),
         stock_names=_merge_lists(*attribution["stock_names"]),
         implied_noun_choices=_merge_lists(*attribution["implied_noun_choices"]),
+        reporting_verbs=_merge_lists(*attribution["reporting_verbs"]),
         implied_nouns=implied_nouns,
         grammar=grammar,
         indicators=taxonomy.indicators,
