@@ -124,6 +124,7 @@ class Lexicons:
     implied_noun_choices: tuple
     reporting_verbs: tuple
     implied_nouns: dict
+    implied_acts: dict
     grammar: GrammarWords
     indicators: tuple  # indicators.Indicator
     taxonomy: object  # indicators.Taxonomy: the indicators with unit classes, conversions, signature rules
@@ -140,7 +141,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_unit
                      "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
                      "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes",
-                    "implied_nouns")
+                    "implied_nouns", "implied_acts")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
                  "meeting_endings", "determiner_units", "event_units")
@@ -306,6 +307,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     casualty_short_forms: dict = {}
     state_count_suffixes: dict = {}
     implied_nouns: dict = {}
+    implied_acts: dict = {}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(string_list(path, data, key))
@@ -314,6 +316,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         casualty_short_forms.update(string_map(path, data, "casualty_short_forms", "a one-character act to its full form"))
         state_count_suffixes.update(string_map(path, data, "state_count_suffixes", "a unit to a suffix"))
         implied_nouns.update(string_map(path, data, "implied_nouns", "a unit to the noun it counts"))
+        implied_acts.update(string_map(path, data, "implied_acts", "an event to the act its count implies"))
 
     grammar = _parse_grammar(layered("grammar.yaml"))
 
@@ -395,6 +398,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         implied_noun_choices=_merge_lists(*attribution["implied_noun_choices"]),
         reporting_verbs=_merge_lists(*attribution["reporting_verbs"]),
         implied_nouns=implied_nouns,
+        implied_acts=implied_acts,
         grammar=grammar,
         indicators=taxonomy.indicators,
         taxonomy=taxonomy,

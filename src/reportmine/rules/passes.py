@@ -195,6 +195,13 @@ def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
                 evidence = figure.evidence.get("object")
                 span = (evidence.start, evidence.end) if evidence else (figure.start, figure.end)
                 figure.decide("action", act, "act-in-count-name", span)
+            else:
+                # 道路交通：事故9起: a count of events that names no act counts what happened
+                event = next((e for e in lexicons.implied_acts if figure.object.endswith(e)), None)
+                if event:
+                    evidence = figure.evidence.get("object")
+                    span = (evidence.start, evidence.end) if evidence else (figure.start, figure.end)
+                    figure.decide("action", lexicons.implied_acts[event], "act-implied-by-event", span)
         if not figure.object and figure.action and not figure.action.endswith(lexicons.change_level_markers) \
                 and figure.action not in lexicons.stock_predicates:
             action_evidence = figure.evidence.get("action")
