@@ -166,23 +166,26 @@ def score_set(name: str, texts: dict, extractor: str, verbose: bool, keep: Path 
         print(meta_out)
     # what a crawler also knows of each page: its address and title, given as a --manifest would
     # give them (the manifest's layer, applied to the same documents)
-    from reportmine.metadata import apply_manifest
+    try:
+        from reportmine.metadata import apply_manifest
+    except ImportError:  # a version of the code without manifests (a "before" run)
+        apply_manifest = None
     index = {row["doc"]: row for row in read_jsonl(folder / "index.jsonl")}
     with_manifest = work / "documents_manifest.jsonl"
     rows = []
-    for document in read_jsonl(documents):
+    for document in read_jsonl(documents) if apply_manifest else ():
         entry = index[Path(document["doc"]).name]
         manifest = {str(Path(document["path"]).resolve()): {"url": entry["url"], "title": entry.get("title", "")}}
         rows.append(apply_manifest(document, manifest))
     with_manifest.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     manifest_out = run([sys.executable, str(evaluation / "score_meta.py"), "--gold", str(meta), "--pred", str(with_manifest)]
-                       + (["--verbose"] if verbose else []))
+                       + (["--verbose"] if verbose else [])) if apply_manifest else ""
     if verbose:
         print(manifest_out)
     figures = {"docs": len(texts), "gold": result["gold"], "precision": result["precision"], "recall": result["recall"],
                "f1": result["f1"], **{f: result[f + "_accuracy"] for f in ("kind", "qualifier", "object", "action", "change")},
                "metadata": float(last_line(meta_out, "accuracy").split()[-1]),
-               "metadata_manifest": float(last_line(manifest_out, "accuracy").split()[-1])}
+               "metadata_manifest": float(last_line(manifest_out, "accuracy").split()[-1]) if manifest_out else None}
     indicators = subprocess.run([sys.executable, str(evaluation / "score_indicators.py"), str(docs), str(gold), str(metrics)],
                                 capture_output=True, text=True)
     line = last_line(indicators.stdout, "indicators coverage")
