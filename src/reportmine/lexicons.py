@@ -123,6 +123,7 @@ class Lexicons:
     stock_names: tuple
     implied_noun_choices: tuple
     reporting_verbs: tuple
+    flow_heads: tuple
     implied_nouns: dict
     implied_acts: dict
     grammar: GrammarWords
@@ -139,7 +140,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_unit
                      "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
                      "state_verbs", "casualty_acts", "casualty_events", "problem_states", "finding_verbs",
                      "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
-                     "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs")
+                     "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs", "flow_heads")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes",
                     "implied_nouns", "implied_acts")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
@@ -397,6 +398,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         stock_names=_merge_lists(*attribution["stock_names"]),
         implied_noun_choices=_merge_lists(*attribution["implied_noun_choices"]),
         reporting_verbs=_merge_lists(*attribution["reporting_verbs"]),
+        flow_heads=_merge_lists(*attribution["flow_heads"]),
         implied_nouns=implied_nouns,
         implied_acts=implied_acts,
         grammar=grammar,

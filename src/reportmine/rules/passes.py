@@ -197,7 +197,8 @@ def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
                 figure.decide("action", act, "act-in-count-name", span)
             else:
                 # 道路交通：事故9起: a count of events that names no act counts what happened
-                event = next((e for e in lexicons.implied_acts if figure.object.endswith(e)), None)
+                event = next((e for e in lexicons.implied_acts if figure.object.endswith(e)), None) \
+                    if figure.unit in lexicons.case_units else None
                 if event:
                     evidence = figure.evidence.get("object")
                     span = (evidence.start, evidence.end) if evidence else (figure.start, figure.end)
@@ -222,8 +223,9 @@ def _stock_name_around(text: str, names, act: str, start: int) -> str:
 def verb_inside_stock_name(text: str, g: Grammar, figures: list[Figure]) -> None:
     """粮食种植面积12981公顷, 总计编制床位数7325张（其中公立6298张）-> action '' for all three: the verb
     of a standing quantity's name (lexicon stock_names) is part of the name, not an act, and so for
-    the figures that took their act from it (their action evidence points at it). An object that the
-    verb split off the name (面积) gets the whole name back (种植面积)."""
+    the figures that took their act from it (their action evidence points at it). So for a budget's
+    category named by a verb (补助收入, 教育支出: lexicon flow_heads). An object that the verb split off
+    the name (面积, 收入) gets the whole name back (种植面积, 补助收入)."""
     cleared: dict[tuple[int, int], str] = {}  # spans a cleared act was read from, and of its figures
     names = g.lexicons.stock_names
     for figure in figures:
@@ -233,10 +235,17 @@ def verb_inside_stock_name(text: str, g: Grammar, figures: list[Figure]) -> None
         source = (evidence.start, evidence.end)
         name = _stock_name_around(text, names, figure.action, evidence.start) or next(
             (n for n in names if n in figure.object and figure.action in n), "")
-        if not name and cleared.get(source) != figure.action:
+        # 补助收入568709万元, 返还性收入9670万元, 教育支出: a budget category named by the verb
+        named = text[evidence.start:figure.start].rstrip(" 为达是：:")
+        flow = next((named for head in g.lexicons.flow_heads if figure.kind == "money" and named.endswith(head)
+                     and named.startswith(figure.action) and len(named) - len(figure.action) - len(head) <= 1
+                     and "的" not in named), "")  # 从林业上获得的收入: an act, then what it brought
+        if not name and not flow and cleared.get(source) != figure.action:
             continue
         cleared[source] = cleared[(figure.start, figure.end)] = figure.action
         figure.decide("action", "", "verb-inside-stock-name", source)
+        if flow and figure.object != flow and flow.endswith(figure.object):
+            figure.decide("object", flow, "verb-inside-stock-name", (evidence.start, evidence.start + len(flow)))
         if name and name not in figure.object and name.endswith(figure.object):
             figure.decide("object", name, "verb-inside-stock-name", (evidence.start - name.find(figure.action),
                                                                      evidence.start - name.find(figure.action) + len(name)))
