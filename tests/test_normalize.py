@@ -16,6 +16,15 @@ def test_pinyin_noise_removed_but_real_parentheses_kept(lexicons):
     assert result.text == "赣县区应急管理局印发《办法(试行)》,307个村(社区)成立了应急管理室(资料图),(一)"
 
 
+def test_pinyin_noise_repeated_after_one_character_is_removed_whole(lexicons):
+    # a page run twice through the same annotating tool: 常(chang)(chang)住(zhu)人口(kou)(kou)(kou)
+    text = "廣東省常(chang)(chang)住(zhu)人口(kou)(kou)(kou)12656.8萬(wan)(wan)人(一)"
+    result = norm(text, lexicons)
+    assert result.text == "广东省常住人口12656.8万人(一)"
+    start, end = result.to_original(result.text.index("12656.8万人"), result.text.index("12656.8万人") + 9)
+    assert text[start:end] == "12656.8萬(wan)(wan)人"
+
+
 def test_fullwidth_digits_and_percent_become_ascii(lexicons):
     result = norm("检查１２８家次，整改率９５．６％", lexicons)
     assert result.text == "检查128家次，整改率95.6%"

@@ -386,12 +386,13 @@ def detect_script(before: str, after: str) -> str:
 
 
 # ---- step 3: chrome lines, pinyin noise, whitespace -------------------------------------
-# a bracketed run of pinyin letters holding a vowel, right after a Han character: 區(qū). The vowel is
+# a bracketed run of pinyin letters holding a vowel, right after a Han character: 區(qū), once or more
+# (常(chang)(chang)住: the noise doubled by a second pass of the same tool). The vowel is
 # checked by a lookahead and the letters taken possessively: letters* vowel letters* would retry
 # every split of a long unclosed run (区(aaaa… with no bracket closing), N^2 steps per bracket
 PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
 PINYIN_NOISE = regex.compile(
-    rf"(?<=\p{{Han}})[(（](?=[{PINYIN_LETTERS}]*[aeiouāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê])[{PINYIN_LETTERS}]*+[)）]")
+    rf"(?<=\p{{Han}})(?:[(（](?=[{PINYIN_LETTERS}]*[aeiouāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê])[{PINYIN_LETTERS}]*+[)）])++")
 DELETIONS = regex.compile(PINYIN_NOISE.pattern + r"|\r")
 # runs of spaces collapse and lines are trimmed; tabs stay (they separate table cells). Spaces
 # between a figure and the words around it go (text converted from PDF or Word: 检查企业 128 家,

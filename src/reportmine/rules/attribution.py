@@ -319,6 +319,11 @@ def rate_name(site: Site, figure: Figure):
     # 审批时限平均压缩40%: the adverb before the change verb is no part of the subject
     subject_tokens = without_trailing(tokens, ("d", "ad", "a"))
     object_start = g.noun_run_start(subject_tokens, len(subject_tokens) - 1) if subject_tokens else 0
+    if object_start == len(subject_tokens) > 1 and subject_tokens[-1].is_verb and subject_tokens[-2].is_noun \
+            and not subject_tokens[-2].is_verb and subject_tokens[-1].word not in g.change_verbs \
+            and len(subject_tokens[-1].word) > 1:  # 同比增0.38%: a one-character change word is no name
+        # 全县固定资产投资增长64.7%: a verbal noun after nouns names what grew, though tagged a verb
+        object_start = g.noun_run_start(subject_tokens, len(subject_tokens) - 2)
     subject = g.strip_leading("".join(t.word for t in subject_tokens[object_start:])) if subject_tokens else ""
     obj, action = g.without_scope(subject), g.last_verb_run(tokens)
     return {"object": (obj, site.span(obj), "rate-subject"), "action": (action, site.span(action), "rate-subject")}
