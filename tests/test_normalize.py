@@ -106,6 +106,12 @@ def test_a_page_set_in_from_the_edge_is_unwrapped_at_its_margin(lexicons):
     assert "\n" in result.text.split("全年共检查企业")[0]  # the paragraph's own start stays a break
 
 
+def test_a_table_whose_rows_open_with_a_tab_is_not_unwrapped(lexicons):
+    # a tab separates a table's cells: rows that all open with one are no page set in from the edge
+    rows = "".join(f"\t第{i}组\t检查企业{100 + i}家\t发现隐患{200 + i}项\t整改率{90 + i % 9}.5%\n" for i in range(20))
+    assert norm(rows, lexicons).text == rows
+
+
 def test_text_with_one_paragraph_a_line_is_not_unwrapped(lexicons):
     text = "一、主要工作\n全年检查企业128家次。\n排查隐患242项。\n" * 5
     assert norm(text, lexicons).text == text

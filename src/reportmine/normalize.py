@@ -450,7 +450,8 @@ def chrome_lines(text: str, lexicons: Lexicons) -> list[tuple[int, int]]:
 
 
 def indentation(line: str) -> int:
-    return len(line) - len(line.lstrip())
+    """The spaces a line opens with (a tab is no indentation: it separates a table's cells)."""
+    return len(line) - len(line.lstrip(" \u3000"))
 
 
 def unwrap(text: str, chrome: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[int]]:
@@ -483,7 +484,8 @@ def unwrap(text: str, chrome: list[tuple[int, int]]) -> tuple[list[tuple[int, in
     for (_, a_end, a_body), (b_start, _, b_body) in zip(lines, lines[1:]):
         a_text = a_body.strip()
         if LINE_END.search(a_text) or len(a_text) < WRAP_LINE_SHARE * width \
-                or indentation(b_body) > margin or PARAGRAPH_START.match(b_body.lstrip()):
+                or indentation(b_body) > margin or b_body[indentation(b_body):][:1].isspace() \
+                or PARAGRAPH_START.match(b_body.lstrip()):
             continue
         # the chrome lines between the two lines, found by bisection (not a pass over all of them
         # for every pair of lines: a long PDF text has a running header on every page)
