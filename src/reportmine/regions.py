@@ -3,7 +3,7 @@ package's data table, with the short names reports use (清新 for 清新区, �
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Optional
 
 import regex
@@ -36,8 +36,13 @@ class Regions:
             short = SUFFIXES.sub("", division.name)
             if len(short) >= 2 and short != division.name:
                 self.short.setdefault(short, []).append(division)
+
+    @cached_property
+    def any_name(self) -> "regex.Pattern":
+        """Any division's name or short name, longest first. Compiled on first use (a third of a
+        second): only a name shared by several divisions needs it."""
         names = sorted(set(self.by_name) | set(self.short), key=len, reverse=True)
-        self.any_name = regex.compile("|".join(map(regex.escape, names)))
+        return regex.compile("|".join(map(regex.escape, names)))
 
     def ancestors(self, division: Division) -> list[Division]:
         """Province, then prefecture, above a division (those that exist)."""
