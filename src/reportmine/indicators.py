@@ -37,6 +37,10 @@ FIGURE = regex.compile(r"\d+(?:[.,]\d+)*\p{Han}{0,2}")
 # a short label opening a sentence, after its numbering: （一）道路交通：, 消防领域:
 TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?\s*(?P<topic>\p{Han}{2,10})[：:]")
 # names listed before 分别 (第一、二、三产业增加值分别为): group names
+# compiled once: regex.sub(pattern string, ...) looks its pattern up at every call (40 us)
+LIST_JOINERS = regex.compile(r"[、和及与]")
+CLAUSE_MARKS = regex.compile(r"[，,；;：:]")
+BRACKETS = regex.compile(r"[(（][^()（）]*[)）]")
 RESPECTIVELY = regex.compile(r"(?P<names>[^，,；;。]*?)(?:均|则)?分别(?:为|是|完成|实现|达到|达|占|有)?了?$")
 # a line that opens with a short label sentence: ——小学。校数17所
 LINE_LABEL = regex.compile(r"\s*(?:——|--|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])\s*(?P<topic>\p{Han}{2,10})[。：:]")
@@ -256,6 +260,18 @@ class IndicatorMapper:
         for indicator in taxonomy.indicators:
             for unit in set(indicator.units) | {u for u in taxonomy.conversions if taxonomy.factor(u, indicator.unit)}:
                 self.levels.setdefault((indicator.kind, unit), []).append(indicator)
+        # An indicator has evidence for a figure only if one of its words stands in the figure's
+        # act and object written together: the longest part of an alias (its pattern needs every
+        # part), an object word or an act word. Indexed by first character, so a figure finds the
+        # few indicators worth judging in one pass over its words instead of searching every
+        # alias pattern of every indicator.
+        self._triggers: dict = {}
+        for indicator in taxonomy.indicators:
+            words = [max(alias.split(" "), key=len) for alias in indicator.aliases] \
+                + list(indicator.objects) + list(indicator.actions)
+            for word in words:
+                self._triggers.setdefault(word[0], {}).setdefault(word, set()).add(indicator.id)
+        self._triggers = {first: tuple(found.items()) for first, found in self._triggers.items()}
 
     def assign(self, kind: str, unit: str, obj: str, action: str, change: Optional[str],
                context: str = "", topic: str = "") -> tuple:
@@ -326,8 +342,10 @@ class IndicatorMapper:
             candidates = [i for i in self.taxonomy.indicators if unit != "个百分点" or i.kind == "rate"]
         else:
             candidates = self.levels.get((kind, unit), ())
-        scored = sorted(((indicator.evidence(obj, action, self.taxonomy.shifters, with_actions=not change), indicator)
-                         for indicator in candidates),
+        present = self._possible(action + obj)
+        shifters = self.taxonomy.shifters
+        scored = sorted(((indicator.evidence(obj, action, shifters, with_actions=not change)
+                          if indicator.id in present else 0, indicator) for indicator in candidates),
                         key=lambda pair: -pair[0])
         if not scored or scored[0][0] == 0:
             return None, 0
@@ -337,6 +355,16 @@ class IndicatorMapper:
         if change:
             return self.change_of(best.id, unit, best.unit), scored[0][0]
         return best.id, scored[0][0]
+
+    def _possible(self, words: str) -> set:
+        """The ids of the indicators one of whose evidence words stands in words (the others have
+        none: Indicator.evidence is 0 for them)."""
+        found, triggers = set(), self._triggers
+        for at, first in enumerate(words):
+            for word, ids in triggers.get(first, ()):
+                if words.startswith(word, at):
+                    found |= ids
+        return found
 
     def assign_document(self, metrics: list, sentence_ids: list, contexts: Optional[list] = None) -> None:
         """Document-level pass over Metric records in reading order (sentence_ids[i]: which
@@ -481,7 +509,7 @@ class IndicatorMapper:
     def _split_listed_names(self, run: list) -> None:
         """事故起数、死亡人数 shared by two changes: the first takes 事故起数, the second 事故死亡人数
         (a shorter later name takes the first one's leading words: 公路客运量和周转量 -> 公路周转量)."""
-        names = regex.split(r"[、和及与]", run[0].object or "")
+        names = LIST_JOINERS.split(run[0].object or "")
         if len(run) < 2 or len(names) != len(run) or any(m.object != run[0].object for m in run):
             return
         first = names[0]
@@ -519,14 +547,14 @@ class IndicatorMapper:
         found = RESPECTIVELY.search(context or "")
         if not found:
             return []
-        listing = regex.split(r"[，,；;：:]", found.group("names"))[-1]
+        listing = CLAUSE_MARKS.split(found.group("names"))[-1]
         listing = _strip_prefixes(listing, self.taxonomy.signature_drop_prefixes + ("其中",))
         for name, names in self.taxonomy.list_names.items():
             if name in listing:
                 head, _, tail = listing.partition(name)
                 if len(names) == count:
                     return [head + item + tail for item in names]
-        parts = [part for part in regex.split(r"[、和及与]", listing) if part]
+        parts = [part for part in LIST_JOINERS.split(listing) if part]
         if len(parts) != count or count < 2:
             return []
         first, last = parts[0], parts[-1]
@@ -565,7 +593,7 @@ def sentence_topic(text: str, sentence_start: int, start: int) -> str:
 
 
 def _drop_brackets(text: str) -> str:
-    return regex.sub(r"[(（][^()（）]*[)）]", "", text).strip()
+    return BRACKETS.sub("", text).strip()
 
 
 def _strip_prefixes(text: str, prefixes: tuple) -> str:

@@ -246,6 +246,7 @@ NUMBER_START = regex.compile(rf"\d|\.(?=\d)|[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]")
 LEADING_DOT = regex.compile(r"\.\d+")
 # 2023.5.12, 1.2.3: a run of dotted groups is a date or a version, each group a number of its own
 DOTTED = regex.compile(r"\d+(?:\.\d+){2,}")
+DIGIT_RUN = regex.compile(r"\d+")
 # 500余万, 一千多万, 二十几万, 十来万: an approximate digit before the magnitude
 APPROX_MAGNITUDE = regex.compile(r"[余多几来]([万亿]+)")
 # A lone Chinese digit is a numeral only before a classifier or measure word, 是, a conjunction,
@@ -344,7 +345,7 @@ def _read_number(text: str, start: int) -> list[NumberSpan]:
     dotted = DOTTED.match(text, start) if text[start].isdigit() else None
     if dotted:
         return [NumberSpan(m.start(), m.end(), Decimal(m.group()), m.group())
-                for m in regex.finditer(r"\d+", text, pos=start, endpos=dotted.end())]
+                for m in DIGIT_RUN.finditer(text, start, dotted.end())]
     body = _numeral_at(text, start)
     if body is None:
         return []
