@@ -17,7 +17,9 @@ Two sources, recorded in Metric.indicator_source:
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Optional
@@ -68,6 +70,11 @@ class Indicator:
     not_actions: tuple = ()
     patterns: tuple = field(default=(), compare=False, repr=False)
 
+    @cached_property
+    def alias_keys(self) -> tuple:
+        """The longest part of each alias (a space in an alias lets words stand between its parts)."""
+        return tuple(max(alias.split(" "), key=len) for alias in self.aliases)
+
     def evidence(self, obj: str, action: str, shifters: tuple, with_actions: bool = True) -> int:
         """How strongly a figure's words fit (length of the matched words), 0 when they do not.
         with_actions False judges on the object alone: a change's action is its verb (下降), not
@@ -75,9 +82,10 @@ class Indicator:
         if any(word in obj for word in self.not_objects) or any(word in action for word in self.not_actions):
             return 0
         best = 0
-        for alias, pattern in zip(self.aliases, self.patterns):
+        for alias, pattern, key in zip(self.aliases, self.patterns, self.alias_keys):
             for described in (obj, action + obj):
-                match = pattern.search(described)
+                # the pattern needs every part of the alias: its longest is looked for first
+                match = pattern.search(described) if key in described else None
                 # 人均, 比重, 贡献率 ... change what a name means: 人均地区生产总值 is not 地区生产总值
                 if match and not any(word in described and word not in alias for word in shifters):
                     best = max(best, 2 * len(alias.replace(" ", "")))
@@ -263,15 +271,14 @@ class IndicatorMapper:
         # An indicator has evidence for a figure only if one of its words stands in the figure's
         # act and object written together: the longest part of an alias (its pattern needs every
         # part), an object word or an act word. Indexed by first character, so a figure finds the
-        # few indicators worth judging in one pass over its words instead of searching every
-        # alias pattern of every indicator.
-        self._triggers: dict = {}
-        for indicator in taxonomy.indicators:
-            words = [max(alias.split(" "), key=len) for alias in indicator.aliases] \
-                + list(indicator.objects) + list(indicator.actions)
-            for word in words:
-                self._triggers.setdefault(word[0], {}).setdefault(word, set()).add(indicator.id)
-        self._triggers = {first: tuple(found.items()) for first, found in self._triggers.items()}
+        # few indicators worth judging in one pass over its words instead of judging every one.
+        self.positions = {indicator.id: position for position, indicator in enumerate(taxonomy.indicators)}
+        self.level_positions = {key: frozenset(self.positions[i.id] for i in found) for key, found in self.levels.items()}
+        triggers: dict = {}
+        for position, indicator in enumerate(taxonomy.indicators):
+            for word in indicator.alias_keys + indicator.objects + indicator.actions:
+                triggers.setdefault(word[0], {}).setdefault(word, set()).add(position)
+        self._triggers = {first: tuple(found.items()) for first, found in triggers.items()}
 
     def assign(self, kind: str, unit: str, obj: str, action: str, change: Optional[str],
                context: str = "", topic: str = "") -> tuple:
@@ -339,31 +346,39 @@ class IndicatorMapper:
         if change:
             # a change is judged on its level's words, whatever the level's unit; a change in
             # points is a change of a rate
-            candidates = [i for i in self.taxonomy.indicators if unit != "个百分点" or i.kind == "rate"]
+            allowed = None
         else:
-            candidates = self.levels.get((kind, unit), ())
-        present = self._possible(action + obj)
-        shifters = self.taxonomy.shifters
-        scored = sorted(((indicator.evidence(obj, action, shifters, with_actions=not change)
-                          if indicator.id in present else 0, indicator) for indicator in candidates),
-                        key=lambda pair: -pair[0])
-        if not scored or scored[0][0] == 0:
+            allowed = self.level_positions.get((kind, unit), frozenset())
+        # the candidates in the taxonomy's order; only those with a word of theirs in the figure's
+        # can have evidence (the others score 0)
+        indicators, shifters = self.taxonomy.indicators, self.taxonomy.shifters
+        best, best_score, tie = None, 0, False
+        for position in sorted(self._possible(action + obj)):
+            indicator = indicators[position]
+            if allowed is None:
+                if unit == "个百分点" and indicator.kind != "rate":
+                    continue
+            elif position not in allowed:
+                continue
+            score = indicator.evidence(obj, action, shifters, with_actions=not change)
+            if score > best_score:
+                best, best_score, tie = indicator, score, False
+            elif score and score == best_score:
+                tie = True  # two indicators fit equally well: do not guess
+        if best is None or tie:
             return None, 0
-        if len(scored) > 1 and scored[1][0] == scored[0][0]:
-            return None, 0  # two indicators fit equally well: do not guess
-        best = scored[0][1]
         if change:
-            return self.change_of(best.id, unit, best.unit), scored[0][0]
-        return best.id, scored[0][0]
+            return self.change_of(best.id, unit, best.unit), best_score
+        return best.id, best_score
 
     def _possible(self, words: str) -> set:
-        """The ids of the indicators one of whose evidence words stands in words (the others have
-        none: Indicator.evidence is 0 for them)."""
+        """The taxonomy positions of the indicators one of whose evidence words stands in words
+        (the others have none: Indicator.evidence is 0 for them)."""
         found, triggers = set(), self._triggers
         for at, first in enumerate(words):
-            for word, ids in triggers.get(first, ()):
+            for word, positions in triggers.get(first, ()):
                 if words.startswith(word, at):
-                    found |= ids
+                    found |= positions
         return found
 
     def assign_document(self, metrics: list, sentence_ids: list, contexts: Optional[list] = None) -> None:
@@ -569,7 +584,37 @@ class IndicatorMapper:
         return names
 
 
-def sentence_topic(text: str, sentence_start: int, start: int) -> str:
+class NumberedHeadings:
+    """One text's numbered heading lines, found once: the look-back of sentence_topic by bisection
+    (it read every line of the 1,500 characters above each figure)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts, self.topics, start = [], [], 0
+        for line in text.split("\n"):
+            heading = HEADING_LINE.fullmatch(line.strip())
+            if heading:
+                self.starts.append(start)
+                self.topics.append(heading.group("topic"))
+            start += len(line) + 1
+
+    def above(self, line_start: int) -> str:
+        """The topic of the last numbered heading line in the HEADING_LOOKBACK characters before
+        line_start (a line start), the first of them perhaps cut by the window; "" when none."""
+        window_start = max(0, line_start - HEADING_LOOKBACK)
+        index = bisect_left(self.starts, line_start) - 1
+        if index >= 0 and self.starts[index] >= window_start:
+            return self.topics[index]
+        text = self.text
+        if window_start > 0 and text[window_start - 1] != "\n":
+            newline = text.find("\n", window_start, line_start)
+            heading = HEADING_LINE.fullmatch(text[window_start:newline if newline >= 0 else line_start].strip())
+            if heading:
+                return heading.group("topic")
+        return ""
+
+
+def sentence_topic(text: str, sentence_start: int, start: int, headings: Optional[NumberedHeadings] = None) -> str:
     """What a figure's passage is about, when it says so apart from its sentence: a label the
     sentence opens with (（一）道路交通：事故9起), a short label sentence opening its line (——小学。校数
     17所), or the nearest numbered heading above it ((一) 公路客货运输生产); "" when none."""
@@ -584,6 +629,8 @@ def sentence_topic(text: str, sentence_start: int, start: int) -> str:
     opening = LINE_SUBJECT.match(text, line_start, start)
     if opening and opening.end() < sentence_start:
         return opening.group("topic")
+    if headings is not None:
+        return headings.above(line_start)
     window = text[max(0, line_start - HEADING_LOOKBACK):line_start]
     for line in reversed(window.split("\n")):
         heading = HEADING_LINE.fullmatch(line.strip())

@@ -19,13 +19,13 @@ from typing import Iterable, Iterator, Optional, Union
 from .errors import ReportmineError
 from .extract_model import load_model_extractor
 from .rules import RuleExtractor
-from .indicators import IndicatorMapper, sentence_topic
+from .indicators import IndicatorMapper, NumberedHeadings, sentence_topic
 from .lexicons import Lexicons, load_lexicons
 from .metadata import read_metadata
 from .normalize import normalize
 from .readers import Skipped, read_source
 from .records import Document, Evidence, Metric, Warning_
-from .status import StatusReader
+from .status import StatusReader, TextBreaks
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -105,6 +105,9 @@ class Pipeline:
         first_seen: dict = {}
         sentences: dict = {}  # (start, end) -> the sentence's text, cut once however many figures it holds
         sentence_ids, contexts = [], []
+        # the text's breaks and headings, found once for all its figures
+        breaks = TextBreaks(normalized.text) if result.metrics else None
+        headings = NumberedHeadings(normalized.text) if result.metrics else None
         for raw in result.metrics:
             sentence_ids.append(raw.sentence_start)
             contexts.append(raw.context)
@@ -114,7 +117,7 @@ class Pipeline:
                 sentence = sentences[bounds] = normalized.text[bounds[0]:bounds[1]].strip()
             start, end = normalized.to_original(raw.start, raw.end)
             context_start, context_end = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
-            status, _ = self.status.read(normalized.text, raw.start, raw.end)
+            status, _ = self.status.read(normalized.text, raw.start, raw.end, breaks)
             metric = Metric(doc=doc, start=start, end=end, text=text[start:end], value=raw.value,
                             value_max=raw.value_max, unit=raw.unit, kind=raw.kind, qualifier=raw.qualifier,
                             object=raw.object, action=raw.action, change=raw.change, period=raw.period,
@@ -126,7 +129,7 @@ class Pipeline:
                                       for span in (normalized.to_original(found.start, found.end),)})
             metric.indicator, metric.indicator_source = self.indicators.assign(
                 raw.kind, raw.unit, raw.object, raw.action, raw.change, raw.context,
-                topic=sentence_topic(normalized.text, raw.sentence_start, raw.start))
+                topic=sentence_topic(normalized.text, raw.sentence_start, raw.start, headings))
             # a repeated passage repeats its metrics: same sentence, same place in it, same figure
             key = (sentence, raw.start - raw.sentence_start, metric.text)
             if len(sentence) >= 8 and key in first_seen:

@@ -9,6 +9,7 @@ them, then a cue right after the figure (…90%的目标), then the heading of i
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -77,11 +78,16 @@ class StatusReader:
     def __init__(self, cues: StatusCues):
         self.cues = cues
 
-    def read(self, text: str, start: int, end: int) -> tuple:
+    def read(self, text: str, start: int, end: int, index: Optional["TextBreaks"] = None) -> tuple:
         """(status, cue): the figure text[start:end]'s status and the words that decided it
-        ("" for an outcome, which needs no cue)."""
-        sentence_start = _last_break(SENTENCE_BREAK, text, start)
-        clause_start = max(sentence_start, _last_break(CLAUSE_BREAK, text, start))
+        ("" for an outcome, which needs no cue). index: TextBreaks(text), for a document's many
+        figures (its breaks and headings found once); the same answer without it."""
+        if index is not None:
+            sentence_start = index.last_break(index.sentence_breaks, start)
+            clause_start = max(sentence_start, index.last_break(index.clause_breaks, start))
+        else:
+            sentence_start = _last_break(SENTENCE_BREAK, text, start)
+            clause_start = max(sentence_start, _last_break(CLAUSE_BREAK, text, start))
         found = _nearest(self.cues.clause, text[clause_start:start])
         if found:
             return found
@@ -95,7 +101,7 @@ class StatusReader:
             match = pattern.search(after)
             if match:
                 return status, match.group(0)
-        heading = _heading_above(text, sentence_start)
+        heading = index.heading_above(sentence_start) if index is not None else _heading_above(text, sentence_start)
         if heading:
             for status, pattern in self.cues.heading:
                 match = pattern.search(heading)
@@ -135,3 +141,47 @@ def _heading_above(text: str, position: int) -> Optional[str]:
         if HEADING.match(line):
             return line.strip()
     return None
+
+
+class TextBreaks:
+    """One text's clause and sentence break characters and its heading lines, found once: what
+    _last_break and _heading_above find for one figure, for every figure of the text by bisection."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.clause_breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
+        self.sentence_breaks = [m.start() for m in SENTENCE_BREAK.finditer(text)]
+        self._headings: Optional[tuple] = None
+
+    @staticmethod
+    def last_break(breaks: list, position: int) -> int:
+        """_last_break: just after the last break in the 400 characters before position, else
+        where those characters start (the patterns match one character each)."""
+        window_start = max(0, position - 400)
+        index = bisect_left(breaks, position) - 1
+        return breaks[index] + 1 if index >= 0 and breaks[index] >= window_start else window_start
+
+    def heading_above(self, position: int) -> Optional[str]:
+        """_heading_above: the last line of the HEADING_LOOKBACK characters above position (its own
+        line excluded) that is a heading; the first of them may be cut by the window."""
+        if self._headings is None:
+            ends, starts, lines, start = [], [], [], 0
+            for line in self.text.split("\n")[:-1]:  # lines closed by a newline
+                if HEADING.match(line):
+                    ends.append(start + len(line))  # where its newline stands
+                    starts.append(start)
+                    lines.append(line.strip())
+                start += len(line) + 1
+            self._headings = (ends, starts, lines)
+        ends, starts, lines = self._headings
+        window_start = max(0, position - HEADING_LOOKBACK)
+        index = bisect_left(ends, position) - 1
+        if index >= 0 and starts[index] >= window_start:
+            return lines[index]
+        text = self.text
+        if window_start > 0 and text[window_start - 1] != "\n":
+            # the window opens inside a line: that piece is read as a line of its own
+            newline = text.find("\n", window_start, position)
+            if newline >= 0 and HEADING.match(text[window_start:newline]):
+                return text[window_start:newline].strip()
+        return None
