@@ -559,8 +559,8 @@ class QuantityScanner:
     def _malformed_separators(self, text: str, start: int) -> Optional[int]:
         """1,23,4家 or 12,3456元 (thousands separators in the wrong places before a unit), 1e400:
         returns the end of the run (to skip it whole: no 4家 read out of it), or None."""
-        if start > 0 and (text[start - 1].isdigit() or text[start - 1] == ","):
-            return None
+        if text[start] in CHINESE_NUMERAL_START or start > 0 and (text[start - 1].isdigit() or text[start - 1] == ","):
+            return None  # (both patterns open with a digit; no numeral character is one)
         scientific = SCIENTIFIC.match(text, start)
         if scientific:
             return scientific.end()  # 1e400元: no report writes figures this way; never read 400元 out of it
@@ -676,10 +676,20 @@ class QuantityScanner:
         # financial digits are everyday characters too (队伍, 陆地, 肆意): alone they are no number
         if len(number_text) == 1 and number_text in FINANCIAL_DIGITS:
             return ""
-        for cut in range(len(number_text) if "点" in number_text else _longest_possible_prefix(number_text), 0, -1):
-            value = _chinese_value(number_text[:cut])
-            if value is not None:
-                if value > MAX_VALUE:
+        if "点" in number_text:
+            for cut in range(len(number_text), 0, -1):
+                value = _chinese_value(number_text[:cut])
+                if value is not None:
+                    if value > MAX_VALUE:
+                        raise NumeralTooLarge(f"{number_text[:cut]}: value too large to be a report figure")
+                    return number_text[:cut]
+            return ""
+        # without 点 a prefix's value is its integer's (_chinese_value): the cached integer parse
+        # alone, and one Decimal for the prefix that reads
+        for cut in range(_longest_possible_prefix(number_text), 0, -1):
+            whole = _chinese_integer(number_text[:cut])
+            if whole is not None:
+                if Decimal(whole) > MAX_VALUE:
                     raise NumeralTooLarge(f"{number_text[:cut]}: value too large to be a report figure")
                 return number_text[:cut]
         return ""

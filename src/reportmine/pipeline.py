@@ -6,12 +6,15 @@ reason. Nothing is skipped silently and one bad file never stops a batch.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
 import stat
+import threading
 from bisect import bisect_right
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
@@ -46,6 +49,34 @@ EXTRACTORS = ("rules", "combined", "model")
 DEFAULT_EXTRACTOR = "combined"
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Python's cyclic garbage collector off while a document is extracted. A document's objects
+    (words, figures, records) are freed by their reference counts: extraction leaves no cycles (none
+    found after the corpus or a 1.3 MB report). But the collector walks every live object each time
+    they grow by a quarter, so a large document paid for its own size again and again: a 1.3 MB
+    report spent 1.5 of 6.6 s in it, none of which a 20 KB one does. Re-entrant and thread-safe:
+    the collector is on again when the last extraction ends, if it was on before the first."""
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 class Pipeline:
     """Holds the loaded lexicons and extractors; reuse one instance for many documents.
 
@@ -76,6 +107,10 @@ class Pipeline:
                      reading_text: Optional[str] = None) -> Document:
         """reading_text: the same text with table cells marked by tabs (readers.texttables), same
         length; the extractor reads it, offsets and metric texts index `text`."""
+        with cyclic_gc_paused():
+            return self._extract_text(text, doc, is_html, encoding, path, sha256, warnings, reading_text)
+
+    def _extract_text(self, text, doc, is_html, encoding, path, sha256, warnings, reading_text) -> Document:
         document = Document(doc=doc, path=path, encoding=encoding, n_chars=len(text),
                             sha256=sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
                             warnings=list(warnings))
