@@ -74,9 +74,30 @@ def merge_status(layers: list) -> Optional[StatusCues]:
     return StatusCues(resets=resets, **merged)
 
 
+# what would make one alternation of the cues match differently from the cues one by one: inline
+# flags (global in the `regex` module's version 0) and back-references (group numbers shift)
+_NOT_COMBINABLE = regex.compile(r"\(\?[abefiLmprsuVwx-]|\\[1-9]|\(\?P=|\\g<")
+
+
+def any_cue(pairs):
+    """One pattern that finds something in a text if and only if one of the cues does (searched
+    at each position, an alternation tries every cue there): most clauses hold no cue, and one
+    search of them replaces one per cue. None when the cues cannot be joined safely."""
+    patterns = [pattern.pattern for _, pattern in pairs]
+    if not patterns or any(_NOT_COMBINABLE.search(p) for p in patterns) \
+            or any(pattern.flags != regex.compile("").flags for _, pattern in pairs):
+        return None
+    try:
+        return regex.compile("|".join(f"(?:{p})" for p in patterns))
+    except regex.error:
+        return None
+
+
 class StatusReader:
     def __init__(self, cues: StatusCues):
         self.cues = cues
+        self.any_clause_cue = any_cue(cues.clause)
+        self.any_sentence_cue = any_cue(cues.sentence)
 
     def read(self, text: str, start: int, end: int, index: Optional["TextBreaks"] = None) -> tuple:
         """(status, cue): the figure text[start:end]'s status and the words that decided it
@@ -88,12 +109,12 @@ class StatusReader:
         else:
             sentence_start = _last_break(SENTENCE_BREAK, text, start)
             clause_start = max(sentence_start, _last_break(CLAUSE_BREAK, text, start))
-        found = _nearest(self.cues.clause, text[clause_start:start])
+        found = _nearest(self.cues.clause, text[clause_start:start], any_cue=self.any_clause_cue)
         if found:
             return found
         # a cue earlier in the sentence reaches the figure unless a reset stands anywhere between
         found = _nearest(self.cues.sentence, text[sentence_start:clause_start], self.cues.resets,
-                         following=text[clause_start:start])
+                         following=text[clause_start:start], any_cue=self.any_sentence_cue)
         if found:
             return found
         after = text[end:end + 12]
@@ -118,9 +139,12 @@ def _last_break(pattern, text: str, position: int) -> int:
     return last
 
 
-def _nearest(pairs, span: str, resets=None, following: str = ""):
+def _nearest(pairs, span: str, resets=None, following: str = "", any_cue=None):
     """The cue that ends nearest the end of span; with resets, only if no reset follows it (in the
-    rest of span or in the following text)."""
+    rest of span or in the following text). any_cue: the cues joined (any_cue()), to skip a span
+    that holds none in one search."""
+    if any_cue is not None and any_cue.search(span) is None:
+        return None
     best = None
     for status, pattern in pairs:
         for match in pattern.finditer(span):
