@@ -65,10 +65,14 @@ def store(name: str, key: str, value) -> None:
     if path is None:
         return
     try:
+        data = marshal.dumps(value)
+    except ValueError:
+        return  # a value marshal cannot hold: nothing is stored
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         with open(partial, "wb") as out:
-            marshal.dump(value, out)
+            out.write(data)
         os.replace(partial, path)  # atomic
         others = sorted((p for p in path.parent.glob(f"{name}-*.marshal") if p != path),
                         key=lambda p: p.stat().st_mtime, reverse=True)

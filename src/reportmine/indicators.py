@@ -139,40 +139,46 @@ def parse_indicators(path: Path, data) -> Taxonomy:
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
         raise LexiconError(path, 1, "expected a mapping with an `indicators` list (and optional unit_classes, "
                                     "conversions, shifters, signature)")
-    lines = _item_lines(path)
+    lines = []
+
+    def line(number: int) -> int:
+        # the lines are read back (a second YAML pass) only to say where an error is
+        if not lines:
+            lines.append(_item_lines(path))
+        return lines[0][number] if number < len(lines[0]) else 0
+
     seen, indicators = {}, []
     for number, entry in enumerate(data["indicators"]):
-        where = lines[number] if number < len(lines) else 0
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            raise LexiconError(path, where, "each indicator needs an id")
+            raise LexiconError(path, line(number), "each indicator needs an id")
         ident = entry["id"]
         if not ID.fullmatch(ident):
-            raise LexiconError(path, where, f"{ident}: an id is domain.subject.measure in lower-case snake_case")
+            raise LexiconError(path, line(number), f"{ident}: an id is domain.subject.measure in lower-case snake_case")
         if ident in seen:
-            raise LexiconError(path, where, f"duplicate indicator id {ident!r} (first on line {seen[ident]})")
-        seen[ident] = where
+            raise LexiconError(path, line(number), f"duplicate indicator id {ident!r} (first on line {line(seen[ident])})")
+        seen[ident] = number
         unknown = set(entry) - {"id", "zh", "en", "kind", "unit", "units", "aliases", "objects", "actions",
                                 "not_objects", "not_actions"}
         if unknown:
-            raise LexiconError(path, where, f"{ident}: unknown field(s) {', '.join(sorted(unknown))}")
+            raise LexiconError(path, line(number), f"{ident}: unknown field(s) {', '.join(sorted(unknown))}")
         if entry.get("kind") not in KINDS:
-            raise LexiconError(path, where, f"{ident}: kind must be one of {', '.join(KINDS)}")
+            raise LexiconError(path, line(number), f"{ident}: kind must be one of {', '.join(KINDS)}")
         if not isinstance(entry.get("zh"), str) or not entry["zh"]:
-            raise LexiconError(path, where, f"{ident}: needs a Chinese label (zh)")
+            raise LexiconError(path, line(number), f"{ident}: needs a Chinese label (zh)")
         for key in ("units", "aliases", "objects", "actions", "not_objects", "not_actions"):
             value = entry.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                raise LexiconError(path, where, f"{ident}: {key} must be a list of non-empty strings")
+                raise LexiconError(path, line(number), f"{ident}: {key} must be a list of non-empty strings")
         if not entry.get("aliases") and not entry.get("objects") and not entry.get("actions"):
-            raise LexiconError(path, where, f"{ident}: needs aliases, objects or actions as evidence")
+            raise LexiconError(path, line(number), f"{ident}: needs aliases, objects or actions as evidence")
         unit = entry.get("unit")
         units = tuple(dict.fromkeys([unit] + list(entry.get("units") or []))) if unit else ()
         if not isinstance(unit, str) or not unit:
-            raise LexiconError(path, where, f"{ident}: needs the unit its column is in")
+            raise LexiconError(path, line(number), f"{ident}: needs the unit its column is in")
         aliases = tuple(" ".join(alias.split()) for alias in entry.get("aliases") or ())
         indicators.append(Indicator(
             id=ident, zh=entry["zh"], en=str(entry.get("en", "")), kind=entry["kind"], unit=unit, units=units,
-            aliases=aliases, patterns=tuple(_alias_pattern(alias) for alias in aliases),
+            aliases=aliases, patterns=tuple(AliasPattern(alias) for alias in aliases),
             objects=tuple(entry.get("objects") or ()), actions=tuple(entry.get("actions") or ()),
             not_objects=tuple(entry.get("not_objects") or ()), not_actions=tuple(entry.get("not_actions") or ())))
     unit_classes = {}
@@ -233,6 +239,30 @@ def merge_taxonomies(layers: list) -> Taxonomy:
                     signature_drop_actions=tuple(dict.fromkeys(actions)), list_names=list_names,
                     inclusion_actions=tuple(dict.fromkeys(inclusions)), change_nouns=tuple(dict.fromkeys(change_nouns)),
                     measure_nouns=tuple(sorted(set(measure_nouns), key=len, reverse=True)))
+
+
+class AliasPattern:
+    """An alias's pattern, compiled on its first search: 723 aliases took half the lexicons' load
+    time to compile, and a batch searches a few of them (only where their longest part stands)."""
+
+    __slots__ = ("alias", "_compiled")
+
+    def __init__(self, alias: str):
+        self.alias = alias
+        self._compiled = None
+
+    @property
+    def compiled(self):
+        if self._compiled is None:
+            self._compiled = _alias_pattern(self.alias)
+        return self._compiled
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    def search(self, text: str, *args):
+        return self.compiled.search(text, *args)
 
 
 def _alias_pattern(alias: str):
