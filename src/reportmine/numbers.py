@@ -494,6 +494,8 @@ class QuantityScanner:
         self.prefix_set = frozenset(self.prefixes)
         self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixes})
         self.suffixes = sorted(lexicons.qualifier_suffix, key=len, reverse=True)
+        self.rejected: list = []
+        self._last: Optional[tuple] = None  # (text, quantities, rejected) of the last scan
 
     def match_unit(self, text: str, position: int) -> Optional[str]:
         for surface in self.unit_first.get(text[position:position + 1], ()):
@@ -509,7 +511,19 @@ class QuantityScanner:
 
     def scan(self, text: str) -> list[Quantity]:
         """Quantities in text. Numbers that look like quantities but are absurd or malformed are
-        not returned; they are listed in self.rejected as (start, end, reason) for a warning."""
+        not returned; they are listed in self.rejected as (start, end, reason) for a warning.
+        The last text's answer is kept: the default extractor's two readers (rules and tagger)
+        scan the same text one after the other (a new list each time, of quantities nothing
+        changes after the scan)."""
+        last = self._last
+        if last is not None and last[0] is text:
+            self.rejected = list(last[2])
+            return list(last[1])
+        found = self._scan(text)
+        self._last = (text, tuple(found), tuple(self.rejected))
+        return found
+
+    def _scan(self, text: str) -> list[Quantity]:
         found: list[Quantity] = []
         self.rejected = []
         urls = [m.span() for m in URL.finditer(text)]
