@@ -479,6 +479,10 @@ def _digit_pair(number_text: str) -> Optional[tuple[Decimal, Decimal]]:
     return Decimal(DIGITS[pair.group(1)]) * scale, Decimal(DIGITS[pair.group(2)]) * scale
 
 
+# (text, lexicons, quantities, rejected) of the last scan, whichever scanner of those lexicons made it
+_last_scan: Optional[tuple] = None
+
+
 class QuantityScanner:
     """Finds quantities with the units, magnitudes and qualifiers of one Lexicons."""
 
@@ -495,7 +499,6 @@ class QuantityScanner:
         self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixes})
         self.suffixes = sorted(lexicons.qualifier_suffix, key=len, reverse=True)
         self.rejected: list = []
-        self._last: Optional[tuple] = None  # (text, quantities, rejected) of the last scan
 
     def match_unit(self, text: str, position: int) -> Optional[str]:
         for surface in self.unit_first.get(text[position:position + 1], ()):
@@ -512,15 +515,16 @@ class QuantityScanner:
     def scan(self, text: str) -> list[Quantity]:
         """Quantities in text. Numbers that look like quantities but are absurd or malformed are
         not returned; they are listed in self.rejected as (start, end, reason) for a warning.
-        The last text's answer is kept: the default extractor's two readers (rules and tagger)
-        scan the same text one after the other (a new list each time, of quantities nothing
-        changes after the scan)."""
-        last = self._last
-        if last is not None and last[0] is text:
-            self.rejected = list(last[2])
-            return list(last[1])
+        The last text's answer is kept (for the same text object and lexicons, whichever scanner
+        made it): the default extractor's two readers (rules and tagger) scan the same text one
+        after the other (a new list each time, of quantities nothing changes after the scan)."""
+        global _last_scan
+        last = _last_scan
+        if last is not None and last[0] is text and last[1] is self.lexicons:
+            self.rejected = list(last[3])
+            return list(last[2])
         found = self._scan(text)
-        self._last = (text, tuple(found), tuple(self.rejected))
+        _last_scan = (text, self.lexicons, tuple(found), tuple(self.rejected))
         return found
 
     def _scan(self, text: str) -> list[Quantity]:
