@@ -6,6 +6,8 @@ query, sha256, chars) and gold, and the texts sit in a local cache folder
 checks every cached text against its index (a changed text is not scored), says which are missing,
 extracts the present ones through the command line (as a user would) and scores them with the
 shared scorers (../shared/eval: score.py, score_meta.py, score_indicators.py, score_panel.py).
+Metadata is scored twice: from the text alone, and with each page's address and title laid over it
+as a --manifest of url and title would (metadata_manifest).
 
     python benchmarks/score_real.py                      # every set, the default extractor
     python benchmarks/score_real.py em econ --extractor rules --verbose
@@ -162,9 +164,28 @@ def score_set(name: str, texts: dict, extractor: str, verbose: bool, keep: Path 
                    + (["--verbose"] if verbose else []))
     if verbose:
         print(meta_out)
+    # what a crawler also knows of each page: its address and title, given as a --manifest would
+    # give them (the manifest's layer, applied to the same documents)
+    try:
+        from reportmine.metadata import apply_manifest
+    except ImportError:  # a version of the code without manifests (a "before" run)
+        apply_manifest = None
+    index = {row["doc"]: row for row in read_jsonl(folder / "index.jsonl")}
+    with_manifest = work / "documents_manifest.jsonl"
+    rows = []
+    for document in read_jsonl(documents) if apply_manifest else ():
+        entry = index[Path(document["doc"]).name]
+        manifest = {str(Path(document["path"]).resolve()): {"url": entry["url"], "title": entry.get("title", "")}}
+        rows.append(apply_manifest(document, manifest))
+    with_manifest.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    manifest_out = run([sys.executable, str(evaluation / "score_meta.py"), "--gold", str(meta), "--pred", str(with_manifest)]
+                       + (["--verbose"] if verbose else [])) if apply_manifest else ""
+    if verbose:
+        print(manifest_out)
     figures = {"docs": len(texts), "gold": result["gold"], "precision": result["precision"], "recall": result["recall"],
                "f1": result["f1"], **{f: result[f + "_accuracy"] for f in ("kind", "qualifier", "object", "action", "change")},
-               "metadata": float(last_line(meta_out, "accuracy").split()[-1])}
+               "metadata": float(last_line(meta_out, "accuracy").split()[-1]),
+               "metadata_manifest": float(last_line(manifest_out, "accuracy").split()[-1]) if manifest_out else None}
     indicators = subprocess.run([sys.executable, str(evaluation / "score_indicators.py"), str(docs), str(gold), str(metrics)],
                                 capture_output=True, text=True)
     line = last_line(indicators.stdout, "indicators coverage")
@@ -213,7 +234,7 @@ def main() -> int:
             continue
         figures[name] = score_set(name, texts, args.extractor, args.verbose, Path(args.keep) if args.keep else None)
     if figures:
-        columns = ["docs", "gold", "precision", "recall", "f1", "object", "action", "change", "metadata",
+        columns = ["docs", "gold", "precision", "recall", "f1", "object", "action", "change", "metadata", "metadata_manifest",
                    "indicator_coverage", "indicator_b3_f1", "panel_accuracy"]
         print("\n| set | " + " | ".join(columns) + " |\n|---|" + "---:|" * len(columns))
         for name, row in figures.items():

@@ -122,6 +122,28 @@ def test_a_manifest_completes_and_overrides_the_text_with_provenance(tmp_path):
     assert {m["doc_bureau"] for m in metrics if m["doc"] == "a.txt"} == {"宣城市应急管理局"}
 
 
+def test_a_manifest_title_names_the_body_region_and_year_the_text_does_not():
+    from reportmine.metadata import apply_manifest
+
+    document = {"doc": "a.txt", "path": "/tmp/a.txt", "bureau": None, "region": None, "region_code": None,
+                "year": None, "date": None, "title": "今年以来", "provenance": {}}
+    row = {"title": "黑龙江省应急管理厅：2013年全省生产安全事故情况通报",
+           "url": "https://example.org/2014/0110/1.html"}
+    filled = apply_manifest(document, {"/tmp/a.txt": row})
+    assert (filled["bureau"], filled["region"], filled["year"], filled["date"]) == (
+        "黑龙江省应急管理厅", "黑龙江省", 2013, "2014-01-10")  # the title's year, the address's date
+    assert filled["provenance"] == {"bureau": "title", "region": "title", "year": "title", "date": "url"}
+    said = dict(document, bureau="哈尔滨市应急管理局", region="黑龙江省哈尔滨市", year=2013)
+    assert apply_manifest(said, {"/tmp/a.txt": row})["bureau"] == "哈尔滨市应急管理局"  # the text's own stays
+
+
+def test_ordinary_words_are_no_divisions(pipeline):
+    # 惠民 (惠民县), 安居 (安居区), 新建 (新建区), 公安 (公安县): words of the text, not places
+    document = pipeline.extract_text("落实惠民政策，推进保障性安居工程，新建公租房1200套，公安消防部门检查单位30家。")
+    assert document.region is None
+    assert pipeline.extract_text("惠民县应急管理局检查企业30家。").region == "山东省滨州市惠民县"
+
+
 @pytest.mark.parametrize("content, message", [
     ("path,bureau\ndocs/missing.txt,某局\n", r"manifest.csv:2: docs/missing.txt names no file among the inputs"),
     ("file,bureau\ndocs/a.txt,某局\n", r"manifest.csv:1: the header must have a path column"),

@@ -16,6 +16,15 @@ def test_pinyin_noise_removed_but_real_parentheses_kept(lexicons):
     assert result.text == "赣县区应急管理局印发《办法(试行)》,307个村(社区)成立了应急管理室(资料图),(一)"
 
 
+def test_pinyin_noise_repeated_after_one_character_is_removed_whole(lexicons):
+    # a page run twice through the same annotating tool: 常(chang)(chang)住(zhu)人口(kou)(kou)(kou)
+    text = "廣東省常(chang)(chang)住(zhu)人口(kou)(kou)(kou)12656.8萬(wan)(wan)人(一)"
+    result = norm(text, lexicons)
+    assert result.text == "广东省常住人口12656.8万人(一)"
+    start, end = result.to_original(result.text.index("12656.8万人"), result.text.index("12656.8万人") + 9)
+    assert text[start:end] == "12656.8萬(wan)(wan)人"
+
+
 def test_fullwidth_digits_and_percent_become_ascii(lexicons):
     result = norm("检查１２８家次，整改率９５．６％", lexicons)
     assert result.text == "检查128家次，整改率95.6%"
@@ -83,6 +92,18 @@ def test_text_wrapped_like_a_pdf_is_joined_inside_sentences(lexicons):
     span = result.text.index("3,862家次")
     start, end = result.to_original(span, span + len("3,862家次"))
     assert PDF_TEXT[start:end].startswith("3,862\n") and PDF_TEXT[start:end].endswith("家次")
+
+
+def test_a_page_set_in_from_the_edge_is_unwrapped_at_its_margin(lexicons):
+    # a book page copied out of a PDF viewer: every line indented by the page margin (12 spaces), a
+    # paragraph's first line further (17); a line at the margin goes on the sentence before it
+    title, *lines = PDF_TEXT.replace("　　", " " * 5).splitlines()
+    body = [line for line in lines if line and line != title and "— 2 —" not in line]
+    page = "某县消防志\n\n" + "\n".join(" " * 12 + line for line in body) + "\n"
+    result = norm(page, lexicons)
+    assert "其中重大事故隐患13项" in result.text and "检查3,862家次" in result.text
+    assert "\n一、全年安全生产形势\n" in result.text  # a heading stays its own line
+    assert "\n" in result.text.split("全年共检查企业")[0]  # the paragraph's own start stays a break
 
 
 def test_text_with_one_paragraph_a_line_is_not_unwrapped(lexicons):

@@ -52,6 +52,7 @@ class GrammarWords:
     respectively: str
     share_verb: str
     share_suffix: str
+    share_ratio_noun: str
     meeting_endings: tuple
     determiner_units: frozenset
     event_units: frozenset
@@ -119,7 +120,12 @@ class Lexicons:
     table_unit_labels: tuple
     same_count_units: tuple
     frame_nouns: tuple
+    stock_names: tuple
+    implied_noun_choices: tuple
+    reporting_verbs: tuple
+    flow_heads: tuple
     implied_nouns: dict
+    implied_acts: dict
     grammar: GrammarWords
     indicators: tuple  # indicators.Indicator
     taxonomy: object  # indicators.Taxonomy: the indicators with unit classes, conversions, signature rules
@@ -134,13 +140,13 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_unit
                      "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
                      "state_verbs", "casualty_acts", "casualty_events", "problem_states", "finding_verbs",
                      "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
-                     "same_count_units", "frame_nouns")
+                     "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs", "flow_heads")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes",
-                    "implied_nouns")
+                    "implied_nouns", "implied_acts")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
                  "meeting_endings", "determiner_units", "event_units")
-GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix")
+GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix", "share_ratio_noun")
 GRAMMAR_PATTERNS = ("share", "list_separator", "adjacent_count", "framing_tail", "table_header_unit", "unit_bracket",
                     "paragraph_number", "listed_ordinal")
 # The top-level keys each mapping file may hold: a key that nothing reads is an error, not a silent
@@ -302,6 +308,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     casualty_short_forms: dict = {}
     state_count_suffixes: dict = {}
     implied_nouns: dict = {}
+    implied_acts: dict = {}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(string_list(path, data, key))
@@ -310,6 +317,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         casualty_short_forms.update(string_map(path, data, "casualty_short_forms", "a one-character act to its full form"))
         state_count_suffixes.update(string_map(path, data, "state_count_suffixes", "a unit to a suffix"))
         implied_nouns.update(string_map(path, data, "implied_nouns", "a unit to the noun it counts"))
+        implied_acts.update(string_map(path, data, "implied_acts", "an event to the act its count implies"))
 
     grammar = _parse_grammar(layered("grammar.yaml"))
 
@@ -387,7 +395,12 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         table_unit_labels=_merge_lists(*attribution["table_unit_labels"]),
         same_count_units=_merge_lists(*attribution["same_count_units"]),
         frame_nouns=_merge_lists(*attribution["frame_nouns"]),
+        stock_names=_merge_lists(*attribution["stock_names"]),
+        implied_noun_choices=_merge_lists(*attribution["implied_noun_choices"]),
+        reporting_verbs=_merge_lists(*attribution["reporting_verbs"]),
+        flow_heads=_merge_lists(*attribution["flow_heads"]),
         implied_nouns=implied_nouns,
+        implied_acts=implied_acts,
         grammar=grammar,
         indicators=taxonomy.indicators,
         taxonomy=taxonomy,

@@ -275,7 +275,7 @@ def read_metadata(normalized, lexicons=None) -> dict:
 
 
 # ---- a user's manifest: what the text does not say, or says wrong ---------------------------
-MANIFEST_FIELDS = ("path", "bureau", "region", "year", "date", "url")
+MANIFEST_FIELDS = ("path", "bureau", "region", "year", "date", "url", "title")
 # dates in page addresses: /202303/t20230321_78642252.html, /2021/0412/337.html, /2021-02/05/, /2018-10-16/
 URL_DATE = regex.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:[-/_]?)(?P<m>0[1-9]|1[0-2])(?:[-/_]?)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
 
@@ -285,7 +285,7 @@ class ManifestError(ValueError):
 
 
 def load_manifest(path, input_files) -> dict:
-    """Rows of a manifest CSV (path, then any of bureau, region, year, date, url), keyed by the
+    """Rows of a manifest CSV (path, then any of bureau, region, year, date, url, title), keyed by the
     resolved path of the input file each names. Paths are relative to the manifest's folder or
     absolute. Every row must name one of the input files; nothing is dropped silently."""
     import csv
@@ -331,7 +331,7 @@ def load_manifest(path, input_files) -> dict:
 def apply_manifest(document: dict, manifest: dict) -> dict:
     """A document (JSON form) with its manifest row's fields over what the text said; the
     provenance of every field names its source. A URL gives the date (and year) where the text
-    has none."""
+    has none; a title the body, region and year it names, where the text has none."""
     from pathlib import Path
 
     provenance = dict(document.get("provenance") or {})
@@ -339,6 +339,28 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
     if not row:
         return document
     document = dict(document)
+    if row.get("title"):
+        # the page's title as a crawler recorded it: the title, and the body, region and year it
+        # names where the text named none (黑龙江省今年前九个月安全生产形势稳定)
+        title = row["title"]
+        document["title"] = title
+        if not document.get("bureau"):
+            name, division = find_bureau(title, title)
+            if name:
+                document["bureau"], provenance["bureau"] = name, "title"
+                if division is not None and not document.get("region"):
+                    document["region"], document["region_code"] = regions().full_name(division), division.code
+                    provenance["region"] = "title"
+        if not document.get("region"):
+            division = _division_named(title, title)
+            if division is not None:
+                document["region"], document["region_code"] = regions().full_name(division), division.code
+                provenance["region"] = "title"
+        years = YEAR.findall(title)
+        if years and not document.get("year"):
+            document["year"], provenance["year"] = int(years[0]), "title"
+    # after the title: the year a title names is the year its figures describe, not the year of
+    # the address
     if row.get("url"):
         document["url"] = row["url"]
         found = URL_DATE.search(row["url"])

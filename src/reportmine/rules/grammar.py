@@ -250,10 +250,18 @@ class Grammar:
         for suffix in self.rate_suffixes:
             if first.endswith(suffix):
                 stem = first[: -len(suffix)]
-                verbs = [t.word for t in self.segmenter.tag(stem) if t.is_verb]
+                tokens = self.segmenter.tag(stem)
+                verbs = [t.word for t in tokens if t.is_verb]
+                if tokens and not tokens[-1].is_verb and len(tokens[-1].word) >= 4:
+                    # 城市生活污水处理率: the act closes a compound the dictionary holds whole (污水处理)
+                    tail = self.segmenter.tag(tokens[-1].word[-2:])
+                    if len(tail) == 1 and tail[0].flag == "v":
+                        verbs.append(tail[0].word)
                 if not verbs and len(suffix) > 2:
                     # 明厨亮灶覆盖率: the act is in the suffix itself (覆盖率 -> 覆盖), not in the name before it
                     verbs = [t.word for t in self.segmenter.tag(suffix[:-1]) if t.is_verb]
+                if suffix == self.words.share_ratio_noun and verbs and verbs[-1] == self.words.share_verb:
+                    return ""  # 税收收入占财政总收入比重: a proportion of the whole, no act
                 return verbs[-1] if verbs else ""
         return ""
 
@@ -467,6 +475,8 @@ class Grammar:
                  and not (t.word in self.change_verbs and k + 1 < len(tokens) and tokens[k + 1].word[:1].isdigit())]
         if verbs and verbs[-1].word in self.lexicons.existence_verbs:
             return None  # 共有镇级应急队伍22人，村级应急队伍183人: a stock, not an act, for every item
+        if verbs and verbs[-1].word in self.lexicons.reporting_verbs:
+            return None  # 记者从市生态环境局获悉，…优良天数达314天: the source's verb, not the figure's
         return verbs[-1] if verbs else None
 
 

@@ -4,6 +4,8 @@ parts after a full stop, lists of rates, table cells, and the last word on count
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from ..extraction import Figure
 from .grammar import NON_SPACE, Grammar, TextIndex
 from .tables import TableLines, Tables
@@ -14,6 +16,7 @@ def parts_after_a_full_stop(text: str, index: TextIndex, g: Grammar, figures: li
     gives parts of the last figure of the sentence before it. The parts are breakdowns, and those
     without an act of their own take the total's (实有)."""
     markers = g.lexicons.breakdown_markers
+    unlent = frozenset(g.lexicons.progress_verbs) | frozenset(g.lexicons.weak_verbs) | g.change_verbs
     openings: dict = {}  # sentence start -> the marker it opens with, or None (once per sentence)
     total = None
     for figure in figures:
@@ -27,10 +30,12 @@ def parts_after_a_full_stop(text: str, index: TextIndex, g: Grammar, figures: li
                 and index.sentence_bounds(total.start)[1] >= figure.sentence_start - 1:
             if figure.kind == total.kind and figure.unit == total.unit:  # parts count what the total counts
                 figure.decide("scope", True, "parts-after-a-full-stop", (at, at + len(marker)))
-                if not figure.action:
+                # a total's act of reporting (实现地区生产总值…。其中，第一产业增加值…) or change is
+                # not its parts'
+                if not figure.action and total.action not in unlent:
                     figure.decide("action", total.action, "parts-after-a-full-stop", (total.start, total.end))
-        if figure.kind != "rate" and not figure.breakdown:
-            total = figure
+        if figure.kind != "rate" and not figure.breakdown and figure.change is None:
+            total = figure  # 总数达62646个，比上年增加1075个。其中: the total, not its change
 
 
 def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Figure]) -> None:
@@ -58,7 +63,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
             end += 1
         group = figures[start:end + 1]
         changes = rates or first.change is not None and first.evidence["change"].rule == "change-word"
-        if len(group) < 2 or not changes and respectively_word not in text[index.clause_window(first.start, first.end)[0]:first.start]:
+        if len(group) < 2 or not changes and respectively_word not in text[_list_clause_start(text, index, first):first.start]:
             continue  # other lists of figures are read only after 分别 (客运量和周转量分别完成了3.7亿人和270.8亿人公里)
         if not changes:
             if any(f.object and f.object != f.action and not g.rate_list_split.search(f.object) for f in group):
@@ -71,7 +76,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 span = (first.start, first.end)
                 figure.decide("change", first.change, "change-word-of-the-list", span)
                 figure.decide("action", first.action, "change-word-of-the-list", span)
-        clause_start = index.clause_window(first.start, first.end)[0]
+        clause_start = _list_clause_start(text, index, first)
         lead = text[clause_start:first.start]
         respectively = respectively_word in lead
         subject = lead[:lead.index(respectively_word)] if respectively else g.without_change_words(lead)
@@ -106,6 +111,15 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 figure.decide("object", name, rule, span)
 
 
+def _list_clause_start(text: str, index: TextIndex, first: Figure) -> int:
+    """Where the clause of a list's first figure starts; a list after a colon (浓度分别为：18微克/立方米、
+    36微克/立方米) reads the clause before the colon with it."""
+    start = index.clause_window(first.start, first.end)[0]
+    if start > 1 and text[start - 1] in "：:" and not text[start:first.start].strip():
+        start = index.clause_window(start - 2, start - 1)[0]
+    return start
+
+
 def _in_brackets(text: str, figure: Figure) -> bool:
     """死亡35人（含高速事故6起6人）: a figure inside brackets is an aside, not one of the figures a
     list of changes after the brackets refers to."""
@@ -131,7 +145,12 @@ def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
     else:
         tagged = [g.segmenter.tag(part) for part in parts]
         last = tagged[-1]
-        one_nouns = all(len(tokens) == 1 and tokens[0].is_noun and not tokens[0].is_verb for tokens in tagged[:-1])
+        one_noun = lambda tokens: len(tokens) == 1 and tokens[0].is_noun and not tokens[0].is_verb
+        if len(parts) >= 3 and all(one_noun(tokens) for tokens in tagged[1:-1]) and one_noun(tagged[0][-1:]):
+            # 空气主要污染物PM2.5、PM10、O3…浓度: the first item is the word in line with the others,
+            # after what the clause says before the list
+            parts, tagged = [tagged[0][-1].word] + parts[1:], [tagged[0][-1:]] + tagged[1:]
+        one_nouns = all(one_noun(tokens) for tokens in tagged[:-1])
         if not one_nouns or len(last) < 2 or not (last[0].is_noun and not last[0].is_verb) or not last[-1].is_noun:
             return parts
         head = parts[-1][last[0].end:]
@@ -143,10 +162,29 @@ def _located(text: str, part: str, start: int, end: int) -> tuple[int, int]:
     return (at, at + len(part)) if at >= 0 else (start, end)
 
 
+def _implied_nouns(lexicons, figures: list[Figure]) -> dict:
+    """The noun each unit of implied_nouns counts in this document: the lexicon's, unless the
+    document's own counts in those units (家 and 家次 alike) name another of implied_noun_choices
+    more often."""
+    named = Counter()
+    for figure in figures:
+        if figure.unit in lexicons.implied_nouns and figure.object:
+            choice = next((c for c in lexicons.implied_noun_choices if figure.object.endswith(c)), None)
+            # 生产经营单位 are enterprises by another name: a noun a modifier verb describes is no vote
+            if choice and not figure.object[:-len(choice)].endswith(tuple(lexicons.modifier_verbs)):
+                named[choice] += 1
+    implied = {}
+    for unit, default in lexicons.implied_nouns.items():
+        best = named.most_common(1)
+        implied[unit] = best[0][0] if best and best[0][1] > named[default] else default
+    return implied
+
+
 def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
     """A count that names its act in its object has that act (火灾扑救83.7万起 -> 扑救, 受灾人口9.09万人
     -> 受灾); a count with no noun of its own counts its act (立案50起, 临时查封53家, 拘留10人)."""
     lexicons = g.lexicons
+    implied_nouns = _implied_nouns(lexicons, figures)
     for figure in figures:
         if figure.kind != "count" or figure.change:
             continue
@@ -157,12 +195,60 @@ def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
                 evidence = figure.evidence.get("object")
                 span = (evidence.start, evidence.end) if evidence else (figure.start, figure.end)
                 figure.decide("action", act, "act-in-count-name", span)
+            else:
+                # 道路交通：事故9起: a count of events that names no act counts what happened
+                event = next((e for e in lexicons.implied_acts if figure.object.endswith(e)), None) \
+                    if figure.unit in lexicons.case_units else None
+                if event:
+                    evidence = figure.evidence.get("object")
+                    span = (evidence.start, evidence.end) if evidence else (figure.start, figure.end)
+                    figure.decide("action", lexicons.implied_acts[event], "act-implied-by-event", span)
         if not figure.object and figure.action and not figure.action.endswith(lexicons.change_level_markers) \
                 and figure.action not in lexicons.stock_predicates:
             action_evidence = figure.evidence.get("action")
             span = (action_evidence.start, action_evidence.end) if action_evidence else (figure.start, figure.end)
             # 临时查封30家 -> 查封企业: a unit that counts one kind of thing names it after the act
-            figure.decide("object", figure.action + lexicons.implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
+            figure.decide("object", figure.action + implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
+
+
+def _stock_name_around(text: str, names, act: str, start: int) -> str:
+    """The stock name (粮食种植面积 -> 种植面积) that the act read at `start` is part of, or ''."""
+    for name in names:
+        at = name.find(act)
+        if at >= 0 and text.startswith(name, start - at):
+            return name
+    return ""
+
+
+def verb_inside_stock_name(text: str, g: Grammar, figures: list[Figure]) -> None:
+    """粮食种植面积12981公顷, 总计编制床位数7325张（其中公立6298张）-> action '' for all three: the verb
+    of a standing quantity's name (lexicon stock_names) is part of the name, not an act, and so for
+    the figures that took their act from it (their action evidence points at it). So for a budget's
+    category named by a verb (补助收入, 教育支出: lexicon flow_heads). An object that the verb split off
+    the name (面积, 收入) gets the whole name back (种植面积, 补助收入)."""
+    cleared: dict[tuple[int, int], str] = {}  # spans a cleared act was read from, and of its figures
+    names = g.lexicons.stock_names
+    for figure in figures:
+        evidence = figure.evidence.get("action")
+        if not figure.action or evidence is None:
+            continue
+        source = (evidence.start, evidence.end)
+        name = _stock_name_around(text, names, figure.action, evidence.start) or next(
+            (n for n in names if n in figure.object and figure.action in n), "")
+        # 补助收入568709万元, 返还性收入9670万元, 教育支出: a budget category named by the verb
+        named = text[evidence.start:figure.start].rstrip(" 为达是：:")
+        flow = next((named for head in g.lexicons.flow_heads if figure.kind == "money" and named.endswith(head)
+                     and named.startswith(figure.action) and len(named) - len(figure.action) - len(head) <= 1
+                     and "的" not in named), "")  # 从林业上获得的收入: an act, then what it brought
+        if not name and not flow and cleared.get(source) != figure.action:
+            continue
+        cleared[source] = cleared[(figure.start, figure.end)] = figure.action
+        figure.decide("action", "", "verb-inside-stock-name", source)
+        if flow and figure.object != flow and flow.endswith(figure.object):
+            figure.decide("object", flow, "verb-inside-stock-name", (evidence.start, evidence.start + len(flow)))
+        if name and name not in figure.object and name.endswith(figure.object):
+            figure.decide("object", name, "verb-inside-stock-name", (evidence.start - name.find(figure.action),
+                                                                     evidence.start - name.find(figure.action) + len(name)))
 
 
 def run_passes(text: str, index: TextIndex, g: Grammar, tables: Tables, lines: TableLines, figures: list[Figure]) -> None:
@@ -170,6 +256,7 @@ def run_passes(text: str, index: TextIndex, g: Grammar, tables: Tables, lines: T
     rates_respectively(text, index, g, figures)
     tables.read_cells(text, lines, figures)
     last_word_on_counts(g, figures)
+    verb_inside_stock_name(text, g, figures)
 
 
 # word classes that never name a thing on their own: adverbs, numerals, measure words, punctuation,
