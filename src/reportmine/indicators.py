@@ -436,19 +436,19 @@ class IndicatorMapper:
     def _pair_sentence(self, metrics: list, previous=None):
         """Pairs the sentence's changes with its figures; a sentence that opens with changes and
         names no figure before them (…产值分别为A、B；增幅分别为a、b) takes the open figures of the
-        sentence before it. Returns this sentence's (figures, claimed) for the next one."""
-        levels, claimed = [], {"abs": set(), "rel": set()}
+        sentence before it. Returns this sentence's levels (an _OpenLevels) for the next one."""
+        state = _OpenLevels()
         position = 0
         while position < len(metrics):
             metric = metrics[position]
             if not self._is_change(metric, metrics[position - 1] if position else None):
                 # 同比 never compares a forecast, nor a part in brackets (含高速事故6起6人)
-                if metric.breakdown and levels:
-                    self._take_parent_measure(metric, levels)
+                if metric.breakdown and state.levels:
+                    self._take_parent_measure(metric, state.levels)
                 if getattr(metric, "status", "outcome") == "outcome" and metric.action not in self.taxonomy.inclusion_actions:
-                    self._carry_subject(metric, levels)
-                    self._follow_event(metric, levels)
-                    levels.append(metric)
+                    self._carry_subject(metric, state.levels)
+                    self._follow_event(metric, state.levels)
+                    state.append(metric)
                 position += 1
                 continue
             family = "rel" if metric.unit in CHANGE_SUFFIX else "abs"
@@ -460,34 +460,39 @@ class IndicatorMapper:
                     break
                 run.append(following)
             self._split_listed_names(run)
-            if not levels and previous is not None and all(m.indicator_source != TAXONOMY for m in run):
-                levels, claimed = previous  # only for changes that name nothing themselves (增幅)
-            open_levels = [level for level in levels if id(level) not in claimed[family]]
+            if not state.levels and previous is not None and all(m.indicator_source != TAXONOMY for m in run):
+                state = previous  # only for changes that name nothing themselves (增幅)
+            # the levels no change of this family has claimed, as they stand when the run begins
+            open_levels = state.open[family]
             if family == "abs":
                 targets = []
                 for change in run:
-                    same = [level for level in open_levels if self.unit_class(level.unit) == self.unit_class(change.unit)
-                            and level not in targets]
-                    targets.append(same[-1] if same else None)
+                    unit_class = self.unit_class(change.unit)
+                    targets.append(next((level for level in reversed(open_levels)
+                                         if self.unit_class(level.unit) == unit_class and level not in targets), None))
             else:
                 targets = open_levels[-len(run):] if len(open_levels) >= len(run) else [None] * len(run)
+            claims = []
             for change, level in zip(run, targets):
-                named = self._named_level(change, open_levels)
+                named = self._named_level(change, state.by_indicator[family])
                 if named is not None:  # 事故起数同比下降18.2%: the change names its level itself
-                    claimed[family].add(id(named))
+                    claims.append(named)
                     continue
                 if level is None or not level.indicator:
                     continue
-                claimed[family].add(id(level))
+                claims.append(level)
                 paired = self.change_of(level.indicator, change.unit, level.unit)
                 if paired and (level.indicator_source == TAXONOMY or change.indicator_source != TAXONOMY):
                     change.indicator, change.indicator_source = paired, level.indicator_source
+            for level in claims:
+                state.claim(family, level)
             position += len(run)
-        return levels, claimed
+        return state
 
     @staticmethod
-    def _named_level(change, levels: list):
-        """The level figure whose column the change's own words already gave it, if any."""
+    def _named_level(change, by_indicator: dict):
+        """The level figure whose column the change's own words already gave it, if any: the last
+        open one of that column (by_indicator: column -> its open levels, in order)."""
         if change.indicator_source != TAXONOMY:
             return None
         level_id = change.indicator
@@ -495,7 +500,8 @@ class IndicatorMapper:
             if level_id.endswith(suffix):
                 level_id = level_id[:-len(suffix)]
                 break
-        return next((level for level in reversed(levels) if level.indicator == level_id), None)
+        found = by_indicator.get(level_id)
+        return found[-1] if found else None
 
     def _is_change(self, metric, before) -> bool:
         """A change, a rate named by a change noun (增幅分别为2.3%、5.4%), or the next item of a
@@ -642,6 +648,36 @@ class NumberedHeadings:
             if heading:
                 return heading.group("topic")
         return ""
+
+
+class _OpenLevels:
+    """A sentence's level figures in order and, for each family of changes (absolute, relative),
+    those none of its changes has claimed yet, also by column: kept as figures are added and
+    claimed, so a run of changes finds its levels without a pass over every figure of the
+    sentence (a sentence of thousands of figures made that quadratic)."""
+
+    def __init__(self):
+        self.levels: list = []
+        self.claimed = {"abs": set(), "rel": set()}  # ids of the claimed levels
+        self.open = {"abs": [], "rel": []}
+        self.by_indicator = {"abs": {}, "rel": {}}
+
+    def append(self, level) -> None:
+        self.levels.append(level)
+        for family in ("abs", "rel"):
+            self.open[family].append(level)
+            self.by_indicator[family].setdefault(level.indicator, []).append(level)
+
+    def claim(self, family: str, level) -> None:
+        if id(level) in self.claimed[family]:
+            return
+        self.claimed[family].add(id(level))
+        for found in (self.open[family], self.by_indicator[family].get(level.indicator, [])):
+            # by identity (figures of equal fields are still two), from the end where claims fall
+            for at in range(len(found) - 1, -1, -1):
+                if found[at] is level:
+                    del found[at]
+                    break
 
 
 def sentence_topic(text: str, sentence_start: int, start: int, headings: Optional[NumberedHeadings] = None) -> str:
