@@ -174,8 +174,13 @@ def _missing(value) -> bool:
     value can be its NA."""
     if value is None or (isinstance(value, float) and value != value):
         return True
+    if type(value) in _PLAIN:
+        return False  # (most cells: no pandas look-up)
     pandas = sys.modules.get("pandas")
     return pandas is not None and value is pandas.NA
+
+
+_PLAIN = frozenset((str, int, bool, Decimal, dict, list))
 
 
 PANDAS_DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean", "decimal": object, "str": "str", "json": "str"}
