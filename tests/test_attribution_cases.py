@@ -24,11 +24,9 @@ import pytest
 from reportmine import Pipeline
 from reportmine.extraction import EVIDENCE_FIELDS
 from reportmine.rules.attribution import RULES
+from reportmine.rules.passes import PASS_RULES as PASSES
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
-# the document passes (rules/passes.py, rules/tables.py), each decision named like a rule's
-PASSES = ("parts-after-a-full-stop", "change-word-of-the-list", "rates-respectively", "table-cell",
-          "table-row-label", "table-bare-cell", "act-in-count-name", "count-of-the-act", "verb-inside-stock-name", "figures-respectively", "act-implied-by-event")
 # the main branches of words-before-figure, each held to the same minimum as a rule
 WORDS_BEFORE_BRANCHES = tuple(f"words-before-figure/{branch}" for branch in (
     "noun-phrase", "verb-then-noun", "light-verb", "people-then-act", "verbal-noun-counted",

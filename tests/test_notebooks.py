@@ -52,6 +52,7 @@ def test_compare_bureaus_runs_and_saves_its_plot_with_chinese_labels(tmp_path, m
     printed = "".join(outputs(notebook, "stream"))
     # the notebook itself asserts that matplotlib drew every character with the CJK font (no tofu)
     assert "all in Noto Sans CJK SC" in printed, printed
+    assert "no two labels overlap" in printed, printed  # the notebook measures the labels' boxes
     assert list(outputs(notebook, "image/png")), "the plot is shown in the notebook too"
     tables = "".join(outputs(notebook, "text/html"))
     assert "检查企业" in tables and "隆回县应急管理局" in tables
@@ -66,3 +67,8 @@ def test_quality_runs_and_lists_the_errors(tmp_path, monkeypatch):
     assert "mean_confidence" in tables and "right among them" in tables
     png = tmp_path / "confidence.png"
     assert png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # charts, not only tables: precision and recall by kind and by field, shown in the notebook
+    assert "filled in gold" in tables and "qualifier" in tables
+    chart = tmp_path / "quality.png"
+    assert chart.is_file() and chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(list(outputs(notebook, "image/png"))) >= 2, "both charts are shown in the notebook"

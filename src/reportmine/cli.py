@@ -330,19 +330,26 @@ def show(
 def report(
     paths: List[Path] = typer.Argument(..., help="Folders or files of documents, or results of reportmine extract "
                                                  "(.jsonl/.csv/.parquet, or its .journal.jsonl)."),
-    output: Path = typer.Option(..., "-o", "--output", help="The HTML page to write (.html)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The index page to write (report.html: the document pages go "
+                                                           "to report_files/ beside it), or a folder (FOLDER/index.html, FOLDER/docs/)."),
     source: List[Path] = typer.Option([], "--source", help="Folder holding the documents a results file names (searched recursively)."),
     title: Optional[str] = typer.Option(None, "--title", help="The page's title."),
     lexicon_dir: List[Path] = typer.Option([], "--lexicon-dir", help="Extra lexicon folder merged over the shipped one."),
 ):
-    """A self-contained HTML page: each document's original text with every metric highlighted at its offsets.
+    """An HTML audit: an index page and one page per document, with every metric highlighted at its offsets.
 
-    Exit status 3 (page still written) when a document's text is missing or offsets do not hold their metric's text."""
+    A document's page shows its text (an HTML page as the text read from it, not its markup), every
+    metric highlighted at its offsets with its fields and evidence, and its warnings. Self-contained
+    pages: open the index in a browser, or copy the index and its folder anywhere.
+
+    Exit status 3 (pages still written) when a document's text is missing or offsets do not hold their metric's text."""
     from .pipeline import Pipeline
-    from .report import load_audit, write_report
+    from .report import load_audit, report_layout, write_report
 
-    if output.suffix.lower() not in (".html", ".htm"):
-        raise _fail(f"{output}: the report is an HTML page; name it .html")
+    try:
+        index, pages = report_layout(output)
+    except ValueError as exc:
+        raise _fail(str(exc))
     missing = [str(p) for p in list(paths) + list(source) if not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {', '.join(missing)}; check the path")
@@ -355,7 +362,7 @@ def report(
     unreadable = [a for a in audits if a.original is None]
     flagged = sum(len(a.mismatched) for a in audits)
     typer.echo(f"report: {len(audits)} documents, {sum(len(a.document.metrics) for a in audits)} metrics, "
-               f"{sum(len(a.document.warnings) for a in audits)} warnings -> {output}"
+               f"{sum(len(a.document.warnings) for a in audits)} warnings -> {index} (pages in {pages})"
                + (f"; {len(unreadable)} without their text" if unreadable else "")
                + (f"; {flagged} metrics whose offsets do not hold their text" if flagged else ""))
     for audit in unreadable[:5]:

@@ -2,34 +2,43 @@
 
 - `reportmine show FILE` (show_document): the document's normalized text in the terminal with each
   metric highlighted and numbered, then a table of its records and its warnings (rich).
-- `reportmine report PATH... -o report.html` (load_audit + render_html): one self-contained page
-  (no external file, script or font) with each document's ORIGINAL text and every metric
-  highlighted at its exact offsets, a side table with value, unit, kind, qualifier, object,
-  action, change, period and indicator (hovering a highlight or a row lights up the other), and
-  the document's warnings (corrupted spans are highlighted too).
+- `reportmine report PATH... -o report.html` (load_audit + write_report): an index page (one row
+  per document: bureau, year, genre, format, counts, status, a filter; no document text, so a few
+  hundred bytes a document) and one page per document, in report_files/ beside it (or, for
+  `-o FOLDER`, FOLDER/index.html and FOLDER/docs/). A document's page shows its text with every
+  metric highlighted at its exact offsets, a side table with value, unit, kind, qualifier,
+  object, action, change, period and indicator (hovering a highlight or a row lights up the other;
+  the highlight's tooltip names the rule that decided each field), and the document's warnings
+  (corrupted spans are highlighted too). Every page is self-contained (no external file, script
+  or font) and its Content-Security-Policy runs only its own script.
 
 Offsets index the decoded original text (reportmine.readers.read_source(data).text: a text file's
-decoded text, a PDF's or spreadsheet's text as its reader wrote it), so the page
-shows that text: a highlight is original[start:end] character for character, HTML sources
-included (their markup is shown as text). A metric whose stored text is not what its offsets hold
-(the file changed after the extraction) is flagged in its row, never silently moved.
+decoded text, a PDF's or spreadsheet's text as its reader wrote it). A text file, PDF or sheet is
+shown as that text, so a highlight is original[start:end] character for character. An HTML page
+is shown as the text the extractor read from it (markup, scripts and page chrome dropped, entities
+decoded: Shown), each highlight where its original span landed; the table keeps the source offsets.
+A metric whose stored text is not what its offsets hold (the file changed after the extraction)
+is flagged in its row, never silently moved.
 
 use_cjk_font registers a CJK font shipped by a Python package with matplotlib, so notebooks
 plot Chinese labels without tofu boxes (pip install -e ".[notebooks]").
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
 import os
+import re
+import shutil
+import urllib.parse
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from .errors import ReportmineError
-from .normalize import HTML_SUFFIXES
 from .readers import read_path, read_source
 from .records import Document, Metric, Warning_
 
@@ -41,13 +50,72 @@ KINDS = ("count", "money", "rate", "measure")
 
 # ---- documents with their original text ---------------------------------------------------
 @dataclass
+class Shown:
+    """The text a document's page shows, and where each original span lands in it.
+
+    For a text file, a PDF or a sheet: the text the offsets index, unchanged. For an HTML page:
+    the text the extractor read from it (normalize.html_to_text: markup, scripts, styles and page
+    chrome dropped, entities decoded, table cells after tabs), with each run of blank lines and
+    indentation folded into one line break; never the markup."""
+
+    text: str
+    rendered: bool  # an HTML page's text as read, not its source
+    maps: list = field(default_factory=list)  # OffsetMaps, original -> shown
+
+    def span(self, start, end) -> Optional[tuple]:
+        """An ORIGINAL span -> the span of the shown text it became (None if nothing of it shows)."""
+        if start is None or end is None or not 0 <= start < end:
+            return None
+        span = (start, end)
+        for mapping in self.maps:
+            if span[1] > mapping.in_length:
+                return None
+            span = mapping.input_span_to_output(*span)
+            if span is None:
+                return None
+        return span
+
+
+# the whitespace runs of an HTML page's text (each matched once, from its first character: linear);
+# a run holding a line break (indentation, the breaks of <p> and </p>) is folded into one break
+# on the page; tabs are no part of a run (they separate table cells)
+WHITESPACE_RUN = re.compile(r"(?<![ \r\n\u3000\xa0])[ \r\n\u3000\xa0]+")
+
+
+def shown_text(original: str, is_html: bool) -> Shown:
+    if not is_html:
+        return Shown(original, False)
+    from .normalize import html_to_text
+    from .offsets import OffsetMap
+
+    page = html_to_text(original)
+    flat = page.text
+    body_start, body_end = len(flat) - len(flat.lstrip()), len(flat.rstrip())
+    edits = []
+    if body_start >= body_end:
+        edits = [(0, len(flat), "")] if flat else []
+    else:
+        if body_start:
+            edits.append((0, body_start, ""))
+        for run in WHITESPACE_RUN.finditer(flat, body_start, body_end):
+            if "\n" in run.group() and run.group() != "\n":
+                edits.append((run.start(), run.end(), "\n"))
+        if body_end < len(flat):
+            edits.append((body_end, len(flat), ""))
+    text, tidy = OffsetMap.from_edits(flat, edits)
+    return Shown(text, True, [page.mapping, tidy])
+
+
+@dataclass
 class AuditDocument:
     """A document, the decoded original text its offsets index (None when it cannot be read),
-    and what stands in the way of checking it."""
+    whether that text is an HTML page, and what stands in the way of checking it."""
 
     document: Document
     original: Optional[str] = None
     problems: list = field(default_factory=list)
+    is_html: bool = False
+    _shown: Optional[Shown] = field(default=None, init=False, repr=False, compare=False)
 
     def span_ok(self, metric: Metric) -> bool:
         """The offsets hold the metric's text."""
@@ -61,9 +129,20 @@ class AuditDocument:
             return []
         return [m for m in self.document.metrics if not self.span_ok(m)]
 
+    def shown(self) -> Optional[Shown]:
+        """The text the document's page shows (None when the original is unknown)."""
+        if self.original is None:
+            return None
+        if self._shown is None:
+            self._shown = shown_text(self.original, self.is_html)
+        return self._shown
 
-def _is_html(path: Path) -> Optional[bool]:
-    return True if path.suffix.lower() in HTML_SUFFIXES else None
+
+def _html_flag(source) -> bool:
+    """Read as an HTML page, as the pipeline decides it (a reader's flag, else the text's look)."""
+    from .normalize import looks_like_html
+
+    return bool(source.is_html) if source.is_html is not None else looks_like_html(source.text)
 
 
 def _from_file(path: Path, pipeline, doc: Optional[str] = None) -> AuditDocument:
@@ -72,10 +151,10 @@ def _from_file(path: Path, pipeline, doc: Optional[str] = None) -> AuditDocument
         return AuditDocument(document, None, [document.error or f"not read: {document.skipped}"])
     try:
         # the text the offsets index: a PDF's or a spreadsheet's as its reader wrote it
-        original = read_path(path).text
+        source = read_path(path)
     except (OSError, ReportmineError) as exc:
         return AuditDocument(document, None, [f"cannot read the source again: {exc}"])
-    return AuditDocument(document, original)
+    return AuditDocument(document, source.text, is_html=_html_flag(source))
 
 
 def load_audit(paths: Iterable, sources: Sequence = (), pipeline=None) -> list:
@@ -258,7 +337,7 @@ def _from_results(results: Path, sources: list) -> list:
         except ReportmineError as exc:
             out.append(AuditDocument(document, None, [f"{source}: {exc}"]))
             continue
-        audit = AuditDocument(document, decoded.text)
+        audit = AuditDocument(document, decoded.text, is_html=_html_flag(decoded))
         if document.path is None or os_path(document.path) != str(source):
             document.path = str(source)  # where the text was found (--source), not where it was extracted
         if document.sha256 and document.sha256 != hashlib.sha256(data).hexdigest():
@@ -360,13 +439,15 @@ def highlight_segments(length: int, spans: list) -> list:
 
 
 def _document_text_html(audit: AuditDocument, names: dict) -> str:
-    original = audit.original or ""
+    shown = audit.shown()
+    text = shown.text if shown is not None else ""
     metrics = audit.document.metrics
     warnings = [w for w in audit.document.warnings if w.start is not None and w.end is not None]
-    spans = [(m.start, m.end) for m in metrics] + [(w.start, w.end) for w in warnings]
+    spans = [shown.span(m.start, m.end) or (None, None) for m in metrics] + \
+            [shown.span(w.start, w.end) or (None, None) for w in warnings]
     parts = []
-    for left, right, covering in highlight_segments(len(original), spans):
-        piece = _escape_text(original[left:right])
+    for left, right, covering in highlight_segments(len(text), spans):
+        piece = _escape_text(text[left:right])
         if not covering:
             parts.append(piece)
             continue
@@ -395,10 +476,12 @@ def _document_text_html(audit: AuditDocument, names: dict) -> str:
         parts.append(f'<mark class="{" ".join(classes)}" {" ".join(attributes)} title="{_attr(chr(10).join(tips))}">'
                      f"{piece}</mark>")
     # the parser drops one newline right after <pre>: give it one, so the text stays exact
-    return "<pre class=\"src\">\n" + "".join(parts) + "</pre>"
+    kind = "rendered" if shown is not None and shown.rendered else "original"
+    return f'<pre class="src {kind}">\n' + "".join(parts) + "</pre>"
 
 
 def _metrics_table_html(audit: AuditDocument, names: dict) -> str:
+    shown = audit.shown()
     rows = []
     for index, metric in enumerate(audit.document.metrics):
         zh, en = names.get(metric.indicator, ("", "")) if metric.indicator else ("", "")
@@ -412,10 +495,19 @@ def _metrics_table_html(audit: AuditDocument, names: dict) -> str:
         indicator = (f'<span title="{_attr(en)}">{html.escape(zh)}</span><br><code>{html.escape(metric.indicator)}</code>'
                      if metric.indicator else '<span class="none">—</span>')
         repeat = f'<br><span class="note">repeat of @{metric.repeat_of}</span>' if metric.repeat_of is not None else ""
+        shown_as = metric.text
+        if shown is not None and shown.rendered:
+            span = shown.span(metric.start, metric.end)
+            if span is None:
+                flag += '<div class="flag">⚠ not in the text read from the page</div>'
+            else:
+                shown_as = shown.text[span[0]:span[1]]
+                if shown_as != metric.text:
+                    flag += f'<div class="note">source: <code>{html.escape(metric.text)}</code></div>'
         rows.append(
             f'<tr data-m="{index}" class="{" ".join(classes)}">'
             f'<td class="n">{index + 1}</td>'
-            f'<td><span class="chip k-{metric.kind}">{html.escape(metric.text)}</span>{flag}</td>'
+            f'<td><span class="chip k-{metric.kind}">{html.escape(shown_as)}</span>{flag}</td>'
             f'<td class="num">{html.escape(format_value(metric))}</td>'
             f"<td>{html.escape(metric.unit)}</td>"
             f"<td>{metric.kind}</td>"
@@ -506,9 +598,11 @@ ul.warnings{margin:4px 0 8px 0;padding-left:20px;color:#8a1f11}
 li.problem{font-weight:bold}
 #tip{position:fixed;z-index:10;display:none;max-width:520px;white-space:pre-wrap;background:#222;color:#fff;padding:6px 8px;border-radius:4px;font-size:13px;pointer-events:none}
 .hidden{display:none}
+header.top nav a{margin-right:4px}
+pre.src.rendered{background:#fbfcff}
 """
 
-SCRIPT = """
+DOCUMENT_SCRIPT = """
 (function(){
   var tip=document.getElementById('tip');
   document.querySelectorAll('mark[title]').forEach(function(m){m.dataset.tip=m.title;m.removeAttribute('title');});
@@ -538,85 +632,196 @@ SCRIPT = """
   document.querySelectorAll('a.goto-w').forEach(function(a){
     a.addEventListener('click',function(e){e.preventDefault();var m=section(a).querySelector('pre.src mark[data-w~="'+a.dataset.w+'"]');if(m)m.scrollIntoView({block:'center',behavior:'smooth'});});
   });
+})();
+"""
+
+INDEX_SCRIPT = """
+(function(){
   var filter=document.getElementById('filter');
   filter.addEventListener('input',function(){
     var q=filter.value.trim().toLowerCase();
-    document.querySelectorAll('section.doc').forEach(function(s){s.classList.toggle('hidden',q&&s.dataset.search.toLowerCase().indexOf(q)<0);});
     document.querySelectorAll('table.index tbody tr').forEach(function(r){r.classList.toggle('hidden',q&&r.dataset.search.toLowerCase().indexOf(q)<0);});
   });
 })();
 """
 
 
-def render_html(audits: Sequence, title: Optional[str] = None, lexicons=None) -> str:
-    """One self-contained HTML page for the documents (AuditDocuments from load_audit)."""
+def _page(title: str, body: str, script: str) -> str:
+    """A self-contained page (no external file, font or script). Its Content-Security-Policy lets
+    only its own script run (by hash) and loads nothing: text that got past the escaping could
+    still neither run nor fetch anything."""
     from . import __version__
 
-    names = indicator_names(lexicons)
-    title = title or "reportmine audit"
-    n_metrics = sum(len(a.document.metrics) for a in audits)
-    n_warnings = sum(len(a.document.warnings) for a in audits)
-    index_rows, sections = [], []
-    for number, audit in enumerate(audits):
-        document = audit.document
-        search = " ".join(str(x) for x in (document.doc, document.bureau, document.region, document.year,
-                                           document.genre, document.title) if x)
-        status = "error" if document.error else "skipped" if document.skipped else ("text missing" if audit.original is None else
-                                                 ("check" if audit.problems or audit.mismatched else "ok"))
-        index_rows.append(
-            f'<tr data-search="{_attr(search)}"><td class="n">{number + 1}</td>'
-            f'<td><a href="#doc-{number}">{html.escape(document.doc)}</a></td>'
-            f"<td>{html.escape(document.bureau or '')}</td><td>{document.year or ''}</td>"
-            f"<td>{html.escape(document.genre or '')}</td><td>{html.escape(document.encoding or '')}</td>"
-            f'<td class="num">{len(document.metrics)}</td><td class="num">{len(document.warnings)}</td>'
-            f"<td>{status}</td></tr>")
-        if audit.original is not None:
-            body = (f'<div class="cols"><div>{_document_text_html(audit, names)}</div>'
-                    f'<div class="side">{_metrics_table_html(audit, names)}</div></div>')
-        else:
-            body = f'<div class="side">{_metrics_table_html(audit, names)}</div>'
-        heading = html.escape(document.title) if document.title else ""
-        sections.append(
-            f'<section class="doc" id="doc-{number}" data-doc="{_attr(document.doc)}" data-search="{_attr(search)}">'
-            f'<h2>{number + 1}. {html.escape(document.doc)} <span class="meta">{heading}</span></h2>'
-            f'<div class="meta">{_meta_line(document)} · {len(document.metrics)} metrics'
-            f'{" · " + html.escape(document.path) if document.path else ""}</div>'
-            f"{_warnings_html(audit)}{body}</section>")
-    legend = "".join(f'<span class="chip k-{kind}">{kind}</span>' for kind in KINDS)
-    head = "".join(f"<th>{h}</th>" for h in ("#", "document", "bureau", "year", "genre", "encoding", "metrics",
-                                               "warnings", "status"))
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    policy = (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
+              "base-uri 'none'; form-action 'none'")
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{policy}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="reportmine {__version__}">
 <title>{html.escape(title)}</title><style>{CSS}</style></head>
 <body>
-<header class="top"><h1>{html.escape(title)}</h1>
-<span>{len(audits)} documents · {n_metrics} metrics · {n_warnings} warnings</span>
-<span class="legend">{legend}<span class="chip" style="background:var(--warn)">warning</span>
-<span class="note">dotted: no indicator · faded: repeated mention · outlined red: offsets do not hold the text</span></span>
-<input id="filter" type="search" placeholder="filter documents (name, bureau, year)"></header>
-<main>
-<p class="note">Each document is shown as its decoded original text; highlights sit at the metrics' offsets
-(original[start:end]). Hover a highlight or a row to see the other; click to jump.</p>
-<table class="index"><thead><tr>{head}</tr></thead><tbody>{"".join(index_rows)}</tbody></table>
-{"".join(sections)}
-</main>
-<div id="tip"></div>
-<script>{SCRIPT}</script>
+{body}
+<script>{script}</script>
 </body></html>
 """
 
 
-def write_report(audits: Sequence, output, title: Optional[str] = None, lexicons=None) -> Path:
+def _status(audit: AuditDocument) -> str:
+    document = audit.document
+    if document.error:
+        return "error"
+    if document.skipped:
+        return "skipped"
+    if audit.original is None:
+        return "text missing"
+    return "check" if audit.problems or audit.mismatched else "ok"
+
+
+def _legend() -> str:
+    chips = "".join(f'<span class="chip k-{kind}">{kind}</span>' for kind in KINDS)
+    return (f'<span class="legend">{chips}<span class="chip" style="background:var(--warn)">warning</span>'
+            '<span class="note">dotted: no indicator · faded: repeated mention · outlined red: offsets do not '
+            "hold the text</span></span>")
+
+
+def document_page_name(number: int) -> str:
+    """The file name of the number-th document's page (number 0-based, the name 1-based as the index counts)."""
+    return f"{number + 1}.html"
+
+
+def render_document(audit: AuditDocument, number: int = 0, total: int = 1, index_href: str = "../index.html",
+                    title: Optional[str] = None, names: Optional[dict] = None, lexicons=None) -> str:
+    """The page of one document (the number-th of total, 0-based): its text with every metric
+    highlighted at its offsets (hover for value, unit, object, action, indicator and the rules'
+    evidence), the table of its metrics and its warnings. An HTML page is shown as the text read
+    from it (see Shown), never as its markup."""
+    names = indicator_names(lexicons) if names is None else names
+    document = audit.document
+    shown = audit.shown()
+    if shown is not None:
+        body = (f'<div class="cols"><div>{_document_text_html(audit, names)}</div>'
+                f'<div class="side">{_metrics_table_html(audit, names)}</div></div>')
+    else:
+        body = f'<div class="side">{_metrics_table_html(audit, names)}</div>'
+    if shown is not None and shown.rendered:
+        note = ("An HTML page, shown as the text reportmine read from it: markup, scripts, styles and page chrome "
+                "dropped, entities decoded, table cells after tabs, blank lines folded. The offsets in the table "
+                "index the page's source, as in the results files.")
+    else:
+        note = "The document's text as decoded, the text the offsets index: a highlight is original[start:end]."
+    links = [f'<a href="{_attr(index_href)}">index</a>']
+    if number > 0:
+        links.append(f'<a rel="prev" href="{document_page_name(number - 1)}">‹ previous</a>')
+    if number + 1 < total:
+        links.append(f'<a rel="next" href="{document_page_name(number + 1)}">next ›</a>')
+    heading = html.escape(document.title) if document.title else ""
+    where = " · " + html.escape(document.path) if document.path else ""
+    return _page(f"{number + 1}. {document.doc} · {title or 'reportmine audit'}", f"""<header class="top">
+<nav>{" · ".join(links)}</nav><span>{number + 1} / {total}</span>{_legend()}</header>
+<main>
+<section class="doc" id="doc-{number}" data-doc="{_attr(document.doc)}">
+<h2>{number + 1}. {html.escape(document.doc)} <span class="meta">{heading}</span></h2>
+<div class="meta">{_meta_line(document)} · {len(document.metrics)} metrics · {_status(audit)}{where}</div>
+<p class="note">{note} Hover a highlight or a row to see the other; click to jump.</p>
+{_warnings_html(audit)}{body}</section>
+</main>
+<div id="tip"></div>""", DOCUMENT_SCRIPT)
+
+
+def render_index(audits: Sequence, pages_href: str = "docs", title: Optional[str] = None) -> str:
+    """The index page: one row per document (the link to its page, its title, bureau, year,
+    genre, format, counts and status) and a filter. It holds no document text, so it stays small:
+    a few hundred bytes a document."""
+    title = title or "reportmine audit"
+    n_metrics = sum(len(a.document.metrics) for a in audits)
+    n_warnings = sum(len(a.document.warnings) for a in audits)
+    statuses: dict = {}
+    rows = []
+    folder = urllib.parse.quote(pages_href.rstrip("/"))
+    for number, audit in enumerate(audits):
+        document = audit.document
+        status = _status(audit)
+        statuses[status] = statuses.get(status, 0) + 1
+        label = document.title or ""
+        label = label if len(label) <= 40 else label[:39] + "…"
+        search = " ".join(str(x) for x in (document.doc, document.bureau, document.region, document.year,
+                                           document.genre, label, status) if x)
+        rows.append(
+            f'<tr data-search="{_attr(search)}"><td class="n">{number + 1}</td>'
+            f'<td><a href="{folder}/{document_page_name(number)}">{html.escape(document.doc)}</a></td>'
+            f"<td>{html.escape(label)}</td>"
+            f"<td>{html.escape(document.bureau or '')}</td><td>{document.year or ''}</td>"
+            f"<td>{html.escape(document.genre or '')}</td><td>{html.escape(document.format or '')}</td>"
+            f"<td>{html.escape(document.encoding or '')}</td>"
+            f'<td class="num">{len(document.metrics)}</td><td class="num">{len(document.warnings)}</td>'
+            f"<td{'' if status == 'ok' else ' class=flag'}>{status}</td></tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("#", "document", "title", "bureau", "year", "genre", "format",
+                                               "encoding", "metrics", "warnings", "status"))
+    counted = " · ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+    return _page(title, f"""<header class="top"><h1>{html.escape(title)}</h1>
+<span>{len(audits)} documents · {n_metrics} metrics · {n_warnings} warnings · {counted}</span>
+<input id="filter" type="search" placeholder="filter documents (name, bureau, year, status)"></header>
+<main>
+<p class="note">One page per document: its text with every metric highlighted at its offsets, the table of its
+metrics (value, unit, object, action, indicator; hover a highlight for the rule that decided each field) and its
+warnings. HTML pages are shown as the text read from them, not as their markup.</p>
+<table class="index"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>
+</main>""", INDEX_SCRIPT)
+
+
+# the file in a pages folder that says reportmine wrote it: a folder without it is never replaced
+PAGES_MARK = ".reportmine-report"
+
+
+def report_layout(output) -> tuple:
+    """(index page, folder of the document pages) for `-o`: report.html -> report.html and
+    report_files/; a folder (an existing one, or a path without a suffix) -> folder/index.html
+    and folder/docs/. ValueError for another suffix, or when the pages folder exists and was not
+    written by reportmine report (it would be replaced)."""
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    page = render_html(audits, title=title, lexicons=lexicons)
-    # the whole page or nothing: a failure while writing leaves no empty or half page behind
-    partial = output.with_name(output.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    os.replace(partial, output)
-    return output
+    if output.is_dir() or not output.suffix:
+        index, pages = output / "index.html", output / "docs"
+    elif output.suffix.lower() in (".html", ".htm"):
+        index, pages = output, output.with_name(output.stem + "_files")
+    else:
+        raise ValueError(f"{output}: name the report's index page .html, or name a folder (no suffix)")
+    if pages.exists() and not (pages / PAGES_MARK).is_file() and (not pages.is_dir() or any(pages.iterdir())):
+        raise ValueError(f"{pages} exists and was not written by reportmine report: move it, or choose another -o")
+    return index, pages
+
+
+def write_report(audits: Sequence, output, title: Optional[str] = None, lexicons=None) -> Path:
+    """Write the index page and one page per document (where: report_layout); returns the index.
+    The pages are written to a new folder that replaces the old one only once all are written, and
+    the index is then replaced whole: an interrupted run leaves the previous report as it was, and
+    no page of an earlier, longer report is left behind. A pages folder that reportmine did not
+    write (it lacks PAGES_MARK) is never replaced."""
+    index, pages = report_layout(output)
+    index.parent.mkdir(parents=True, exist_ok=True)
+    names = indicator_names(lexicons)
+    partial, old = pages.with_name(pages.name + ".partial"), pages.with_name(pages.name + ".old")
+    for leftover in (partial, old):
+        if leftover.is_dir() and (leftover / PAGES_MARK).is_file():
+            shutil.rmtree(leftover)
+    partial.mkdir()
+    (partial / PAGES_MARK).write_text("the pages of a report written by reportmine report; the next one replaces "
+                                      "this folder whole\n", encoding="utf-8")
+    back = os.path.relpath(index, pages).replace(os.sep, "/")
+    for number, audit in enumerate(audits):
+        page = render_document(audit, number, len(audits), index_href=back, title=title, names=names)
+        (partial / document_page_name(number)).write_text(page, encoding="utf-8")
+    if pages.exists():
+        os.replace(pages, old)
+    os.replace(partial, pages)
+    front = os.path.relpath(pages, index.parent).replace(os.sep, "/")
+    written = index.with_name(index.name + ".partial")
+    written.write_text(render_index(audits, pages_href=front, title=title), encoding="utf-8")
+    os.replace(written, index)
+    if old.exists():
+        shutil.rmtree(old)
+    return index
 
 
 # ---- the terminal view -----------------------------------------------------------------------

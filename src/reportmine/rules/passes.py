@@ -7,6 +7,12 @@ from __future__ import annotations
 from collections import Counter
 
 from ..extraction import Figure
+
+# The rules the document passes decide with (table-* in tables.py), each named in the evidence of the
+# fields it sets; tests check that every decision names a rule of attribution.RULES or of these.
+PASS_RULES = ("parts-after-a-full-stop", "change-word-of-the-list", "rates-respectively", "changes-respectively",
+              "figures-respectively", "table-cell", "table-row-label", "table-bare-cell", "act-in-count-name",
+              "act-implied-by-event", "count-of-the-act", "verb-inside-stock-name", "type-check")
 from .grammar import NON_SPACE, Grammar, TextIndex
 from .tables import TableLines, Tables
 
