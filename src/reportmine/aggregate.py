@@ -15,12 +15,14 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sys
 import typing
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Optional
 
-import pandas as pd
+if typing.TYPE_CHECKING:
+    import pandas as pd
 
 from .records import VALUE_SCALE, Document, Evidence, Metric, Warning_, exact_decimal_text
 
@@ -166,6 +168,21 @@ def row_schema(table: str = "metrics") -> dict:
 
 
 # ---- typed frames ------------------------------------------------------------------------
+def _missing(value) -> bool:
+    """None, NaN or pandas' NA. pandas is imported by the frame functions only (writing JSONL or
+    CSV needs none of it, and it costs a third of a second to start): while it is not imported, no
+    value can be its NA."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    if type(value) in _PLAIN:
+        return False  # (most cells: no pandas look-up)
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NA
+
+
+_PLAIN = frozenset((str, int, bool, Decimal, dict, list))
+
+
 PANDAS_DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean", "decimal": object, "str": "str", "json": "str"}
 
 
@@ -173,7 +190,7 @@ def _infer_type(values) -> tuple[str, bool]:
     """The type of a column this module does not know (the panel's indicators), from its values."""
     kinds = set()
     for value in values:
-        if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        if _missing(value):
             continue
         if isinstance(value, bool):
             kinds.add("bool")
@@ -200,7 +217,7 @@ def column_type(name: str, values=()) -> tuple[str, bool]:
 
 def _to_python(kind: str, value):
     """A cell as the Python value of its column type (Decimal for decimals), None when missing."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if _missing(value):
         return None
     if kind == "decimal":
         return value if isinstance(value, Decimal) else Decimal(str(value))
@@ -213,6 +230,8 @@ def _to_python(kind: str, value):
 
 def typed_frame(rows: list, columns: list) -> pd.DataFrame:
     """A DataFrame of rows with each column's pandas dtype (Int64, boolean, Decimal objects ...)."""
+    import pandas as pd
+
     data = {}
     for name in columns:
         values = [row.get(name) for row in rows]
@@ -229,6 +248,8 @@ def read_table(path: os.PathLike) -> pd.DataFrame:
     """A file written by reportmine (metrics, documents or panel; JSONL, CSV or Parquet) as a
     typed DataFrame: integers Int64, values exact Decimals, CSV formula guards removed. Reading the
     same rows from any of the three formats gives equal frames."""
+    import pandas as pd
+
     path = Path(path)
     suffix = check_format(path)
     if suffix == ".jsonl":
@@ -284,7 +305,7 @@ def check_format(path: Path) -> str:
 
 # ---- writing -----------------------------------------------------------------------------
 def _json_cell(kind: str, value) -> str:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if _missing(value):
         return "null"
     if kind == "decimal":
         # the journal holds values as exact strings; a Decimal comes from the library
@@ -299,7 +320,7 @@ def _json_cell(kind: str, value) -> str:
 
 
 def _csv_cell(kind: str, value) -> str:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if _missing(value):
         return ""
     if kind == "decimal":
         return exact_decimal_text(value if isinstance(value, Decimal) else Decimal(str(value)))
@@ -401,6 +422,7 @@ class RowWriter:
         self.parquet.write_table(pa.Table.from_arrays(arrays, schema=self.parquet.schema))
 
     def _schema(self):
+        import pandas as pd
         import pyarrow as pa
 
         # pandas' own metadata, so that pandas.read_parquet gives Int64 (not float64 with NaN for
@@ -444,5 +466,11 @@ def write_rows(rows: list[dict], path: Path, columns=None) -> None:
         writer.write_many(rows)
 
 
-# the panel lives in bureau_panel.py; reportmine.panel and aggregate.panel stay its public names
-from .bureau_panel import panel  # noqa: E402,F401
+def __getattr__(name):
+    # the panel lives in bureau_panel.py; reportmine.panel and aggregate.panel stay its public names
+    # (imported on first use: it needs pandas, which writing rows does not)
+    if name == "panel":
+        from .bureau_panel import panel
+
+        return panel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

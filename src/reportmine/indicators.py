@@ -17,7 +17,9 @@ Two sources, recorded in Metric.indicator_source:
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Optional
@@ -37,6 +39,10 @@ FIGURE = regex.compile(r"\d+(?:[.,]\d+)*\p{Han}{0,2}")
 # a short label opening a sentence, after its numbering: （一）道路交通：, 消防领域:
 TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?\s*(?P<topic>\p{Han}{2,10})[：:]")
 # names listed before 分别 (第一、二、三产业增加值分别为): group names
+# compiled once: regex.sub(pattern string, ...) looks its pattern up at every call (40 us)
+LIST_JOINERS = regex.compile(r"[、和及与]")
+CLAUSE_MARKS = regex.compile(r"[，,；;：:]")
+BRACKETS = regex.compile(r"[(（][^()（）]*[)）]")
 RESPECTIVELY = regex.compile(r"(?P<names>[^，,；;。]*?)(?:均|则)?分别(?:为|是|完成|实现|达到|达|占|有)?了?$")
 # a line that opens with a short label sentence: ——小学。校数17所
 LINE_LABEL = regex.compile(r"\s*(?:——|--|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])\s*(?P<topic>\p{Han}{2,10})[。：:]")
@@ -64,6 +70,11 @@ class Indicator:
     not_actions: tuple = ()
     patterns: tuple = field(default=(), compare=False, repr=False)
 
+    @cached_property
+    def alias_keys(self) -> tuple:
+        """The longest part of each alias (a space in an alias lets words stand between its parts)."""
+        return tuple(max(alias.split(" "), key=len) for alias in self.aliases)
+
     def evidence(self, obj: str, action: str, shifters: tuple, with_actions: bool = True) -> int:
         """How strongly a figure's words fit (length of the matched words), 0 when they do not.
         with_actions False judges on the object alone: a change's action is its verb (下降), not
@@ -71,9 +82,10 @@ class Indicator:
         if any(word in obj for word in self.not_objects) or any(word in action for word in self.not_actions):
             return 0
         best = 0
-        for alias, pattern in zip(self.aliases, self.patterns):
+        for alias, pattern, key in zip(self.aliases, self.patterns, self.alias_keys):
             for described in (obj, action + obj):
-                match = pattern.search(described)
+                # the pattern needs every part of the alias: its longest is looked for first
+                match = pattern.search(described) if key in described else None
                 # 人均, 比重, 贡献率 ... change what a name means: 人均地区生产总值 is not 地区生产总值
                 if match and not any(word in described and word not in alias for word in shifters):
                     best = max(best, 2 * len(alias.replace(" ", "")))
@@ -127,40 +139,46 @@ def parse_indicators(path: Path, data) -> Taxonomy:
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
         raise LexiconError(path, 1, "expected a mapping with an `indicators` list (and optional unit_classes, "
                                     "conversions, shifters, signature)")
-    lines = _item_lines(path)
+    lines = []
+
+    def line(number: int) -> int:
+        # the lines are read back (a second YAML pass) only to say where an error is
+        if not lines:
+            lines.append(_item_lines(path))
+        return lines[0][number] if number < len(lines[0]) else 0
+
     seen, indicators = {}, []
     for number, entry in enumerate(data["indicators"]):
-        where = lines[number] if number < len(lines) else 0
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            raise LexiconError(path, where, "each indicator needs an id")
+            raise LexiconError(path, line(number), "each indicator needs an id")
         ident = entry["id"]
         if not ID.fullmatch(ident):
-            raise LexiconError(path, where, f"{ident}: an id is domain.subject.measure in lower-case snake_case")
+            raise LexiconError(path, line(number), f"{ident}: an id is domain.subject.measure in lower-case snake_case")
         if ident in seen:
-            raise LexiconError(path, where, f"duplicate indicator id {ident!r} (first on line {seen[ident]})")
-        seen[ident] = where
+            raise LexiconError(path, line(number), f"duplicate indicator id {ident!r} (first on line {line(seen[ident])})")
+        seen[ident] = number
         unknown = set(entry) - {"id", "zh", "en", "kind", "unit", "units", "aliases", "objects", "actions",
                                 "not_objects", "not_actions"}
         if unknown:
-            raise LexiconError(path, where, f"{ident}: unknown field(s) {', '.join(sorted(unknown))}")
+            raise LexiconError(path, line(number), f"{ident}: unknown field(s) {', '.join(sorted(unknown))}")
         if entry.get("kind") not in KINDS:
-            raise LexiconError(path, where, f"{ident}: kind must be one of {', '.join(KINDS)}")
+            raise LexiconError(path, line(number), f"{ident}: kind must be one of {', '.join(KINDS)}")
         if not isinstance(entry.get("zh"), str) or not entry["zh"]:
-            raise LexiconError(path, where, f"{ident}: needs a Chinese label (zh)")
+            raise LexiconError(path, line(number), f"{ident}: needs a Chinese label (zh)")
         for key in ("units", "aliases", "objects", "actions", "not_objects", "not_actions"):
             value = entry.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                raise LexiconError(path, where, f"{ident}: {key} must be a list of non-empty strings")
+                raise LexiconError(path, line(number), f"{ident}: {key} must be a list of non-empty strings")
         if not entry.get("aliases") and not entry.get("objects") and not entry.get("actions"):
-            raise LexiconError(path, where, f"{ident}: needs aliases, objects or actions as evidence")
+            raise LexiconError(path, line(number), f"{ident}: needs aliases, objects or actions as evidence")
         unit = entry.get("unit")
         units = tuple(dict.fromkeys([unit] + list(entry.get("units") or []))) if unit else ()
         if not isinstance(unit, str) or not unit:
-            raise LexiconError(path, where, f"{ident}: needs the unit its column is in")
+            raise LexiconError(path, line(number), f"{ident}: needs the unit its column is in")
         aliases = tuple(" ".join(alias.split()) for alias in entry.get("aliases") or ())
         indicators.append(Indicator(
             id=ident, zh=entry["zh"], en=str(entry.get("en", "")), kind=entry["kind"], unit=unit, units=units,
-            aliases=aliases, patterns=tuple(_alias_pattern(alias) for alias in aliases),
+            aliases=aliases, patterns=tuple(AliasPattern(alias) for alias in aliases),
             objects=tuple(entry.get("objects") or ()), actions=tuple(entry.get("actions") or ()),
             not_objects=tuple(entry.get("not_objects") or ()), not_actions=tuple(entry.get("not_actions") or ())))
     unit_classes = {}
@@ -223,6 +241,30 @@ def merge_taxonomies(layers: list) -> Taxonomy:
                     measure_nouns=tuple(sorted(set(measure_nouns), key=len, reverse=True)))
 
 
+class AliasPattern:
+    """An alias's pattern, compiled on its first search: 723 aliases took half the lexicons' load
+    time to compile, and a batch searches a few of them (only where their longest part stands)."""
+
+    __slots__ = ("alias", "_compiled")
+
+    def __init__(self, alias: str):
+        self.alias = alias
+        self._compiled = None
+
+    @property
+    def compiled(self):
+        if self._compiled is None:
+            self._compiled = _alias_pattern(self.alias)
+        return self._compiled
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    def search(self, text: str, *args):
+        return self.compiled.search(text, *args)
+
+
 def _alias_pattern(alias: str):
     parts = [regex.escape(part) for part in alias.split(" ")]
     return regex.compile(f"[^，。；,;]{{0,{ALIAS_GAP}}}?".join(parts))
@@ -256,6 +298,17 @@ class IndicatorMapper:
         for indicator in taxonomy.indicators:
             for unit in set(indicator.units) | {u for u in taxonomy.conversions if taxonomy.factor(u, indicator.unit)}:
                 self.levels.setdefault((indicator.kind, unit), []).append(indicator)
+        # An indicator has evidence for a figure only if one of its words stands in the figure's
+        # act and object written together: the longest part of an alias (its pattern needs every
+        # part), an object word or an act word. Indexed by first character, so a figure finds the
+        # few indicators worth judging in one pass over its words instead of judging every one.
+        self.positions = {indicator.id: position for position, indicator in enumerate(taxonomy.indicators)}
+        self.level_positions = {key: frozenset(self.positions[i.id] for i in found) for key, found in self.levels.items()}
+        triggers: dict = {}
+        for position, indicator in enumerate(taxonomy.indicators):
+            for word in indicator.alias_keys + indicator.objects + indicator.actions:
+                triggers.setdefault(word[0], {}).setdefault(word, set()).add(position)
+        self._triggers = {first: tuple(found.items()) for first, found in triggers.items()}
 
     def assign(self, kind: str, unit: str, obj: str, action: str, change: Optional[str],
                context: str = "", topic: str = "") -> tuple:
@@ -323,20 +376,40 @@ class IndicatorMapper:
         if change:
             # a change is judged on its level's words, whatever the level's unit; a change in
             # points is a change of a rate
-            candidates = [i for i in self.taxonomy.indicators if unit != "个百分点" or i.kind == "rate"]
+            allowed = None
         else:
-            candidates = self.levels.get((kind, unit), ())
-        scored = sorted(((indicator.evidence(obj, action, self.taxonomy.shifters, with_actions=not change), indicator)
-                         for indicator in candidates),
-                        key=lambda pair: -pair[0])
-        if not scored or scored[0][0] == 0:
+            allowed = self.level_positions.get((kind, unit), frozenset())
+        # the candidates in the taxonomy's order; only those with a word of theirs in the figure's
+        # can have evidence (the others score 0)
+        indicators, shifters = self.taxonomy.indicators, self.taxonomy.shifters
+        best, best_score, tie = None, 0, False
+        for position in sorted(self._possible(action + obj)):
+            indicator = indicators[position]
+            if allowed is None:
+                if unit == "个百分点" and indicator.kind != "rate":
+                    continue
+            elif position not in allowed:
+                continue
+            score = indicator.evidence(obj, action, shifters, with_actions=not change)
+            if score > best_score:
+                best, best_score, tie = indicator, score, False
+            elif score and score == best_score:
+                tie = True  # two indicators fit equally well: do not guess
+        if best is None or tie:
             return None, 0
-        if len(scored) > 1 and scored[1][0] == scored[0][0]:
-            return None, 0  # two indicators fit equally well: do not guess
-        best = scored[0][1]
         if change:
-            return self.change_of(best.id, unit, best.unit), scored[0][0]
-        return best.id, scored[0][0]
+            return self.change_of(best.id, unit, best.unit), best_score
+        return best.id, best_score
+
+    def _possible(self, words: str) -> set:
+        """The taxonomy positions of the indicators one of whose evidence words stands in words
+        (the others have none: Indicator.evidence is 0 for them)."""
+        found, triggers = set(), self._triggers
+        for at, first in enumerate(words):
+            for word, positions in triggers.get(first, ()):
+                if words.startswith(word, at):
+                    found |= positions
+        return found
 
     def assign_document(self, metrics: list, sentence_ids: list, contexts: Optional[list] = None) -> None:
         """Document-level pass over Metric records in reading order (sentence_ids[i]: which
@@ -363,19 +436,19 @@ class IndicatorMapper:
     def _pair_sentence(self, metrics: list, previous=None):
         """Pairs the sentence's changes with its figures; a sentence that opens with changes and
         names no figure before them (…产值分别为A、B；增幅分别为a、b) takes the open figures of the
-        sentence before it. Returns this sentence's (figures, claimed) for the next one."""
-        levels, claimed = [], {"abs": set(), "rel": set()}
+        sentence before it. Returns this sentence's levels (an _OpenLevels) for the next one."""
+        state = _OpenLevels()
         position = 0
         while position < len(metrics):
             metric = metrics[position]
             if not self._is_change(metric, metrics[position - 1] if position else None):
                 # 同比 never compares a forecast, nor a part in brackets (含高速事故6起6人)
-                if metric.breakdown and levels:
-                    self._take_parent_measure(metric, levels)
+                if metric.breakdown and state.levels:
+                    self._take_parent_measure(metric, state.levels)
                 if getattr(metric, "status", "outcome") == "outcome" and metric.action not in self.taxonomy.inclusion_actions:
-                    self._carry_subject(metric, levels)
-                    self._follow_event(metric, levels)
-                    levels.append(metric)
+                    self._carry_subject(metric, state.levels)
+                    self._follow_event(metric, state.levels)
+                    state.append(metric)
                 position += 1
                 continue
             family = "rel" if metric.unit in CHANGE_SUFFIX else "abs"
@@ -387,34 +460,39 @@ class IndicatorMapper:
                     break
                 run.append(following)
             self._split_listed_names(run)
-            if not levels and previous is not None and all(m.indicator_source != TAXONOMY for m in run):
-                levels, claimed = previous  # only for changes that name nothing themselves (增幅)
-            open_levels = [level for level in levels if id(level) not in claimed[family]]
+            if not state.levels and previous is not None and all(m.indicator_source != TAXONOMY for m in run):
+                state = previous  # only for changes that name nothing themselves (增幅)
+            # the levels no change of this family has claimed, as they stand when the run begins
+            open_levels = state.open[family]
             if family == "abs":
                 targets = []
                 for change in run:
-                    same = [level for level in open_levels if self.unit_class(level.unit) == self.unit_class(change.unit)
-                            and level not in targets]
-                    targets.append(same[-1] if same else None)
+                    unit_class = self.unit_class(change.unit)
+                    targets.append(next((level for level in reversed(open_levels)
+                                         if self.unit_class(level.unit) == unit_class and level not in targets), None))
             else:
                 targets = open_levels[-len(run):] if len(open_levels) >= len(run) else [None] * len(run)
+            claims = []
             for change, level in zip(run, targets):
-                named = self._named_level(change, open_levels)
+                named = self._named_level(change, state.by_indicator[family])
                 if named is not None:  # 事故起数同比下降18.2%: the change names its level itself
-                    claimed[family].add(id(named))
+                    claims.append(named)
                     continue
                 if level is None or not level.indicator:
                     continue
-                claimed[family].add(id(level))
+                claims.append(level)
                 paired = self.change_of(level.indicator, change.unit, level.unit)
                 if paired and (level.indicator_source == TAXONOMY or change.indicator_source != TAXONOMY):
                     change.indicator, change.indicator_source = paired, level.indicator_source
+            for level in claims:
+                state.claim(family, level)
             position += len(run)
-        return levels, claimed
+        return state
 
     @staticmethod
-    def _named_level(change, levels: list):
-        """The level figure whose column the change's own words already gave it, if any."""
+    def _named_level(change, by_indicator: dict):
+        """The level figure whose column the change's own words already gave it, if any: the last
+        open one of that column (by_indicator: column -> its open levels, in order)."""
         if change.indicator_source != TAXONOMY:
             return None
         level_id = change.indicator
@@ -422,7 +500,8 @@ class IndicatorMapper:
             if level_id.endswith(suffix):
                 level_id = level_id[:-len(suffix)]
                 break
-        return next((level for level in reversed(levels) if level.indicator == level_id), None)
+        found = by_indicator.get(level_id)
+        return found[-1] if found else None
 
     def _is_change(self, metric, before) -> bool:
         """A change, a rate named by a change noun (增幅分别为2.3%、5.4%), or the next item of a
@@ -481,7 +560,7 @@ class IndicatorMapper:
     def _split_listed_names(self, run: list) -> None:
         """事故起数、死亡人数 shared by two changes: the first takes 事故起数, the second 事故死亡人数
         (a shorter later name takes the first one's leading words: 公路客运量和周转量 -> 公路周转量)."""
-        names = regex.split(r"[、和及与]", run[0].object or "")
+        names = LIST_JOINERS.split(run[0].object or "")
         if len(run) < 2 or len(names) != len(run) or any(m.object != run[0].object for m in run):
             return
         first = names[0]
@@ -519,14 +598,14 @@ class IndicatorMapper:
         found = RESPECTIVELY.search(context or "")
         if not found:
             return []
-        listing = regex.split(r"[，,；;：:]", found.group("names"))[-1]
+        listing = CLAUSE_MARKS.split(found.group("names"))[-1]
         listing = _strip_prefixes(listing, self.taxonomy.signature_drop_prefixes + ("其中",))
         for name, names in self.taxonomy.list_names.items():
             if name in listing:
                 head, _, tail = listing.partition(name)
                 if len(names) == count:
                     return [head + item + tail for item in names]
-        parts = [part for part in regex.split(r"[、和及与]", listing) if part]
+        parts = [part for part in LIST_JOINERS.split(listing) if part]
         if len(parts) != count or count < 2:
             return []
         first, last = parts[0], parts[-1]
@@ -541,7 +620,67 @@ class IndicatorMapper:
         return names
 
 
-def sentence_topic(text: str, sentence_start: int, start: int) -> str:
+class NumberedHeadings:
+    """One text's numbered heading lines, found once: the look-back of sentence_topic by bisection
+    (it read every line of the 1,500 characters above each figure)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts, self.topics, start = [], [], 0
+        for line in text.split("\n"):
+            heading = HEADING_LINE.fullmatch(line.strip())
+            if heading:
+                self.starts.append(start)
+                self.topics.append(heading.group("topic"))
+            start += len(line) + 1
+
+    def above(self, line_start: int) -> str:
+        """The topic of the last numbered heading line in the HEADING_LOOKBACK characters before
+        line_start (a line start), the first of them perhaps cut by the window; "" when none."""
+        window_start = max(0, line_start - HEADING_LOOKBACK)
+        index = bisect_left(self.starts, line_start) - 1
+        if index >= 0 and self.starts[index] >= window_start:
+            return self.topics[index]
+        text = self.text
+        if window_start > 0 and text[window_start - 1] != "\n":
+            newline = text.find("\n", window_start, line_start)
+            heading = HEADING_LINE.fullmatch(text[window_start:newline if newline >= 0 else line_start].strip())
+            if heading:
+                return heading.group("topic")
+        return ""
+
+
+class _OpenLevels:
+    """A sentence's level figures in order and, for each family of changes (absolute, relative),
+    those none of its changes has claimed yet, also by column: kept as figures are added and
+    claimed, so a run of changes finds its levels without a pass over every figure of the
+    sentence (a sentence of thousands of figures made that quadratic)."""
+
+    def __init__(self):
+        self.levels: list = []
+        self.claimed = {"abs": set(), "rel": set()}  # ids of the claimed levels
+        self.open = {"abs": [], "rel": []}
+        self.by_indicator = {"abs": {}, "rel": {}}
+
+    def append(self, level) -> None:
+        self.levels.append(level)
+        for family in ("abs", "rel"):
+            self.open[family].append(level)
+            self.by_indicator[family].setdefault(level.indicator, []).append(level)
+
+    def claim(self, family: str, level) -> None:
+        if id(level) in self.claimed[family]:
+            return
+        self.claimed[family].add(id(level))
+        for found in (self.open[family], self.by_indicator[family].get(level.indicator, [])):
+            # by identity (figures of equal fields are still two), from the end where claims fall
+            for at in range(len(found) - 1, -1, -1):
+                if found[at] is level:
+                    del found[at]
+                    break
+
+
+def sentence_topic(text: str, sentence_start: int, start: int, headings: Optional[NumberedHeadings] = None) -> str:
     """What a figure's passage is about, when it says so apart from its sentence: a label the
     sentence opens with (（一）道路交通：事故9起), a short label sentence opening its line (——小学。校数
     17所), or the nearest numbered heading above it ((一) 公路客货运输生产); "" when none."""
@@ -556,6 +695,8 @@ def sentence_topic(text: str, sentence_start: int, start: int) -> str:
     opening = LINE_SUBJECT.match(text, line_start, start)
     if opening and opening.end() < sentence_start:
         return opening.group("topic")
+    if headings is not None:
+        return headings.above(line_start)
     window = text[max(0, line_start - HEADING_LOOKBACK):line_start]
     for line in reversed(window.split("\n")):
         heading = HEADING_LINE.fullmatch(line.strip())
@@ -565,7 +706,7 @@ def sentence_topic(text: str, sentence_start: int, start: int) -> str:
 
 
 def _drop_brackets(text: str) -> str:
-    return regex.sub(r"[(（][^()（）]*[)）]", "", text).strip()
+    return BRACKETS.sub("", text).strip()
 
 
 def _strip_prefixes(text: str, prefixes: tuple) -> str:

@@ -8,10 +8,13 @@ from pathlib import Path
 import regex
 import yaml
 
+from . import cache
+from .cache import content_key
 from .errors import LexiconError
 
 # libyaml's parser when PyYAML was built with it (the wheels are): start-up reads ~20 YAML files
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_CACHE_FORMAT = "yaml/1"
 
 def shipped_lexicon_dir() -> Path:
     """lexicons/ inside the installed wheel, else the repository's top-level lexicons/."""
@@ -22,8 +25,21 @@ def shipped_lexicon_dir() -> Path:
 
 
 def load_yaml(path: Path):
-    """Parse YAML, rejecting duplicate mapping keys and duplicate scalar list items (file:line)."""
+    """Parse YAML, rejecting duplicate mapping keys and duplicate scalar list items (file:line).
+    A file read before, of the same content, comes from the user cache (cache.py: its data as
+    marshal, keyed by the text's hash): parsing the lexicons twice (the duplicate check, then the
+    values) took a third of their load time."""
     text = path.read_text(encoding="utf-8")
+    name, key = f"yaml-{path.name}", content_key((YAML_CACHE_FORMAT, yaml.__version__, SAFE_LOADER.__name__, text))
+    cached = cache.load(name, key)
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == YAML_CACHE_FORMAT:
+        return cached[1]
+    data = _parse_yaml(path, text)
+    cache.store(name, key, (YAML_CACHE_FORMAT, data))  # (not stored if marshal cannot hold a value: a date)
+    return data
+
+
+def _parse_yaml(path: Path, text: str):
     try:
         root = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:

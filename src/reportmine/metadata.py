@@ -209,7 +209,7 @@ def _bureau_without_place(text: str, title: Optional[str]):
     suffix = document_cues()["suffix_aliases"].get(suffix, suffix)  # 市应急局 -> 应急管理局
     if suffix.endswith(PROVINCIAL_SUFFIXES):
         place_kind = "省"  # 自治区水利厅 is a province's (区 alone would be a county's)
-    named = Counter(table.any_name.findall(((title or "") + "\n") * 2 + text))
+    named = Counter(table.find_names(((title or "") + "\n") * 2 + text))
     for name, _ in named.most_common():
         divisions = [d for d in table.lookup(name) if d.level in GENERIC_PLACE[place_kind]
                      and (d.name.endswith(place_kind) or place_kind == "省")]  # 广西壮族自治区 is a province too
@@ -235,7 +235,7 @@ def _publisher_from_title(text: str, title: Optional[str]):
 def _division_named(head: str, context: str):
     """The most specific division a heading names (抚州市金溪县 -> 金溪县), settled by its context."""
     table = regions()
-    names = table.any_name.findall(head)
+    names = table.find_names(head)
     if not names:
         return None
     return table.resolve(names, context)
@@ -249,7 +249,7 @@ def dominant_division(text: str, title: Optional[str]):
         division = _division_named(title, text)
         if division is not None:
             return division
-    named = Counter(table.any_name.findall(text))
+    named = Counter(table.find_names(text))
     if not named:
         return None
     (name, count), total = named.most_common(1)[0], sum(named.values())

@@ -246,6 +246,7 @@ NUMBER_START = regex.compile(rf"\d|\.(?=\d)|[{CN_DIGIT_CLASS}{CN_UNIT_CLASS}]")
 LEADING_DOT = regex.compile(r"\.\d+")
 # 2023.5.12, 1.2.3: a run of dotted groups is a date or a version, each group a number of its own
 DOTTED = regex.compile(r"\d+(?:\.\d+){2,}")
+DIGIT_RUN = regex.compile(r"\d+")
 # 500余万, 一千多万, 二十几万, 十来万: an approximate digit before the magnitude
 APPROX_MAGNITUDE = regex.compile(r"[余多几来]([万亿]+)")
 # A lone Chinese digit is a numeral only before a classifier or measure word, 是, a conjunction,
@@ -344,7 +345,7 @@ def _read_number(text: str, start: int) -> list[NumberSpan]:
     dotted = DOTTED.match(text, start) if text[start].isdigit() else None
     if dotted:
         return [NumberSpan(m.start(), m.end(), Decimal(m.group()), m.group())
-                for m in regex.finditer(r"\d+", text, pos=start, endpos=dotted.end())]
+                for m in DIGIT_RUN.finditer(text, start, dotted.end())]
     body = _numeral_at(text, start)
     if body is None:
         return []
@@ -478,6 +479,10 @@ def _digit_pair(number_text: str) -> Optional[tuple[Decimal, Decimal]]:
     return Decimal(DIGITS[pair.group(1)]) * scale, Decimal(DIGITS[pair.group(2)]) * scale
 
 
+# (text, lexicons, quantities, rejected) of the last scan, whichever scanner of those lexicons made it
+_last_scan: Optional[tuple] = None
+
+
 class QuantityScanner:
     """Finds quantities with the units, magnitudes and qualifiers of one Lexicons."""
 
@@ -493,6 +498,7 @@ class QuantityScanner:
         self.prefix_set = frozenset(self.prefixes)
         self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixes})
         self.suffixes = sorted(lexicons.qualifier_suffix, key=len, reverse=True)
+        self.rejected: list = []
 
     def match_unit(self, text: str, position: int) -> Optional[str]:
         for surface in self.unit_first.get(text[position:position + 1], ()):
@@ -508,7 +514,20 @@ class QuantityScanner:
 
     def scan(self, text: str) -> list[Quantity]:
         """Quantities in text. Numbers that look like quantities but are absurd or malformed are
-        not returned; they are listed in self.rejected as (start, end, reason) for a warning."""
+        not returned; they are listed in self.rejected as (start, end, reason) for a warning.
+        The last text's answer is kept (for the same text object and lexicons, whichever scanner
+        made it): the default extractor's two readers (rules and tagger) scan the same text one
+        after the other (a new list each time, of quantities nothing changes after the scan)."""
+        global _last_scan
+        last = _last_scan
+        if last is not None and last[0] is text and last[1] is self.lexicons:
+            self.rejected = list(last[3])
+            return list(last[2])
+        found = self._scan(text)
+        _last_scan = (text, self.lexicons, tuple(found), tuple(self.rejected))
+        return found
+
+    def _scan(self, text: str) -> list[Quantity]:
         found: list[Quantity] = []
         self.rejected = []
         urls = [m.span() for m in URL.finditer(text)]
@@ -558,8 +577,8 @@ class QuantityScanner:
     def _malformed_separators(self, text: str, start: int) -> Optional[int]:
         """1,23,4家 or 12,3456元 (thousands separators in the wrong places before a unit), 1e400:
         returns the end of the run (to skip it whole: no 4家 read out of it), or None."""
-        if start > 0 and (text[start - 1].isdigit() or text[start - 1] == ","):
-            return None
+        if text[start] in CHINESE_NUMERAL_START or start > 0 and (text[start - 1].isdigit() or text[start - 1] == ","):
+            return None  # (both patterns open with a digit; no numeral character is one)
         scientific = SCIENTIFIC.match(text, start)
         if scientific:
             return scientific.end()  # 1e400元: no report writes figures this way; never read 400元 out of it
@@ -675,10 +694,20 @@ class QuantityScanner:
         # financial digits are everyday characters too (队伍, 陆地, 肆意): alone they are no number
         if len(number_text) == 1 and number_text in FINANCIAL_DIGITS:
             return ""
-        for cut in range(len(number_text) if "点" in number_text else _longest_possible_prefix(number_text), 0, -1):
-            value = _chinese_value(number_text[:cut])
-            if value is not None:
-                if value > MAX_VALUE:
+        if "点" in number_text:
+            for cut in range(len(number_text), 0, -1):
+                value = _chinese_value(number_text[:cut])
+                if value is not None:
+                    if value > MAX_VALUE:
+                        raise NumeralTooLarge(f"{number_text[:cut]}: value too large to be a report figure")
+                    return number_text[:cut]
+            return ""
+        # without 点 a prefix's value is its integer's (_chinese_value): the cached integer parse
+        # alone, and one Decimal for the prefix that reads
+        for cut in range(_longest_possible_prefix(number_text), 0, -1):
+            whole = _chinese_integer(number_text[:cut])
+            if whole is not None:
+                if Decimal(whole) > MAX_VALUE:
                     raise NumeralTooLarge(f"{number_text[:cut]}: value too large to be a report figure")
                 return number_text[:cut]
         return ""

@@ -16,9 +16,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 import jieba
+from jieba import finalseg
+
+from . import cache
+from .cache import content_key
 
 jieba.setLogLevel(logging.WARNING)
 # an index named in Latin letters and digits: PM2.5, PM10, O3 (a noun, not a number)
+# the layout of the cached segmenter state (Segmenter._state): a new layout is a new cache key
+STATE_FORMAT = "segmenter/1"
 INDEX_NAME = re.compile(r"[A-Za-z]+[0-9.]*[0-9]")
 
 
@@ -54,10 +60,50 @@ class Segmenter:
         # jieba caches its prefix dictionary in a temp file; a private name keeps processes apart
         self.tokenizer.tmp_dir = os.path.join(tempfile.gettempdir(), f"reportmine-jieba-{os.getuid() if hasattr(os, 'getuid') else 0}")
         os.makedirs(self.tokenizer.tmp_dir, exist_ok=True)
-        self.tokenizer.load_userdict(str(domain_dict))
-        # jieba keeps the domain dictionary's tags apart from its own table: one lookup for both
-        self.tags = {**self._dictionary_tags(), **self.tokenizer.user_word_tag_tab}
         self._cache: dict = {}
+        # jieba's prefix dictionary with the domain dictionary loaded, and the tag table, are built
+        # once and kept in the user cache (cache.py), keyed by both dictionaries' contents
+        with self.tokenizer.get_dict_file() as handle:
+            key = content_key((STATE_FORMAT, jieba.__version__, handle.read(), Path(domain_dict).read_bytes()))
+        if not self._restore(cache.load("jieba", key)):
+            force_split = set(finalseg.Force_Split_Words)
+            self.tokenizer.load_userdict(str(domain_dict))
+            # jieba keeps the domain dictionary's tags apart from its own table: one lookup for both
+            self.tags = {**self._dictionary_tags(), **self.tokenizer.user_word_tag_tab}
+            cache.store("jieba", key, self._state(sorted(set(finalseg.Force_Split_Words) - force_split)))
+
+    def _state(self, force_split: list) -> tuple:
+        """What load_userdict and the tag table leave, as plain values: the prefix dictionary's
+        words in its order with their frequencies, and each tagged word as its index there (the two
+        tables share their strings when read back)."""
+        tokenizer = self.tokenizer
+        words = list(tokenizer.FREQ)
+        position = {word: i for i, word in enumerate(words)}
+        extra = [word for word in self.tags if word not in position]
+        for i, word in enumerate(extra):
+            position[word] = len(words) + i
+        flags = sorted(set(self.tags.values()))
+        flag_ids = {flag: i for i, flag in enumerate(flags)}
+        return (STATE_FORMAT, words, list(tokenizer.FREQ.values()), tokenizer.total, extra,
+                [position[word] for word in self.tags], [flag_ids[flag] for flag in self.tags.values()], flags,
+                dict(tokenizer.user_word_tag_tab), force_split)
+
+    def _restore(self, state) -> bool:
+        try:
+            format_, words, freqs, total, extra, tagged, flag_ids, flags, user_tags, force_split = state
+            if format_ != STATE_FORMAT or len(words) != len(freqs) or len(tagged) != len(flag_ids):
+                return False
+            every = words + extra
+            self.tags = dict(zip(map(every.__getitem__, tagged), map(flags.__getitem__, flag_ids)))
+            tokenizer = self.tokenizer
+            tokenizer.FREQ, tokenizer.total = dict(zip(words, freqs)), total
+            tokenizer.user_word_tag_tab = user_tags
+            for word in force_split:
+                finalseg.add_force_split(word)
+            tokenizer.initialized = True
+            return True
+        except (TypeError, ValueError, IndexError):
+            return False
 
     def _dictionary_tags(self) -> dict:
         """word -> tag from jieba's dictionary file ("word freq tag" lines). Reading 350,000 lines

@@ -9,6 +9,7 @@ them, then a cue right after the figure (…90%的目标), then the heading of i
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -73,21 +74,47 @@ def merge_status(layers: list) -> Optional[StatusCues]:
     return StatusCues(resets=resets, **merged)
 
 
+# what would make one alternation of the cues match differently from the cues one by one: inline
+# flags (global in the `regex` module's version 0) and back-references (group numbers shift)
+_NOT_COMBINABLE = regex.compile(r"\(\?[abefiLmprsuVwx-]|\\[1-9]|\(\?P=|\\g<")
+
+
+def any_cue(pairs):
+    """One pattern that finds something in a text if and only if one of the cues does (searched
+    at each position, an alternation tries every cue there): most clauses hold no cue, and one
+    search of them replaces one per cue. None when the cues cannot be joined safely."""
+    patterns = [pattern.pattern for _, pattern in pairs]
+    if not patterns or any(_NOT_COMBINABLE.search(p) for p in patterns) \
+            or any(pattern.flags != regex.compile("").flags for _, pattern in pairs):
+        return None
+    try:
+        return regex.compile("|".join(f"(?:{p})" for p in patterns))
+    except regex.error:
+        return None
+
+
 class StatusReader:
     def __init__(self, cues: StatusCues):
         self.cues = cues
+        self.any_clause_cue = any_cue(cues.clause)
+        self.any_sentence_cue = any_cue(cues.sentence)
 
-    def read(self, text: str, start: int, end: int) -> tuple:
+    def read(self, text: str, start: int, end: int, index: Optional["TextBreaks"] = None) -> tuple:
         """(status, cue): the figure text[start:end]'s status and the words that decided it
-        ("" for an outcome, which needs no cue)."""
-        sentence_start = _last_break(SENTENCE_BREAK, text, start)
-        clause_start = max(sentence_start, _last_break(CLAUSE_BREAK, text, start))
-        found = _nearest(self.cues.clause, text[clause_start:start])
+        ("" for an outcome, which needs no cue). index: TextBreaks(text), for a document's many
+        figures (its breaks and headings found once); the same answer without it."""
+        if index is not None:
+            sentence_start = index.last_break(index.sentence_breaks, start)
+            clause_start = max(sentence_start, index.last_break(index.clause_breaks, start))
+        else:
+            sentence_start = _last_break(SENTENCE_BREAK, text, start)
+            clause_start = max(sentence_start, _last_break(CLAUSE_BREAK, text, start))
+        found = _nearest(self.cues.clause, text[clause_start:start], any_cue=self.any_clause_cue)
         if found:
             return found
         # a cue earlier in the sentence reaches the figure unless a reset stands anywhere between
         found = _nearest(self.cues.sentence, text[sentence_start:clause_start], self.cues.resets,
-                         following=text[clause_start:start])
+                         following=text[clause_start:start], any_cue=self.any_sentence_cue)
         if found:
             return found
         after = text[end:end + 12]
@@ -95,7 +122,7 @@ class StatusReader:
             match = pattern.search(after)
             if match:
                 return status, match.group(0)
-        heading = _heading_above(text, sentence_start)
+        heading = index.heading_above(sentence_start) if index is not None else _heading_above(text, sentence_start)
         if heading:
             for status, pattern in self.cues.heading:
                 match = pattern.search(heading)
@@ -112,9 +139,12 @@ def _last_break(pattern, text: str, position: int) -> int:
     return last
 
 
-def _nearest(pairs, span: str, resets=None, following: str = ""):
+def _nearest(pairs, span: str, resets=None, following: str = "", any_cue=None):
     """The cue that ends nearest the end of span; with resets, only if no reset follows it (in the
-    rest of span or in the following text)."""
+    rest of span or in the following text). any_cue: the cues joined (any_cue()), to skip a span
+    that holds none in one search."""
+    if any_cue is not None and any_cue.search(span) is None:
+        return None
     best = None
     for status, pattern in pairs:
         for match in pattern.finditer(span):
@@ -135,3 +165,47 @@ def _heading_above(text: str, position: int) -> Optional[str]:
         if HEADING.match(line):
             return line.strip()
     return None
+
+
+class TextBreaks:
+    """One text's clause and sentence break characters and its heading lines, found once: what
+    _last_break and _heading_above find for one figure, for every figure of the text by bisection."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.clause_breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
+        self.sentence_breaks = [m.start() for m in SENTENCE_BREAK.finditer(text)]
+        self._headings: Optional[tuple] = None
+
+    @staticmethod
+    def last_break(breaks: list, position: int) -> int:
+        """_last_break: just after the last break in the 400 characters before position, else
+        where those characters start (the patterns match one character each)."""
+        window_start = max(0, position - 400)
+        index = bisect_left(breaks, position) - 1
+        return breaks[index] + 1 if index >= 0 and breaks[index] >= window_start else window_start
+
+    def heading_above(self, position: int) -> Optional[str]:
+        """_heading_above: the last line of the HEADING_LOOKBACK characters above position (its own
+        line excluded) that is a heading; the first of them may be cut by the window."""
+        if self._headings is None:
+            ends, starts, lines, start = [], [], [], 0
+            for line in self.text.split("\n")[:-1]:  # lines closed by a newline
+                if HEADING.match(line):
+                    ends.append(start + len(line))  # where its newline stands
+                    starts.append(start)
+                    lines.append(line.strip())
+                start += len(line) + 1
+            self._headings = (ends, starts, lines)
+        ends, starts, lines = self._headings
+        window_start = max(0, position - HEADING_LOOKBACK)
+        index = bisect_left(ends, position) - 1
+        if index >= 0 and starts[index] >= window_start:
+            return lines[index]
+        text = self.text
+        if window_start > 0 and text[window_start - 1] != "\n":
+            # the window opens inside a line: that piece is read as a line of its own
+            newline = text.find("\n", window_start, position)
+            if newline >= 0 and HEADING.match(text[window_start:newline]):
+                return text[window_start:newline].strip()
+        return None

@@ -77,6 +77,24 @@ def distance_bucket(position: int, start: int, end: int) -> int:
     return bucket if position < start else n + bucket
 
 
+def _bucket_table(size: int) -> list:
+    return [bisect_right(DISTANCE_EDGES, distance) for distance in range(size)]
+
+
+_BUCKETS = _bucket_table(256)  # bisect_right(DISTANCE_EDGES, distance), by distance
+
+
+def distance_buckets(w_start: int, w_end: int, start: int, end: int) -> list:
+    """[distance_bucket(p, start, end) for p in range(w_start, w_end)], by table look-ups."""
+    n = len(DISTANCE_EDGES) + 1
+    table = _BUCKETS if max(start - w_start, w_end - end) < len(_BUCKETS) else _bucket_table(max(start - w_start, w_end - end) + 1)
+    inside = 2 * n + 1
+    left = [table[start - p] for p in range(w_start, min(start, w_end))]
+    middle = [inside] * (min(end, w_end) - max(start, w_start)) if min(end, w_end) > max(start, w_start) else []
+    right = [n + table[p - end + 1] for p in range(max(end, w_start), w_end)]
+    return left + middle + right
+
+
 @dataclass
 class Window:
     """One figure's reading frame: text[start:end] around the figure at (figure_start, figure_end)."""
@@ -145,7 +163,7 @@ class WindowBuilder:
         for p in range(start, end):
             roles[p - w_start] = ROLE_FIGURE
         return Window(w_start, w_end, start, end, model_chars(self.text[w_start:w_end]), tags,
-                      [distance_bucket(p, start, end) for p in range(w_start, w_end)], roles)
+                      distance_buckets(w_start, w_end, start, end), roles)
 
 
 # ---- the network -----------------------------------------------------------------------------
@@ -237,14 +255,16 @@ def encode(windows: Sequence[Window], chars: Vocab, tags: Vocab):
     import torch
 
     width = max(len(w.chars) for w in windows)
-    out = [torch.zeros((len(windows), width), dtype=torch.long) for _ in range(4)]
-    for row, w in enumerate(windows):
-        n = len(w.chars)
-        out[0][row, :n] = torch.tensor(chars.ids(w.chars))
-        out[1][row, :n] = torch.tensor(tags.ids(w.tags))
-        out[2][row, :n] = torch.tensor(w.distances)
-        out[3][row, :n] = torch.tensor(w.roles)
-    return out
+    # the rows padded with 0 as Python lists, one tensor per field (the same values as filling
+    # zero tensors row by row, in one conversion each)
+    rows = [[], [], [], []]
+    for w in windows:
+        pad = [0] * (width - len(w.chars))
+        rows[0].append(chars.ids(w.chars) + pad)
+        rows[1].append(tags.ids(w.tags) + pad)
+        rows[2].append(list(w.distances) + pad)
+        rows[3].append(list(w.roles) + pad)
+    return [torch.tensor(field, dtype=torch.long) for field in rows]
 
 
 @dataclass

@@ -93,6 +93,8 @@ class Grammar:
         self.change_words = sorted([(w, "up") for w in lexicons.change_up] + [(w, "down") for w in lexicons.change_down],
                                    key=lambda item: len(item[0]), reverse=True)
         self.change_verbs = frozenset(word for word, _ in self.change_words)
+        self.change_word_tuple = tuple(word for word, _ in self.change_words)
+        self.level_markers = tuple(lexicons.change_level_markers)
         # the trim words by length, longest first: stripping tries one slice per length, not every word
         self.trim_words = frozenset(lexicons.object_trim)
         self.trim_lengths = sorted({len(word) for word in lexicons.object_trim}, reverse=True)
@@ -157,8 +159,8 @@ class Grammar:
         for filler in self.words.change_fillers:
             if tail.endswith(filler):
                 tail = tail[: -len(filler)]
-        if tail.endswith(tuple(self.lexicons.change_level_markers)):
-            return None, None
+        if tail.endswith(self.level_markers) or not tail.endswith(self.change_word_tuple):
+            return None, None  # (one endswith over all the change words: most clauses end in none)
         for word, direction in self.change_words:
             if tail.endswith(word):
                 return direction, word

@@ -30,6 +30,8 @@ TABLE_CELL_RULE = "table-cell"
 TABLE_ROW_LABEL_RULE = "table-row-label"
 TABLE_BARE_CELL_RULE = "table-bare-cell"
 
+TAB = regex.compile(r"\t")
+
 
 class TableLines:
     """Line and cell lookups of one document, each in O(log n) or amortized O(1)."""
@@ -55,7 +57,7 @@ class TableLines:
     def _row_of(self, line_start: int, line_end: int) -> tuple[list, str]:
         if self._row[0] != line_start:
             line = self.text[line_start:line_end]
-            tabs = [line_start + m.start() for m in regex.finditer(r"\t", line)]
+            tabs = [line_start + m.start() for m in TAB.finditer(line)]
             label = next((cell.strip() for cell in line.split("\t") if cell.strip()), "")
             self._row = (line_start, tabs, label, self.text.find(label, line_start, line_end) if label else line_start)
         return self._row[1], self._row[2]

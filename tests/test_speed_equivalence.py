@@ -1,0 +1,88 @@
+"""The speed work's indexes and caches give the answers of what they replaced (no timings here:
+speed is benchmarks/bench_hostile.py --check)."""
+import random
+from pathlib import Path
+
+import regex
+
+from reportmine.decode import decode_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus_texts(count=12):
+    paths = sorted((ROOT / "corpus" / "docs").glob("*.txt"))[:count]
+    return [decode_bytes(path.read_bytes()).text for path in paths]
+
+
+def test_division_names_are_found_as_the_alternation_of_all_names_finds_them():
+    from reportmine.regions import regions
+
+    table = regions()
+    names = sorted(set(table.by_name) | set(table.short), key=len, reverse=True)
+    alternation = regex.compile("|".join(map(regex.escape, names)))
+    rng = random.Random(5)
+    pool = names[:400] + names[-400:] + list("的是在了市县区省，。a1")
+    texts = corpus_texts() + ["".join(rng.choice(pool) for _ in range(rng.randint(1, 30))) for _ in range(300)]
+    for text in texts:
+        assert table.find_names(text) == alternation.findall(text)
+
+
+def test_status_breaks_and_headings_by_bisection_equal_the_scans():
+    from reportmine.status import CLAUSE_BREAK, SENTENCE_BREAK, TextBreaks, _heading_above, _last_break
+
+    rng = random.Random(3)
+    pieces = ["一、总体情况\n", "（二）安全生产\n", "二、2024年工作计划\n", "\n", "检查企业12家，", "。", "a" * 50, "三、"]
+    texts = corpus_texts(6) + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 300))) for _ in range(40)]
+    for text in texts:
+        breaks = TextBreaks(text)
+        for position in range(0, len(text) + 1, max(1, len(text) // 400)):
+            assert breaks.last_break(breaks.clause_breaks, position) == _last_break(CLAUSE_BREAK, text, position)
+            assert breaks.last_break(breaks.sentence_breaks, position) == _last_break(SENTENCE_BREAK, text, position)
+            assert breaks.heading_above(position) == _heading_above(text, position)
+
+
+def test_numbered_headings_by_bisection_equal_the_scan():
+    from reportmine.indicators import NumberedHeadings, sentence_topic
+
+    rng = random.Random(4)
+    pieces = ["(一) 公路客货运输生产\n", "二、农业\n", "检查企业12家。", "\n", "x" * 40, "（三）消防 工作\n"]
+    texts = corpus_texts(6) + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 300))) for _ in range(40)]
+    for text in texts:
+        headings = NumberedHeadings(text)
+        for position in range(0, len(text) + 1, max(1, len(text) // 400)):
+            start = max(0, position - rng.randint(0, 40))
+            assert sentence_topic(text, start, position, headings) == sentence_topic(text, start, position)
+
+
+def test_distance_buckets_by_table_equal_the_bisection():
+    from reportmine.tagger import distance_bucket, distance_buckets
+
+    rng = random.Random(1)
+    for _ in range(3000):
+        start = rng.randint(0, 400)
+        end = start + rng.randint(1, 20)
+        w_start, w_end = rng.randint(max(0, start - 300), start), rng.randint(end, end + 300)
+        assert distance_buckets(w_start, w_end, start, end) == [distance_bucket(p, start, end) for p in range(w_start, w_end)]
+
+
+def test_cached_lexicon_data_and_segmenter_equal_a_fresh_build(tmp_path, monkeypatch):
+    from reportmine.lexicon_files import _parse_yaml, load_yaml, shipped_lexicon_dir
+    from reportmine.segment import Segmenter
+
+    monkeypatch.setenv("REPORTMINE_CACHE_DIR", str(tmp_path))
+    for path in sorted(shipped_lexicon_dir().glob("*.yaml")):
+        fresh = _parse_yaml(path, path.read_text(encoding="utf-8"))
+        assert load_yaml(path) == fresh  # parsed, then stored
+        assert load_yaml(path) == fresh  # from the cache
+    assert len(list(tmp_path.glob("yaml-*.marshal"))) >= 5
+    domain = shipped_lexicon_dir() / "domain_dict.txt"
+    built, restored = Segmenter(domain), Segmenter(domain)  # the first builds and stores, the second reads
+    assert list(tmp_path.glob("jieba-*.marshal"))
+    assert restored.tokenizer.FREQ == built.tokenizer.FREQ and restored.tokenizer.total == built.tokenizer.total
+    assert restored.tags == built.tags and restored.tokenizer.user_word_tag_tab == built.tokenizer.user_word_tag_tab
+    text = "县应急管理局检查企业128家次，共出动执法人员300余人次"
+    assert restored.tag(text) == built.tag(text)
+    monkeypatch.setenv("REPORTMINE_CACHE_DIR", "off")
+    assert load_yaml(shipped_lexicon_dir() / "units.yaml") == _parse_yaml(
+        shipped_lexicon_dir() / "units.yaml", (shipped_lexicon_dir() / "units.yaml").read_text(encoding="utf-8"))
