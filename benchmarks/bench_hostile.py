@@ -40,15 +40,6 @@ from reportmine.decode import decode_bytes  # noqa: E402
 DIGIT = re.compile(r"[0-9]")
 
 
-def best_of(runs, function):
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def best_of_each(texts, function):
     best = float("inf")
     for text, is_html in texts:

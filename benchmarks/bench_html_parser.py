@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from reportmine import normalize as nz  # noqa: E402
 from reportmine.decode import decode_bytes  # noqa: E402
+from timing import best_of  # noqa: E402
 
 
 class _Collector(html.parser.HTMLParser):
@@ -105,15 +106,6 @@ def parser_tokens(source: str) -> list:
     return tokens
 
 
-def best_of(runs, function):
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def metrics(pipeline, path):
     return [(m.start, m.end, m.text, str(m.value), m.unit, m.object, m.action)
             for m in pipeline.extract_file(path).metrics]
@@ -156,9 +148,9 @@ def main():
     print(f"fidelity: tokens equal on {same_tokens}/{len(pages)} pages, flattened text on {same_text}/{len(pages)}, "
           f"metrics on {same_metrics}/{len(pages)} ({sum(map(len, reference))} metrics)")
 
-    ours = best_of(args.runs, lambda: [nz._tokens(p) for p in pages])
-    theirs = best_of(args.runs, lambda: [parser_tokens(p) for p in pages])
-    whole = best_of(args.runs, lambda: [nz.html_to_text(p) for p in pages])
+    ours, _ = best_of(args.runs, lambda: [nz._tokens(p) for p in pages])
+    theirs, _ = best_of(args.runs, lambda: [parser_tokens(p) for p in pages])
+    whole, _ = best_of(args.runs, lambda: [nz.html_to_text(p) for p in pages])
     print(f"speed (best of {args.runs}): regex tokenizer {ours * 1000:.1f} ms ({chars / ours / 1e6:.1f} M chars/s), "
           f"html.parser tokenizer {theirs * 1000:.1f} ms ({theirs / ours:.1f}x); whole html_to_text {whole * 1000:.1f} ms")
     try:
@@ -166,7 +158,7 @@ def main():
     except ImportError:
         print("selectolax: not importable (pip install selectolax, then put it on PYTHONPATH)")
     else:
-        lexbor = best_of(args.runs, lambda: [LexborHTMLParser(p).body.text(separator="\n") for p in pages])
+        lexbor, _ = best_of(args.runs, lambda: [LexborHTMLParser(p).body.text(separator="\n") for p in pages])
         print(f"selectolax (lexbor) parse + body text: {lexbor * 1000:.1f} ms ({lexbor / ours:.2f}x the regex "
               f"tokenizer; no source offsets, so no metric offsets: not a replacement)")
 
@@ -175,7 +167,7 @@ def main():
     for name, page in (("8,000 unclosed '<a ', no '>' after them", "<html><body><p>检查企业12家</p>" + "<a " * 8000),
                        ("'<![<!['", "<html><body><p>检查企业12家</p><![<![</body></html>"),
                        ("deep broken HTML, 24,000 chars", build("deep_html", 24000)[0])):
-        ours = best_of(3, lambda: nz._tokens(page))
+        ours, _ = best_of(3, lambda: nz._tokens(page))
         started = time.perf_counter()
         try:
             parser_tokens(page)

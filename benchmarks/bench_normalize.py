@@ -7,12 +7,12 @@ reportmine.normalize.normalize() and opencc t2s over the same texts. The issue's
 >= 5 million characters per second for normalize on the seeds.
 """
 import argparse
-import time
 from pathlib import Path
 
 from reportmine.decode import decode_bytes
 from reportmine.lexicons import load_lexicons
 from reportmine.normalize import _t2s, normalize
+from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,15 +21,6 @@ def texts():
     seeds = ROOT.parent / "shared" / "seeds"
     folder = seeds if seeds.is_dir() else ROOT / "corpus" / "docs"
     return folder, [decode_bytes(p.read_bytes()).text for p in sorted(folder.iterdir()) if p.is_file()]
-
-
-def best_of(runs, function):
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main():
@@ -53,8 +44,8 @@ def main():
                 converter.convert(text)
 
     run_normalize()  # warm caches (OpenCC dictionaries, compiled patterns)
-    normalize_seconds = best_of(args.runs, run_normalize)
-    opencc_seconds = best_of(args.runs, run_opencc)
+    normalize_seconds, _ = best_of(args.runs, run_normalize)
+    opencc_seconds, _ = best_of(args.runs, run_opencc)
     normalize_rate, opencc_rate = n_chars / normalize_seconds, n_chars / opencc_seconds
     print(f"texts: {len(documents)} from {folder} x {args.repeat} = {n_chars:,} characters")
     print(f"normalize   {normalize_rate / 1e6:8.2f} M chars/s")

@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,15 +30,7 @@ import docmaker  # noqa: E402  (tests/docmaker.py: the test documents' writers)
 
 from reportmine.decode import decode_bytes  # noqa: E402
 from reportmine.readers import read_source  # noqa: E402
-
-
-def best_of(runs, function):
-    best, result = float("inf"), None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - started)
-    return best, result
+from timing import best_of  # noqa: E402
 
 
 def corpus_text(characters: int) -> str:
