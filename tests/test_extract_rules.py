@@ -236,6 +236,14 @@ def test_period_resolved_against_the_document_year(extract):
     assert metric.period == "2021"
 
 
+def test_up_to_a_months_end_is_the_year_to_that_month(extract):
+    # 截止10月底 in an annual summary: what accumulated since January, a period of its own (YTD-10)
+    [metric] = extract("2015年工作总结\n截止10月底，完成运输旅客1852万人次。")
+    assert metric.period == "2015-01/2015-10"
+    [metric] = extract("工作总结\n截至2023年6月底，已开工小区129个。")
+    assert metric.period == "2023-01/2023-06"
+
+
 def test_no_metric_from_corrupted_text(extract):
     metrics = extract("开展燃?xì)獍踩?专项整治,检查?12家,损失5\ufffd起,另检查企业46家次。")
     assert [m.text for m in metrics] == ["46家次"]
