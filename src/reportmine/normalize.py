@@ -482,9 +482,9 @@ def unwrap(text: str, chrome: list[tuple[int, int]]) -> tuple[list[tuple[int, in
     chrome_starts = [start for start, _ in chrome_spans]
     newlines = []
     for (_, a_end, a_body), (b_start, _, b_body) in zip(lines, lines[1:]):
-        a_text = a_body.strip()
+        a_text, b_indent = a_body.strip(), indentation(b_body)
         if LINE_END.search(a_text) or len(a_text) < WRAP_LINE_SHARE * width \
-                or indentation(b_body) > margin or b_body[indentation(b_body):][:1].isspace() \
+                or b_indent > margin or b_body[b_indent:][:1].isspace() \
                 or PARAGRAPH_START.match(b_body.lstrip()):
             continue
         # the chrome lines between the two lines, found by bisection (not a pass over all of them

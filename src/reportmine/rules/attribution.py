@@ -912,7 +912,7 @@ def act_of_figure_before_in_sentence(site: Site, figure: Figure):
         # 完成门急诊量…人次，入院病人…人次; 粮食播种面积…亩，产量…吨: an act that reports progress, or
         # one read from the figure's own name, is not lent to a figure that names its own thing
         return None
-    if figure.breakdown and site.q.kind != "count" and previous.action in g.lexicons.progress_verbs + g.lexicons.weak_verbs:
+    if figure.breakdown and site.q.kind != "count" and previous.action in g.reporting_acts:
         return None  # 实现林业总产值9.086亿元，其中：第一产业产值39490万元: the report of the total is no act of its parts
     action, rule = previous.action, "act-of-figure-before-in-sentence"
     if site.q.kind == "rate" and previous.action in g.lexicons.completion_verbs and figure.object.endswith(g.rate_suffix_tuple):
@@ -931,11 +931,10 @@ def act_of_the_total(site: Site, figure: Figure):
     # the total counts what its parts count: the nearest whole figure of the sentence in their unit
     total = next((f for f in reversed(site.state.figures) if f.sentence_start != site.sentence_start
                   or f.kind != "rate" and not f.breakdown and f.unit == figure.unit), None)
-    lexicons = site.g.lexicons
     if total is None or total.sentence_start != site.sentence_start or not total.action \
             or total.action in site.g.change_verbs:
         return None
-    if site.q.kind != "count" and (total.action in lexicons.progress_verbs or total.action in lexicons.weak_verbs):
+    if site.q.kind != "count" and total.action in site.g.reporting_acts:
         return None  # 实现林业总产值9.086亿元，其中：第一产业产值39490万元: the report of the total is no act of its parts
     return {"action": (total.action, (total.start, total.end))}
 

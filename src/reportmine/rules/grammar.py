@@ -93,6 +93,9 @@ class Grammar:
         self.change_words = sorted([(w, "up") for w in lexicons.change_up] + [(w, "down") for w in lexicons.change_down],
                                    key=lambda item: len(item[0]), reverse=True)
         self.change_verbs = frozenset(word for word, _ in self.change_words)
+        # verbs that report a figure rather than do what it counts (完成, 实现, 达到 ...): a total's such
+        # verb is lent to none of its parts
+        self.reporting_acts = frozenset(lexicons.progress_verbs) | frozenset(lexicons.weak_verbs)
         self.change_word_tuple = tuple(word for word, _ in self.change_words)
         self.level_markers = tuple(lexicons.change_level_markers)
         # the trim words by length, longest first: stripping tries one slice per length, not every word

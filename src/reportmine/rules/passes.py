@@ -22,7 +22,7 @@ def parts_after_a_full_stop(text: str, index: TextIndex, g: Grammar, figures: li
     gives parts of the last figure of the sentence before it. The parts are breakdowns, and those
     without an act of their own take the total's (实有)."""
     markers = g.lexicons.breakdown_markers
-    unlent = frozenset(g.lexicons.progress_verbs) | frozenset(g.lexicons.weak_verbs) | g.change_verbs
+    unlent = g.reporting_acts | g.change_verbs
     openings: dict = {}  # sentence start -> the marker it opens with, or None (once per sentence)
     total = None
     for figure in figures:
