@@ -178,3 +178,58 @@ def test_the_year_a_page_reviews_when_its_title_names_none():
     # a bulletin whose first line lost its year to mojibake: its heading still names it
     assert find_year("(河南?。?023年某县统计公报", "2024-04-01", "首行\n2023年潢川县经济社会发展统计公报\n正文") == 2023
     assert find_year("某局2023年度工作总结", "2024-01-09", "2022年，我局……") == 2023  # the title outranks it
+
+
+@pytest.mark.parametrize("url, context, expected", [
+    ("https://yjj.xuancheng.gov.cn/show/1.html", "", ("宣城市应急管理局", "341800")),  # a body's initials, a city in pinyin
+    ("http://zrzy.jiangsu.gov.cn/a.html", "", ("江苏省自然资源厅", "320000")),  # a province's body is its 厅
+    ("https://mianchi.gov.cn/p.html", "", (None, "411221")),  # a county's portal names no body
+    ("http://www.gzzhijin.gov.cn/", "", (None, "520524")),  # province initials, then the county in pinyin
+    ("https://www.qdndz.gov.cn/z.html", "", (None, "522636")),  # prefecture and county initials, nested
+    ("https://www.ms.gov.cn/info/1.htm", "眉山市召开会议", (None, "511400")),  # initials the page names
+    ("https://www.ms.gov.cn/info/1.htm", "", (None, None)),  # initials alone: many places
+    ("https://yjj.xuancheng.com.cn/1.html", "", (None, None)),  # not a government host
+    ("https://www.sx.gov.cn/art/1.html", "", (None, None)),  # 山西, 陕西, 绍兴...: not told apart
+])
+def test_a_government_host_name_spells_its_place_and_body(url, context, expected):
+    from reportmine.metadata import host_reading
+
+    bureau, division = host_reading(url, context)
+    assert (bureau, division.code if division else None) == expected
+
+
+def test_a_manifest_address_fills_place_body_and_unpadded_date_the_text_lacks():
+    from reportmine.metadata import apply_manifest
+
+    document = {"doc": "a.txt", "path": "/tmp/a.txt", "bureau": None, "region": None, "region_code": None,
+                "year": 2023, "date": None, "title": "工作总结", "provenance": {"year": "date"}, "metrics": []}
+    filled = apply_manifest(document, {"/tmp/a.txt": {"url": "https://yjj.xuancheng.gov.cn/art/2023/1/7/art_1.html"}})
+    assert (filled["bureau"], filled["region"], filled["date"]) == ("宣城市应急管理局", "安徽省宣城市", "2023-01-07")
+    assert filled["provenance"]["bureau"] == filled["provenance"]["region"] == "url"
+    said = dict(document, bureau="广德市应急管理局", region="安徽省宣城市广德市")
+    kept = apply_manifest(said, {"/tmp/a.txt": {"url": "https://yjj.xuancheng.gov.cn/1.html"}})
+    assert (kept["bureau"], kept["region"]) == ("广德市应急管理局", "安徽省宣城市广德市")  # the text's own stays
+
+
+def test_a_title_year_outranks_a_year_read_from_the_publication_date():
+    from reportmine.metadata import apply_manifest
+
+    row = {"title": "黑龙江2013年发生各类生产安全事故3542起"}
+    from_date = {"doc": "a.txt", "path": "/tmp/a.txt", "year": 2014, "date": "2014-01-27", "provenance": {"year": "date"}}
+    assert apply_manifest(from_date, {"/tmp/a.txt": row})["year"] == 2013
+    stated = dict(from_date, provenance={"year": "text"})  # a year the text states stays
+    assert apply_manifest(stated, {"/tmp/a.txt": row})["year"] == 2014
+
+
+def test_a_year_read_from_the_date_says_so(pipeline):
+    document = pipeline.extract_text("某地新闻\n2014-01-27 10:00\n全市检查企业30家。")
+    assert document.year == 2014 and document.provenance["year"] == "date"
+
+
+def test_autonomous_divisions_are_known_by_their_name_without_their_peoples(pipeline):
+    from reportmine.regions import regions
+
+    table = regions()
+    assert [d.code for d in table.lookup("黔东南")] == ["522600"]
+    assert table.lookup("黔东") == []  # not a short name: 南 is no people
+    assert [d.code for d in table.lookup("龙胜")] == ["450328"]

@@ -1,4 +1,4 @@
-from reportmine.regions import SUFFIXES, regions
+from reportmine.regions import regions
 
 
 def test_full_path_and_code():
@@ -8,8 +8,9 @@ def test_full_path_and_code():
 
 
 def test_short_names_and_ethnic_autonomy():
-    assert SUFFIXES.sub("", "墨江哈尼族自治县") == "墨江"
-    assert SUFFIXES.sub("", "广西壮族自治区") == "广西"
+    assert regions().suffixes.sub("", "墨江哈尼族自治县") == "墨江"
+    assert regions().suffixes.sub("", "广西壮族自治区") == "广西"
+    assert regions().suffixes.sub("", "黔东南苗族侗族自治州") == "黔东南"
     assert regions().resolve(["墨江"]).code == "530822"
 
 

@@ -59,8 +59,16 @@ def document_cues() -> dict:
         if not isinstance(rule, dict) or not isinstance(rule.get("title"), str) or rule.get("suffix") not in suffixes:
             raise LexiconError(path, 0, f"a publisher rule needs a title pattern and a suffix among bureau_suffixes: {rule!r}")
         publishers.append((compile_expression(path, rule["title"], "publisher title"), rule["suffix"]))
+    host_bureaus = {}
+    for label, names in (data.get("host_bureaus") or {}).items():
+        names = [names, names] if isinstance(names, str) else names
+        if not (isinstance(names, list) and len(names) == 2 and all(name in suffixes for name in names)):
+            raise LexiconError(path, 0, f"host_bureaus: {label} must map to one of bureau_suffixes, or two "
+                                        f"(a city or county's, a province's): {names!r}")
+        host_bureaus[str(label)] = tuple(names)
     return {"bureau": bureau, "bureau_suffixes": tuple(suffixes), "genres": genres, "covered_year": covered,
-            "opening_year": opening, "suffix_aliases": aliases, "publishers": publishers}
+            "opening_year": opening, "suffix_aliases": aliases, "publishers": publishers,
+            "host_bureaus": host_bureaus}
 
 
 def find_date(text: str) -> Optional[str]:
@@ -105,27 +113,32 @@ def find_title(text: str, html_title: Optional[str]) -> Optional[str]:
 
 
 def find_year(title: Optional[str], date: Optional[str], text: str) -> Optional[int]:
+    return year_and_basis(title, date, text)[0]
+
+
+def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tuple:
+    """(the year a page covers, what said so: covered, title, opening, date or body), or (None, None)."""
     head = text[:1500]
     for pattern in document_cues()["covered_year"]:
         stated = pattern.search(head)
         if stated:
-            return int(stated["y"])
+            return int(stated["y"]), "covered"
     if title:
         years = YEAR.findall(title)
         if years:
-            return int(years[0])
+            return int(years[0]), "title"
     for pattern in document_cues()["opening_year"]:
         stated = pattern.search(head)
         if stated:
-            return int(stated["y"])
+            return int(stated["y"]), "opening"
     if date:
-        return int(date[:4])
+        return int(date[:4]), "date"
     years = Counter(int(y) for y in YEAR.findall(text))
     if years:
         year, count = years.most_common(1)[0]
         if count >= 3 and count >= 0.5 * sum(years.values()):
-            return year
-    return None
+            return year, "body"
+    return None, None
 
 
 def find_genre(title: Optional[str], text: str) -> str:
@@ -262,7 +275,7 @@ def read_metadata(normalized, lexicons=None) -> dict:
     text = normalized.text
     title = find_title(text, normalized.html_title)
     date = find_date(PINYIN_NOISE.sub("", normalized.flat_text))  # 2024年1月(yuè)8日
-    year = find_year(title, date, text)
+    year, year_basis = year_and_basis(title, date, text)
     bureau, division = find_bureau(text, title)
     if division is None:
         division = dominant_division(text, title)  # the region of a page that names no body
@@ -271,13 +284,18 @@ def read_metadata(normalized, lexicons=None) -> dict:
             "region": table.full_name(division) if division else None,
             "region_code": division.code if division else None}
     meta["provenance"] = text_provenance(meta)
+    if year_basis == "date":
+        meta["provenance"]["year"] = "date"  # the year it was published, not one the page states
     return meta
 
 
 # ---- a user's manifest: what the text does not say, or says wrong ---------------------------
 MANIFEST_FIELDS = ("path", "bureau", "region", "year", "date", "url", "title")
-# dates in page addresses: /202303/t20230321_78642252.html, /2021/0412/337.html, /2021-02/05/, /2018-10-16/
-URL_DATE = regex.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:[-/_]?)(?P<m>0[1-9]|1[0-2])(?:[-/_]?)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
+# dates in page addresses: /202303/t20230321_78642252.html, /2021/0412/337.html, /2021-02/05/, /2018-10-16/,
+# and path segments without padding, /art/2023/1/17/
+URL_DATE = regex.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:[-/_]?)(?P<m>0[1-9]|1[0-2])(?:[-/_]?)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+                         r"|/(?P<y>(?:19|20)\d{2})/(?P<m>1[0-2]|[1-9])/(?P<d>3[01]|[12]\d|[1-9])/")
+GOVERNMENT_HOST = ".gov.cn"
 
 
 class ManifestError(ValueError):
@@ -357,15 +375,18 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
                 document["region"], document["region_code"] = regions().full_name(division), division.code
                 provenance["region"] = "title"
         years = YEAR.findall(title)
-        if years and not document.get("year"):
+        # a year the title names outranks one read from the publication date (a January page on
+        # last year's figures)
+        if years and (not document.get("year") or provenance.get("year") == "date"):
             document["year"], provenance["year"] = int(years[0]), "title"
     # after the title: the year a title names is the year its figures describe, not the year of
     # the address
     if row.get("url"):
         document["url"] = row["url"]
+        _read_host(document, provenance, row["url"])
         found = URL_DATE.search(row["url"])
         if found and not document.get("date"):
-            document["date"] = f"{found['y']}-{found['m']}-{found['d']}"
+            document["date"] = f"{int(found['y']):04d}-{int(found['m']):02d}-{int(found['d']):02d}"
             provenance["date"] = "url"
             if not document.get("year"):
                 document["year"] = int(found["y"])
@@ -389,6 +410,54 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
             provenance[field] = "manifest"
     document["provenance"] = provenance
     return document
+
+
+def host_reading(url: str, context: str = "") -> tuple:
+    """(bureau name or None, division or None) that a government site's host name spells:
+    yjj.xuancheng.gov.cn -> (宣城市应急管理局, 宣城市), mianchi.gov.cn -> (None, 渑池县). Only
+    .gov.cn hosts are read: elsewhere a host name is a company's or a portal's. Labels that are
+    not a body's abbreviation (lexicons/documents.yaml host_bureaus) are read as places
+    (Regions.spelled_by, the context settling ambiguous initials); places of several labels must
+    nest (zrzy.jiangsu), the innermost is the page's."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return None, None
+    if not host.endswith(GOVERNMENT_HOST):
+        return None, None
+    bodies, table = document_cues()["host_bureaus"], regions()
+    body, places = None, []
+    for label in host[:-len(GOVERNMENT_HOST)].split("."):
+        if label in bodies:
+            body = bodies[label]
+            continue
+        division = table.spelled_by(label, context) if len(label) >= 2 else None
+        if division is not None:
+            places.append(division)
+    places.sort(key=lambda d: len(table.ancestors(d)))
+    if not places or any(outer not in table.ancestors(inner) + [inner] for outer, inner in zip(places, places[1:])):
+        return None, None
+    division = places[-1]
+    if body is None:
+        return None, division
+    return division.name + (body[1] if division.level == "province" else body[0]), division
+
+
+def _read_host(document: dict, provenance: dict, url: str) -> None:
+    """The bureau and region a government host name spells, where the text named none."""
+    if document.get("bureau") and document.get("region"):
+        return
+    # what the page names settles initials (ms: 眉山 on a page about 眉山)
+    context = "\n".join([document.get("title") or "", document.get("bureau") or ""]
+                        + [metric.get("context") or metric.get("text") or "" for metric in document.get("metrics") or []])
+    bureau, division = host_reading(url, context)
+    if division is not None and not document.get("region"):
+        document["region"], document["region_code"] = regions().full_name(division), division.code
+        provenance["region"] = "url"
+    if bureau is not None and not document.get("bureau"):
+        document["bureau"], provenance["bureau"] = bureau, "url"
 
 
 def text_provenance(meta: dict) -> dict:

@@ -139,7 +139,8 @@ class Document(BaseModel):
     genre: Optional[str] = _described("annual_summary, half_year, news, interview, speech ...", None)
     url: Optional[str] = _described("the page's address, from a --manifest", None)
     provenance: dict[str, str] = Field(default_factory=dict, description="where each of bureau, region, year, date "
-                                                                           "came from: text, title, url or manifest")
+                                                                           "came from: text, title, url or manifest; a year "
+                                                                           "read from the publication date: date")
     n_chars: int = _described("characters in the decoded original text", 0)
     warnings: list[Warning_] = Field(default_factory=list, description="what was read with trouble")
     error: Optional[str] = _described("why the file gave no metrics (unreadable, empty, binary, too large, "

@@ -8,8 +8,15 @@ from typing import Optional
 
 import regex
 
-# the part a short name drops: 区/县/市..., with an ethnic autonomy (哈尼族自治县); two characters stay
-SUFFIXES = regex.compile(r"(?<=\p{Han}{2})(?:\p{Han}{1,4}?族)*(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|地区|盟|县|区|旗)$")
+LEVEL_WORDS = r"(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|地区|盟|县|区|旗)$"
+
+
+def short_name_pattern(ethnic_groups=()) -> "regex.Pattern":
+    """The part a short name drops: 区/县/市..., with the peoples of an autonomy written before it
+    (墨江哈尼族自治县 -> 墨江, 黔东南苗族侗族自治州 -> 黔东南); two characters always stay. The peoples
+    are named (lexicons/documents.yaml): any character before 族 would read 黔东南苗族 as 黔东 + 南苗族."""
+    peoples = "|".join(map(regex.escape, sorted(ethnic_groups, key=len, reverse=True)))
+    return regex.compile(r"(?<=\p{Han}{2})" + (f"(?:{peoples})*" if peoples else "") + LEVEL_WORDS)
 
 
 @dataclass(frozen=True)
@@ -27,15 +34,16 @@ class Division:
 
 
 class Regions:
-    def __init__(self, table: dict, ordinary_words=frozenset()):
+    def __init__(self, table: dict, ordinary_words=frozenset(), ethnic_groups=()):
         """`ordinary_words`: short forms that are ordinary words in report text (惠民, 安居), never
-        read as a division on their own."""
+        read as a division on their own; `ethnic_groups`: the peoples an autonomy's name carries."""
+        self.suffixes = short_name_pattern(ethnic_groups)
         self.by_code = {code: Division(code, name) for code, name in table.items()}
         self.by_name: dict[str, list[Division]] = {}
         self.short: dict[str, list[Division]] = {}
         for division in self.by_code.values():
             self.by_name.setdefault(division.name, []).append(division)
-            short = SUFFIXES.sub("", division.name)
+            short = self.suffixes.sub("", division.name)
             if len(short) >= 2 and short != division.name and short not in ordinary_words:
                 self.short.setdefault(short, []).append(division)
 
@@ -74,6 +82,59 @@ class Regions:
                     break
         return found
 
+    @cached_property
+    def _spellings(self) -> dict:
+        """Each division by the ways a government site's host name spells it: the pinyin of its
+        name and of its short name (quxian, xuancheng) as "full", the initials of its short name
+        (xc) as "initials". pypinyin is imported here: only a page address needs it."""
+        from pypinyin import lazy_pinyin
+
+        spellings: dict = {}
+        for division in self.by_code.values():
+            short = self.suffixes.sub("", division.name)
+            for name in {division.name, short}:
+                spellings.setdefault(("full", "".join(lazy_pinyin(name))), []).append(division)
+            spellings.setdefault(("initials", "".join(s[0] for s in lazy_pinyin(short))), []).append(division)
+        return spellings
+
+    def spelled_by(self, label: str, context: str = "") -> Optional[Division]:
+        """The division one label of a government host name spells, or None when it spells none or
+        several that the context cannot tell apart:
+        - its pinyin (mianchi -> 渑池县, xuancheng -> 宣城市);
+        - a province or prefecture in pinyin or initials, then a division inside it in pinyin or
+          initials (gzzhijin -> 贵州 织金县, zjxc -> 浙江 新昌县, qdndz -> 黔东南 丹寨县);
+        - its initials alone (ms -> 眉山市) only when the context names that division.
+        Among several, the one the context names wins, then the one of the higher level."""
+        spellings = self._spellings
+        label = label.lower()
+        named = {d.code for name in self.find_names(context) for d in self.lookup(name)} if context else set()
+        candidates = list(spellings.get(("full", label), []))
+        if not candidates:
+            # a parent spelled first, a division inside it after (both at least two letters)
+            for cut in range(2, len(label) - 1):
+                parents = spellings.get(("full", label[:cut]), []) + spellings.get(("initials", label[:cut]), [])
+                if not parents:
+                    continue
+                children = spellings.get(("full", label[cut:]), []) + spellings.get(("initials", label[cut:]), [])
+                for parent in parents:
+                    if parent.level == "county":
+                        continue
+                    prefix = parent.code[:2] if parent.level == "province" else parent.code[:4]
+                    candidates += [c for c in children if c.code != parent.code and c.code.startswith(prefix)]
+        initials_only = not candidates
+        if initials_only:
+            candidates = [d for d in spellings.get(("initials", label), []) if d.code in named]
+        candidates = list({d.code: d for d in candidates}.values())
+        if len(candidates) > 1 and named:
+            candidates = [d for d in candidates if d.code in named] or candidates
+        if len(candidates) == 1:
+            return candidates[0]
+        if initials_only or not candidates:
+            return None
+        levels = {"province": 0, "prefecture": 1, "county": 2}
+        candidates.sort(key=lambda d: levels[d.level])
+        return candidates[0] if levels[candidates[0].level] < levels[candidates[1].level] else None
+
     def ancestors(self, division: Division) -> list[Division]:
         """Province, then prefecture, above a division (those that exist)."""
         chain = []
@@ -100,7 +161,7 @@ class Regions:
             return candidates[0]
         for pool in (names[:-1], self.find_names(context)):
             named = set(pool)
-            scored = [(sum(1 for a in self.ancestors(c) if a.name in named or SUFFIXES.sub("", a.name) in named), c)
+            scored = [(sum(1 for a in self.ancestors(c) if a.name in named or self.suffixes.sub("", a.name) in named), c)
                       for c in candidates]
             scored.sort(key=lambda item: item[0], reverse=True)
             if scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
@@ -118,4 +179,6 @@ def regions() -> Regions:
     from .lexicon_files import load_yaml, shipped_lexicon_dir, string_list
 
     path = shipped_lexicon_dir() / "documents.yaml"
-    return Regions(DIVISION_DATA, frozenset(string_list(path, load_yaml(path), "ordinary_word_short_names")))
+    data = load_yaml(path)
+    return Regions(DIVISION_DATA, frozenset(string_list(path, data, "ordinary_word_short_names")),
+                   string_list(path, data, "ethnic_groups"))
