@@ -10,9 +10,11 @@ from ..extraction import Figure
 
 # The rules the document passes decide with (table-* in tables.py), each named in the evidence of the
 # fields it sets; tests check that every decision names a rule of attribution.RULES or of these.
-PASS_RULES = ("parts-after-a-full-stop", "change-word-of-the-list", "rates-respectively", "changes-respectively",
+PASS_RULES = ("parts-after-a-full-stop", "change-word-of-the-list", "rates-respectively", "places-respectively",
+              "changes-respectively",
               "figures-respectively", "table-cell", "table-row-label", "table-bare-cell", "act-in-count-name",
               "act-implied-by-event", "count-of-the-act", "verb-inside-stock-name", "type-check")
+from ..regions import regions
 from .grammar import NON_SPACE, Grammar, TextIndex
 from .tables import TableLines, Tables
 
@@ -95,7 +97,8 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
             if g.comparator_at_end is not None and g.comparator_at_end.fullmatch(text, previous_start, clause_start - 1):
                 subject_start = index.clause_window(previous_start - 1, previous_start - 1)[0] if previous_start > 0 else 0
                 subject = text[subject_start:previous_start - 1] if previous_start > 0 else ""
-        parts = _with_shared_head(g, [g.without_scope(g.strip_leading(part)) for part in separator.split(subject) if part.strip()])
+        listed = [g.without_scope(g.strip_leading(part)) for part in separator.split(subject) if part.strip()]
+        parts = _with_shared_head(g, listed)
         before = []  # the sentence's figures before the list that are no rates (nor changes, for amounts), in order
         k = start - 1
         while k >= 0 and figures[k].sentence_start == first.sentence_start:
@@ -113,8 +116,23 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
         else:
             names = []
         if len(names) == len(group) and all(names):
+            # 甘孜、眉山、乐山PM2.5浓度同比分别下降16.3%、7.3%、1.0%: one figure per place, parts of
+            # what the page reports for the whole, never its total
+            per_place = respectively and names is parts and _all_places(listed)
             for figure, name, span in zip(group, names, spans):
                 figure.decide("object", name, rule, span)
+                if per_place:
+                    figure.decide("scope", True, "places-respectively", span)
+
+
+def _all_places(items: list[str]) -> bool:
+    """Every item of a list opens with a division's name (甘孜, 眉山市, 乐山PM2.5浓度)."""
+    table = regions()
+    for item in items:
+        names = table.find_names(item)
+        if not names or not item.startswith(names[0]):
+            return False
+    return True
 
 
 def _list_clause_start(text: str, index: TextIndex, first: Figure) -> int:

@@ -1,7 +1,9 @@
 """Period: the time a figure refers to, from the period phrases of lexicons/periods.yaml.
 
 The phrase nearest the number in its own sentence wins, else one in the opening sentence of its
-paragraph (今年以来, … at its head). Templates fill in the document's year (今年以来 -> 2023) or the
+paragraph (今年以来, … at its head). A phrase inside the baseline of a comparison (较2019—2021年同期
+平均值, 比2022年: lexicons/change.yaml comparator_patterns) is the time compared with, not the
+figure's. Templates fill in the document's year (今年以来 -> 2023) or the
 written one (2022年上半年 -> 2022-H1).
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ PERIOD_RULE = "period-phrase"
 class Periods:
     def __init__(self, lexicons: Lexicons):
         self.periods = lexicons.periods
+        self.baselines = lexicons.change_comparator_patterns
         # whether a window holds any period phrase at all (most do not): one search, not one per pattern
         self.any_period = regex.compile("|".join(f"(?:{p.pattern})" for p, _ in lexicons.periods)) \
             if lexicons.periods else None
@@ -74,9 +77,12 @@ class Periods:
         window = text[start:end]
         if self.any_period is None or not self.any_period.search(window):
             return [], []
+        baselines = [match.span() for pattern in self.baselines for match in pattern.finditer(window)]
         best: dict = {}
         for pattern, template in self.periods:
             for match in pattern.finditer(window):
+                if any(b_start <= match.start() and match.end() <= b_end for b_start, b_end in baselines):
+                    continue
                 key = (start + match.end(), match.end() - match.start())
                 best.setdefault(key, (match, template, start))  # the first pattern listed wins a tie
         keys = sorted(best)
