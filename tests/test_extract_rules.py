@@ -152,11 +152,11 @@ def test_a_count_ending_in_er_ci_is_not_secondary(extract):
     # a negation is part of the name
     ("检出不合格样品36批次,不合格率3%。", [("不合格样品", "检出"), ("不合格率", "检出")]),
     # the act named in an amount, and framing words that are not the act
-    ("累计处罚金额35万元,共计出警1200起。", [("处罚金额", "处罚"), ("出警", "出警")]),
+    ("累计处罚金额35万元,共计出警1200起。", [("处罚金额", "处罚"), ("警情", "出警")]),
     # a verbal noun after the verb is what is counted
     ("受理投诉80件,发生重污染12天次。", [("投诉", "受理"), ("重污染", "发生")]),
     # a figure of another kind does not borrow the object before it
-    ("罚款60万元,拘留26人。", [("罚款", "罚款"), ("拘留", "拘留")]),
+    ("罚款60万元,拘留26人。", [("罚款", "罚款"), ("人员", "拘留")]),
     ("下发责令改正通知书1715份。", [("责令改正通知书", "下发")]),
     ("PM2.5平均浓度为32微克/立方米,优良天数比例为86.5%。", [("PM2.5平均浓度", ""), ("优良天数比例", "")]),
     # inside a phrase opened by 对, the verb after the noun phrase acts (after an empty verb such as
@@ -170,7 +170,7 @@ def test_a_count_ending_in_er_ci_is_not_secondary(extract):
     ("市委先后4次召开常委会。", [("常委会", "召开")]),
     ("累计开展12次督查考评。", [("督查考评", "开展")]),
     # a count with no noun counts its act
-    ("临时查封30家,共立案50起。", [("查封企业", "查封"), ("立案", "立案")]),
+    ("临时查封30家,共立案50起。", [("查封企业", "查封"), ("案件", "立案")]),
     # 由A增加到B: both are values of the subject before 由
     ("三防工作队伍人数由原来的380人增加到1160人。", [("三防工作队伍人数", "增加"), ("三防工作队伍人数", "增加到")]),
     # a stock listed after 共有 or 位于 has no act, in every clause of the list

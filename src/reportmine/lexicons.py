@@ -126,6 +126,8 @@ class Lexicons:
     flow_heads: tuple
     implied_nouns: dict
     implied_acts: dict
+    case_act_objects: dict
+    person_act_objects: dict
     grammar: GrammarWords
     indicators: tuple  # indicators.Indicator
     taxonomy: object  # indicators.Taxonomy: the indicators with unit classes, conversions, signature rules
@@ -142,7 +144,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_unit
                      "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
                      "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs", "flow_heads")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes",
-                    "implied_nouns", "implied_acts")
+                    "implied_nouns", "implied_acts", "case_act_objects", "person_act_objects")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
                  "meeting_endings", "determiner_units", "event_units")
@@ -309,6 +311,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     state_count_suffixes: dict = {}
     implied_nouns: dict = {}
     implied_acts: dict = {}
+    act_objects: dict = {"case_act_objects": {}, "person_act_objects": {}}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(string_list(path, data, key))
@@ -318,6 +321,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         state_count_suffixes.update(string_map(path, data, "state_count_suffixes", "a unit to a suffix"))
         implied_nouns.update(string_map(path, data, "implied_nouns", "a unit to the noun it counts"))
         implied_acts.update(string_map(path, data, "implied_acts", "an event to the act its count implies"))
+        for key in act_objects:
+            act_objects[key].update(string_map(path, data, key, "an act to the things it handles"))
 
     grammar = _parse_grammar(layered("grammar.yaml"))
 
@@ -401,6 +406,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         flow_heads=_merge_lists(*attribution["flow_heads"]),
         implied_nouns=implied_nouns,
         implied_acts=implied_acts,
+        case_act_objects=act_objects["case_act_objects"],
+        person_act_objects=act_objects["person_act_objects"],
         grammar=grammar,
         indicators=taxonomy.indicators,
         taxonomy=taxonomy,

@@ -13,7 +13,7 @@ from ..extraction import Figure
 PASS_RULES = ("parts-after-a-full-stop", "change-word-of-the-list", "rates-respectively", "places-respectively",
               "changes-respectively",
               "figures-respectively", "table-cell", "table-row-label", "table-bare-cell", "act-in-count-name",
-              "act-implied-by-event", "count-of-the-act", "verb-inside-stock-name", "type-check")
+              "act-implied-by-event", "object-of-the-act", "count-of-the-act", "verb-inside-stock-name", "type-check")
 from ..regions import regions
 from .grammar import NON_SPACE, Grammar, TextIndex
 from .tables import TableLines, Tables
@@ -231,8 +231,14 @@ def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
                 and figure.action not in lexicons.stock_predicates:
             action_evidence = figure.evidence.get("action")
             span = (action_evidence.start, action_evidence.end) if action_evidence else (figure.start, figure.end)
-            # 临时查封30家 -> 查封企业: a unit that counts one kind of thing names it after the act
-            figure.decide("object", figure.action + implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
+            handled = (lexicons.case_act_objects if figure.unit in lexicons.case_units else
+                       lexicons.person_act_objects if figure.unit in lexicons.person_units else {}).get(figure.action)
+            if handled:
+                # 接警出动2964起 -> 警情, 行政拘留11人 -> 人员: what the act handles is what is counted
+                figure.decide("object", handled, "object-of-the-act", span)
+            else:
+                # 临时查封30家 -> 查封企业: a unit that counts one kind of thing names it after the act
+                figure.decide("object", figure.action + implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
 
 
 def _stock_name_around(text: str, names, act: str, start: int) -> str:
