@@ -106,7 +106,9 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 before.append(figures[k])
             k -= 1
         before.reverse()
-        if respectively and len(parts) == len(group):
+        if len(parts) == len(group) and (respectively or changes and len(parts) > 1):
+            # 事故起数、死亡人数同比下降40.2%、33.5%: as many names listed before the change as
+            # rates after it hand them out in order, 分别 or not
             names = parts
             spans = [_located(text, part, subject_start, first.start) for part in parts]
         elif changes and not parts and (len(before) == len(group) or respectively and len(before) > len(group)):
