@@ -312,6 +312,8 @@ class Grammar:
         classifier = q is not None and q.kind == "count" and q.unit not in self.lexicons.person_units and not q.unit.endswith("次")
         if not (first.is_noun and not first.flag.startswith("v") or first.flag == "vn"
                 or first.flag in ("a", "b") and next_is_noun
+                # 49家非煤矿山企业: a negation prefix makes a kind of the noun after it
+                or first.word in self.words.negation_prefixes and next_is_noun and classifier
                 # 19个执法检查组; 3.6公里的拓宽工程 (after 的, a verb before a noun describes it)
                 or first.flag.startswith("v") and len(first.word) >= 2 and next_is_noun and (classifier or after_de)
                 or len(first.word) == 1 and HAN.match(first.word) and first.flag in ("zg", "ng", "n", "x") and len(tokens) > 1
