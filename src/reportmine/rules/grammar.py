@@ -432,7 +432,11 @@ class Grammar:
             if tokens[i].flag.startswith("v") and tokens[i].flag != "vn" and len(tokens[i].word) >= 2:
                 # 指导非煤矿山、金属冶炼等..., 跟踪指导、清单管理等七项: a verb inside a list item names a
                 # sector or a measure, not the act
+                # (the verb ends an item, or one word after it does; a verb before a noun and 、
+                # governs the list: 指导非煤矿山、金属冶炼等 -> 指导)
                 following = [t.word for t in tokens[i + 1:i + 3]]
+                if len(following) > 1 and tokens[i + 1].is_noun and not tokens[i + 1].flag.startswith("v"):
+                    following = following[:1]
                 inside_list = (any(w in following for w in self.words.list_closers) or "、" in following) or (
                     i > 0 and tokens[i - 1].is_noun and not tokens[i - 1].flag.startswith("v")
                     and i + 1 < len(tokens) and (tokens[i + 1].word in ("和",) or tokens[i + 1].is_noun))
