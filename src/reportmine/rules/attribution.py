@@ -940,8 +940,9 @@ def act_of_the_total(site: Site, figure: Figure):
 
 
 def scope_not_counted(site: Site, figure: Figure):
-    """全县4812户 -> '': the place is not what is counted (全县企业 -> 企业)."""
-    if site.q.kind != "count" or figure.change:
+    """全县4812户 -> '': the place is not what is counted (全县企业 -> 企业), nor what is measured
+    (全县平均降雨量 -> 平均降雨量, 全省森林覆盖率 -> 森林覆盖率)."""
+    if figure.change:
         return None
     scoped = site.g.without_scope(figure.object)
     return {"object": (scoped, site.span(scoped))} if scoped != figure.object else None
