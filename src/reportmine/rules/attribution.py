@@ -775,12 +775,27 @@ def object_of_figure_before(site: Site, figure: Figure):
     """发现隐患242项、整改230项 -> the 230 counts 隐患 too: a figure without a noun of its own in
     the same sentence counts what the figure before it counts."""
     previous = site.previous
-    if figure.object or not site.same_sentence or not previous.object \
-            or not shares_object(site.g, previous, figure, site.same_clause):
+    if figure.object or not site.same_sentence:
+        return None
+    if site.q.kind == "rate" and _aside(site.text, previous, site.q.start):
+        # 完成运输旅客1852万人次(全年预计2160万人次)，同比增长3.28%: the change is of the figure
+        # before the brackets, not of the aside in them
+        previous = next((f for f in reversed(site.state.figures) if f.sentence_start == site.sentence_start
+                         and not _aside(site.text, f, site.q.start)), previous)
+    if not previous.object or not shares_object(site.g, previous, figure, site.same_clause):
         return None
     if figure.breakdown and _names_its_own_category(site, figure):
         return None  # 其中滑坡22处，崩塌4处: a part names its own category, even with a verb
     return {"object": (previous.object, (previous.start, previous.end)), "confidence": (0.7, None)}
+
+
+def _aside(text: str, figure: Figure, until: int) -> bool:
+    """Whether a figure sits in brackets closed before `until` (an aside to the figure after them)."""
+    opened = max(text.rfind("（", figure.sentence_start, figure.start), text.rfind("(", figure.sentence_start, figure.start))
+    if opened < 0 or max(text.rfind("）", opened, figure.start), text.rfind(")", opened, figure.start)) > opened:
+        return False
+    closed = max(text.find("）", figure.end, until), text.find(")", figure.end, until))
+    return closed >= 0
 
 
 def _names_its_own_category(site: Site, figure: Figure) -> bool:
