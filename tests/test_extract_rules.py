@@ -244,6 +244,24 @@ def test_up_to_a_months_end_is_the_year_to_that_month(extract):
     assert metric.period == "2023-01/2023-06"
 
 
+def test_from_january_to_a_month_is_the_year_to_that_month(extract):
+    [metric] = extract("2023年工作总结\n1月1日至7月31日，全省检查企业300家。")
+    assert metric.period == "2023-01/2023-07"
+    [metric] = extract("2022年工作总结\n今年1-8月，全县检查企业120家。")
+    assert metric.period == "2022-01/2022-08"
+    [metric] = extract("2021年工作总结\n第1-3名奖励1万元。")  # a ranking, no months
+    assert metric.period != "2021-01/2021-03"
+
+
+def test_a_baseline_or_earlier_milestone_is_not_the_figures_period(extract):
+    metrics = extract("2023年工作总结\n全省PM2.5平均浓度为34.4微克/立方米，较2019—2021年同期平均值上升1.8%。")
+    assert [m.period for m in metrics] == [None, None]  # the document's own period, not 2021
+    metrics = extract("2022年工作总结\n生产总值达到115.77亿元，这是继2021年突破100亿元之后，又跃上新的台阶，按可比价计算比上年增长4.8%。")
+    assert metrics[-1].text == "4.8%" and metrics[-1].period is None
+    [metric] = extract("2023年工作总结\n2021年全县检查企业300家。")  # a year written for the figure stays
+    assert metric.period == "2021"
+
+
 def test_no_metric_from_corrupted_text(extract):
     metrics = extract("开展燃?xì)獍踩?专项整治,检查?12家,损失5\ufffd起,另检查企业46家次。")
     assert [m.text for m in metrics] == ["46家次"]
