@@ -233,3 +233,8 @@ def test_autonomous_divisions_are_known_by_their_name_without_their_peoples(pipe
     assert [d.code for d in table.lookup("黔东南")] == ["522600"]
     assert table.lookup("黔东") == []  # not a short name: 南 is no people
     assert [d.code for d in table.lookup("龙胜")] == ["450328"]
+
+
+def test_a_whole_years_statistics_name_the_year_covered(pipeline):
+    assert pipeline.extract_text("某地新闻\n2022年1至12月，全县共发生火灾34起。").year == 2022
+    assert pipeline.extract_text("某地新闻\n2022年1至9月，全县共发生火灾34起。").provenance.get("year") != "covered"
