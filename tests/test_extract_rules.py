@@ -65,6 +65,10 @@ def extract(pipeline):
     "病虫害防治率高于85%控制标准。",
     "落实两个“确保”,紧扣“预防、处置、保障”三大环节和“安全、稳定”两项任务。",
     "这是近十年来强度最大的一次台风过程,牢牢抓住预防这一根本环节。",
+    # the peers of a rank, a top-two place, a run of months in a condition
+    "在全省21个市（州）中排名第3。",
+    "两地位居全市前两位。",
+    "对连续两个月浓度上升的县进行约谈。",
 ])
 def test_not_metrics(extract, text):
     assert [m.text for m in extract(text)] == []
