@@ -71,7 +71,10 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
             end += 1
         group = figures[start:end + 1]
         changes = rates or first.change is not None and first.evidence["change"].rule == "change-word"
-        if len(group) < 2 or not changes and respectively_word not in text[_list_clause_start(text, index, first):first.start]:
+        if len(group) < 2:
+            continue
+        clause_start = _list_clause_start(text, index, first)
+        if not changes and respectively_word not in text[clause_start:first.start]:
             continue  # other lists of figures are read only after 分别 (客运量和周转量分别完成了3.7亿人和270.8亿人公里)
         if not changes:
             if any(f.object and f.object != f.action and not g.rate_list_split.search(f.object) for f in group):
@@ -84,7 +87,6 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 span = (first.start, first.end)
                 figure.decide("change", first.change, "change-word-of-the-list", span)
                 figure.decide("action", first.action, "change-word-of-the-list", span)
-        clause_start = _list_clause_start(text, index, first)
         lead = text[clause_start:first.start]
         respectively = respectively_word in lead
         subject = lead[:lead.index(respectively_word)] if respectively else g.without_change_words(lead)
@@ -169,15 +171,18 @@ def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
             return parts
         head = parts[-1][own.end():]
     else:
-        tagged = [g.segmenter.tag(part) for part in parts]
-        last = tagged[-1]
         one_noun = lambda tokens: len(tokens) == 1 and tokens[0].is_noun and not tokens[0].is_verb
-        if len(parts) >= 3 and all(one_noun(tokens) for tokens in tagged[1:-1]) and one_noun(tagged[0][-1:]):
+        # the items between the first and the last must each be one noun, whatever the first: they
+        # are tagged (and the list given up) before the first and last items, often the longest
+        if not all(one_noun(g.segmenter.tag(part)) for part in parts[1:-1]):
+            return parts
+        first = g.segmenter.tag(parts[0])
+        if len(parts) >= 3 and one_noun(first[-1:]):
             # 空气主要污染物PM2.5、PM10、O3…浓度: the first item is the word in line with the others,
             # after what the clause says before the list
-            parts, tagged = [tagged[0][-1].word] + parts[1:], [tagged[0][-1:]] + tagged[1:]
-        one_nouns = all(one_noun(tokens) for tokens in tagged[:-1])
-        if not one_nouns or len(last) < 2 or not (last[0].is_noun and not last[0].is_verb) or not last[-1].is_noun:
+            parts, first = [first[-1].word] + parts[1:], first[-1:]
+        last = g.segmenter.tag(parts[-1])
+        if not one_noun(first) or len(last) < 2 or not (last[0].is_noun and not last[0].is_verb) or not last[-1].is_noun:
             return parts
         head = parts[-1][last[0].end:]
     return [part + head for part in parts[:-1]] + [parts[-1]]
