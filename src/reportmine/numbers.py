@@ -151,6 +151,41 @@ def _longest_possible_prefix(text: str) -> int:
     return len(text) if _chinese_integer(last) is not None else len(text) - 1
 
 
+def _readable_head(text: str) -> tuple[int, int]:
+    """(where the first big unit (万, 亿, 兆) of text is, or its length; how many characters of
+    text before it read as a numeral). Before a big unit _chinese_integer reads a prefix as
+    positional digits or by its small-unit loop, and each stops for good at the first character it
+    cannot take: the prefixes that read are exactly the first `readable` characters, found in one
+    pass instead of one parse per prefix."""
+    head = len(text)
+    for big in BIG_UNITS:
+        at = text.find(big, 0, head)
+        if at >= 0:
+            head = at
+    digits_length, loop_length = 0, None  # loop_length: where the small-unit loop stopped
+    all_digits, digit, last_unit = True, None, None
+    for i in range(head):
+        ch = text[i]
+        if all_digits:
+            if ch in DIGITS:
+                digits_length = i + 1
+            else:
+                all_digits = False
+        if loop_length is None:
+            if ch in DIGITS:
+                if digit is not None and DIGITS[ch] != 0 and digit != 0:
+                    loop_length = i
+                else:
+                    digit = DIGITS[ch]
+            elif ch in SMALL_UNITS and (last_unit is None or SMALL_UNITS[ch] < last_unit):
+                digit, last_unit = None, SMALL_UNITS[ch]
+            else:
+                loop_length = i
+        if not all_digits and loop_length is not None:
+            break
+    return head, max(digits_length, head if loop_length is None else loop_length)
+
+
 def _chinese_value(text: str) -> Optional[Decimal]:
     """A Chinese numeral's value (三点五 -> 3.5), None when malformed; not checked against MAX_VALUE."""
     integer, _, fraction = text.partition("点")
@@ -704,6 +739,16 @@ class QuantityScanner:
             return ""
         # without 点 a prefix's value is its integer's (_chinese_value): the cached integer parse
         # alone, and one Decimal for the prefix that reads
+        head, readable = _readable_head(number_text)
+        if readable < head:
+            # what comes before the first big unit does not read whole, so no longer prefix does
+            # (_longest_possible_prefix) and every shorter one is free of big units: the longest
+            # that reads is `readable` characters long
+            if not readable:
+                return ""
+            if Decimal(_chinese_integer(number_text[:readable])) > MAX_VALUE:
+                raise NumeralTooLarge(f"{number_text[:readable]}: value too large to be a report figure")
+            return number_text[:readable]
         for cut in range(_longest_possible_prefix(number_text), 0, -1):
             whole = _chinese_integer(number_text[:cut])
             if whole is not None:
