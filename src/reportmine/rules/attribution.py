@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Callable, Optional
 
 from ..extraction import Figure
@@ -81,6 +80,23 @@ class DocumentState:
         return len(words[at].word) if at < len(words) and words[at].start <= position else 0
 
 
+class read_once:
+    """A Site fact computed on first read and kept in the instance (functools.cached_property
+    without its lock: Python 3.11 takes one on every first read, a cost paid several times per
+    figure, and a Site is never shared between threads)."""
+
+    def __init__(self, compute: Callable):
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, site, owner=None):
+        if site is None:
+            return self
+        value = site.__dict__[self.name] = self.compute(site)
+        return value
+
+
 class Site:
     """A figure's surroundings, computed once: its clause and sentence, the words left and right of
     it up to its neighbours, those words segmented and tagged, and the figure before it."""
@@ -129,18 +145,20 @@ class Site:
         self.whole_left = [t for t in self.clause_tokens if t.start >= self.left_start and t.end <= q.start]
 
     # ---- facts several rules read, each computed on first use --------------------------
-    @cached_property
+    @read_once
     def before_in_sentence(self) -> str:
         return self.text[self.reading_start:self.q.start]
 
-    @cached_property
+    @read_once
     def stock_word(self) -> str:
         start = self.window_start
+        if not self.state.index.holds_any(self.g.lexicons.existence_verbs, start, self.q.start):
+            return ""  # (most windows hold no existence word: looked up, not searched for each)
         return self.g.stock_word(self.text[start:self.q.start],
                                  lambda at: self.state.word_length_at(self.g, self.clause_start, self.clause_end, start + at,
                                                                       self.clause_tokens))
 
-    @cached_property
+    @read_once
     def right_noun_phrase(self) -> str:
         """19个[乡镇]; 307支共计3500余人的[应急救援小分队] (both numbers count the noun after the second)."""
         g, q = self.g, self.q
@@ -151,7 +169,7 @@ class Site:
             found = g.right_noun_phrase(after_next, None, q, ends_with_verb=ends_with_verb(self.tokens))
         return found
 
-    @cached_property
+    @read_once
     def governed(self) -> tuple[str, str]:
         """(noun phrase, verb) inside a phrase opened by 对/为/向: 对12家危化企业进行了安全检查."""
         if not after_preposition(self.whole_left, self.g.words.governing_prepositions):
@@ -163,7 +181,7 @@ class Site:
         # the phrase may list many figures before its verb (对956家…、73家…等重点企业开展检查)
         return noun, self.g.content_verb(rest[rest.find(noun) + len(noun):], reach=120)
 
-    @cached_property
+    @read_once
     def casualty_to_events(self) -> bool:
         """死亡 does not pass to the events after the dead (事故13起、死亡14人(其中建筑事故10起…))."""
         return self.same_sentence and self.previous.action in self.g.lexicons.casualty_acts \
@@ -208,8 +226,9 @@ class Rule:
 class Stage:
     name: str
     rules: tuple
-    # a stage that reads the figure only under a condition of its site (stocks end early)
-    when: Callable = lambda site, figure: True
+    # a stage that reads the figure only under a condition of its site (stocks end early); None:
+    # every figure
+    when: Optional[Callable] = None
 
 
 def attribute(g: Grammar, state: DocumentState, position: int, stages) -> Figure:
@@ -220,9 +239,13 @@ def attribute(g: Grammar, state: DocumentState, position: int, stages) -> Figure
                     qualifier=q.qualifier, sentence_start=site.sentence_start, sentence_end=site.sentence_end)
     figure.context = state.text[site.window_start:q.start]
     for stage in stages:
-        if not stage.when(site, figure):
+        if stage.when is not None and not stage.when(site, figure):
             continue
-        proposals = [(rule, proposal) for rule in stage.rules if (proposal := rule.apply(site, figure))]
+        proposals = []
+        for rule in stage.rules:
+            proposal = rule.apply(site, figure)
+            if proposal:
+                proposals.append((rule, proposal))
         if len(proposals) > 1:
             # lower priority first, so that the higher one's decision is the one that stays
             proposals.sort(key=lambda item: item[0].priority)
@@ -230,8 +253,7 @@ def attribute(g: Grammar, state: DocumentState, position: int, stages) -> Figure
             for name, decision in proposal.items():
                 if name not in rule.fields:
                     raise AssertionError(f"rule {rule.name} set {name}, which it does not declare")
-                value, span = decision[0], decision[1]
-                figure.decide(name, value, decision[2] if len(decision) > 2 else rule.name, span)
+                figure.decide(name, decision[0], decision[2] if len(decision) > 2 else rule.name, decision[1])
     if not figure.object and not site.stock_word:
         figure.confidence = 0.6
     if q.bare_magnitude_money and not site.stock_word:
@@ -730,6 +752,10 @@ def problem_found(site: Site, figure: Figure):
     the finding verb earlier in the sentence is the act."""
     g = site.g
     lexicons = g.lexicons
+    # what the rule reads ends with a problem, so the words before the figure hold one (most
+    # sentences hold none: looked up, not searched for each figure)
+    if not site.state.index.holds_any(lexicons.problem_states, site.reading_start, site.q.start):
+        return None
     before = site.before_in_sentence
     framing = g.patterns["framing_tail"]
     if not framing.sub("", before.rstrip()).endswith(lexicons.problem_states):

@@ -81,6 +81,31 @@ class TextIndex:
         """The clause around [start, end), at most CLAUSE_REACH characters either side of it."""
         return max(self.clause_start(start), start - CLAUSE_REACH), min(self.clause_end(end), end + CLAUSE_REACH)
 
+    def holds_any(self, words, lo: int, hi: int) -> bool:
+        """Whether one of words stands wholly inside text[lo:hi]. Every occurrence of the words
+        (overlapping ones too) is found once per document and word list, so that a rule that
+        searches a figure's window for a rare word list (problems found, existence words) looks
+        its window up instead of scanning it once per word and per figure."""
+        found = self.memo.get(("occurrences", id(words)))
+        if found is None or found[0] is not words:
+            spans = []
+            for word in words:
+                at = self.text.find(word)
+                while at >= 0:
+                    spans.append((at, at + len(word)))
+                    at = self.text.find(word, at + 1)
+            spans.sort()
+            found = self.memo[("occurrences", id(words))] = (words, [start for start, _ in spans], [end for _, end in spans])
+        _, starts, ends = found
+        # the occurrences that start inside the window, in order of their starts: one that ends
+        # inside it too is enough
+        at = bisect_left(starts, lo)
+        while at < len(starts) and starts[at] < hi:
+            if ends[at] <= hi:
+                return True
+            at += 1
+        return False
+
 
 class Grammar:
     """The phrase readers over tagged words, with what they need from the lexicons built once."""
