@@ -151,21 +151,13 @@ def _longest_possible_prefix(text: str) -> int:
     return len(text) if _chinese_integer(last) is not None else len(text) - 1
 
 
-def _readable_head(text: str) -> tuple[int, int]:
-    """(where the first big unit (万, 亿, 兆) of text is, or its length; how many characters of
-    text before it read as a numeral). Before a big unit _chinese_integer reads a prefix as
-    positional digits or by its small-unit loop, and each stops for good at the first character it
-    cannot take: the prefixes that read are exactly the first `readable` characters, found in one
-    pass instead of one parse per prefix."""
-    head = len(text)
-    for big in BIG_UNITS:
-        at = text.find(big, 0, head)
-        if at >= 0:
-            head = at
+def _readable_lengths(text: str) -> tuple[int, int]:
+    """For text without big units (万, 亿, 兆): how many of its first characters are digits, and
+    how many _chinese_integer's small-unit loop takes before it stops. Each reading stops for good
+    at the first character it cannot take, so both are found in one pass."""
     digits_length, loop_length = 0, None  # loop_length: where the small-unit loop stopped
     all_digits, digit, last_unit = True, None, None
-    for i in range(head):
-        ch = text[i]
+    for i, ch in enumerate(text):
         if all_digits:
             if ch in DIGITS:
                 digits_length = i + 1
@@ -183,7 +175,52 @@ def _readable_head(text: str) -> tuple[int, int]:
                 loop_length = i
         if not all_digits and loop_length is not None:
             break
-    return head, max(digits_length, head if loop_length is None else loop_length)
+    return digits_length, len(text) if loop_length is None else loop_length
+
+
+BIG_UNIT_DIGITS = {unit: len(str(value)) - 1 for unit, value in BIG_UNITS.items()}  # 万 -> 4
+
+
+def _longest_readable_prefix(text: str) -> int:
+    """The length of the longest prefix of text (Chinese numeral characters, no 点) that
+    _chinese_integer reads, 0 if none: what trying every prefix from _longest_possible_prefix down
+    finds, in a pass or two over the text instead of a parse per prefix.
+
+    Past the last big unit B before the bound, a prefix ends in a part P without big units, and it
+    reads when what comes up to B reads (the same for every P) and P, without leading zeros, reads
+    below B's value (its value is added below B's place at every level of _chinese_integer's
+    splits, so no other condition depends on P). P is read as places while it is all digits, and
+    by the small-unit loop once it is not; each reading stops for good at a character it cannot
+    take, and more places are worth more, so the longest P that reads is found in one pass. Before
+    any big unit the same holds of the prefix itself, with no bound on the places."""
+    head = len(text)  # where the first big unit is
+    for unit in BIG_UNITS:
+        at = text.find(unit, 0, head)
+        if at >= 0:
+            head = at
+    readable = max(_readable_lengths(text[:head]))
+    if readable < head or head == len(text):
+        # what comes before the first big unit does not read whole, so no longer prefix does
+        # (_longest_possible_prefix), or there is no big unit: every candidate is free of them
+        return readable
+    bound = _longest_possible_prefix(text)
+    big_at = max(text.rfind(unit, 0, bound) for unit in BIG_UNITS)
+    if 0 <= big_at < bound - 1:
+        part = text[big_at + 1:bound]
+        significant = part.lstrip("零〇○")
+        digits_length, loop_length = _readable_lengths(significant)
+        # digits alone are read as places, below B up to as many places as B has zeros
+        # (significant opens with no zero); with a small unit the loop reads them, below 10^4
+        readable = loop_length if loop_length > digits_length else min(digits_length, BIG_UNIT_DIGITS[text[big_at]])
+        part_length = len(part) - len(significant) + readable
+        cut = big_at + 1 + part_length
+        if _chinese_integer(text[:cut]) is not None:
+            return cut
+        bound = big_at + 1  # what comes up to the big unit does not read: no prefix past it does
+    for cut in range(bound, 0, -1):
+        if _chinese_integer(text[:cut]) is not None:
+            return cut
+    return 0
 
 
 def _chinese_value(text: str) -> Optional[Decimal]:
@@ -739,22 +776,12 @@ class QuantityScanner:
             return ""
         # without 点 a prefix's value is its integer's (_chinese_value): the cached integer parse
         # alone, and one Decimal for the prefix that reads
-        head, readable = _readable_head(number_text)
-        if readable < head:
-            # what comes before the first big unit does not read whole, so no longer prefix does
-            # (_longest_possible_prefix) and every shorter one is free of big units: the longest
-            # that reads is `readable` characters long
-            if not readable:
-                return ""
-            if Decimal(_chinese_integer(number_text[:readable])) > MAX_VALUE:
-                raise NumeralTooLarge(f"{number_text[:readable]}: value too large to be a report figure")
-            return number_text[:readable]
-        for cut in range(_longest_possible_prefix(number_text), 0, -1):
-            whole = _chinese_integer(number_text[:cut])
-            if whole is not None:
-                if Decimal(whole) > MAX_VALUE:
-                    raise NumeralTooLarge(f"{number_text[:cut]}: value too large to be a report figure")
-                return number_text[:cut]
+        cut = _longest_readable_prefix(number_text)
+        if not cut:
+            return ""
+        if Decimal(_chinese_integer(number_text[:cut])) > MAX_VALUE:
+            raise NumeralTooLarge(f"{number_text[:cut]}: value too large to be a report figure")
+        return number_text[:cut]
         return ""
 
     def _read_tail(self, text, start, number_end, cursor, value, value_max, chinese) -> Optional[Quantity]:
