@@ -65,7 +65,7 @@ class DocumentState:
             start = self.index.clause_start(end)
             words, _ = self._clause_words(g, start, end)
             found.append([Token(self.text[end], "x", end, end + 1)])
-            found.append([w for w in words if w.start >= lo])
+            found.append(words if start >= lo else [w for w in words if w.start >= lo])  # (only the farthest is cut)
             position = start
         return [word for part in reversed(found) for word in part]
 

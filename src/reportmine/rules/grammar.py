@@ -504,14 +504,16 @@ class Grammar:
         tokens: the words (and breaks) of the sentence just before the figure's clause."""
         # 接处警5,247起，同比上升6.8%，其中火灾扑救1,368起: a change verb before its figure tells a rate's
         # direction, not an act (提高队员工资待遇 stays an act)
-        verbs = [t for k, t in enumerate(tokens) if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
-                 and t.word not in self.trim_words
-                 and not (t.word in self.change_verbs and k + 1 < len(tokens) and tokens[k + 1].word[:1].isdigit())]
-        if verbs and verbs[-1].word in self.lexicons.existence_verbs:
+        # only the last verb counts: the words are read from the end
+        verb = next((t for k, t in zip(range(len(tokens) - 1, -1, -1), reversed(tokens))
+                     if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2 and t.word not in self.trim_words
+                     and not (t.word in self.change_verbs and k + 1 < len(tokens) and tokens[k + 1].word[:1].isdigit())),
+                    None)
+        if verb is not None and verb.word in self.lexicons.existence_verbs:
             return None  # 共有镇级应急队伍22人，村级应急队伍183人: a stock, not an act, for every item
-        if verbs and verbs[-1].word in self.lexicons.reporting_verbs:
+        if verb is not None and verb.word in self.lexicons.reporting_verbs:
             return None  # 记者从市生态环境局获悉，…优良天数达314天: the source's verb, not the figure's
-        return verbs[-1] if verbs else None
+        return verb
 
 
 def outside_titles(tokens: list[Token]) -> list[Token]:
