@@ -23,8 +23,9 @@ from typing import Callable, Optional
 from ..extraction import Figure
 from ..numbers import Quantity
 from ..segment import Token
-from .grammar import (CLAUSE_PUNCTUATION, CLOSING_BRACKETS, EARLIER_VERB_REACH, HAN, LIST_COMMAS, QUOTES, SENTENCE_REACH, Grammar, TextIndex, ends_with_verb,
-                      outside_titles, without_trailing)
+from .grammar import (CLAUSE_PUNCTUATION, CLOSING_BRACKET_CHARS, CLOSING_BRACKETS, EARLIER_VERB_REACH, HAN, LIST_COMMAS,
+                      OPENING_BRACKET_CHARS, QUOTES, SENTENCE_REACH, Grammar, TextIndex, ends_with_verb, outside_titles,
+                      without_trailing)
 
 
 @dataclass
@@ -803,11 +804,11 @@ def object_of_figure_before(site: Site, figure: Figure):
     previous = site.previous
     if figure.object or not site.same_sentence:
         return None
-    if site.q.kind == "rate" and _aside(site.text, previous, site.q.start):
+    if site.q.kind == "rate" and _aside(site.state.index, previous, site.q.start):
         # 完成运输旅客1852万人次(全年预计2160万人次)，同比增长3.28%: the change is of the figure
         # before the brackets, not of the aside in them
         previous = next((f for f in reversed(site.state.figures) if f.sentence_start == site.sentence_start
-                         and not _aside(site.text, f, site.q.start)), previous)
+                         and not _aside(site.state.index, f, site.q.start)), previous)
     if not previous.object or not shares_object(site.g, previous, figure, site.same_clause):
         return None
     if figure.breakdown and _names_its_own_category(site, figure):
@@ -815,13 +816,12 @@ def object_of_figure_before(site: Site, figure: Figure):
     return {"object": (previous.object, (previous.start, previous.end)), "confidence": (0.7, None)}
 
 
-def _aside(text: str, figure: Figure, until: int) -> bool:
+def _aside(index: TextIndex, figure: Figure, until: int) -> bool:
     """Whether a figure sits in brackets closed before `until` (an aside to the figure after them)."""
-    opened = max(text.rfind("（", figure.sentence_start, figure.start), text.rfind("(", figure.sentence_start, figure.start))
-    if opened < 0 or max(text.rfind("）", opened, figure.start), text.rfind(")", opened, figure.start)) > opened:
+    opened = index.last_inside(OPENING_BRACKET_CHARS, figure.sentence_start, figure.start)
+    if opened < 0 or index.last_inside(CLOSING_BRACKET_CHARS, opened, figure.start) > opened:
         return False
-    closed = max(text.find("）", figure.end, until), text.find(")", figure.end, until))
-    return closed >= 0
+    return index.holds_any(CLOSING_BRACKET_CHARS, figure.end, until)
 
 
 def _names_its_own_category(site: Site, figure: Figure) -> bool:

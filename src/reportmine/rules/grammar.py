@@ -32,6 +32,8 @@ BRACKETED = regex.compile(r"[（(][^（()）]*[)）]")
 NON_SPACE = regex.compile(r"\S")
 OPENING_BRACKETS = "(（"
 CLOSING_BRACKETS = ")）"
+OPENING_BRACKET_CHARS = tuple(OPENING_BRACKETS)  # (word lists of TextIndex lookups)
+CLOSING_BRACKET_CHARS = tuple(CLOSING_BRACKETS)
 
 
 # How far a rule reads around a figure: within its clause, this many characters either side;
@@ -81,11 +83,9 @@ class TextIndex:
         """The clause around [start, end), at most CLAUSE_REACH characters either side of it."""
         return max(self.clause_start(start), start - CLAUSE_REACH), min(self.clause_end(end), end + CLAUSE_REACH)
 
-    def holds_any(self, words, lo: int, hi: int) -> bool:
-        """Whether one of words stands wholly inside text[lo:hi]. Every occurrence of the words
-        (overlapping ones too) is found once per document and word list, so that a rule that
-        searches a figure's window for a rare word list (problems found, existence words) looks
-        its window up instead of scanning it once per word and per figure."""
+    def _occurrences(self, words) -> tuple[list, list]:
+        """Every occurrence of words in the text (overlapping ones too), as the sorted starts and
+        their ends; found once per document and word list."""
         found = self.memo.get(("occurrences", id(words)))
         if found is None or found[0] is not words:
             spans = []
@@ -96,7 +96,13 @@ class TextIndex:
                     at = self.text.find(word, at + 1)
             spans.sort()
             found = self.memo[("occurrences", id(words))] = (words, [start for start, _ in spans], [end for _, end in spans])
-        _, starts, ends = found
+        return found[1], found[2]
+
+    def holds_any(self, words, lo: int, hi: int) -> bool:
+        """Whether one of words stands wholly inside text[lo:hi]: looked up in the document's
+        occurrences of them, so that a rule that searches a figure's window for a rare word list
+        (problems found, existence words) does not scan the window once per word and per figure."""
+        starts, ends = self._occurrences(words)
         # the occurrences that start inside the window, in order of their starts: one that ends
         # inside it too is enough
         at = bisect_left(starts, lo)
@@ -105,6 +111,18 @@ class TextIndex:
                 return True
             at += 1
         return False
+
+    def last_inside(self, words, lo: int, hi: int) -> int:
+        """Where the last occurrence of one of words that stands wholly inside text[lo:hi] starts,
+        else -1 (max of text.rfind(word, lo, hi) over the words, looked up: a sentence of thousands
+        of figures is not searched back to its start for each)."""
+        starts, ends = self._occurrences(words)
+        at = bisect_left(starts, hi) - 1
+        while at >= 0 and starts[at] >= lo:
+            if ends[at] <= hi:
+                return starts[at]
+            at -= 1
+        return -1
 
 
 class Grammar:

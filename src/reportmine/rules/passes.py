@@ -57,10 +57,20 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
     dead), rule changes-respectively."""
     separator = g.patterns["list_separator"]
     respectively_word = g.words.respectively
+    # the sentence's figures before the list that are no rates (nor changes, for amounts), in
+    # order: kept as the lists are read, not gathered again for each list (a sentence of
+    # thousands of figures and hundreds of lists); a figure is taken in once its own list is read
+    plain_before, plain_sentence, taken_in = [], None, 0
     end = -1
     while end + 1 < len(figures):
         start = end = end + 1
         first = figures[start]
+        for figure in figures[taken_in:start]:
+            if figure.sentence_start != plain_sentence:
+                plain_before, plain_sentence = [], figure.sentence_start
+            if figure.kind != "rate" and figure.change is None and not _in_brackets(text, figure):
+                plain_before.append(figure)
+        taken_in = start
         rates = first.kind == "rate"
         rule = "rates-respectively" if rates else "changes-respectively"
         # a list goes on through figures of the same reading: rates after a rate, amounts with no
@@ -101,13 +111,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 subject = text[subject_start:previous_start - 1] if previous_start > 0 else ""
         listed = [g.without_scope(g.strip_leading(part)) for part in separator.split(subject) if part.strip()]
         parts = _with_shared_head(g, listed)
-        before = []  # the sentence's figures before the list that are no rates (nor changes, for amounts), in order
-        k = start - 1
-        while k >= 0 and figures[k].sentence_start == first.sentence_start:
-            if figures[k].kind != "rate" and figures[k].change is None and not _in_brackets(text, figures[k]):
-                before.append(figures[k])
-            k -= 1
-        before.reverse()
+        before = plain_before if plain_sentence == first.sentence_start else []
         if len(parts) == len(group) and (respectively or changes and len(parts) > 1):
             # 事故起数、死亡人数同比下降40.2%、33.5%: as many names listed before the change as
             # rates after it hand them out in order, 分别 or not
