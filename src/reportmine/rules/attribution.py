@@ -39,6 +39,15 @@ class DocumentState:
     periods: object  # period.Periods
     figures: list = field(default_factory=list)  # Figure, attributed so far
     clauses: dict = field(default_factory=dict)  # (start, end) -> the clause's words and where each ends
+    # (sentence start, unit) -> the sentence's last figure so far in that unit that is no rate nor a
+    # part: the total a part looks back to, kept as figures come instead of searched for each part
+    last_whole: dict = field(default_factory=dict)
+
+    def add(self, figure: Figure) -> None:
+        """A figure attributed: the next ones read it as the figure before them."""
+        self.figures.append(figure)
+        if figure.kind != "rate" and not figure.breakdown:
+            self.last_whole[(figure.sentence_start, figure.unit)] = figure
 
     def _clause_words(self, g: Grammar, start: int, end: int) -> tuple[list, list]:
         found = self.clauses.get((start, end))
@@ -970,10 +979,8 @@ def act_of_the_total(site: Site, figure: Figure):
     if figure.action or not figure.breakdown:
         return None
     # the total counts what its parts count: the nearest whole figure of the sentence in their unit
-    total = next((f for f in reversed(site.state.figures) if f.sentence_start != site.sentence_start
-                  or f.kind != "rate" and not f.breakdown and f.unit == figure.unit), None)
-    if total is None or total.sentence_start != site.sentence_start or not total.action \
-            or total.action in site.g.change_verbs:
+    total = site.state.last_whole.get((site.sentence_start, figure.unit))
+    if total is None or not total.action or total.action in site.g.change_verbs:
         return None
     if site.q.kind != "count" and total.action in site.g.reporting_acts:
         return None  # 实现林业总产值9.086亿元，其中：第一产业产值39490万元: the report of the total is no act of its parts
