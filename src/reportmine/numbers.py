@@ -24,6 +24,7 @@ DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, 
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"万": 10 ** 4, "亿": 10 ** 8, "兆": 10 ** 12}
 DIGIT_CHARS = "".join(DIGITS)
+MAGNITUDE_CHARS = "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 FINANCIAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")  # also everyday characters: 队伍, 陆地, 肆意
 # Larger than any real figure in a report: 10^20 (万亿亿). Values past it are rejected as absurd.
 MAX_VALUE = Decimal(10) ** 20
@@ -154,28 +155,20 @@ def _longest_possible_prefix(text: str) -> int:
 def _readable_lengths(text: str) -> tuple[int, int]:
     """For text without big units (万, 亿, 兆): how many of its first characters are digits, and
     how many _chinese_integer's small-unit loop takes before it stops. Each reading stops for good
-    at the first character it cannot take, so both are found in one pass."""
-    digits_length, loop_length = 0, None  # loop_length: where the small-unit loop stopped
-    all_digits, digit, last_unit = True, None, None
+    at the first character it cannot take, so neither needs a parse per prefix."""
+    digit, last_unit = None, None
     for i, ch in enumerate(text):
-        if all_digits:
-            if ch in DIGITS:
-                digits_length = i + 1
-            else:
-                all_digits = False
-        if loop_length is None:
-            if ch in DIGITS:
-                if digit is not None and DIGITS[ch] != 0 and digit != 0:
-                    loop_length = i
-                else:
-                    digit = DIGITS[ch]
-            elif ch in SMALL_UNITS and (last_unit is None or SMALL_UNITS[ch] < last_unit):
-                digit, last_unit = None, SMALL_UNITS[ch]
-            else:
-                loop_length = i
-        if not all_digits and loop_length is not None:
+        if ch in DIGITS:
+            if digit is not None and DIGITS[ch] != 0 and digit != 0:
+                break
+            digit = DIGITS[ch]
+        elif ch in SMALL_UNITS and (last_unit is None or SMALL_UNITS[ch] < last_unit):
+            digit, last_unit = None, SMALL_UNITS[ch]
+        else:
             break
-    return digits_length, len(text) if loop_length is None else loop_length
+    else:
+        i = len(text)
+    return len(text) - len(text.lstrip(DIGIT_CHARS)), i
 
 
 BIG_UNIT_DIGITS = {unit: len(str(value)) - 1 for unit, value in BIG_UNITS.items()}  # 万 -> 4
@@ -760,7 +753,7 @@ class QuantityScanner:
             number_text = number_text[:-1]
         # a lone magnitude (万家, 千方百计, 百姓) is not a number, except when qualified (近千项,
         # 约万人, 万余人次); 十 alone is (十个)
-        if number_text and all(ch in SMALL_UNITS or ch in BIG_UNITS for ch in number_text) and number_text != "十" \
+        if number_text and not number_text.strip(MAGNITUDE_CHARS) and number_text != "十" \
                 and not (qualified and len(number_text) == 1):
             return ""
         # financial digits are everyday characters too (队伍, 陆地, 肆意): alone they are no number
