@@ -498,6 +498,10 @@ class Quantity:
 
 
 SEPARATED_DIGITS = regex.compile(r"\d+(?:,\d+)+(?:\.\d+)?")
+# the characters SEPARATED_DIGITS can match: matched only up to where they end, for the regex
+# module looks for the comma the pattern requires from the start to the end of the text, at
+# every number (quadratic in a text of numbers without commas)
+SEPARATED_DIGITS_SPAN = regex.compile(r"[\d,.]+")
 SCIENTIFIC = regex.compile(r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])")
 RANGE_SEPARATORS = ("-", "~", "至", "到", "—", "－", "～", "〜")
 # the parts-per branch begins only where a run of magnitudes begins (or where the search began): it
@@ -647,7 +651,7 @@ class QuantityScanner:
         scientific = SCIENTIFIC.match(text, start)
         if scientific:
             return scientific.end()  # 1e400元: no report writes figures this way; never read 400元 out of it
-        match = SEPARATED_DIGITS.match(text, start)
+        match = SEPARATED_DIGITS.match(text, start, SEPARATED_DIGITS_SPAN.match(text, start).end())
         if match is None:
             return None
         groups = match.group(0).split(",")
