@@ -151,6 +151,7 @@ class Grammar:
         self.comparator_at_end = regex.compile("(?:" + "|".join(comparators) + r")\s*$") if comparators else None
         self.rate_suffixes = sorted(lexicons.rate_suffixes, key=len, reverse=True)
         self.rate_suffix_tuple = tuple(self.rate_suffixes)
+        self.scope_words = tuple(lexicons.scope_words)
         # the first of several rates named together (上报率和合格率 -> 上报率)
         self.rate_list_split = regex.compile("[" + "".join(self.words.listed_number_joiners) + "]")
 
@@ -188,6 +189,8 @@ class Grammar:
 
     def without_scope(self, phrase: str) -> str:
         """A name without the place or scope it opens with (全国生产安全事故总量 -> 生产安全事故总量)."""
+        if not phrase.startswith(self.scope_words):
+            return phrase  # (most names open with none, nor are one: one test for all the words)
         for word in self.lexicons.scope_words:
             if phrase.startswith(word) and len(phrase) > len(word):
                 rest = phrase[len(word):]
