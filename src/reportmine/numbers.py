@@ -504,6 +504,7 @@ SEPARATED_DIGITS = regex.compile(r"\d+(?:,\d+)+(?:\.\d+)?")
 SEPARATED_DIGITS_SPAN = regex.compile(r"[\d,.]+")
 SCIENTIFIC = regex.compile(r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])")
 RANGE_SEPARATORS = ("-", "~", "至", "到", "—", "－", "～", "〜")
+RANGE_SEPARATOR_STARTS = frozenset(separator[0] for separator in RANGE_SEPARATORS)
 # the parts-per branch begins only where a run of magnitudes begins (or where the search began): it
 # finds the same starts, and a run of 亿 is not re-read from each of its positions (N^2 steps)
 START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾百千万]|(?:\G|(?<![百千万亿佰仟]))[百千万亿佰仟]+分之")
@@ -690,12 +691,14 @@ class QuantityScanner:
         chinese = not number_text[0].isdigit()
         if chinese and not self._may_have_unit(text, numeral.end()):
             return None  # 一是, 统一, 三会一课: no unit can follow, so no quantity (the common case, made cheap)
-        pair = _digit_pair(number_text) if chinese else None
+        pair = _digit_pair(number_text) if chinese and len(number_text) <= 4 else None  # (a pair is 2 to 4 characters)
         if chinese and not pair:
             # 近千项 and 万余人次 both make a lone magnitude a number: a qualifier before or 余/多 after
-            qualified = any(text[start - length:start] in self.prefix_set for length in self.prefix_lengths
-                            if length <= start) \
-                or text[numeral.end():numeral.end() + 1] in ("余", "多")
+            # (looked for only at a lone magnitude, the one numeral it changes)
+            lone = number_text.rstrip("点")
+            qualified = len(lone) == 1 and lone in MAGNITUDE_CHARS and (
+                any(text[start - length:start] in self.prefix_set for length in self.prefix_lengths if length <= start)
+                or text[numeral.end():numeral.end() + 1] in ("余", "多"))
             number_text = self._trim_chinese(number_text, qualified)
             if not number_text:
                 return None
@@ -734,8 +737,8 @@ class QuantityScanner:
                             qualifier=qualifier or "exact", number_start=start, number_end=number_end,
                             unit_start=number_end, chinese=chinese)
         cursor = number_end
-        # ranges: 3至5天, 10-15人, 3~5
-        for separator in RANGE_SEPARATORS:
+        # ranges: 3至5天, 10-15人, 3~5 (most numbers are followed by no separator's first character)
+        for separator in RANGE_SEPARATORS if text[cursor:cursor + 1] in RANGE_SEPARATOR_STARTS else ():
             if value_max is None and text.startswith(separator, cursor):
                 second = match_numeral(text, cursor + len(separator))
                 if second and (second.group(0)[0].isdigit() != chinese):
