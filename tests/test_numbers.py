@@ -72,21 +72,3 @@ def test_quantities(scanner, text, span, value, unit, kind, qualifier, value_max
 def test_no_quantity_without_a_unit(scanner, text):
     # the scanner proposes candidates only; ordinals such as 第一名 are rejected later, by the rules (rules/filters.py)
     assert [text[q.start:q.end] for q in scanner.scan(text)] == []
-
-
-def test_longest_readable_prefix_is_the_longest_prefix_that_parses():
-    """Trimming a numeral finds its longest readable prefix in a pass or two
-    (numbers._longest_readable_prefix); it must be the prefix that trying each one finds."""
-    import itertools
-    import random
-
-    from reportmine.numbers import _chinese_integer, _longest_readable_prefix
-
-    def tried_one_by_one(text):
-        return next((cut for cut in range(len(text), 0, -1) if _chinese_integer(text[:cut]) is not None), 0)
-
-    shapes = ["".join(chars) for length in range(1, 5) for chars in itertools.product("零○一两九十百千万亿兆", repeat=length)]
-    rng = random.Random(21)
-    shapes += ["".join(rng.choice("零〇○一二两三五九十百千万亿兆拾佰壹") for _ in range(rng.randint(5, 40))) for _ in range(20000)]
-    for text in shapes:
-        assert _longest_readable_prefix(text) == tried_one_by_one(text), text
