@@ -86,3 +86,37 @@ def test_cached_lexicon_data_and_segmenter_equal_a_fresh_build(tmp_path, monkeyp
     monkeypatch.setenv("REPORTMINE_CACHE_DIR", "off")
     assert load_yaml(shipped_lexicon_dir() / "units.yaml") == _parse_yaml(
         shipped_lexicon_dir() / "units.yaml", (shipped_lexicon_dir() / "units.yaml").read_text(encoding="utf-8"))
+
+
+def test_longest_readable_prefix_is_the_longest_prefix_that_parses():
+    """Trimming a numeral finds its longest readable prefix in a pass or two; it is the prefix
+    that trying each one finds."""
+    import itertools
+
+    from reportmine.numbers import _chinese_integer, _longest_readable_prefix
+
+    def tried_one_by_one(text):
+        return next((cut for cut in range(len(text), 0, -1) if _chinese_integer(text[:cut]) is not None), 0)
+
+    rng = random.Random(21)
+    texts = ["".join(chars) for length in range(1, 5) for chars in itertools.product("零○一两九十百千万亿兆", repeat=length)]
+    texts += ["".join(rng.choice("零〇○一二两三五九十百千万亿兆拾佰壹") for _ in range(rng.randint(5, 40))) for _ in range(20000)]
+    for text in texts:
+        assert _longest_readable_prefix(text) == tried_one_by_one(text), text
+
+
+def test_word_lookups_of_the_text_index_equal_the_searches():
+    """TextIndex.holds_any and last_inside answer as searching the window for each word does."""
+    from reportmine.rules.grammar import TextIndex
+
+    rng = random.Random(8)
+    words = ("有", "共有", "有有", "（", "(", "不到位")
+    pieces = ["有", "共", "有有", "（", "(", "）", "不到", "位", "企业", "12家", "。"]
+    texts = corpus_texts(4) + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 200))) for _ in range(60)]
+    for text in texts:
+        index = TextIndex(text)
+        for _ in range(300):
+            lo = rng.randint(0, len(text))
+            hi = rng.randint(max(0, lo - 3), len(text))
+            assert index.holds_any(words, lo, hi) == any(text.find(word, lo, hi) >= 0 for word in words)
+            assert index.last_inside(words, lo, hi) == max(text.rfind(word, lo, hi) for word in words)

@@ -24,6 +24,7 @@ DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, 
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"万": 10 ** 4, "亿": 10 ** 8, "兆": 10 ** 12}
 DIGIT_CHARS = "".join(DIGITS)
+MAGNITUDE_CHARS = "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 FINANCIAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")  # also everyday characters: 队伍, 陆地, 肆意
 # Larger than any real figure in a report: 10^20 (万亿亿). Values past it are rejected as absurd.
 MAX_VALUE = Decimal(10) ** 20
@@ -149,6 +150,70 @@ def _longest_possible_prefix(text: str) -> int:
             section_start = i + 1
     last = text[section_start:].lstrip("零〇○") if section_start else text[section_start:]
     return len(text) if _chinese_integer(last) is not None else len(text) - 1
+
+
+def _readable_lengths(text: str) -> tuple[int, int]:
+    """For text without big units (万, 亿, 兆): how many of its first characters are digits, and
+    how many _chinese_integer's small-unit loop takes before it stops. Each reading stops for good
+    at the first character it cannot take, so neither needs a parse per prefix."""
+    digit, last_unit = None, None
+    for i, ch in enumerate(text):
+        if ch in DIGITS:
+            if digit is not None and DIGITS[ch] != 0 and digit != 0:
+                break
+            digit = DIGITS[ch]
+        elif ch in SMALL_UNITS and (last_unit is None or SMALL_UNITS[ch] < last_unit):
+            digit, last_unit = None, SMALL_UNITS[ch]
+        else:
+            break
+    else:
+        i = len(text)
+    return len(text) - len(text.lstrip(DIGIT_CHARS)), i
+
+
+BIG_UNIT_DIGITS = {unit: len(str(value)) - 1 for unit, value in BIG_UNITS.items()}  # 万 -> 4
+
+
+def _longest_readable_prefix(text: str) -> int:
+    """The length of the longest prefix of text (Chinese numeral characters, no 点) that
+    _chinese_integer reads, 0 if none: what trying every prefix from _longest_possible_prefix down
+    finds, in a pass or two over the text instead of a parse per prefix.
+
+    Past the last big unit B before the bound, a prefix ends in a part P without big units, and it
+    reads when what comes up to B reads (the same for every P) and P, without leading zeros, reads
+    below B's value (its value is added below B's place at every level of _chinese_integer's
+    splits, so no other condition depends on P). P is read as places while it is all digits, and
+    by the small-unit loop once it is not; each reading stops for good at a character it cannot
+    take, and more places are worth more, so the longest P that reads is found in one pass. Before
+    any big unit the same holds of the prefix itself, with no bound on the places."""
+    head = len(text)  # where the first big unit is
+    for unit in BIG_UNITS:
+        at = text.find(unit, 0, head)
+        if at >= 0:
+            head = at
+    readable = max(_readable_lengths(text[:head]))
+    if readable < head or head == len(text):
+        # what comes before the first big unit does not read whole, so no longer prefix does
+        # (_longest_possible_prefix), or there is no big unit: every candidate is free of them
+        return readable
+    bound = _longest_possible_prefix(text)
+    big_at = max(text.rfind(unit, 0, bound) for unit in BIG_UNITS)
+    if 0 <= big_at < bound - 1:
+        part = text[big_at + 1:bound]
+        significant = part.lstrip("零〇○")
+        digits_length, loop_length = _readable_lengths(significant)
+        # digits alone are read as places, below B up to as many places as B has zeros
+        # (significant opens with no zero); with a small unit the loop reads them, below 10^4
+        readable = loop_length if loop_length > digits_length else min(digits_length, BIG_UNIT_DIGITS[text[big_at]])
+        part_length = len(part) - len(significant) + readable
+        cut = big_at + 1 + part_length
+        if _chinese_integer(text[:cut]) is not None:
+            return cut
+        bound = big_at + 1  # what comes up to the big unit does not read: no prefix past it does
+    for cut in range(bound, 0, -1):
+        if _chinese_integer(text[:cut]) is not None:
+            return cut
+    return 0
 
 
 def _chinese_value(text: str) -> Optional[Decimal]:
@@ -433,8 +498,13 @@ class Quantity:
 
 
 SEPARATED_DIGITS = regex.compile(r"\d+(?:,\d+)+(?:\.\d+)?")
+# the characters SEPARATED_DIGITS can match: matched only up to where they end, for the regex
+# module looks for the comma the pattern requires from the start to the end of the text, at
+# every number (quadratic in a text of numbers without commas)
+SEPARATED_DIGITS_SPAN = regex.compile(r"[\d,.]+")
 SCIENTIFIC = regex.compile(r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])")
 RANGE_SEPARATORS = ("-", "~", "至", "到", "—", "－", "～", "〜")
+RANGE_SEPARATOR_STARTS = frozenset(separator[0] for separator in RANGE_SEPARATORS)
 # the parts-per branch begins only where a run of magnitudes begins (or where the search began): it
 # finds the same starts, and a run of 亿 is not re-read from each of its positions (N^2 steps)
 START = regex.compile(r"\d|[零〇○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾百千万]|(?:\G|(?<![百千万亿佰仟]))[百千万亿佰仟]+分之")
@@ -582,7 +652,7 @@ class QuantityScanner:
         scientific = SCIENTIFIC.match(text, start)
         if scientific:
             return scientific.end()  # 1e400元: no report writes figures this way; never read 400元 out of it
-        match = SEPARATED_DIGITS.match(text, start)
+        match = SEPARATED_DIGITS.match(text, start, SEPARATED_DIGITS_SPAN.match(text, start).end())
         if match is None:
             return None
         groups = match.group(0).split(",")
@@ -621,12 +691,14 @@ class QuantityScanner:
         chinese = not number_text[0].isdigit()
         if chinese and not self._may_have_unit(text, numeral.end()):
             return None  # 一是, 统一, 三会一课: no unit can follow, so no quantity (the common case, made cheap)
-        pair = _digit_pair(number_text) if chinese else None
+        pair = _digit_pair(number_text) if chinese and len(number_text) <= 4 else None  # (a pair is 2 to 4 characters)
         if chinese and not pair:
             # 近千项 and 万余人次 both make a lone magnitude a number: a qualifier before or 余/多 after
-            qualified = any(text[start - length:start] in self.prefix_set for length in self.prefix_lengths
-                            if length <= start) \
-                or text[numeral.end():numeral.end() + 1] in ("余", "多")
+            # (looked for only at a lone magnitude, the one numeral it changes)
+            lone = number_text.rstrip("点")
+            qualified = len(lone) == 1 and lone in MAGNITUDE_CHARS and (
+                any(text[start - length:start] in self.prefix_set for length in self.prefix_lengths if length <= start)
+                or text[numeral.end():numeral.end() + 1] in ("余", "多"))
             number_text = self._trim_chinese(number_text, qualified)
             if not number_text:
                 return None
@@ -665,8 +737,8 @@ class QuantityScanner:
                             qualifier=qualifier or "exact", number_start=start, number_end=number_end,
                             unit_start=number_end, chinese=chinese)
         cursor = number_end
-        # ranges: 3至5天, 10-15人, 3~5
-        for separator in RANGE_SEPARATORS:
+        # ranges: 3至5天, 10-15人, 3~5 (most numbers are followed by no separator's first character)
+        for separator in RANGE_SEPARATORS if text[cursor:cursor + 1] in RANGE_SEPARATOR_STARTS else ():
             if value_max is None and text.startswith(separator, cursor):
                 second = match_numeral(text, cursor + len(separator))
                 if second and (second.group(0)[0].isdigit() != chinese):
@@ -688,7 +760,7 @@ class QuantityScanner:
             number_text = number_text[:-1]
         # a lone magnitude (万家, 千方百计, 百姓) is not a number, except when qualified (近千项,
         # 约万人, 万余人次); 十 alone is (十个)
-        if number_text and all(ch in SMALL_UNITS or ch in BIG_UNITS for ch in number_text) and number_text != "十" \
+        if number_text and not number_text.strip(MAGNITUDE_CHARS) and number_text != "十" \
                 and not (qualified and len(number_text) == 1):
             return ""
         # financial digits are everyday characters too (队伍, 陆地, 肆意): alone they are no number
@@ -704,12 +776,12 @@ class QuantityScanner:
             return ""
         # without 点 a prefix's value is its integer's (_chinese_value): the cached integer parse
         # alone, and one Decimal for the prefix that reads
-        for cut in range(_longest_possible_prefix(number_text), 0, -1):
-            whole = _chinese_integer(number_text[:cut])
-            if whole is not None:
-                if Decimal(whole) > MAX_VALUE:
-                    raise NumeralTooLarge(f"{number_text[:cut]}: value too large to be a report figure")
-                return number_text[:cut]
+        cut = _longest_readable_prefix(number_text)
+        if not cut:
+            return ""
+        if Decimal(_chinese_integer(number_text[:cut])) > MAX_VALUE:
+            raise NumeralTooLarge(f"{number_text[:cut]}: value too large to be a report figure")
+        return number_text[:cut]
         return ""
 
     def _read_tail(self, text, start, number_end, cursor, value, value_max, chinese) -> Optional[Quantity]:

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Callable, Optional
 
 from ..extraction import Figure
 from ..numbers import Quantity
 from ..segment import Token
-from .grammar import (CLAUSE_PUNCTUATION, CLOSING_BRACKETS, EARLIER_VERB_REACH, HAN, LIST_COMMAS, QUOTES, SENTENCE_REACH, Grammar, TextIndex, ends_with_verb,
-                      outside_titles, without_trailing)
+from .grammar import (CLAUSE_PUNCTUATION, CLOSING_BRACKET_CHARS, CLOSING_BRACKETS, EARLIER_VERB_REACH, HAN, LIST_COMMAS,
+                      OPENING_BRACKET_CHARS, QUOTES, SENTENCE_REACH, Grammar, TextIndex, ends_with_verb, outside_titles,
+                      without_trailing)
 
 
 @dataclass
@@ -39,6 +39,15 @@ class DocumentState:
     periods: object  # period.Periods
     figures: list = field(default_factory=list)  # Figure, attributed so far
     clauses: dict = field(default_factory=dict)  # (start, end) -> the clause's words and where each ends
+    # (sentence start, unit) -> the sentence's last figure so far in that unit that is no rate nor a
+    # part: the total a part looks back to, kept as figures come instead of searched for each part
+    last_whole: dict = field(default_factory=dict)
+
+    def add(self, figure: Figure) -> None:
+        """A figure attributed: the next ones read it as the figure before them."""
+        self.figures.append(figure)
+        if figure.kind != "rate" and not figure.breakdown:
+            self.last_whole[(figure.sentence_start, figure.unit)] = figure
 
     def _clause_words(self, g: Grammar, start: int, end: int) -> tuple[list, list]:
         found = self.clauses.get((start, end))
@@ -66,7 +75,7 @@ class DocumentState:
             start = self.index.clause_start(end)
             words, _ = self._clause_words(g, start, end)
             found.append([Token(self.text[end], "x", end, end + 1)])
-            found.append([w for w in words if w.start >= lo])
+            found.append(words if start >= lo else [w for w in words if w.start >= lo])  # (only the farthest is cut)
             position = start
         return [word for part in reversed(found) for word in part]
 
@@ -79,6 +88,23 @@ class DocumentState:
         words, ends = self._clause_words(g, start, end)
         at = bisect_right(ends, position)
         return len(words[at].word) if at < len(words) and words[at].start <= position else 0
+
+
+class read_once:
+    """A Site fact computed on first read and kept in the instance (functools.cached_property
+    without its lock: Python 3.11 takes one on every first read, a cost paid several times per
+    figure, and a Site is never shared between threads)."""
+
+    def __init__(self, compute: Callable):
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, site, owner=None):
+        if site is None:
+            return self
+        value = site.__dict__[self.name] = self.compute(site)
+        return value
 
 
 class Site:
@@ -129,18 +155,20 @@ class Site:
         self.whole_left = [t for t in self.clause_tokens if t.start >= self.left_start and t.end <= q.start]
 
     # ---- facts several rules read, each computed on first use --------------------------
-    @cached_property
+    @read_once
     def before_in_sentence(self) -> str:
         return self.text[self.reading_start:self.q.start]
 
-    @cached_property
+    @read_once
     def stock_word(self) -> str:
         start = self.window_start
+        if not self.state.index.holds_any(self.g.lexicons.existence_verbs, start, self.q.start):
+            return ""  # (most windows hold no existence word: looked up, not searched for each)
         return self.g.stock_word(self.text[start:self.q.start],
                                  lambda at: self.state.word_length_at(self.g, self.clause_start, self.clause_end, start + at,
                                                                       self.clause_tokens))
 
-    @cached_property
+    @read_once
     def right_noun_phrase(self) -> str:
         """19个[乡镇]; 307支共计3500余人的[应急救援小分队] (both numbers count the noun after the second)."""
         g, q = self.g, self.q
@@ -151,7 +179,7 @@ class Site:
             found = g.right_noun_phrase(after_next, None, q, ends_with_verb=ends_with_verb(self.tokens))
         return found
 
-    @cached_property
+    @read_once
     def governed(self) -> tuple[str, str]:
         """(noun phrase, verb) inside a phrase opened by 对/为/向: 对12家危化企业进行了安全检查."""
         if not after_preposition(self.whole_left, self.g.words.governing_prepositions):
@@ -163,7 +191,7 @@ class Site:
         # the phrase may list many figures before its verb (对956家…、73家…等重点企业开展检查)
         return noun, self.g.content_verb(rest[rest.find(noun) + len(noun):], reach=120)
 
-    @cached_property
+    @read_once
     def casualty_to_events(self) -> bool:
         """死亡 does not pass to the events after the dead (事故13起、死亡14人(其中建筑事故10起…))."""
         return self.same_sentence and self.previous.action in self.g.lexicons.casualty_acts \
@@ -208,8 +236,9 @@ class Rule:
 class Stage:
     name: str
     rules: tuple
-    # a stage that reads the figure only under a condition of its site (stocks end early)
-    when: Callable = lambda site, figure: True
+    # a stage that reads the figure only under a condition of its site (stocks end early); None:
+    # every figure
+    when: Optional[Callable] = None
 
 
 def attribute(g: Grammar, state: DocumentState, position: int, stages) -> Figure:
@@ -220,9 +249,13 @@ def attribute(g: Grammar, state: DocumentState, position: int, stages) -> Figure
                     qualifier=q.qualifier, sentence_start=site.sentence_start, sentence_end=site.sentence_end)
     figure.context = state.text[site.window_start:q.start]
     for stage in stages:
-        if not stage.when(site, figure):
+        if stage.when is not None and not stage.when(site, figure):
             continue
-        proposals = [(rule, proposal) for rule in stage.rules if (proposal := rule.apply(site, figure))]
+        proposals = []
+        for rule in stage.rules:
+            proposal = rule.apply(site, figure)
+            if proposal:
+                proposals.append((rule, proposal))
         if len(proposals) > 1:
             # lower priority first, so that the higher one's decision is the one that stays
             proposals.sort(key=lambda item: item[0].priority)
@@ -230,8 +263,7 @@ def attribute(g: Grammar, state: DocumentState, position: int, stages) -> Figure
             for name, decision in proposal.items():
                 if name not in rule.fields:
                     raise AssertionError(f"rule {rule.name} set {name}, which it does not declare")
-                value, span = decision[0], decision[1]
-                figure.decide(name, value, decision[2] if len(decision) > 2 else rule.name, span)
+                figure.decide(name, decision[0], decision[2] if len(decision) > 2 else rule.name, decision[1])
     if not figure.object and not site.stock_word:
         figure.confidence = 0.6
     if q.bare_magnitude_money and not site.stock_word:
@@ -730,6 +762,10 @@ def problem_found(site: Site, figure: Figure):
     the finding verb earlier in the sentence is the act."""
     g = site.g
     lexicons = g.lexicons
+    # what the rule reads ends with a problem, so the words before the figure hold one (most
+    # sentences hold none: looked up, not searched for each figure)
+    if not site.state.index.holds_any(lexicons.problem_states, site.reading_start, site.q.start):
+        return None
     before = site.before_in_sentence
     framing = g.patterns["framing_tail"]
     if not framing.sub("", before.rstrip()).endswith(lexicons.problem_states):
@@ -777,11 +813,11 @@ def object_of_figure_before(site: Site, figure: Figure):
     previous = site.previous
     if figure.object or not site.same_sentence:
         return None
-    if site.q.kind == "rate" and _aside(site.text, previous, site.q.start):
+    if site.q.kind == "rate" and _aside(site.state.index, previous, site.q.start):
         # 完成运输旅客1852万人次(全年预计2160万人次)，同比增长3.28%: the change is of the figure
         # before the brackets, not of the aside in them
         previous = next((f for f in reversed(site.state.figures) if f.sentence_start == site.sentence_start
-                         and not _aside(site.text, f, site.q.start)), previous)
+                         and not _aside(site.state.index, f, site.q.start)), previous)
     if not previous.object or not shares_object(site.g, previous, figure, site.same_clause):
         return None
     if figure.breakdown and _names_its_own_category(site, figure):
@@ -789,13 +825,12 @@ def object_of_figure_before(site: Site, figure: Figure):
     return {"object": (previous.object, (previous.start, previous.end)), "confidence": (0.7, None)}
 
 
-def _aside(text: str, figure: Figure, until: int) -> bool:
+def _aside(index: TextIndex, figure: Figure, until: int) -> bool:
     """Whether a figure sits in brackets closed before `until` (an aside to the figure after them)."""
-    opened = max(text.rfind("（", figure.sentence_start, figure.start), text.rfind("(", figure.sentence_start, figure.start))
-    if opened < 0 or max(text.rfind("）", opened, figure.start), text.rfind(")", opened, figure.start)) > opened:
+    opened = index.last_inside(OPENING_BRACKET_CHARS, figure.sentence_start, figure.start)
+    if opened < 0 or index.last_inside(CLOSING_BRACKET_CHARS, opened, figure.start) > opened:
         return False
-    closed = max(text.find("）", figure.end, until), text.find(")", figure.end, until))
-    return closed >= 0
+    return index.holds_any(CLOSING_BRACKET_CHARS, figure.end, until)
 
 
 def _names_its_own_category(site: Site, figure: Figure) -> bool:
@@ -944,10 +979,8 @@ def act_of_the_total(site: Site, figure: Figure):
     if figure.action or not figure.breakdown:
         return None
     # the total counts what its parts count: the nearest whole figure of the sentence in their unit
-    total = next((f for f in reversed(site.state.figures) if f.sentence_start != site.sentence_start
-                  or f.kind != "rate" and not f.breakdown and f.unit == figure.unit), None)
-    if total is None or total.sentence_start != site.sentence_start or not total.action \
-            or total.action in site.g.change_verbs:
+    total = site.state.last_whole.get((site.sentence_start, figure.unit))
+    if total is None or not total.action or total.action in site.g.change_verbs:
         return None
     if site.q.kind != "count" and total.action in site.g.reporting_acts:
         return None  # 实现林业总产值9.086亿元，其中：第一产业产值39490万元: the report of the total is no act of its parts

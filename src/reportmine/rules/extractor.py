@@ -51,7 +51,7 @@ class RuleExtractor:
                 kept.append(quantity)
         state = DocumentState(text=text, index=index, quantities=kept, doc_year=doc_year, periods=self.periods)
         for position in range(len(kept)):
-            state.figures.append(attribute(self.grammar, state, position, self.stages))
+            state.add(attribute(self.grammar, state, position, self.stages))
         run_passes(text, index, self.grammar, self.tables, lines, state.figures)
         self.check_types(state.figures)
         result.metrics = state.figures

@@ -32,6 +32,8 @@ BRACKETED = regex.compile(r"[（(][^（()）]*[)）]")
 NON_SPACE = regex.compile(r"\S")
 OPENING_BRACKETS = "(（"
 CLOSING_BRACKETS = ")）"
+OPENING_BRACKET_CHARS = tuple(OPENING_BRACKETS)  # (word lists of TextIndex lookups)
+CLOSING_BRACKET_CHARS = tuple(CLOSING_BRACKETS)
 
 
 # How far a rule reads around a figure: within its clause, this many characters either side;
@@ -81,6 +83,47 @@ class TextIndex:
         """The clause around [start, end), at most CLAUSE_REACH characters either side of it."""
         return max(self.clause_start(start), start - CLAUSE_REACH), min(self.clause_end(end), end + CLAUSE_REACH)
 
+    def _occurrences(self, words) -> tuple[list, list]:
+        """Every occurrence of words in the text (overlapping ones too), as the sorted starts and
+        their ends; found once per document and word list."""
+        found = self.memo.get(("occurrences", id(words)))
+        if found is None or found[0] is not words:
+            spans = []
+            for word in words:
+                at = self.text.find(word)
+                while at >= 0:
+                    spans.append((at, at + len(word)))
+                    at = self.text.find(word, at + 1)
+            spans.sort()
+            found = self.memo[("occurrences", id(words))] = (words, [start for start, _ in spans], [end for _, end in spans])
+        return found[1], found[2]
+
+    def holds_any(self, words, lo: int, hi: int) -> bool:
+        """Whether one of words stands wholly inside text[lo:hi]: looked up in the document's
+        occurrences of them, so that a rule that searches a figure's window for a rare word list
+        (problems found, existence words) does not scan the window once per word and per figure."""
+        starts, ends = self._occurrences(words)
+        # the occurrences that start inside the window, in order of their starts: one that ends
+        # inside it too is enough
+        at = bisect_left(starts, lo)
+        while at < len(starts) and starts[at] < hi:
+            if ends[at] <= hi:
+                return True
+            at += 1
+        return False
+
+    def last_inside(self, words, lo: int, hi: int) -> int:
+        """Where the last occurrence of one of words that stands wholly inside text[lo:hi] starts,
+        else -1 (max of text.rfind(word, lo, hi) over the words, looked up: a sentence of thousands
+        of figures is not searched back to its start for each)."""
+        starts, ends = self._occurrences(words)
+        at = bisect_left(starts, hi) - 1
+        while at >= 0 and starts[at] >= lo:
+            if ends[at] <= hi:
+                return starts[at]
+            at -= 1
+        return -1
+
 
 class Grammar:
     """The phrase readers over tagged words, with what they need from the lexicons built once."""
@@ -108,6 +151,7 @@ class Grammar:
         self.comparator_at_end = regex.compile("(?:" + "|".join(comparators) + r")\s*$") if comparators else None
         self.rate_suffixes = sorted(lexicons.rate_suffixes, key=len, reverse=True)
         self.rate_suffix_tuple = tuple(self.rate_suffixes)
+        self.scope_words = tuple(lexicons.scope_words)
         # the first of several rates named together (上报率和合格率 -> 上报率)
         self.rate_list_split = regex.compile("[" + "".join(self.words.listed_number_joiners) + "]")
 
@@ -145,6 +189,8 @@ class Grammar:
 
     def without_scope(self, phrase: str) -> str:
         """A name without the place or scope it opens with (全国生产安全事故总量 -> 生产安全事故总量)."""
+        if not phrase.startswith(self.scope_words):
+            return phrase  # (most names open with none, nor are one: one test for all the words)
         for word in self.lexicons.scope_words:
             if phrase.startswith(word) and len(phrase) > len(word):
                 rest = phrase[len(word):]
@@ -479,14 +525,16 @@ class Grammar:
         tokens: the words (and breaks) of the sentence just before the figure's clause."""
         # 接处警5,247起，同比上升6.8%，其中火灾扑救1,368起: a change verb before its figure tells a rate's
         # direction, not an act (提高队员工资待遇 stays an act)
-        verbs = [t for k, t in enumerate(tokens) if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
-                 and t.word not in self.trim_words
-                 and not (t.word in self.change_verbs and k + 1 < len(tokens) and tokens[k + 1].word[:1].isdigit())]
-        if verbs and verbs[-1].word in self.lexicons.existence_verbs:
+        # only the last verb counts: the words are read from the end
+        verb = next((t for k, t in zip(range(len(tokens) - 1, -1, -1), reversed(tokens))
+                     if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2 and t.word not in self.trim_words
+                     and not (t.word in self.change_verbs and k + 1 < len(tokens) and tokens[k + 1].word[:1].isdigit())),
+                    None)
+        if verb is not None and verb.word in self.lexicons.existence_verbs:
             return None  # 共有镇级应急队伍22人，村级应急队伍183人: a stock, not an act, for every item
-        if verbs and verbs[-1].word in self.lexicons.reporting_verbs:
+        if verb is not None and verb.word in self.lexicons.reporting_verbs:
             return None  # 记者从市生态环境局获悉，…优良天数达314天: the source's verb, not the figure's
-        return verbs[-1] if verbs else None
+        return verb
 
 
 def outside_titles(tokens: list[Token]) -> list[Token]:

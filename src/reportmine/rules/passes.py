@@ -57,10 +57,20 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
     dead), rule changes-respectively."""
     separator = g.patterns["list_separator"]
     respectively_word = g.words.respectively
+    # the sentence's figures before the list that are no rates (nor changes, for amounts), in
+    # order: kept as the lists are read, not gathered again for each list (a sentence of
+    # thousands of figures and hundreds of lists); a figure is taken in once its own list is read
+    plain_before, plain_sentence, taken_in = [], None, 0
     end = -1
     while end + 1 < len(figures):
         start = end = end + 1
         first = figures[start]
+        for figure in figures[taken_in:start]:
+            if figure.sentence_start != plain_sentence:
+                plain_before, plain_sentence = [], figure.sentence_start
+            if figure.kind != "rate" and figure.change is None and not _in_brackets(text, figure):
+                plain_before.append(figure)
+        taken_in = start
         rates = first.kind == "rate"
         rule = "rates-respectively" if rates else "changes-respectively"
         # a list goes on through figures of the same reading: rates after a rate, amounts with no
@@ -71,7 +81,10 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
             end += 1
         group = figures[start:end + 1]
         changes = rates or first.change is not None and first.evidence["change"].rule == "change-word"
-        if len(group) < 2 or not changes and respectively_word not in text[_list_clause_start(text, index, first):first.start]:
+        if len(group) < 2:
+            continue
+        clause_start = _list_clause_start(text, index, first)
+        if not changes and respectively_word not in text[clause_start:first.start]:
             continue  # other lists of figures are read only after 分别 (客运量和周转量分别完成了3.7亿人和270.8亿人公里)
         if not changes:
             if any(f.object and f.object != f.action and not g.rate_list_split.search(f.object) for f in group):
@@ -84,7 +97,6 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 span = (first.start, first.end)
                 figure.decide("change", first.change, "change-word-of-the-list", span)
                 figure.decide("action", first.action, "change-word-of-the-list", span)
-        clause_start = _list_clause_start(text, index, first)
         lead = text[clause_start:first.start]
         respectively = respectively_word in lead
         subject = lead[:lead.index(respectively_word)] if respectively else g.without_change_words(lead)
@@ -99,13 +111,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 subject = text[subject_start:previous_start - 1] if previous_start > 0 else ""
         listed = [g.without_scope(g.strip_leading(part)) for part in separator.split(subject) if part.strip()]
         parts = _with_shared_head(g, listed)
-        before = []  # the sentence's figures before the list that are no rates (nor changes, for amounts), in order
-        k = start - 1
-        while k >= 0 and figures[k].sentence_start == first.sentence_start:
-            if figures[k].kind != "rate" and figures[k].change is None and not _in_brackets(text, figures[k]):
-                before.append(figures[k])
-            k -= 1
-        before.reverse()
+        before = plain_before if plain_sentence == first.sentence_start else []
         if len(parts) == len(group) and (respectively or changes and len(parts) > 1):
             # 事故起数、死亡人数同比下降40.2%、33.5%: as many names listed before the change as
             # rates after it hand them out in order, 分别 or not
@@ -169,15 +175,18 @@ def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
             return parts
         head = parts[-1][own.end():]
     else:
-        tagged = [g.segmenter.tag(part) for part in parts]
-        last = tagged[-1]
         one_noun = lambda tokens: len(tokens) == 1 and tokens[0].is_noun and not tokens[0].is_verb
-        if len(parts) >= 3 and all(one_noun(tokens) for tokens in tagged[1:-1]) and one_noun(tagged[0][-1:]):
+        # the items between the first and the last must each be one noun, whatever the first: they
+        # are tagged (and the list given up) before the first and last items, often the longest
+        if not all(one_noun(g.segmenter.tag(part)) for part in parts[1:-1]):
+            return parts
+        first = g.segmenter.tag(parts[0])
+        if len(parts) >= 3 and one_noun(first[-1:]):
             # 空气主要污染物PM2.5、PM10、O3…浓度: the first item is the word in line with the others,
             # after what the clause says before the list
-            parts, tagged = [tagged[0][-1].word] + parts[1:], [tagged[0][-1:]] + tagged[1:]
-        one_nouns = all(one_noun(tokens) for tokens in tagged[:-1])
-        if not one_nouns or len(last) < 2 or not (last[0].is_noun and not last[0].is_verb) or not last[-1].is_noun:
+            parts, first = [first[-1].word] + parts[1:], first[-1:]
+        last = g.segmenter.tag(parts[-1])
+        if not one_noun(first) or len(last) < 2 or not (last[0].is_noun and not last[0].is_verb) or not last[-1].is_noun:
             return parts
         head = parts[-1][last[0].end:]
     return [part + head for part in parts[:-1]] + [parts[-1]]

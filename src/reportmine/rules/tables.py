@@ -137,6 +137,9 @@ class Tables:
         taken = [(q.start, q.end) for q in quantities]
         found = []
         column_units: dict = {}  # (table, column) -> unit: a column keeps its unit down the table
+        label_units: dict = {}  # header or row label -> the unit it names: read once, not once per cell
+        unit_in_label = lambda label: label_units[label] if label in label_units else \
+            label_units.setdefault(label, self.unit_in_label(label))
         table, row_start, row_end = 0, None, None  # where the current table and row start, where the row ends
         for match in BARE_CELL.finditer(text):
             start, end = match.span(1)
@@ -149,7 +152,7 @@ class Tables:
                 continue  # 序号 | 1 | 2, 年份 | 2022 | 2023: an index, not a count
             column = lines.column(line_start, line_end, start)
             header = lines.header(line_start, column)
-            unit = self.unit_in_label(header) or (self.unit_in_label(row_label) if not DIGIT.search(row_label) else None) \
+            unit = unit_in_label(header) or (unit_in_label(row_label) if not DIGIT.search(row_label) else None) \
                 or self.as_unit(lines.unit_cell(line_start, line_end))
             if line_start != row_start:  # a new row: the same table unless text lies between
                 gap = text[row_end:line_start] if row_end is not None else None
