@@ -133,6 +133,12 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                     figure.decide("scope", True, "places-respectively", span)
 
 
+def _place_opening(item: str) -> str:
+    """The division name an item opens with (沐川县PM2.5浓度 -> 沐川县), or ''."""
+    names = regions().find_names(item)
+    return names[0] if names and item.startswith(names[0]) else ""
+
+
 def _all_places(items: list[str]) -> bool:
     """Every item of a list opens with a division's name (甘孜, 眉山市, 乐山PM2.5浓度)."""
     table = regions()
@@ -168,6 +174,11 @@ def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
     (新生儿、婴儿和5岁以下儿童死亡率)."""
     if len(parts) < 2:
         return parts
+    place = _place_opening(parts[-1])
+    if place and all(_place_opening(part) == part for part in parts[:-1]):
+        # 峨眉山市、犍为县、沐川县PM2.5浓度: places share what follows the last place's name (a word
+        # cut would leave 县PM2.5浓度 as the head)
+        return [part + parts[-1][len(place):] for part in parts[:-1]] + [parts[-1]]
     ordinal = g.patterns["listed_ordinal"]
     if all(ordinal.fullmatch(part) for part in parts[:-1]):
         own = ordinal.match(parts[-1])
