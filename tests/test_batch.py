@@ -171,8 +171,8 @@ def trigger_folder(tmp_path, trigger: str) -> Path:
 
 def fault_on(monkeypatch, trigger: str, fault):
     """RuleExtractor.extract runs fault() on the document holding trigger. The workers are forked,
-    so they inherit the patch (the batch spawns them once torch is loaded, as an earlier in-process
-    run of the default extractor does; the rules in a forked worker never touch torch)."""
+    so they inherit the patch (the batch spawns them once torch is loaded, as the training tests of
+    the same session do; the rules in a forked worker never touch torch)."""
     import multiprocessing
 
     from reportmine import batch

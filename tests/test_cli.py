@@ -85,7 +85,7 @@ def test_model_extractor_without_the_extra_says_so_in_one_clear_sentence(tmp_pat
     import reportmine.extract_model as extract_model
 
     docs = write_docs(tmp_path / "docs")
-    reason = (f"the model extra is not installed (torch missing): {extract_model.INSTALL_HINT}; "
+    reason = (f"the model extra is not installed (safetensors missing): {extract_model.INSTALL_HINT}; "
               f"extraction uses the rules only")
     monkeypatch.setattr(extract_model, "model_status", lambda *args, **kwargs: reason)
     result = runner.invoke(app, ["extract", str(docs), "-o", str(tmp_path / "m.jsonl"), "--extractor", "model"])

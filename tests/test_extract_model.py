@@ -1,6 +1,6 @@
-"""The model extractor: its inputs and labels (no torch needed), the merge and the confidence,
-safe loading, the clear fallback when the model extra or the model is missing, and (with the
-`model` extra) a tiny model trained by `reportmine train` in a temporary folder."""
+"""The model extractor: its inputs and labels, the merge and the confidence, safe loading, the
+clear fallback when the model extra or the model is missing, and (with the `train` extra: torch) a
+tiny model trained by `reportmine train` in a temporary folder."""
 import hashlib
 import json
 import os
@@ -10,6 +10,7 @@ import sys
 import warnings
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -54,7 +55,7 @@ def toy(reader):
     return read_documents([Source("toy", [toy_gold()])], reader)[0]
 
 
-# ---- inputs and labels: no torch needed ----------------------------------------------------
+# ---- inputs and labels --------------------------------------------------------------------
 def test_model_chars_keep_length_and_hide_digits_and_whitespace():
     assert "".join(model_chars("检查 128家\t次")) == "检查␣000家␣次"
 
@@ -147,23 +148,27 @@ def test_a_real_set_without_its_cache_is_skipped_and_named(tmp_path):
     assert source.documents == [] and len(problems) == 1 and "1 of 1 excerpts not in the cache" in problems[0]
 
 
-# ---- span choice, merge and confidence: no torch needed ---------------------------------------
+# ---- span choice, merge and confidence -------------------------------------------------------
+def log_softmax(logits) -> np.ndarray:
+    logits = np.asarray(logits, dtype=np.float32)
+    return logits - np.log(np.exp(logits - logits.max()).sum()) - logits.max()
+
+
 def test_best_span_is_normalized_over_none_and_never_covers_the_figure():
-    torch = pytest.importorskip("torch")
     w = Window(start=10, end=20, figure_start=14, figure_end=16, chars=list("abcdefghij"), tags=["S-n"] * 10,
                distances=[1] * 10, roles=[1] * 10)
     short = Window(start=0, end=3, figure_start=2, figure_end=3, chars=list("abc"), tags=["S-n"] * 3,
                    distances=[1] * 3, roles=[1] * 3)
     # pointers: index 0 is "none"; start strongly at position 3, end at 5 (which would cover the figure)
-    start = torch.log_softmax(torch.tensor([0.0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0]), 0)
-    end = torch.log_softmax(torch.tensor([0.0, 0, 0, 0, 2, 0, 6, 0, 0, 0, 0]), 0)
+    start = log_softmax([0.0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0])
+    end = log_softmax([0.0, 0, 0, 0, 2, 0, 6, 0, 0, 0, 0])
     # a second window of three characters, padded: its spans never reach the padding
-    start2 = torch.log_softmax(torch.tensor([0.0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 9]), 0)
-    end2 = torch.log_softmax(torch.tensor([0.0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 9]), 0)
-    (span, p), (span2, p2) = best_spans(torch.stack([start, start2]), torch.stack([end, end2]), [w, short])
+    start2 = log_softmax([0.0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 9])
+    end2 = log_softmax([0.0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 9])
+    (span, p), (span2, p2) = best_spans(np.stack([start, start2]), np.stack([end, end2]), [w, short])
     assert span == (13, 14) and 0 < p < 1  # 3..3: the span that would reach the figure is not allowed
     assert span2 == (0, 2) and 0 < p2 < 1
-    none = torch.log_softmax(torch.tensor([9.0] + [0.0] * 10), 0).unsqueeze(0)
+    none = log_softmax([9.0] + [0.0] * 10)[None]
     (span, p), = best_spans(none, none, [w])
     assert span is None and p > 0.5
     assert MAX_SPAN >= 8
@@ -260,7 +265,6 @@ class Payload:
 
 
 def test_a_crafted_pickle_in_a_model_folder_is_refused_and_never_run(tmp_path):
-    pytest.importorskip("torch")
     pytest.importorskip("safetensors")
     folder, marker = tmp_path / "model", tmp_path / "ran"
     folder.mkdir()
@@ -282,7 +286,6 @@ def test_a_crafted_pickle_in_a_model_folder_is_refused_and_never_run(tmp_path):
 
 def test_a_config_naming_a_class_imports_nothing(tmp_path, monkeypatch):
     """hanlp.load imported and built the class a config.json named; the loader reads data only."""
-    pytest.importorskip("torch")
     pytest.importorskip("safetensors")
     modules, marker = tmp_path / "modules", tmp_path / "imported"
     modules.mkdir()
@@ -334,6 +337,17 @@ def test_train_refuses_an_output_folder_that_is_no_model(tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
+def test_train_without_torch_names_the_train_extra(tmp_path, monkeypatch):
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real_find_spec(name, *a))
+    result = runner.invoke(app, ["train", "-o", str(tmp_path / "model"), "--no-real"])
+    assert result.exit_code == 2
+    assert "torch missing" in result.output and 'pip install "reportmine[train]"' in result.output
+    assert not (tmp_path / "model").exists()
+
+
 def _digest(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
@@ -342,7 +356,7 @@ def _digest(folder):
 def tiny_model(tmp_path_factory):
     """`reportmine train` run in an empty working folder without -o: two corpus documents, two
     folds, one epoch."""
-    pytest.importorskip("torch")
+    pytest.importorskip("torch", reason="training needs the train extra: pip install -e '.[train]'")
     pytest.importorskip("safetensors")
     root = tmp_path_factory.mktemp("tiny")
     docs, gold = root / "docs", root / "gold"
@@ -410,7 +424,7 @@ def test_extract_and_evaluate_use_the_model_named_by_model(tiny_model, tmp_path)
 
 # ---- the shipped model --------------------------------------------------------------------------
 def test_shipped_model_reads_a_report_with_measured_confidence(lexicons):
-    pytest.importorskip("torch")
+    pytest.importorskip("safetensors", reason="install the model extra: pip install -e '.[model]'")
     from reportmine.normalize import normalize
 
     assert model_status() is None, model_status()
@@ -433,8 +447,8 @@ def test_shipped_model_folder_holds_only_data():
 
 
 def test_combined_batch_with_two_workers_finishes_and_matches_one_worker(tmp_path):
-    """torch in a forked worker can deadlock: with the model loaded, workers are spawned."""
-    pytest.importorskip("torch", reason="install the model extra: pip install -e '.[model]'")
+    """With the model extractor, workers are spawned (see batch._pool_context); their output is the same."""
+    pytest.importorskip("safetensors", reason="install the model extra: pip install -e '.[model]'")
     from reportmine.batch import run_batch
 
     docs = tmp_path / "docs"
@@ -448,7 +462,7 @@ def test_combined_batch_with_two_workers_finishes_and_matches_one_worker(tmp_pat
 
 
 def test_default_pipeline_merges_the_rules_figures_with_a_confidence_each():
-    pytest.importorskip("torch", reason="install the model extra: pip install -e '.[model]'")
+    pytest.importorskip("safetensors", reason="install the model extra: pip install -e '.[model]'")
     from reportmine.pipeline import DEFAULT_EXTRACTOR, Pipeline
 
     assert DEFAULT_EXTRACTOR == "combined"

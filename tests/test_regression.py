@@ -57,7 +57,6 @@ def test_default_merge_was_at_least_as_good_as_the_rules_in_the_shipped_models_k
     """The k-fold that `reportmine train` ran for the shipped model (every document scored by a model
     that never saw it, on corpus/ and each real set): the default merge must not lose to the rules
     on any source, in F1, object or action. A retrained model that does fails here."""
-    pytest.importorskip("torch", reason="install the model extra: pip install -e '.[model]'")
     from reportmine.extract_model import DEFAULT_MODEL_DIR, TRAINING_FILE
 
     training = json.loads((DEFAULT_MODEL_DIR / TRAINING_FILE).read_text(encoding="utf-8"))

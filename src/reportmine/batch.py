@@ -48,9 +48,9 @@ logger = logging.getLogger(__name__)
 JOURNAL_SUFFIX = ".journal.jsonl"
 LOCK_SUFFIX = ".lock"
 DEFAULT_DOC_TIMEOUT = 300.0  # seconds; the slowest corpus document takes under one
-DEFAULT_DOC_MEMORY = 4096    # MB of resident memory for a worker; one takes 200-430 MB idle
+DEFAULT_DOC_MEMORY = 4096    # MB of resident memory for a worker; one takes 150-170 MB on small documents
 # Below this many bytes of input to extract, the documents are extracted in this process: worker
-# processes start in 0.4-3 s (fork with the rules, spawn with torch) and two of them only catch up
+# processes start in 0.4-3 s (fork with the rules, spawn with the model) and two of them only catch up
 # with one process after about this much text (benchmarks/bench_startup.py; see the README)
 IN_PROCESS_BYTES = 1_000_000
 # how often the supervisor looks at its workers' clocks and memory when no result arrives
@@ -255,9 +255,6 @@ def _error_result(task: _Task, error: str) -> tuple:
 def _worker_main(connection, init_args) -> None:
     """A worker process: load the pipeline once, then extract one document per message."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    # one thread of torch per worker: by default each takes one per core, and N workers then run
-    # N x cores threads on N cores (measured: 2 workers spent 1.5x the CPU of one process)
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     try:
         if _worker_pipeline is None:  # a forked worker has its parent's, loaded before the fork
             _init_worker(*init_args)
@@ -641,8 +638,10 @@ def _run_locked(inputs, output, documents_output, written, workers, resume, lexi
 
 
 def _pool_context(extractor: str):
-    # fork is fastest, but forking a process in which torch has started its threads can deadlock:
-    # once torch is loaded (the model extractor), workers are spawned instead
+    # fork is fastest, but forking a process in which torch has started its threads can deadlock (a
+    # caller's torch: extraction never imports it). The model extractors' workers are spawned too,
+    # as when the tagger ran on torch: whether a forked child may use the BLAS NumPy was built with
+    # after its parent ran it depends on that BLAS (OpenMP ones can hang), and is not tested here
     use_fork = hasattr(os, "fork") and "torch" not in sys.modules and extractor == "rules"
     return multiprocessing.get_context("fork" if use_fork else "spawn")
 

@@ -393,8 +393,11 @@ def train_command(
 
     Writes config.json, weights.safetensors, calibration.json and TRAINING.json into --out; the shipped model is
     only replaced when --out names it."""
-    from .extract_model import CALIBRATION_FILE, INSTALL_HINT, TRAINING_FILE, model_status
+    import importlib.util
+
+    from .extract_model import CALIBRATION_FILE, TRAINING_FILE
     from .tagger import CONFIG_FILE, WEIGHTS_FILE
+    from .train import INSTALL_HINT, NEEDED
 
     missing = [str(p) for p in (docs, gold) if p is not None and not p.is_dir()]
     if missing:
@@ -407,10 +410,9 @@ def train_command(
     if not kfold_only and out.exists() and (not out.is_dir() or set(p.name for p in out.iterdir()) - model_files):
         err.print(f"[red]error:[/red] {out} exists and is not a model folder: name a new or a model folder")
         raise typer.Exit(2)
-    reason = model_status(out, load=True)
-    if reason and "not installed" in reason:
-        err.print(f"[red]error:[/red] training needs the model extra: {INSTALL_HINT}")
-        raise typer.Exit(2)
+    not_installed = [name for name in NEEDED if importlib.util.find_spec(name) is None]
+    if not_installed:
+        raise _fail(f"training needs the train extra ({', '.join(not_installed)} missing): {INSTALL_HINT}")
     from dataclasses import replace
 
     from .train import Hyper, format_table, kfold, train, training_sources

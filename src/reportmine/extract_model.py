@@ -1,7 +1,8 @@
 """The model extractor: the figure tagger (tagger.py) as a second reader beside the rules, and the
 merge of the two by agreement and measured confidence.
 
-Optional: needs the `model` extra (``pip install "reportmine[model]"``: torch and safetensors).
+Optional: needs the `model` extra (``pip install "reportmine[model]"``: safetensors, NumPy and
+threadpoolctl; the network is read in NumPy, torch is needed only to train it).
 Without it, or without a trained model folder, everything here says so clearly and the caller falls
 back to the rules (`load_model_extractor` returns None and warns once).
 
@@ -42,7 +43,7 @@ CALIBRATION_FILE = "calibration.json"
 TRAINING_FILE = "TRAINING.json"
 INSTALL_HINT = 'pip install "reportmine[model]"'
 TAGGER_RULE = "tagger"  # the evidence of a field the model decided
-NEEDED = ("torch", "safetensors")
+NEEDED = ("safetensors", "numpy", "threadpoolctl")
 FIELDS = ("object", "action")
 
 # How rule and model readings are merged (`reportmine train` prints the k-fold table of these):
@@ -77,7 +78,7 @@ MODEL_THRESHOLD = 0.2
 
 
 class ModelUnavailable(ReportmineError):
-    """The model extra (torch, safetensors) is not installed, or no trained model folder exists."""
+    """The model extra (safetensors, numpy, threadpoolctl) is not installed, or no trained model folder exists."""
 
 
 class ModelUnavailableWarning(UserWarning):
@@ -201,7 +202,7 @@ def confidence(signals: Signals, mode: str, calibration: Optional[Calibration]) 
 # ---- the candidates both readers read -------------------------------------------------------
 class FigureReader:
     """Candidates (the numeral grammar's figures, with the listed and table readings of the
-    rules) and their windows; no torch needed."""
+    rules) and their windows."""
 
     def __init__(self, lexicons, rules=None):
         from .rules import RuleExtractor
@@ -244,12 +245,12 @@ class FigureReader:
 # ---- loading ---------------------------------------------------------------------------------
 def model_status(path: Optional[os.PathLike] = None, load: bool = True) -> Optional[str]:
     """None when the model can be used; else why not, in one sentence with the fix.
-    load=False only looks for the packages without importing them (torch takes seconds to import,
-    and a process that has imported it can no longer fork workers safely)."""
+    load=False only looks for the packages, without importing them."""
     if load:
         try:
-            import safetensors  # noqa: F401
-            import torch  # noqa: F401
+            import numpy  # noqa: F401
+            import safetensors.numpy  # noqa: F401
+            import threadpoolctl  # noqa: F401
         except ImportError as exc:
             return (f"the model extra is not installed ({exc.name or exc} missing): {INSTALL_HINT}; "
                     f"extraction uses the rules only")
@@ -272,36 +273,17 @@ def load_tagger(directory: os.PathLike):
     if not (directory.is_dir() and (directory / CONFIG_FILE).is_file() and (directory / WEIGHTS_FILE).is_file()):
         raise ModelUnavailable(f"no trained model at {directory} ({CONFIG_FILE} and {WEIGHTS_FILE} needed)")
     try:
-        import safetensors  # noqa: F401
-        import torch  # noqa: F401
+        import numpy  # noqa: F401
+        import safetensors.numpy  # noqa: F401
+        import threadpoolctl  # noqa: F401
     except ImportError as exc:
         raise ModelUnavailable(f"the model extra is not installed ({exc.name or exc}): {INSTALL_HINT}") from None
     from .tagger import FigureTagger
 
     try:
         return FigureTagger.load(directory)
-    except (UnsafeModel, KeyError, TypeError, json.JSONDecodeError, RuntimeError) as exc:
+    except (UnsafeModel, KeyError, TypeError, json.JSONDecodeError) as exc:
         raise ModelUnavailable(f"cannot load the model at {directory}: {exc}") from None
-
-
-class one_torch_thread:
-    """Run torch on one thread inside the block: on these small LSTMs more threads are slower
-    (and give other sums); the caller's setting is restored after."""
-
-    def __enter__(self):
-        import torch
-
-        self.threads = torch.get_num_threads()
-        if self.threads != 1:
-            torch.set_num_threads(1)
-        return self
-
-    def __exit__(self, *exc):
-        import torch
-
-        if self.threads != 1:
-            torch.set_num_threads(self.threads)
-        return False
 
 
 # ---- the extractor ---------------------------------------------------------------------------
@@ -323,8 +305,7 @@ class ModelExtractor:
         """(candidates, readings, rejected, extra): the model's reading of every candidate, then of
         each span of `also` that is no candidate (extra)."""
         candidates, windows, rejected, extra = self.reader.candidates(text, corrupt_spans, also)
-        with one_torch_thread():
-            readings = self.tagger.read(windows)
+        readings = self.tagger.read(windows)
         return candidates, readings, rejected, extra
 
     def extract(self, text: str, corrupt_spans=(), doc_year: Optional[int] = None) -> ExtractionResult:

@@ -16,8 +16,10 @@ window; three heads answer:
   a reading's probability is normalized over every span it could have chosen (at most MAX_SPAN
   characters, never the figure's own), so "none" competes with the spans.
 
-Saved as two files, nothing else read: config.json (sizes and vocabularies) and
-weights.safetensors (tensors only: no pickle, so a model folder cannot run code when loaded).
+Trained in torch (train.py) and read here in NumPy (FigureNetwork: the same forward pass from the
+same weights), so extraction never imports torch. Saved as two files, nothing else read:
+config.json (sizes and vocabularies) and weights.safetensors (tensors only: no pickle, so a model
+folder cannot run code when loaded).
 """
 from __future__ import annotations
 
@@ -26,9 +28,11 @@ import math
 import os
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
+import numpy as np
 import regex
 
 from .rules.grammar import CLAUSE_BREAK, SENTENCE_BREAK
@@ -178,57 +182,171 @@ class Sizes:
     dropout: float = 0.25
 
 
-def build_network(sizes: Sizes, n_chars: int, n_tags: int):
-    """The torch module (torch is imported here, not at module import: it is the optional extra)."""
-    import torch
-    from torch import nn
+N_DISTANCES = 2 * (len(DISTANCE_EDGES) + 1) + 2  # the distance buckets, the figure's own and padding
+N_ROLES = 4  # padding and the three roles
+DIRECTIONS = ("forward_lstm", "backward_lstm")
 
-    class FigureNetwork(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.chars = nn.Embedding(n_chars, sizes.embed, padding_idx=0)
-            self.tags = nn.Embedding(n_tags, sizes.tag_embed, padding_idx=0)
-            self.distances = nn.Embedding(2 * (len(DISTANCE_EDGES) + 1) + 2, sizes.distance_embed, padding_idx=0)
-            self.roles = nn.Embedding(4, sizes.role_embed, padding_idx=0)
-            width = sizes.embed + sizes.tag_embed + sizes.distance_embed + sizes.role_embed
-            self.dropout = nn.Dropout(sizes.dropout)
-            # two one-way LSTMs instead of a packed bidirectional one: each reads its sequences
-            # padded at their end, where padding cannot reach the characters (packing costs
-            # more than the reading itself on a CPU)
-            self.forward_lstm = nn.LSTM(width, sizes.hidden, num_layers=sizes.layers, batch_first=True)
-            self.backward_lstm = nn.LSTM(width, sizes.hidden, num_layers=sizes.layers, batch_first=True)
-            states = 2 * sizes.hidden
-            # the figure's summary: the mean of its own states and the max over the window
-            self.metric = nn.Sequential(nn.Linear(2 * states, sizes.hidden), nn.Tanh(), nn.Linear(sizes.hidden, 1))
-            self.pointers = nn.Linear(states, 4)  # object start, object end, action start, action end
-            self.none = nn.Linear(2 * states, 4)  # the same four for "no object" / "no action"
 
-        def forward(self, chars, tags, distances, roles):
-            mask = chars != 0
-            x = self.dropout(torch.cat([self.chars(chars), self.tags(tags), self.distances(distances),
-                                        self.roles(roles)], dim=-1))
-            # each row reversed within its length (padding stays at the end): the backward reading
-            lengths = mask.sum(1, keepdim=True)
-            positions = torch.arange(chars.shape[1]).unsqueeze(0)
-            reverse = torch.where(positions < lengths, lengths - 1 - positions, positions)
-            index = reverse.unsqueeze(-1).expand(-1, -1, x.shape[-1])
-            ahead, _ = self.forward_lstm(x)
-            back, _ = self.backward_lstm(x.gather(1, index))
-            back = back.gather(1, reverse.unsqueeze(-1).expand(-1, -1, back.shape[-1]))
-            h = torch.cat([ahead, back], dim=-1)
-            h = self.dropout(h)
-            figure = (roles == ROLE_FIGURE).unsqueeze(-1)
-            figure_mean = (h * figure).sum(1) / figure.sum(1).clamp(min=1)
-            window_max = h.masked_fill(~mask.unsqueeze(-1), -1e4).max(1).values
-            summary = torch.cat([figure_mean, window_max], dim=-1)
-            metric = self.metric(summary).squeeze(-1)
-            # pointers never land on padding or on the figure itself
-            pointers = self.pointers(h).masked_fill((~mask | figure.squeeze(-1)).unsqueeze(-1), -1e4)
-            # position 0 of each pointer distribution is "none"
-            pointers = torch.cat([self.none(summary).unsqueeze(1), pointers], dim=1)
-            return metric, pointers
+def weight_shapes(sizes: Sizes, n_chars: int, n_tags: int) -> dict:
+    """Name -> shape of every tensor of the network, named as the torch module of the training
+    side (train.build_network) names its parameters, so that one weights file serves both."""
+    width = sizes.embed + sizes.tag_embed + sizes.distance_embed + sizes.role_embed
+    hidden, states = sizes.hidden, 2 * sizes.hidden
+    shapes = {"chars.weight": (n_chars, sizes.embed), "tags.weight": (n_tags, sizes.tag_embed),
+              "distances.weight": (N_DISTANCES, sizes.distance_embed), "roles.weight": (N_ROLES, sizes.role_embed),
+              "metric.0.weight": (hidden, 2 * states), "metric.0.bias": (hidden,),
+              "metric.2.weight": (1, hidden), "metric.2.bias": (1,),
+              "pointers.weight": (4, states), "pointers.bias": (4,), "none.weight": (4, 2 * states), "none.bias": (4,)}
+    for direction in DIRECTIONS:
+        for layer in range(sizes.layers):
+            shapes[f"{direction}.weight_ih_l{layer}"] = (4 * hidden, width if layer == 0 else hidden)
+            shapes[f"{direction}.weight_hh_l{layer}"] = (4 * hidden, hidden)
+            shapes[f"{direction}.bias_ih_l{layer}"] = (4 * hidden,)
+            shapes[f"{direction}.bias_hh_l{layer}"] = (4 * hidden,)
+    return shapes
 
-    return FigureNetwork()
+
+def _sigmoid(x, out=None):
+    """float32 1 / (1 + exp(-x)), as torch computes it; exp overflows to inf far below zero, which
+    gives the right limit, 0."""
+    out = np.negative(x, out=out)
+    np.exp(out, out=out)
+    out += 1
+    return np.reciprocal(out, out=out)
+
+
+def _log_softmax(x, axis: int):
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+class FigureNetwork:
+    """The trained network's eval forward pass (no dropout) in NumPy, float32, from the weights of
+    the torch module it was trained as (train.build_network): torch takes 1-2 s to import and
+    hundreds of MB, for a network of four embeddings, two one-way LSTMs and three linear heads."""
+
+    STEPS_AT_ONCE = 8  # the LSTMs' input shares are looked up for this many steps at a time (kept in cache)
+
+    def __init__(self, weights: dict, sizes: Sizes):
+        if sizes.layers != 1:
+            raise UnsafeModel(f"the figure tagger is read with one LSTM layer per direction, not {sizes.layers}")
+        self.weights = weights  # as read or trained: what save() writes
+        self.sizes = sizes
+        hidden = sizes.hidden
+        # One tanh gives all four gates of a step: sigmoid(x) = (1 + tanh(x / 2)) / 2, so the rows of
+        # the input, forget and output gates (torch's order: i, f, g, o) are halved (exact: a power
+        # of two), and the candidate gate g is read back as tanh(x) = 2 sigmoid(2x) - 1.
+        scale = np.full(4 * hidden, 0.5, dtype=np.float32)
+        scale[2 * hidden:3 * hidden] = 1
+        by_direction = [{kind: weights[f"{direction}.{kind}_l0"]
+                         for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")} for direction in DIRECTIONS]
+        # The input's share of the gates is linear in the four embeddings it concatenates: each
+        # embedding table times its columns of weight_ih is a table of shares, and a character's
+        # share is the sum of four rows, looked up instead of multiplied. Each field's table holds
+        # the backward direction's rows after the forward one's; the biases go into the roles' table
+        # (every position, padding too, has a role).
+        self.input_tables, self.table_sizes = [], []
+        column = 0
+        for name in ("chars", "tags", "distances", "roles"):
+            embedding = weights[f"{name}.weight"]
+            columns = slice(column, column + embedding.shape[1])
+            column += embedding.shape[1]
+            shares = [embedding @ (d["weight_ih"][:, columns] * scale[:, None]).T for d in by_direction]
+            if name == "roles":
+                shares = [s + (d["bias_ih"] + d["bias_hh"]) * scale for s, d in zip(shares, by_direction)]
+            self.input_tables.append(np.concatenate(shares))
+            self.table_sizes.append(embedding.shape[0])
+        self.recurrent = np.stack([np.ascontiguousarray((d["weight_hh"] * scale[:, None]).T) for d in by_direction])
+        self.metric_hidden = (np.ascontiguousarray(weights["metric.0.weight"].T), weights["metric.0.bias"])
+        self.metric_out = (np.ascontiguousarray(weights["metric.2.weight"].T), weights["metric.2.bias"])
+        self.pointers = (np.ascontiguousarray(weights["pointers.weight"].T), weights["pointers.bias"])
+        self.none = (np.ascontiguousarray(weights["none.weight"].T), weights["none.bias"])
+
+    def _lstms(self, ids: list, lengths):
+        """Both one-way LSTMs, stepped together. ids: per field (2, width, batch), each direction's
+        ids in the order it reads them (time-major), rows by decreasing length. Returns their states
+        (2, width, batch, hidden); past a row's length they are zero or read from padding, and the
+        caller masks them."""
+        hidden = self.sizes.hidden
+        _, steps, batch = ids[0].shape
+        states = np.zeros((2, steps, batch, hidden), dtype=np.float32)
+        cells = np.zeros((2, batch, hidden), dtype=np.float32)
+        gates = np.empty((2, batch, 4 * hidden), dtype=np.float32)
+        update = np.empty((2, batch, hidden), dtype=np.float32)
+        # flat, so that the part of it a group of steps uses is contiguous (lookups into a strided
+        # view take twice as long)
+        shares = np.empty(2 * self.STEPS_AT_ONCE * batch * 4 * hidden, dtype=np.float32)
+        looked_up = np.empty_like(shares)
+        previous = np.zeros((2, batch, hidden), dtype=np.float32)
+        for first in range(0, steps, self.STEPS_AT_ONCE):
+            last = min(first + self.STEPS_AT_ONCE, steps)
+            # only the rows still reading (a prefix: rows by decreasing length); a row that ends
+            # within these steps reads padding to their end, which the caller masks
+            rows = int((lengths > first).sum())
+            shape = (2, last - first, rows, 4 * hidden)
+            size = 2 * (last - first) * rows * 4 * hidden
+            share, part = shares[:size].reshape(shape), looked_up[:size].reshape(shape)
+            for n, (table, field) in enumerate(zip(self.input_tables, ids)):
+                # mode "clip": the ids are in range (vocabularies, buckets), and the default mode
+                # buffers the output
+                np.take(table, field[:, first:last, :rows], axis=0, out=share if n == 0 else part, mode="clip")
+                if n:
+                    share += part
+            reading, cell, product = gates[:, :rows], cells[:, :rows], update[:, :rows]
+            i, f, candidate, o = (reading[..., k * hidden:(k + 1) * hidden] for k in range(4))
+            h = previous[:, :rows]
+            for step in range(first, last):
+                np.matmul(h, self.recurrent, out=reading)
+                reading += share[:, step - first]
+                np.tanh(reading, out=reading)
+                reading *= 0.5
+                reading += 0.5  # i, f, o: their sigmoids; the candidate: sigmoid(2x)
+                cell *= f
+                np.multiply(i, candidate, out=product)
+                product += product
+                cell += product
+                cell -= i  # f c + i (2 sigmoid(2x) - 1) = f c + i tanh(x)
+                h = states[:, step, :rows]
+                np.tanh(cell, out=h)
+                h *= o
+            previous = states[:, last - 1]
+        return states
+
+    def forward(self, chars, tags, distances, roles):
+        """(metric logits (batch,), pointer logits (batch, 1 + width, 4)) for padded id arrays
+        (batch, width): what the torch module's forward gives in eval mode."""
+        batch, width = chars.shape
+        lengths = (chars != 0).sum(1)
+        # rows by decreasing length (stable), put back in their order at the end
+        order = np.argsort(-lengths, kind="stable")
+        chars, tags, distances, roles = chars[order], tags[order], distances[order], roles[order]
+        lengths = lengths[order]
+        mask = (chars != 0).T  # (width, batch)
+        # each row reversed within its length (padding stays at the end): the backward reading
+        positions = np.arange(width)[:, None]
+        reverse = np.where(positions < lengths, lengths - 1 - positions, positions)  # (width, batch)
+        rows = np.arange(batch)
+        ids = [np.stack([field.T, field.T[reverse, rows] + size])  # the backward rows follow the forward ones
+               for field, size in zip((chars, tags, distances, roles), self.table_sizes)]
+        states = self._lstms(ids, lengths)
+        h = np.concatenate([states[0], states[1][reverse, rows]], axis=-1)  # (width, batch, 2 hidden)
+        figure = (roles == ROLE_FIGURE).T  # (width, batch)
+        # the mean of the figure's own states, summed in their order over its positions only: the
+        # same sums as over every position with the others zeroed, as torch sums them
+        counts = figure.sum(0)
+        own = np.argsort(~figure, axis=0, kind="stable")[:counts.max()]  # the figure's positions first
+        figure_sum = (h[own, rows] * figure[own, rows][..., None]).sum(0)
+        figure_mean = figure_sum / np.maximum(counts, 1)[:, None].astype(np.float32)
+        window_max = np.where(mask[..., None], h, np.float32(-1e4)).max(0)
+        summary = np.concatenate([figure_mean, window_max], axis=-1)
+        hidden = np.tanh(summary @ self.metric_hidden[0] + self.metric_hidden[1])
+        metric = hidden @ self.metric_out[0] + self.metric_out[1]
+        # pointers never land on padding or on the figure itself
+        pointers = np.where((mask & ~figure)[..., None], h @ self.pointers[0] + self.pointers[1], np.float32(-1e4))
+        # position 0 of each pointer distribution is "none"
+        none = summary @ self.none[0] + self.none[1]
+        back = np.argsort(order)
+        return metric[back, 0], np.concatenate([none[None], pointers]).transpose(1, 0, 2)[back]
 
 
 class Vocab:
@@ -250,13 +368,11 @@ class Vocab:
         return cls([PAD, UNKNOWN] + kept)
 
 
-def encode(windows: Sequence[Window], chars: Vocab, tags: Vocab):
-    """Padded id tensors (chars, tags, distances, roles) for a batch of windows."""
-    import torch
-
+def encode(windows: Sequence[Window], chars: Vocab, tags: Vocab) -> list:
+    """Padded int64 id arrays (chars, tags, distances, roles), (batch, width), for a batch of windows."""
     width = max(len(w.chars) for w in windows)
-    # the rows padded with 0 as Python lists, one tensor per field (the same values as filling
-    # zero tensors row by row, in one conversion each)
+    # the rows padded with 0 as Python lists, one array per field (the same values as filling
+    # zero arrays row by row, in one conversion each)
     rows = [[], [], [], []]
     for w in windows:
         pad = [0] * (width - len(w.chars))
@@ -264,7 +380,7 @@ def encode(windows: Sequence[Window], chars: Vocab, tags: Vocab):
         rows[1].append(tags.ids(w.tags) + pad)
         rows[2].append(list(w.distances) + pad)
         rows[3].append(list(w.roles) + pad)
-    return [torch.tensor(field, dtype=torch.long) for field in rows]
+    return [np.array(field, dtype=np.int64) for field in rows]
 
 
 @dataclass
@@ -282,55 +398,67 @@ class Reading:
 def best_spans(start_logp, end_logp, windows: Sequence[Window]) -> list:
     """The most probable reading of one pointer pair for each window of a batch: (span in text
     offsets or None, its probability), normalized over "none" and every span of at most MAX_SPAN
-    characters that does not reach into the figure. start_logp, end_logp: (batch, 1 + width)."""
-    import torch
-
+    characters that does not reach into the figure. start_logp, end_logp: float32 (batch, 1 + width).
+    Of spans equally probable, the first (by start, then length) is chosen."""
     width = start_logp.shape[1] - 1
     starts, ends = start_logp[:, 1:], end_logp[:, 1:]
-    i = torch.arange(width).unsqueeze(1)  # (width, 1): the span's first character
-    j = i + torch.arange(MAX_SPAN).unsqueeze(0)  # (width, MAX_SPAN): its last
-    scores = starts.unsqueeze(2) + ends[:, j.clamp(max=width - 1)]  # log p(start i) + log p(end j)
-    lengths = torch.tensor([len(w.chars) for w in windows]).view(-1, 1, 1)
-    left = torch.tensor([w.figure_start - w.start for w in windows]).view(-1, 1, 1)
-    right = torch.tensor([w.figure_end - w.start for w in windows]).view(-1, 1, 1)
-    valid = (j.unsqueeze(0) < lengths) & ~((i.unsqueeze(0) < right) & (j.unsqueeze(0) >= left))
-    flat = scores.masked_fill(~valid, float("-inf")).flatten(1)
+    i = np.arange(width)[:, None]  # (width, 1): the span's first character
+    j = i + np.arange(MAX_SPAN)[None, :]  # (width, MAX_SPAN): its last
+    scores = starts[:, :, None] + ends[:, np.minimum(j, width - 1)]  # log p(start i) + log p(end j)
+    lengths = np.array([len(w.chars) for w in windows]).reshape(-1, 1, 1)
+    left = np.array([w.figure_start - w.start for w in windows]).reshape(-1, 1, 1)
+    right = np.array([w.figure_end - w.start for w in windows]).reshape(-1, 1, 1)
+    valid = (j[None] < lengths) & ~((i[None] < right) & (j[None] >= left))
+    flat = np.where(valid, scores, np.float32(-np.inf)).reshape(len(windows), -1)
     none = start_logp[:, 0] + end_logp[:, 0]
-    total = torch.logsumexp(torch.cat([flat, none.unsqueeze(1)], dim=1), dim=1)
-    best_score, best = flat.max(dim=1)
+    every = np.concatenate([flat, none[:, None]], axis=1)
+    most = every.max(axis=1)  # finite: "none" always is
+    total = most + np.log(np.exp(every - most[:, None]).sum(axis=1))
+    best = flat.argmax(axis=1)  # the first of equal maxima
+    best_score = flat[np.arange(len(windows)), best]
     out = []
     for row, w in enumerate(windows):
         score = best_score[row]
-        if not torch.isfinite(score) or none[row] >= score:
-            out.append((None, float(torch.exp(none[row] - total[row]))))
+        if not np.isfinite(score) or none[row] >= score:
+            out.append((None, float(np.exp(none[row] - total[row]))))
             continue
         a, k = divmod(int(best[row]), MAX_SPAN)
-        out.append(((w.start + a, w.start + a + k + 1), float(torch.exp(score - total[row]))))
+        out.append(((w.start + a, w.start + a + k + 1), float(np.exp(score - total[row]))))
     return out
+
+
+@lru_cache(maxsize=1)
+def _blas_libraries():
+    """The BLAS libraries NumPy's products run on, whose threads the tagger limits to one while it
+    reads (the caller's setting restored after): on these small products a second thread saved 5%
+    of the wall time on 2 cores for twice the CPU, and two processes reading at once each took 3.3x
+    as long (its threads wait spinning for each other); the readings are the same either way."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController().select(user_api="blas")
 
 
 class FigureTagger:
     """A trained network with its vocabularies: reads windows, returns Readings."""
 
-    def __init__(self, network, chars: Vocab, tags: Vocab, sizes: Sizes, extra: Optional[dict] = None):
+    def __init__(self, network: FigureNetwork, chars: Vocab, tags: Vocab, sizes: Sizes, extra: Optional[dict] = None):
         self.network = network
         self.chars, self.tags, self.sizes = chars, tags, sizes
         self.extra = extra or {}
 
     def read(self, windows: Sequence[Window], batch_size: int = 64) -> list[Reading]:
-        import torch
-
-        self.network.eval()
         out: list = [None] * len(windows)
-        # batches of similar lengths; each window's reading does not depend on its batch
+        # batches of similar lengths (little padding); padding at a row's end never reaches its
+        # characters, so each window's reading does not depend on its batch
         order = sorted(range(len(windows)), key=lambda i: len(windows[i].chars))
-        with torch.inference_mode():
+        with _blas_libraries().limit(limits=1):
             for first in range(0, len(order), batch_size):
                 indices = order[first:first + batch_size]
                 batch = [windows[i] for i in indices]
-                metric, pointers = self.network(*encode(batch, self.chars, self.tags))
-                logp = torch.log_softmax(pointers, dim=1)
-                p_metric = torch.sigmoid(metric).tolist()
+                metric, pointers = self.network.forward(*encode(batch, self.chars, self.tags))
+                logp = _log_softmax(pointers, axis=1)
+                with np.errstate(over="ignore"):
+                    p_metric = _sigmoid(metric).tolist()
                 objects = best_spans(logp[:, :, 0], logp[:, :, 1], batch)
                 actions = best_spans(logp[:, :, 2], logp[:, :, 3], batch)
                 for row, i in enumerate(indices):
@@ -339,7 +467,7 @@ class FigureTagger:
 
     # ---- saving and loading: JSON and safetensors only ------------------------------------
     def save(self, directory: os.PathLike) -> None:
-        from safetensors.torch import save_file
+        from safetensors.numpy import save_file
 
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
@@ -347,15 +475,15 @@ class FigureTagger:
                   **self.extra}
         (directory / CONFIG_FILE).write_text(json.dumps(config, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
                                              encoding="utf-8")
-        tensors = {name: tensor.detach().contiguous() for name, tensor in self.network.state_dict().items()}
-        save_file(tensors, str(directory / WEIGHTS_FILE))
+        save_file(self.network.weights, str(directory / WEIGHTS_FILE))
 
     @classmethod
     def load(cls, directory: os.PathLike) -> "FigureTagger":
         """Read config.json (JSON) and weights.safetensors (tensors only). Anything else in the
-        folder is never opened; a weights file that is not safetensors (a pickle, say) is refused."""
+        folder is never opened; a weights file that is not safetensors (a pickle, say) is refused,
+        and so is one whose tensors are not the network's the config describes."""
         from safetensors import SafetensorError
-        from safetensors.torch import load_file
+        from safetensors.numpy import load_file
 
         directory = Path(directory)
         config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
@@ -363,15 +491,19 @@ class FigureTagger:
             raise UnsafeModel(f"{directory / CONFIG_FILE}: not a {FORMAT} model (format {config.get('format')!r})")
         sizes = Sizes(**config["sizes"])
         chars, tags = Vocab(config["chars"]), Vocab(config["tags"])
-        network = build_network(sizes, len(chars.items), len(tags.items))
         try:
-            state = load_file(str(directory / WEIGHTS_FILE), device="cpu")
+            weights = load_file(str(directory / WEIGHTS_FILE))
         except (SafetensorError, OSError, ValueError) as exc:
             raise UnsafeModel(f"{directory / WEIGHTS_FILE} is not a safetensors file of tensors ({exc})") from None
-        network.load_state_dict(state, strict=True)
-        network.eval()
+        expected = weight_shapes(sizes, len(chars.items), len(tags.items))
+        found = {name: tuple(array.shape) for name, array in weights.items()}
+        if found != expected:
+            wrong = sorted(name for name in expected.keys() | found.keys() if found.get(name) != expected.get(name))
+            raise UnsafeModel(f"{directory / WEIGHTS_FILE} does not hold the network {CONFIG_FILE} describes "
+                              f"(tensors missing, extra or of another shape: {', '.join(wrong)})")
+        weights = {name: array.astype(np.float32, copy=False) for name, array in weights.items()}
         extra = {k: v for k, v in config.items() if k not in ("format", "sizes", "chars", "tags")}
-        return cls(network, chars, tags, sizes, extra)
+        return cls(FigureNetwork(weights, sizes), chars, tags, sizes, extra)
 
 
 def logit(p: float, floor: float = 1e-4) -> float:

@@ -22,6 +22,10 @@ are saved next to the model (calibration.json): measured, not assumed.
 
 Training is deterministic: a fixed seed, one torch thread (REPORTMINE_TRAIN_THREADS), batches
 and the dev split chosen by checksums of document names, no time in the saved files.
+
+Training needs torch (the `train` extra); the trained network is then read in NumPy
+(tagger.FigureNetwork), as extraction reads it: the k-fold's readings are the ones the saved model
+gives at run time.
 """
 from __future__ import annotations
 
@@ -37,10 +41,12 @@ from pathlib import Path
 from typing import Optional
 
 from .evaluate import GoldDocument, canonical_unit, contains_either_way, locate, score, values_agree
+from .extract_model import NEEDED as MODEL_NEEDED
 from .extract_model import (CALIBRATION_FILE, COMBINE_POLICY, MODEL_NAME, POLICIES, TRAINING_FILE, Calibration,
                             FigureReader, confidence_features, fit_confidence, merge, model_only, rule_key)
 from .normalize import HTML_SUFFIXES
-from .tagger import MAX_SPAN, FigureTagger, Sizes, Vocab, build_network, encode
+from .tagger import (MAX_SPAN, N_DISTANCES, N_ROLES, ROLE_FIGURE, FigureNetwork, FigureTagger, Sizes,
+                     Vocab, encode)
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20240606
@@ -48,6 +54,8 @@ TRAIN_THREADS = int(os.environ.get("REPORTMINE_TRAIN_THREADS", "1"))
 REAL_SETS = ("em", "econ", "resources")
 NEVER_READ = "holdout"  # scored once at the end of a piece of work, by hand: never trained on
 DEFAULT_OUT = Path("models") / MODEL_NAME  # in the working folder, never inside the package
+NEEDED = ("torch",) + MODEL_NEEDED  # the network is trained in torch, and read as extraction reads it
+INSTALL_HINT = 'pip install "reportmine[train]"'
 
 
 @dataclass(frozen=True)
@@ -292,8 +300,9 @@ def _targets(window, label) -> tuple:
 
 
 def fit(documents: list, seed: int = SEED, hyper: Hyper = Hyper(), sizes: Sizes = Sizes(), log=None) -> tuple:
-    """Train a FigureTagger on the documents' examples; the best epoch on the dev documents (one in
-    eight, by checksum) is kept. Returns (tagger, report)."""
+    """Train the network in torch on the documents' examples; the best epoch on the dev documents
+    (one in eight, by checksum) is kept. Returns (tagger, report), the tagger reading the trained
+    weights in NumPy."""
     import torch
 
     threads = torch.get_num_threads()
@@ -348,7 +357,63 @@ def fit(documents: list, seed: int = SEED, hyper: Hyper = Hyper(), sizes: Sizes 
               "metrics": {"train": sum(1 for _, t in train if t[0]), "dev": sum(1 for _, t in dev if t[0])},
               "epochs": epochs_run, "dev_loss": None if best_loss == math.inf else round(best_loss, 4),
               "seconds": round(time.perf_counter() - started, 1)}
-    return FigureTagger(network, chars, tags, sizes), report
+    weights = {name: tensor.detach().numpy().copy() for name, tensor in network.state_dict().items()}
+    return FigureTagger(FigureNetwork(weights, sizes), chars, tags, sizes), report
+
+
+def build_network(sizes: Sizes, n_chars: int, n_tags: int):
+    """The torch module that is trained (torch is imported here, not at module import: it is the
+    `train` extra). Its parameters are the tensors tagger.weight_shapes names, which
+    tagger.FigureNetwork reads: the two forward passes must stay the same."""
+    import torch
+    from torch import nn
+
+    class TorchFigureNetwork(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.chars = nn.Embedding(n_chars, sizes.embed, padding_idx=0)
+            self.tags = nn.Embedding(n_tags, sizes.tag_embed, padding_idx=0)
+            self.distances = nn.Embedding(N_DISTANCES, sizes.distance_embed, padding_idx=0)
+            self.roles = nn.Embedding(N_ROLES, sizes.role_embed, padding_idx=0)
+            width = sizes.embed + sizes.tag_embed + sizes.distance_embed + sizes.role_embed
+            self.dropout = nn.Dropout(sizes.dropout)
+            # two one-way LSTMs instead of a packed bidirectional one: each reads its sequences
+            # padded at their end, where padding cannot reach the characters (packing costs
+            # more than the reading itself on a CPU)
+            self.forward_lstm = nn.LSTM(width, sizes.hidden, num_layers=sizes.layers, batch_first=True)
+            self.backward_lstm = nn.LSTM(width, sizes.hidden, num_layers=sizes.layers, batch_first=True)
+            states = 2 * sizes.hidden
+            # the figure's summary: the mean of its own states and the max over the window
+            self.metric = nn.Sequential(nn.Linear(2 * states, sizes.hidden), nn.Tanh(), nn.Linear(sizes.hidden, 1))
+            self.pointers = nn.Linear(states, 4)  # object start, object end, action start, action end
+            self.none = nn.Linear(2 * states, 4)  # the same four for "no object" / "no action"
+
+        def forward(self, chars, tags, distances, roles):
+            mask = chars != 0
+            x = self.dropout(torch.cat([self.chars(chars), self.tags(tags), self.distances(distances),
+                                        self.roles(roles)], dim=-1))
+            # each row reversed within its length (padding stays at the end): the backward reading
+            lengths = mask.sum(1, keepdim=True)
+            positions = torch.arange(chars.shape[1]).unsqueeze(0)
+            reverse = torch.where(positions < lengths, lengths - 1 - positions, positions)
+            index = reverse.unsqueeze(-1).expand(-1, -1, x.shape[-1])
+            ahead, _ = self.forward_lstm(x)
+            back, _ = self.backward_lstm(x.gather(1, index))
+            back = back.gather(1, reverse.unsqueeze(-1).expand(-1, -1, back.shape[-1]))
+            h = torch.cat([ahead, back], dim=-1)
+            h = self.dropout(h)
+            figure = (roles == ROLE_FIGURE).unsqueeze(-1)
+            figure_mean = (h * figure).sum(1) / figure.sum(1).clamp(min=1)
+            window_max = h.masked_fill(~mask.unsqueeze(-1), -1e4).max(1).values
+            summary = torch.cat([figure_mean, window_max], dim=-1)
+            metric = self.metric(summary).squeeze(-1)
+            # pointers never land on padding or on the figure itself
+            pointers = self.pointers(h).masked_fill((~mask | figure.squeeze(-1)).unsqueeze(-1), -1e4)
+            # position 0 of each pointer distribution is "none"
+            pointers = torch.cat([self.none(summary).unsqueeze(1), pointers], dim=1)
+            return metric, pointers
+
+    return TorchFigureNetwork()
 
 
 def _batches(examples: list, size: int, rng: random.Random) -> list:
@@ -370,7 +435,7 @@ def _loss(network, batch, chars, tags):
 
     windows = [w for w, _ in batch]
     targets = torch.tensor([t for _, t in batch], dtype=torch.float)
-    metric, pointers = network(*encode(windows, chars, tags))
+    metric, pointers = network(*(torch.from_numpy(ids) for ids in encode(windows, chars, tags)))
     loss = F.binary_cross_entropy_with_logits(metric, targets[:, 0])
     pointer_targets = targets[:, 1:].long()
     for k in range(4):
