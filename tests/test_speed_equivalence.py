@@ -120,3 +120,28 @@ def test_word_lookups_of_the_text_index_equal_the_searches():
             hi = rng.randint(max(0, lo - 3), len(text))
             assert index.holds_any(words, lo, hi) == any(text.find(word, lo, hi) >= 0 for word in words)
             assert index.last_inside(words, lo, hi) == max(text.rfind(word, lo, hi) for word in words)
+
+
+def test_a_window_marks_the_other_figures_a_loop_over_all_of_them_marks():
+    from reportmine.segment import Segmenter
+    from reportmine.lexicons import load_lexicons
+    from reportmine.tagger import ROLE_FIGURE, ROLE_OTHER, ROLE_OTHER_FIGURE, WindowBuilder
+
+    rng = random.Random(11)
+    text = "。".join(corpus_texts(3))
+    builder = WindowBuilder(Segmenter(load_lexicons().domain_dict), text)
+    spans, at = [], 0
+    while at < len(text) - 40:  # figures of 1 to 30 characters, some overlapping, in no order
+        start = at + rng.randint(0, 12)
+        spans.append((start, start + rng.randint(1, 30)))
+        at = start + rng.randint(1, 20)
+    rng.shuffle(spans)
+    for start, end in spans[:300]:
+        window = builder.window(start, end, spans)
+        expected = [ROLE_OTHER] * (window.end - window.start)
+        for o_start, o_end in spans:
+            for p in range(max(o_start, window.start), min(o_end, window.end)):
+                expected[p - window.start] = ROLE_OTHER_FIGURE
+        for p in range(start, end):
+            expected[p - window.start] = ROLE_FIGURE
+        assert list(window.roles) == expected

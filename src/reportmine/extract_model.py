@@ -27,6 +27,7 @@ import json
 import math
 import os
 import warnings
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -228,8 +229,8 @@ class FigureReader:
         if "\t" in text:
             quantities = sorted(quantities + rules.tables.bare_numbers(text, TableLines(text), quantities),
                                 key=lambda q: q.start)
-        quantities = [q for q in quantities
-                      if not any(s < q.end + 2 and q.start - 2 < e for s, e in corrupt_spans)]
+        near_corruption = _near_corruption(corrupt_spans)
+        quantities = [q for q in quantities if not near_corruption(q)]
         spans = [(q.start, q.end) for q in quantities]
         known = set(spans)
         extra = [span for span in also if span not in known]
@@ -242,6 +243,20 @@ class FigureReader:
             if action.endswith(word):
                 return direction
         return None
+
+
+def _near_corruption(corrupt_spans):
+    """A test of whether a figure lies within two characters of a corrupted span (its digits may be
+    lost): the spans sorted once, each figure's neighbours found by bisection (a document with
+    thousands of corrupted spans and figures is not scanned once per figure)."""
+    ordered = sorted(corrupt_spans)
+    starts = [s for s, _ in ordered]
+    longest = max((e - s for s, e in ordered), default=0)
+
+    def near(q) -> bool:
+        lo, hi = q.start - 2, q.end + 2
+        return any(s < hi and lo < e for s, e in ordered[bisect_left(starts, lo - longest):bisect_left(starts, hi)])
+    return near
 
 
 # ---- loading ---------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -122,6 +122,7 @@ class WindowBuilder:
         self.sentences = sentence_spans(text)
         self.starts = [s for s, _ in self.sentences]
         self._tags: dict = {}
+        self._others, self._sorted_others, self._other_starts, self._longest_other = None, [], [], 0
 
     def _sentence_of(self, start: int, end: int) -> tuple[int, int]:
         index = bisect_right(self.starts, start) - 1
@@ -157,11 +158,21 @@ class WindowBuilder:
         return tags
 
     def window(self, start: int, end: int, others: Sequence[tuple[int, int]] = ()) -> Window:
+        """The window of the figure at [start, end); `others`, the document's figures, are marked
+        where they fall inside it."""
         sentence = self._sentence_of(start, end)
         w_start, w_end = max(sentence[0], start - WINDOW_LEFT), min(sentence[1], end + WINDOW_RIGHT)
         tags = self._word_tags(sentence)[w_start - sentence[0]:w_end - sentence[0]]
         roles = [ROLE_OTHER] * (w_end - w_start)
-        for o_start, o_end in others:
+        # only the figures that can reach into the window, found by bisection: a loop over all of
+        # them for every window grew with the square of a document's figures
+        if others is not self._others:
+            self._others, self._sorted_others = others, sorted(others)
+            self._other_starts = [o_start for o_start, _ in self._sorted_others]
+            self._longest_other = max((o_end - o_start for o_start, o_end in others), default=0)
+        first = bisect_left(self._other_starts, w_start - self._longest_other)
+        last = bisect_left(self._other_starts, w_end)
+        for o_start, o_end in self._sorted_others[first:last]:
             for p in range(max(o_start, w_start), min(o_end, w_end)):
                 roles[p - w_start] = ROLE_OTHER_FIGURE
         for p in range(start, end):
