@@ -145,3 +145,12 @@ def test_a_window_marks_the_other_figures_a_loop_over_all_of_them_marks():
         for p in range(start, end):
             expected[p - window.start] = ROLE_FIGURE
         assert list(window.roles) == expected
+
+
+def test_a_figures_line_start_is_where_a_search_back_for_the_newline_finds_it():
+    from reportmine.indicators import NumberedHeadings
+
+    for text in corpus_texts() + ["", "无换行的一行文字", "\n\n开头两个换行\n"]:
+        headings = NumberedHeadings(text)
+        for position in range(len(text) + 1):
+            assert headings.line_start(position) == text.rfind("\n", 0, position) + 1

@@ -17,7 +17,7 @@ Two sources, recorded in Metric.indicator_source:
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from fractions import Fraction
@@ -626,13 +626,19 @@ class NumberedHeadings:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts, self.topics, start = [], [], 0
+        self.starts, self.topics, self.line_starts, start = [], [], [], 0
         for line in text.split("\n"):
+            self.line_starts.append(start)
             heading = HEADING_LINE.fullmatch(line.strip())
             if heading:
                 self.starts.append(start)
                 self.topics.append(heading.group("topic"))
             start += len(line) + 1
+
+    def line_start(self, position: int) -> int:
+        """Where the line holding position starts (a search back for the newline, once per figure,
+        grew with the square of a text without newlines)."""
+        return self.line_starts[bisect_right(self.line_starts, position) - 1]
 
     def above(self, line_start: int) -> str:
         """The topic of the last numbered heading line in the HEADING_LOOKBACK characters before
@@ -687,7 +693,7 @@ def sentence_topic(text: str, sentence_start: int, start: int, headings: Optiona
     match = TOPIC.match(text, sentence_start, start)
     if match:
         return match.group("topic")
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = headings.line_start(start) if headings is not None else text.rfind("\n", 0, start) + 1
     label = LINE_LABEL.match(text, line_start, start)
     if label and label.end() <= sentence_start:
         return label.group("topic")
