@@ -27,7 +27,6 @@ import json
 import math
 import os
 import warnings
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -35,7 +34,7 @@ from typing import Optional, Sequence
 from .errors import ReportmineError
 from .extraction import Dropped, ExtractionResult, Figure
 from .rules.grammar import CLAUSE_REACH, TextIndex
-from .tagger import CONFIG_FILE, WEIGHTS_FILE, Reading, UnsafeModel, WindowBuilder, logit
+from .tagger import CONFIG_FILE, WEIGHTS_FILE, Reading, SpanIndex, UnsafeModel, WindowBuilder, logit
 
 MODEL_NAME = "metric_tagger"
 MODELS_DIR = Path(__file__).parent / "models"
@@ -247,15 +246,13 @@ class FigureReader:
 
 def _near_corruption(corrupt_spans):
     """A test of whether a figure lies within two characters of a corrupted span (its digits may be
-    lost): the spans sorted once, each figure's neighbours found by bisection (a document with
-    thousands of corrupted spans and figures is not scanned once per figure)."""
-    ordered = sorted(corrupt_spans)
-    starts = [s for s, _ in ordered]
-    longest = max((e - s for s, e in ordered), default=0)
+    lost), each figure's neighbours looked up in the spans sorted once (a document with thousands
+    of corrupted spans and figures is not scanned once per figure)."""
+    corrupt = SpanIndex(corrupt_spans)
 
     def near(q) -> bool:
         lo, hi = q.start - 2, q.end + 2
-        return any(s < hi and lo < e for s, e in ordered[bisect_left(starts, lo - longest):bisect_left(starts, hi)])
+        return any(s < hi and lo < e for s, e in corrupt.near(lo, hi))
     return near
 
 

@@ -367,13 +367,11 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
             if name:
                 document["bureau"], provenance["bureau"] = name, "title"
                 if division is not None and not document.get("region"):
-                    document["region"], document["region_code"] = regions().full_name(division), division.code
-                    provenance["region"] = "title"
+                    _set_region(document, provenance, division, "title")
         if not document.get("region"):
             division = _division_named(title, title)
             if division is not None:
-                document["region"], document["region_code"] = regions().full_name(division), division.code
-                provenance["region"] = "title"
+                _set_region(document, provenance, division, "title")
         years = YEAR.findall(title)
         # a year the title names outranks one read from the publication date (a January page on
         # last year's figures)
@@ -402,14 +400,19 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
         if not row.get("region"):
             name, division = find_bureau(row["bureau"], None)
             if division is not None:
-                document["region"], document["region_code"] = regions().full_name(division), division.code
-                provenance["region"] = "manifest"
+                _set_region(document, provenance, division, "manifest")
     for field in ("year", "date"):
         if row.get(field):
             document[field] = int(row[field]) if field == "year" else row[field]
             provenance[field] = "manifest"
     document["provenance"] = provenance
     return document
+
+
+def _set_region(document: dict, provenance: dict, division, source: str) -> None:
+    """A document's region and its code from a division, with where it came from."""
+    document["region"], document["region_code"] = regions().full_name(division), division.code
+    provenance["region"] = source
 
 
 def host_reading(url: str, context: str = "") -> tuple:
@@ -454,8 +457,7 @@ def _read_host(document: dict, provenance: dict, url: str) -> None:
                         + [metric.get("context") or metric.get("text") or "" for metric in document.get("metrics") or []])
     bureau, division = host_reading(url, context)
     if division is not None and not document.get("region"):
-        document["region"], document["region_code"] = regions().full_name(division), division.code
-        provenance["region"] = "url"
+        _set_region(document, provenance, division, "url")
     if bureau is not None and not document.get("bureau"):
         document["bureau"], provenance["bureau"] = bureau, "url"
 

@@ -131,9 +131,7 @@ class Regions:
             return candidates[0]
         if initials_only or not candidates:
             return None
-        levels = {"province": 0, "prefecture": 1, "county": 2}
-        candidates.sort(key=lambda d: levels[d.level])
-        return candidates[0] if levels[candidates[0].level] < levels[candidates[1].level] else None
+        return _highest_level(candidates)
 
     def ancestors(self, division: Division) -> list[Division]:
         """Province, then prefecture, above a division (those that exist)."""
@@ -167,9 +165,16 @@ class Regions:
             if scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
                 return scored[0][1]
         # prefer the higher level (西宁 the city, not a county of the same short name)
-        levels = {"province": 0, "prefecture": 1, "county": 2}
-        candidates = sorted(candidates, key=lambda c: levels[c.level])
-        return candidates[0] if levels[candidates[0].level] < levels[candidates[1].level] else None
+        return _highest_level(candidates)
+
+
+LEVELS = {"province": 0, "prefecture": 1, "county": 2}
+
+
+def _highest_level(candidates: list) -> Optional[Division]:
+    """The one division above all the others, or None when two share the highest level."""
+    ranked = sorted(candidates, key=lambda d: LEVELS[d.level])
+    return ranked[0] if LEVELS[ranked[0].level] < LEVELS[ranked[1].level] else None
 
 
 @lru_cache(maxsize=1)

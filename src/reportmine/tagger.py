@@ -113,6 +113,21 @@ class Window:
     roles: list
 
 
+class SpanIndex:
+    """Spans (start, end), sorted once, for the few that may overlap a range: found by bisection
+    from the range's start less the longest span, not by a pass over all of them."""
+
+    def __init__(self, spans):
+        self.spans = sorted(spans)
+        self.starts = [start for start, _ in self.spans]
+        self.longest = max((end - start for start, end in self.spans), default=0)
+
+    def near(self, lo: int, hi: int) -> list:
+        """The spans that start before hi and are long enough to reach lo (each still to be tested
+        for an overlap)."""
+        return self.spans[bisect_left(self.starts, lo - self.longest):bisect_left(self.starts, hi)]
+
+
 class WindowBuilder:
     """Windows for the figures of one text; each sentence is segmented once."""
 
@@ -122,7 +137,7 @@ class WindowBuilder:
         self.sentences = sentence_spans(text)
         self.starts = [s for s, _ in self.sentences]
         self._tags: dict = {}
-        self._others, self._sorted_others, self._other_starts, self._longest_other = None, [], [], 0
+        self._others, self._other_index = None, SpanIndex(())
 
     def _sentence_of(self, start: int, end: int) -> tuple[int, int]:
         index = bisect_right(self.starts, start) - 1
@@ -167,12 +182,8 @@ class WindowBuilder:
         # only the figures that can reach into the window, found by bisection: a loop over all of
         # them for every window grew with the square of a document's figures
         if others is not self._others:
-            self._others, self._sorted_others = others, sorted(others)
-            self._other_starts = [o_start for o_start, _ in self._sorted_others]
-            self._longest_other = max((o_end - o_start for o_start, o_end in others), default=0)
-        first = bisect_left(self._other_starts, w_start - self._longest_other)
-        last = bisect_left(self._other_starts, w_end)
-        for o_start, o_end in self._sorted_others[first:last]:
+            self._others, self._other_index = others, SpanIndex(others)
+        for o_start, o_end in self._other_index.near(w_start, w_end):
             for p in range(max(o_start, w_start), min(o_end, w_end)):
                 roles[p - w_start] = ROLE_OTHER_FIGURE
         for p in range(start, end):

@@ -24,8 +24,7 @@ from ..extraction import Figure
 from ..numbers import Quantity
 from ..segment import Token
 from .grammar import (CLAUSE_PUNCTUATION, CLOSING_BRACKET_CHARS, CLOSING_BRACKETS, EARLIER_VERB_REACH, HAN, LIST_COMMAS,
-                      OPENING_BRACKET_CHARS, QUOTES, SENTENCE_REACH, Grammar, TextIndex, ends_with_verb, outside_titles,
-                      without_trailing)
+                      QUOTES, SENTENCE_REACH, Grammar, TextIndex, ends_with_verb, outside_titles, without_trailing)
 
 
 @dataclass
@@ -827,10 +826,8 @@ def object_of_figure_before(site: Site, figure: Figure):
 
 def _aside(index: TextIndex, figure: Figure, until: int) -> bool:
     """Whether a figure sits in brackets closed before `until` (an aside to the figure after them)."""
-    opened = index.last_inside(OPENING_BRACKET_CHARS, figure.sentence_start, figure.start)
-    if opened < 0 or index.last_inside(CLOSING_BRACKET_CHARS, opened, figure.start) > opened:
-        return False
-    return index.holds_any(CLOSING_BRACKET_CHARS, figure.end, until)
+    return index.inside_brackets(figure.sentence_start, figure.start) \
+        and index.holds_any(CLOSING_BRACKET_CHARS, figure.end, until)
 
 
 def _names_its_own_category(site: Site, figure: Figure) -> bool:
@@ -962,8 +959,8 @@ def act_of_figure_before_in_sentence(site: Site, figure: Figure):
         # 完成门急诊量…人次，入院病人…人次; 粮食播种面积…亩，产量…吨: an act that reports progress, or
         # one read from the figure's own name, is not lent to a figure that names its own thing
         return None
-    if figure.breakdown and site.q.kind != "count" and previous.action in g.reporting_acts:
-        return None  # 实现林业总产值9.086亿元，其中：第一产业产值39490万元: the report of the total is no act of its parts
+    if figure.breakdown and _reports_the_total(site, previous):
+        return None
     action, rule = previous.action, "act-of-figure-before-in-sentence"
     if site.q.kind == "rate" and previous.action in g.lexicons.completion_verbs and figure.object.endswith(g.rate_suffix_tuple):
         # 完成食品安全监督抽检1862批次，合格率97.3%: the rate measures the sampling, not its completion
@@ -982,9 +979,15 @@ def act_of_the_total(site: Site, figure: Figure):
     total = site.state.last_whole.get((site.sentence_start, figure.unit))
     if total is None or not total.action or total.action in site.g.change_verbs:
         return None
-    if site.q.kind != "count" and total.action in site.g.reporting_acts:
-        return None  # 实现林业总产值9.086亿元，其中：第一产业产值39490万元: the report of the total is no act of its parts
+    if _reports_the_total(site, total):
+        return None
     return {"action": (total.action, (total.start, total.end))}
+
+
+def _reports_the_total(site: Site, total: Figure) -> bool:
+    """实现林业总产值9.086亿元，其中：第一产业产值39490万元: a total's verb of reporting is no act of
+    the parts after it (a count's parts are done by its act: 检查企业…家，其中…)."""
+    return site.q.kind != "count" and total.action in site.g.reporting_acts
 
 
 def scope_not_counted(site: Site, figure: Figure):

@@ -112,6 +112,10 @@ class TextIndex:
             at += 1
         return False
 
+    def inside_brackets(self, lo: int, position: int) -> bool:
+        """Whether a bracket opened in text[lo:position] is still open at position."""
+        return self.last_inside(OPENING_BRACKET_CHARS, lo, position) > self.last_inside(CLOSING_BRACKET_CHARS, lo, position)
+
     def last_inside(self, words, lo: int, hi: int) -> int:
         """Where the last occurrence of one of words that stands wholly inside text[lo:hi] starts,
         else -1 (max of text.rfind(word, lo, hi) over the words, looked up: a sentence of thousands

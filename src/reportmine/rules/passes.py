@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections import Counter
 
 from ..extraction import Figure
+from ..regions import regions
+from .grammar import NON_SPACE, Grammar, TextIndex
+from .tables import TableLines, Tables
 
 # The rules the document passes decide with (table-* in tables.py), each named in the evidence of the
 # fields it sets; tests check that every decision names a rule of attribution.RULES or of these.
 PASS_RULES = ("parts-after-a-full-stop", "change-word-of-the-list", "rates-respectively", "places-respectively",
-              "changes-respectively",
-              "figures-respectively", "table-cell", "table-row-label", "table-bare-cell", "act-in-count-name",
-              "act-implied-by-event", "object-of-the-act", "count-of-the-act", "verb-inside-stock-name", "type-check")
-from ..regions import regions
-from .grammar import NON_SPACE, Grammar, TextIndex
-from .tables import TableLines, Tables
+              "changes-respectively", "figures-respectively", "table-cell", "table-row-label", "table-bare-cell",
+              "act-in-count-name", "act-implied-by-event", "object-of-the-act", "count-of-the-act",
+              "verb-inside-stock-name", "type-check")
 
 
 def parts_after_a_full_stop(text: str, index: TextIndex, g: Grammar, figures: list[Figure]) -> None:
@@ -68,7 +68,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
         for figure in figures[taken_in:start]:
             if figure.sentence_start != plain_sentence:
                 plain_before, plain_sentence = [], figure.sentence_start
-            if figure.kind != "rate" and figure.change is None and not _in_brackets(text, figure):
+            if figure.kind != "rate" and figure.change is None and not _in_brackets(index, figure):
                 plain_before.append(figure)
         taken_in = start
         rates = first.kind == "rate"
@@ -141,12 +141,7 @@ def _place_opening(item: str) -> str:
 
 def _all_places(items: list[str]) -> bool:
     """Every item of a list opens with a division's name (甘孜, 眉山市, 乐山PM2.5浓度)."""
-    table = regions()
-    for item in items:
-        names = table.find_names(item)
-        if not names or not item.startswith(names[0]):
-            return False
-    return True
+    return all(_place_opening(item) for item in items)
 
 
 def _list_clause_start(text: str, index: TextIndex, first: Figure) -> int:
@@ -158,13 +153,10 @@ def _list_clause_start(text: str, index: TextIndex, first: Figure) -> int:
     return start
 
 
-def _in_brackets(text: str, figure: Figure) -> bool:
+def _in_brackets(index: TextIndex, figure: Figure) -> bool:
     """死亡35人（含高速事故6起6人）: a figure inside brackets is an aside, not one of the figures a
     list of changes after the brackets refers to."""
-    lo = max(figure.sentence_start, figure.start - 60)
-    opened = max(text.rfind("（", lo, figure.start), text.rfind("(", lo, figure.start))
-    closed = max(text.rfind("）", lo, figure.start), text.rfind(")", lo, figure.start))
-    return opened > closed
+    return index.inside_brackets(max(figure.sentence_start, figure.start - 60), figure.start)
 
 
 def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
@@ -219,11 +211,9 @@ def _implied_nouns(lexicons, figures: list[Figure]) -> dict:
             # 生产经营单位 are enterprises by another name: a noun a modifier verb describes is no vote
             if choice and not figure.object[:-len(choice)].endswith(tuple(lexicons.modifier_verbs)):
                 named[choice] += 1
-    implied = {}
-    for unit, default in lexicons.implied_nouns.items():
-        best = named.most_common(1)
-        implied[unit] = best[0][0] if best and best[0][1] > named[default] else default
-    return implied
+    best = named.most_common(1)
+    return {unit: best[0][0] if best and best[0][1] > named[default] else default
+            for unit, default in lexicons.implied_nouns.items()}
 
 
 def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
