@@ -239,3 +239,68 @@ def test_a_whole_years_statistics_name_the_year_covered(pipeline):
     assert pipeline.extract_text("某地新闻\n2022年1至12月，全县共发生火灾34起。").year == 2022
     # nine months are no whole year: nothing says which year the page covers
     assert pipeline.extract_text("某地新闻\n2022年1至9月，全县共发生火灾34起。").year is None
+
+
+def test_a_page_that_names_no_body_is_its_subjects_bureau_at_its_region(pipeline):
+    bulletin = ("丹寨县2015年经济运行情况\n初步核算，全县地区生产总值45.6亿元，按可比价格计算增长11.2%。"
+                "规模以上工业增加值6.1亿元；社会消费品零售总额12.3亿元；固定资产投资60.2亿元。")
+    document = pipeline.extract_text(bulletin)
+    assert document.subject == "statistics"
+    assert (document.bureau, document.region_code) == ("丹寨县统计局", "522636")
+    assert document.provenance["bureau"] == "subject"
+    # a province's body of its kind is a 厅, and a page on a year before the reform of 2018 names
+    # the body as it was then called
+    forestry = pipeline.extract_text("贵州省2014年造林绿化情况\n2014年，贵州省林业部门完成营造林300万亩，"
+                                     "森林覆盖率达49%，中幼林抚育200万亩。")
+    assert (forestry.subject, forestry.bureau) == ("forestry", "贵州省林业厅")
+    # a page that names its own body keeps it
+    named = pipeline.extract_text("眉山市统计局发布：初步核算，全市地区生产总值1500亿元，规模以上工业增加值增长8%。")
+    assert named.bureau == "眉山市统计局" and named.provenance["bureau"] != "subject"
+
+
+def test_a_subject_needs_words_enough_and_a_clear_lead():
+    from reportmine.metadata import find_subject
+
+    assert find_subject("全市水库除险加固12座，灌区改造3处，防汛物资到位。", None) == "water"
+    assert find_subject("全市检查学校12所。", None) is None  # one word is no subject
+    # as many transport words as statistics words: no clear lead
+    assert find_subject("客运量120万人次，货运量300万吨；地区生产总值80亿元，固定资产投资20亿元。", None) is None
+
+
+def test_a_national_body_speaking_of_the_whole_country(pipeline):
+    document = pipeline.extract_text("记者从市场监管总局新闻发布会获悉，截至2020年底，全国市场监管部门"
+                                     "监督检查食品生产经营主体509万户次，发现问题6.8万个。")
+    assert (document.bureau, document.region) == ("国家市场监督管理总局", "全国")
+    # a local page that mentions a ministry is not the ministry's
+    local = pipeline.extract_text("按照应急管理部部署，长沙县全县检查企业120家，发现隐患300处，整改率98%。")
+    assert local.bureau != "应急管理部"
+
+
+def test_a_manifest_address_gives_the_region_that_names_a_subjects_bureau():
+    from reportmine.metadata import apply_manifest
+
+    document = {"doc": "a.txt", "path": "/tmp/a.txt", "bureau": None, "region": None, "region_code": None,
+                "year": 2022, "subject": "statistics", "provenance": {}, "metrics": []}
+    filled = apply_manifest(document, {"/tmp/a.txt": {"url": "https://mianchi.gov.cn/pageView/1.html"}})
+    assert (filled["bureau"], filled["provenance"]["bureau"]) == ("渑池县统计局", "subject")
+    unknown = dict(document, subject=None)  # no subject: nothing is guessed
+    assert apply_manifest(unknown, {"/tmp/a.txt": {"url": "https://mianchi.gov.cn/pageView/1.html"}})["bureau"] is None
+
+
+def test_documents_yaml_refuses_a_key_nothing_reads(tmp_path, monkeypatch):
+    import shutil
+
+    from reportmine import metadata
+    from reportmine.errors import LexiconError
+
+    folder = tmp_path / "lexicons"
+    shutil.copytree(metadata.shipped_lexicon_dir(), folder)
+    with open(folder / "documents.yaml", "a", encoding="utf-8") as handle:
+        handle.write("\nsubject_words: [水库]\n")
+    monkeypatch.setattr(metadata, "shipped_lexicon_dir", lambda: folder)
+    metadata.document_cues.cache_clear()
+    try:
+        with pytest.raises(LexiconError, match="subject_words"):
+            metadata.document_cues()
+    finally:
+        metadata.document_cues.cache_clear()

@@ -19,7 +19,7 @@ from typing import Optional
 import regex
 
 from .errors import LexiconError
-from .lexicon_files import compile_expression, load_yaml, shipped_lexicon_dir, string_list
+from .lexicon_files import compile_expression, line_of, load_yaml, shipped_lexicon_dir, string_list
 from .normalize import PINYIN_NOISE
 from .regions import regions
 
@@ -40,6 +40,10 @@ MAX_CHAIN = 3
 def document_cues() -> dict:
     path = shipped_lexicon_dir() / "documents.yaml"
     data = load_yaml(path)
+    for key in data:
+        if key not in DOCUMENTS_KEYS:
+            raise LexiconError(path, line_of(path, f"{key}:"),
+                               f"key {key!r} is not read by anything (known keys: {', '.join(DOCUMENTS_KEYS)})")
     suffixes = string_list(path, data, "bureau_suffixes")
     genres = []
     for rule in data.get("genres") or []:
@@ -68,7 +72,57 @@ def document_cues() -> dict:
         host_bureaus[str(label)] = tuple(names)
     return {"bureau": bureau, "bureau_suffixes": tuple(suffixes), "genres": genres, "covered_year": covered,
             "opening_year": opening, "suffix_aliases": aliases, "publishers": publishers,
-            "host_bureaus": host_bureaus}
+            "host_bureaus": host_bureaus, "subjects": _subjects(path, data.get("subjects") or {}),
+            "national_bodies": _national_bodies(path, data.get("national_bodies") or {})}
+
+
+DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "subjects", "national_bodies",
+                  "publishers", "opening_year", "genres", "covered_year", "ordinary_word_short_names", "ethnic_groups")
+SUBJECT_KEYS = ("bodies", "former", "fields", "words")
+
+
+def _subjects(path, entries) -> dict:
+    """kind -> (bodies by level, (until, former bodies) or None, field pattern, words)."""
+    subjects = {}
+    for kind, entry in entries.items():
+        unknown = [key for key in entry or {} if key not in SUBJECT_KEYS] if isinstance(entry, dict) else []
+        former = (entry or {}).get("former") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or unknown or not _three_names(entry.get("bodies")) or not entry.get("words") \
+                or (former is not None and not (isinstance(former, dict) and isinstance(former.get("until"), int)
+                                                and _three_names(former.get("bodies")))):
+            raise LexiconError(path, line_of(path, f"{kind}:"), f"subjects: {kind} needs bodies (a name, or a "
+                               f"mapping of county, prefecture and province to names), words, and may have fields "
+                               f"and former {{until: year, bodies: ...}}" + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+        fields = [str(field) for field in entry.get("fields") or []]
+        field_pattern = regex.compile("(?:" + "|".join(map(regex.escape, sorted(fields, key=len, reverse=True)))
+                                      + ")(?:系统|部门|战线)") if fields else None
+        subjects[str(kind)] = (_by_level(entry["bodies"]), (former["until"], _by_level(former["bodies"])) if former else None,
+                               field_pattern, tuple(str(word) for word in entry["words"]))
+    return subjects
+
+
+def _three_names(names) -> bool:
+    """One name for every level, or a mapping of county, prefecture and province to names."""
+    if isinstance(names, str):
+        return bool(names)
+    return isinstance(names, dict) and set(names) == set(LEVEL_INDEX) and all(
+        isinstance(name, str) and name for name in names.values())
+
+
+def _by_level(names) -> tuple:
+    """Names in LEVEL_INDEX order."""
+    return tuple(names if isinstance(names, str) else names[level] for level in LEVEL_INDEX)
+
+
+def _national_bodies(path, entries) -> dict:
+    """Every way a national body is written -> its full name."""
+    written = {}
+    for name, aliases in entries.items():
+        if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
+            raise LexiconError(path, line_of(path, f"{name}:"), f"national_bodies: {name} needs a list of short forms")
+        for form in [name, *aliases]:
+            written[form] = str(name)
+    return written
 
 
 def find_date(text: str) -> Optional[str]:
@@ -254,6 +308,64 @@ def _division_named(head: str, context: str):
     return table.resolve(names, context)
 
 
+# how much of a page its subject is read from: its opening says what it is about, and a bound keeps
+# the count linear in a page of any length
+SUBJECT_HEAD = 20_000
+SUBJECT_WORD_CAP = 5  # one word said fifty times is one subject, not fifty votes
+FIELD_WEIGHT = 3  # 眉山市生态环境系统, 我省林业部门: the page says whose work it reports
+TITLE_WEIGHT = 3
+SUBJECT_MIN_VOTES = 4
+
+
+def find_subject(text: str, title: Optional[str]) -> Optional[str]:
+    """The kind of bureau whose work a page reports (lexicons/documents.yaml subjects): the kind
+    whose field names (XX系统, XX部门) and subject words the page uses most, if it has at least
+    SUBJECT_MIN_VOTES of them and twice the runner-up's; else None."""
+    head = text[:SUBJECT_HEAD]
+    votes = Counter()
+    for kind, (_bodies, _former, field_pattern, words) in document_cues()["subjects"].items():
+        for source, weight in ((head, 1), (title or "", TITLE_WEIGHT)):
+            if field_pattern is not None:
+                votes[kind] += FIELD_WEIGHT * weight * len(field_pattern.findall(source))
+            votes[kind] += weight * sum(min(source.count(word), SUBJECT_WORD_CAP) for word in words)
+    ranked = votes.most_common(2) + [(None, 0)]
+    (kind, best), (_, second) = ranked[0], ranked[1]
+    if kind is None or best < SUBJECT_MIN_VOTES or best < 2 * second:
+        return None
+    return kind
+
+
+LEVEL_INDEX = {"county": 0, "prefecture": 1, "province": 2}
+
+
+def subject_bureau(subject: Optional[str], division, year: Optional[int]) -> Optional[str]:
+    """The bureau of a page that names none: the body of its subject's kind at its region's level,
+    by the name it had in the page's year (丹寨县 + statistics -> 丹寨县统计局; 贵州省 + forestry in
+    2014 -> 贵州省林业厅)."""
+    entry = document_cues()["subjects"].get(subject) if subject else None
+    if entry is None or division is None:
+        return None
+    bodies, former, _field, _words = entry
+    if former is not None and year is not None and year <= former[0]:
+        bodies = former[1]
+    return division.name + bodies[LEVEL_INDEX[division.level]]
+
+
+NATIONAL_SCOPE = regex.compile(r"全国|我国")
+
+
+def national_body(text: str) -> Optional[str]:
+    """A national body the page names (市场监管总局 -> 国家市场监督管理总局), if it names one and
+    speaks of the whole country; the most often named wins."""
+    if not NATIONAL_SCOPE.search(text):
+        return None
+    named = Counter()
+    for written, name in document_cues()["national_bodies"].items():
+        named[name] += text.count(written)
+    named = +named
+    return named.most_common(1)[0][0] if named else None
+
+
 def dominant_division(text: str, title: Optional[str]):
     """The division a page is about when it names no body: the one its title names, else the one
     its text names most, if it dominates (at least 3 mentions and half of all)."""
@@ -279,14 +391,27 @@ def read_metadata(normalized, lexicons=None) -> dict:
     bureau, division = find_bureau(text, title)
     if division is None:
         division = dominant_division(text, title)  # the region of a page that names no body
+    subject = find_subject(text, title)
+    inferred = None
+    if bureau is None:
+        inferred = subject_bureau(subject, division, year)
+        if inferred is None and division is None:
+            inferred = national_body(text)
     table = regions()
-    meta = {"title": title, "date": date, "year": year, "genre": find_genre(title, text), "bureau": bureau,
+    meta = {"title": title, "date": date, "year": year, "genre": find_genre(title, text), "bureau": bureau or inferred,
             "region": table.full_name(division) if division else None,
-            "region_code": division.code if division else None}
+            "region_code": division.code if division else None, "subject": subject}
+    if inferred and division is None:
+        meta["region"] = NATIONAL_REGION
     meta["provenance"] = text_provenance(meta)
+    if inferred:
+        meta["provenance"]["bureau"] = "subject"  # not named by the page: the kind of work it reports
     if year_basis == "date":
         meta["provenance"]["year"] = "date"  # the year it was published, not one the page states
     return meta
+
+
+NATIONAL_REGION = "全国"
 
 
 # ---- a user's manifest: what the text does not say, or says wrong ---------------------------
@@ -405,6 +530,13 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
         if row.get(field):
             document[field] = int(row[field]) if field == "year" else row[field]
             provenance[field] = "manifest"
+    if not document.get("bureau") and document.get("region_code") in regions().by_code:
+        # the region is known only now (from the title or the address): the body of the kind of
+        # work the page reports
+        inferred = subject_bureau(document.get("subject"), regions().by_code[document["region_code"]],
+                                  document.get("year"))
+        if inferred:
+            document["bureau"], provenance["bureau"] = inferred, "subject"
     document["provenance"] = provenance
     return document
 

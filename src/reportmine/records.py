@@ -137,10 +137,14 @@ class Document(BaseModel):
     year: Optional[int] = _described("the year the report covers", None)
     date: Optional[str] = _described("the date it was issued (YYYY-MM-DD, or shorter)", None)
     genre: Optional[str] = _described("annual_summary, half_year, news, interview, speech ...", None)
+    subject: Optional[str] = _described("the kind of bureau whose work the page reports (statistics, transport, "
+                                        "water, environment, ...: lexicons/documents.yaml subjects), read from its "
+                                        "words; it names the bureau of a page that names none", None)
     url: Optional[str] = _described("the page's address, from a --manifest", None)
     provenance: dict[str, str] = Field(default_factory=dict, description="where each of bureau, region, year, date "
                                                                            "came from: text, title, url or manifest; a year "
-                                                                           "read from the publication date: date")
+                                                                           "read from the publication date: date; a "
+                                                                           "bureau named from the page's subject: subject")
     n_chars: int = _described("characters in the decoded original text", 0)
     warnings: list[Warning_] = Field(default_factory=list, description="what was read with trouble")
     error: Optional[str] = _described("why the file gave no metrics (unreadable, empty, binary, too large, "
