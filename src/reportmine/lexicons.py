@@ -85,8 +85,10 @@ class Lexicons:
     change_comparators: tuple
     change_comparator_patterns: tuple
     change_level_markers: tuple
+    level_change_words: tuple
     object_trim: tuple
     rate_suffixes: tuple
+    acting_rate_suffixes: tuple
     light_verbs: tuple
     person_units: tuple
     existence_verbs: tuple
@@ -136,7 +138,7 @@ class Lexicons:
     sources: tuple  # the folders read, in order
 
 
-ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "light_verbs", "person_units", "existence_verbs",
+ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "light_verbs", "person_units", "existence_verbs",
                      "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels",
                      "progress_verbs", "completion_verbs", "measure_suffixes", "act_nouns", "weak_verbs",
                      "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
@@ -158,7 +160,7 @@ SCHEMA = {
     "qualifiers.yaml": ("prefix", "prefix_blockers", "infix", "suffix"),
     "formulas.yaml": ("slogans", "patterns", "discourse_patterns", "frequency_periods", "frequency_units"),
     "chrome.yaml": ("line_patterns", "link_list_headings", "link_list_max_chars", "menu_line"),
-    "change.yaml": ("up", "down", "comparators", "comparator_patterns", "level_markers"),
+    "change.yaml": ("up", "down", "comparators", "comparator_patterns", "level_markers", "level_change_words"),
     "attribution.yaml": ATTRIBUTION_LISTS + ATTRIBUTION_MAPS,
     "grammar.yaml": GRAMMAR_LISTS + GRAMMAR_WORDS + ("patterns",),
     "numerals.yaml": ("lone_follower_words", "lone_follower_chars", "lone_ambiguous"),
@@ -296,7 +298,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
                 raise LexiconError(path, line_of(path, str(entry)[:15]), "each period needs regex and period")
             periods.append((compile_expression(path, entry.get("regex"), "period"), str(entry["period"])))
 
-    change = {key: [] for key in ("up", "down", "comparators", "level_markers")}
+    change = {key: [] for key in ("up", "down", "comparators", "level_markers", "level_change_words")}
     comparator_patterns = []
     for path, data in layered("change.yaml"):
         for key in change:
@@ -365,8 +367,10 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         change_comparators=_merge_lists(*change["comparators"]),
         change_comparator_patterns=tuple(comparator_patterns),
         change_level_markers=_merge_lists(*change["level_markers"]),
+        level_change_words=_merge_lists(*change["level_change_words"]),
         object_trim=_merge_lists(*attribution["object_trim"]),
         rate_suffixes=_merge_lists(*attribution["rate_suffixes"]),
+        acting_rate_suffixes=_merge_lists(*attribution["acting_rate_suffixes"]),
         light_verbs=_merge_lists(*attribution["light_verbs"]),
         person_units=_merge_lists(*attribution["person_units"]),
         existence_verbs=_merge_lists(*attribution["existence_verbs"]),

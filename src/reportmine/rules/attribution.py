@@ -20,6 +20,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+import regex
+
 from ..extraction import Figure
 from ..numbers import Quantity
 from ..segment import Token
@@ -415,6 +417,15 @@ def words_before_figure(site: Site, figure: Figure):
     return {"object": (obj, site.span(obj), rule), "action": (action, site.span(action), rule)}
 
 
+def _a_time_at_most(tokens: list[Token]) -> bool:
+    """上年的, 原来的, 2019年底的: the words between 由/从 and the value it changes from name a time
+    or nothing."""
+    return all(t.flag in ("d", "uj", "r", "a", "t") or YEAR_WORD.fullmatch(t.word) for t in tokens)
+
+
+YEAR_WORD = regex.compile(r"(?=.)(?:(?:19|20)\d{2})?年?(?:底|末)?")
+
+
 def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right: str) -> tuple[str, str, str]:
     """(object, action, branch) from the words before the number; q needs kind and unit (a figure
     in a table cell is read the same way under its column header)."""
@@ -423,7 +434,7 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
     # 粉尘涉爆企业全部12家: an adverb before the number is no part of the object
     tokens = without_trailing(tokens, ("d", "ad"))
     since = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].word in words.since_prepositions and tokens[k].flag == "p"
-                  and all(t.flag in ("d", "uj", "r", "a", "t") for t in tokens[k + 1:])), None)
+                  and _a_time_at_most(tokens[k + 1:])), None)
     if since:
         # 人数由原来的380人增加到1160人, 未通公路自然村从140个下降到128个: the figure is a value of
         # the subject before 由/从 (the second figure, with no noun of its own, borrows it)
@@ -990,6 +1001,32 @@ def _reports_the_total(site: Site, total: Figure) -> bool:
     return site.q.kind != "count" and total.action in site.g.reporting_acts
 
 
+def level_after_change(site: Site, figure: Figure):
+    """危化品生产企业由119家降为52家 -> (危化品生产企业, 降为): the level a change ends at counts what
+    the level it started at counts (the subject before 由/从), and the change is its act; the level
+    it started at (119家) is no product of an act of its own."""
+    previous, g, text = site.previous, site.g, site.text
+    if site.same_clause and _starts_a_change(g, text, previous.start):
+        reached = g.level_change.fullmatch(text[previous.end:site.q.start])
+        if reached:
+            verb = reached["verb"]
+            proposal = {"action": (verb, site.span(verb, previous.end))}
+            if previous.object:
+                evidence = previous.evidence.get("object")
+                proposal["object"] = (previous.object, (evidence.start, evidence.end) if evidence else (previous.start, previous.end))
+            return proposal
+    if _starts_a_change(g, text, site.q.start) and site.next_q_in_clause is not None \
+            and g.level_change.fullmatch(text[site.q.end:site.next_q_in_clause.start]):
+        return {"action": ("", (site.q.start, site.q.end), "level-after-change/from")}
+    return None
+
+
+def _starts_a_change(g: Grammar, text: str, start: int) -> bool:
+    """The number at start is the value a subject changes from: 由 or 从 before it, maybe with the
+    time of that value (由2019年底的, 从上年的)."""
+    return bool(g.level_change_start.search(text, max(0, start - 16), start))
+
+
 def scope_not_counted(site: Site, figure: Figure):
     """全县4812户 -> '': the place is not what is counted (全县企业 -> 企业), nor what is measured
     (全县平均降雨量 -> 平均降雨量, 全省森林覆盖率 -> 森林覆盖率)."""
@@ -1055,5 +1092,7 @@ STAGES = (
                                                _rule(act_of_the_total, ("action",), priority=1)), when=_not_a_stock),
     Stage("scope-not-counted", (_rule(scope_not_counted, ("object",)),), when=_not_a_stock),
     Stage("act-after-figure", (_rule(act_after_light_verb, OBJECT_ACTION),), when=_not_a_stock),
+    # last: a change from one level to another is read whatever the stages before read in its words
+    Stage("level-after-change", (_rule(level_after_change, OBJECT_ACTION),)),
 )
 RULES = {rule.name: rule for stage in STAGES for rule in stage.rules}

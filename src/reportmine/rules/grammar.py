@@ -145,6 +145,16 @@ class Grammar:
         self.reporting_acts = frozenset(lexicons.progress_verbs) | frozenset(lexicons.weak_verbs)
         self.change_word_tuple = tuple(word for word, _ in self.change_words)
         self.level_markers = tuple(lexicons.change_level_markers)
+        # 降为, 增加到, 缩短至 (a year of the new level may follow: 增加到2023年的): a change to a level
+        change_words = sorted(set(lexicons.change_up) | set(lexicons.change_down) | set(lexicons.level_change_words),
+                              key=len, reverse=True)
+        self.level_change = regex.compile(r"\s*(?:的)?\s*(?P<verb>(?:" + "|".join(map(regex.escape, change_words))
+                                          + ")(?:" + "|".join(map(regex.escape, self.level_markers))
+                                          + r"))\s*(?:(?:19|20)\d{2}年(?:底|末)?的?)?\s*")
+        # 由, 从 (由2019年底的, 从上年的, 由原来的) right before a number: the level a change starts at
+        self.level_change_start = regex.compile(
+            "(?:" + "|".join(map(regex.escape, self.words.since_prepositions))
+            + r")\s*(?:(?:19|20)\d{2}\s*年(?:底|末)?|上年|去年|原来|年初|前期|同期)?(?:末|底)?的?\s*$")
         # the trim words by length, longest first: stripping tries one slice per length, not every word
         self.trim_words = frozenset(lexicons.object_trim)
         self.trim_lengths = sorted({len(word) for word in lexicons.object_trim}, reverse=True)
@@ -298,9 +308,16 @@ class Grammar:
         return ""
 
     def rate_action(self, rate_object: str) -> str:
-        """The measured activity of a rate: 整改率 -> 整改, 上报率和合格率 -> 上报."""
+        """The measured activity of a rate: 整改率 -> 整改, 上报率和合格率 -> 上报 (a joiner inside one
+        name is no list: 医疗与养老机构医养结合服务覆盖率 -> 覆盖)."""
         first = self.rate_list_split.split(rate_object)[0]
+        if not first.endswith(tuple(self.rate_suffixes)):
+            first = rate_object
         for suffix in self.rate_suffixes:
+            if first.endswith(suffix) and suffix in self.lexicons.acting_rate_suffixes:
+                verbs = [t.word for t in self.segmenter.tag(suffix[:-1]) if t.is_verb]
+                if verbs:
+                    return verbs[-1]
             if first.endswith(suffix):
                 stem = first[: -len(suffix)]
                 tokens = self.segmenter.tag(stem)
