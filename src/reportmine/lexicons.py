@@ -89,6 +89,7 @@ class Lexicons:
     object_trim: tuple
     rate_suffixes: tuple
     acting_rate_suffixes: tuple
+    agent_heads: tuple
     light_verbs: tuple
     person_units: tuple
     existence_verbs: tuple
@@ -138,7 +139,7 @@ class Lexicons:
     sources: tuple  # the folders read, in order
 
 
-ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "light_verbs", "person_units", "existence_verbs",
+ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "agent_heads", "light_verbs", "person_units", "existence_verbs",
                      "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels",
                      "progress_verbs", "completion_verbs", "measure_suffixes", "act_nouns", "weak_verbs",
                      "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
@@ -371,6 +372,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         object_trim=_merge_lists(*attribution["object_trim"]),
         rate_suffixes=_merge_lists(*attribution["rate_suffixes"]),
         acting_rate_suffixes=_merge_lists(*attribution["acting_rate_suffixes"]),
+        agent_heads=_merge_lists(*attribution["agent_heads"]),
         light_verbs=_merge_lists(*attribution["light_verbs"]),
         person_units=_merge_lists(*attribution["person_units"]),
         existence_verbs=_merge_lists(*attribution["existence_verbs"]),

@@ -1036,6 +1036,17 @@ def scope_not_counted(site: Site, figure: Figure):
     return {"object": (scoped, site.span(scoped))} if scoped != figure.object else None
 
 
+def agent_not_counted(site: Site, figure: Figure):
+    """全州消防救援部队共接处警1134起 -> '', 全市市场监管部门共出动检查执法2777人次 -> '': the body that
+    acted is not what its count of people or cases counts (the alarms it answered, the people it
+    sent out: object-of-the-act names them from the act)."""
+    lexicons = site.g.lexicons
+    if figure.change or not figure.object or not figure.action or not figure.object.endswith(lexicons.agent_heads) \
+            or not (figure.unit in lexicons.person_units or figure.unit in lexicons.case_units):
+        return None
+    return {"object": ("", (figure.start, figure.end))}
+
+
 def act_after_light_verb(site: Site, figure: Figure):
     """累计开展12次督查考评 -> (督查考评, 开展): after a light verb, the act named after an event count
     is what is counted; a count with no act takes the act after it (17222人受灾)."""
@@ -1091,6 +1102,7 @@ STAGES = (
     Stage("act-of-figure-before-in-sentence", (_rule(act_of_figure_before_in_sentence, ("action",)),
                                                _rule(act_of_the_total, ("action",), priority=1)), when=_not_a_stock),
     Stage("scope-not-counted", (_rule(scope_not_counted, ("object",)),), when=_not_a_stock),
+    Stage("agent-not-counted", (_rule(agent_not_counted, ("object",)),), when=_not_a_stock),
     Stage("act-after-figure", (_rule(act_after_light_verb, OBJECT_ACTION),), when=_not_a_stock),
     # last: a change from one level to another is read whatever the stages before read in its words
     Stage("level-after-change", (_rule(level_after_change, OBJECT_ACTION),)),

@@ -243,8 +243,11 @@ def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
                 and figure.action not in lexicons.stock_predicates:
             action_evidence = figure.evidence.get("action")
             span = (action_evidence.start, action_evidence.end) if action_evidence else (figure.start, figure.end)
-            handled = (lexicons.case_act_objects if figure.unit in lexicons.case_units else
-                       lexicons.person_act_objects if figure.unit in lexicons.person_units else {}).get(figure.action)
+            acts = (lexicons.case_act_objects if figure.unit in lexicons.case_units else
+                    lexicons.person_act_objects if figure.unit in lexicons.person_units else {})
+            # the act itself, else the longest act it opens with (出动检查执法 -> 出动)
+            handled = acts.get(figure.action) or next(
+                (acts[act] for act in sorted(acts, key=len, reverse=True) if figure.action.startswith(act)), None)
             if handled:
                 # 接警出动2964起 -> 警情, 行政拘留11人 -> 人员: what the act handles is what is counted
                 figure.decide("object", handled, "object-of-the-act", span)
