@@ -84,6 +84,8 @@ class Lexicons:
     change_down: tuple
     change_comparators: tuple
     change_comparator_patterns: tuple
+    benchmark_verbs: tuple
+    benchmark_base: object  # compiled pattern, or None
     change_level_markers: tuple
     level_change_words: tuple
     object_trim: tuple
@@ -161,7 +163,8 @@ SCHEMA = {
     "qualifiers.yaml": ("prefix", "prefix_blockers", "infix", "suffix"),
     "formulas.yaml": ("slogans", "patterns", "discourse_patterns", "frequency_periods", "frequency_units"),
     "chrome.yaml": ("line_patterns", "link_list_headings", "link_list_max_chars", "menu_line"),
-    "change.yaml": ("up", "down", "comparators", "comparator_patterns", "level_markers", "level_change_words"),
+    "change.yaml": ("up", "down", "comparators", "comparator_patterns", "level_markers", "level_change_words",
+                    "benchmark_verbs", "benchmark_base"),
     "attribution.yaml": ATTRIBUTION_LISTS + ATTRIBUTION_MAPS,
     "grammar.yaml": GRAMMAR_LISTS + GRAMMAR_WORDS + ("patterns",),
     "numerals.yaml": ("lone_follower_words", "lone_follower_chars", "lone_ambiguous"),
@@ -299,13 +302,15 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
                 raise LexiconError(path, line_of(path, str(entry)[:15]), "each period needs regex and period")
             periods.append((compile_expression(path, entry.get("regex"), "period"), str(entry["period"])))
 
-    change = {key: [] for key in ("up", "down", "comparators", "level_markers", "level_change_words")}
-    comparator_patterns = []
+    change = {key: [] for key in ("up", "down", "comparators", "level_markers", "level_change_words", "benchmark_verbs")}
+    comparator_patterns, benchmark_base = [], None
     for path, data in layered("change.yaml"):
         for key in change:
             change[key].append(string_list(path, data, key))
         comparator_patterns += [compile_expression(path, expression, "comparator_patterns")
                                 for expression in string_list(path, data, "comparator_patterns")]
+        if data.get("benchmark_base") is not None:
+            benchmark_base = compile_expression(path, data["benchmark_base"], "benchmark_base")
 
     attribution = {key: [] for key in ATTRIBUTION_LISTS}
     figure_names: dict = {}
@@ -367,6 +372,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         change_down=_merge_lists(*change["down"]),
         change_comparators=_merge_lists(*change["comparators"]),
         change_comparator_patterns=tuple(comparator_patterns),
+        benchmark_verbs=_merge_lists(*change["benchmark_verbs"]),
+        benchmark_base=benchmark_base,
         change_level_markers=_merge_lists(*change["level_markers"]),
         level_change_words=_merge_lists(*change["level_change_words"]),
         object_trim=_merge_lists(*attribution["object_trim"]),

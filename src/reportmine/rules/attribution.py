@@ -1036,6 +1036,24 @@ def scope_not_counted(site: Site, figure: Figure):
     return {"object": (scoped, site.span(scoped))} if scoped != figure.object else None
 
 
+def gap_to_a_benchmark(site: Site, figure: Figure):
+    """同比增长18.7%，高出全省平均增速29.6个百分点 -> (the figure before's object, 高出): a gap to an
+    average or to a wider area's figure measures the subject of the figure before it, and the
+    comparison is its act (change.yaml benchmark_verbs, benchmark_base)."""
+    if figure.kind != "rate" or not site.same_sentence or site.g.benchmark_gap is None:
+        return None
+    found = site.g.benchmark_gap.search(site.left)
+    if found is None:
+        return None
+    at = site.left_start + found.start("verb")
+    proposal = {"action": (found["verb"], (at, at + len(found["verb"])))}
+    previous = site.previous
+    if previous.object:
+        evidence = previous.evidence.get("object")
+        proposal["object"] = (previous.object, (evidence.start, evidence.end) if evidence else (previous.start, previous.end))
+    return proposal
+
+
 def agent_not_counted(site: Site, figure: Figure):
     """全州消防救援部队共接处警1134起 -> '', 全市市场监管部门共出动检查执法2777人次 -> '': the body that
     acted is not what its count of people or cases counts (the alarms it answered, the people it
@@ -1104,6 +1122,7 @@ STAGES = (
     Stage("scope-not-counted", (_rule(scope_not_counted, ("object",)),), when=_not_a_stock),
     Stage("agent-not-counted", (_rule(agent_not_counted, ("object",)),), when=_not_a_stock),
     Stage("act-after-figure", (_rule(act_after_light_verb, OBJECT_ACTION),), when=_not_a_stock),
+    Stage("gap-to-a-benchmark", (_rule(gap_to_a_benchmark, OBJECT_ACTION),)),
     # last: a change from one level to another is read whatever the stages before read in its words
     Stage("level-after-change", (_rule(level_after_change, OBJECT_ACTION),)),
 )

@@ -151,6 +151,10 @@ class Grammar:
         self.level_change = regex.compile(r"\s*(?:的)?\s*(?P<verb>(?:" + "|".join(map(regex.escape, change_words))
                                           + ")(?:" + "|".join(map(regex.escape, self.level_markers))
                                           + r"))\s*(?:(?:19|20)\d{2}年(?:底|末)?的?)?\s*")
+        # 快于全市平均水平 right before a figure: its gap to a benchmark
+        self.benchmark_gap = regex.compile(
+            "(?P<verb>" + "|".join(map(regex.escape, sorted(lexicons.benchmark_verbs, key=len, reverse=True))) + ")(?:"
+            + lexicons.benchmark_base.pattern + r")\s*$") if lexicons.benchmark_verbs and lexicons.benchmark_base else None
         # 由, 从 (由2019年底的, 从上年的, 由原来的) right before a number: the level a change starts at
         self.level_change_start = regex.compile(
             "(?:" + "|".join(map(regex.escape, self.words.since_prepositions))

@@ -319,7 +319,8 @@ def well_typed(g: Grammar, figures: list) -> None:
     not_a_thing = frozenset(g.change_verbs) | frozenset(lexicons.object_trim) | frozenset(lexicons.units) \
         | frozenset(lexicons.frame_nouns)
     named_acts = frozenset(lexicons.act_nouns) | frozenset(lexicons.stock_predicates) | frozenset(lexicons.casualty_acts) \
-        | frozenset(lexicons.state_verbs) | g.change_verbs | frozenset(lexicons.change_level_markers)
+        | frozenset(lexicons.state_verbs) | g.change_verbs | frozenset(lexicons.change_level_markers) \
+        | frozenset(lexicons.benchmark_verbs)
     for figure in figures:
         if figure.object and (figure.object in not_a_thing or figure.object.isdigit() or all(
                 t.flag in NOT_NOMINAL_FLAGS for t in g.segmenter.tag(figure.object))):
