@@ -461,9 +461,9 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         verb_start = g.verb_run_start(tokens, i)
         action = "".join(t.word for t in tokens[verb_start:i + 1])
         noun_end = verb_start
-        while noun_end > 0 and (tokens[noun_end - 1].flag in ("d", "ad") or q.kind == "money" and tokens[noun_end - 1].word in g.trim_words):
+        while noun_end > 0 and (tokens[noun_end - 1].flag in ("d", "ad") or tokens[noun_end - 1].word in g.trim_words):
             # 事故隐患已整改2312条: the adverb stands between the noun and its verb (and a framing
-            # word before money: 财政总收入累计完成452964万元)
+            # word: 财政总收入累计完成452964万元, 商品房累计销售109.8万平方米)
             noun_end -= 1
         if noun_end < verb_start and not (noun_end > 0 and tokens[noun_end - 1].is_noun and HAN.match(tokens[noun_end - 1].word)):
             noun_end = verb_start  # 每个村(社区)至少配备1名: no noun before the adverb
@@ -1062,6 +1062,8 @@ def agent_not_counted(site: Site, figure: Figure):
     if figure.change or not figure.object or not figure.action or not figure.object.endswith(lexicons.agent_heads) \
             or not (figure.unit in lexicons.person_units or figure.unit in lexicons.case_units):
         return None
+    if figure.evidence["object"].rule == "object-of-figure-before":
+        return None  # 建成应急救援队伍38支、1,900余人: the members of the teams counted before
     return {"object": ("", (figure.start, figure.end))}
 
 
