@@ -380,8 +380,9 @@ def train_command(
                                   "use it with --model)."),
     docs: Optional[Path] = typer.Option(None, "--docs", help="Documents with gold (default: corpus/docs)."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Their gold JSONL files (default: corpus/gold)."),
-    real_set: List[str] = typer.Option(["em", "econ", "resources"], "--real-set",
-                                       help="Real report sets to train on where their texts are cached (repeat it)."),
+    real_set: Optional[List[str]] = typer.Option(None, "--real-set",
+                                                 help="Real report sets to train on where their texts are cached "
+                                                      "(repeat it; default: every set but the holdout, train.REAL_SETS)."),
     no_real: bool = typer.Option(False, "--no-real", help="Train on --docs/--gold only."),
     folds: int = typer.Option(5, "--folds", help="k of the document-level k-fold that measures the confidence."),
     seed: int = typer.Option(20240606, "--seed", help="Random seed (the same seed gives the same files)."),
@@ -415,11 +416,12 @@ def train_command(
         raise _fail(f"training needs the train extra ({', '.join(not_installed)} missing): {INSTALL_HINT}")
     from dataclasses import replace
 
-    from .train import Hyper, format_table, kfold, train, training_sources
+    from .train import REAL_SETS, Hyper, format_table, kfold, train, training_sources
 
     hyper = Hyper() if epochs is None else replace(Hyper(), epochs=epochs)
     try:
-        sources, not_found = training_sources(docs, gold, real_sets=() if no_real else tuple(real_set), log=typer.echo)
+        chosen = () if no_real else tuple(real_set) if real_set else REAL_SETS
+        sources, not_found = training_sources(docs, gold, real_sets=chosen, log=typer.echo)
     except (OSError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)
