@@ -50,6 +50,23 @@ def test_this_years_figures_take_the_documents_period():
     assert table.loc["YTD-06", "safety.enterprises.inspected"] == 50
 
 
+def test_a_page_without_a_date_reports_the_part_of_the_year_most_of_its_figures_state():
+    # 今年以来 on an undated page whose other figures say 上半年 is the first half; on an undated
+    # page that states no part of the year it stays the year
+    base = {**A, "indicator": "safety.enterprises.inspected", "genre": "news", "date": None}
+    rows = [{**base, "value": 70, "doc": "h1.txt", "period": "2022"},
+            {**base, "indicator": "safety.hazards.found", "unit": "项", "value": 40, "doc": "h1.txt",
+             "period": "2022-01/2022-06"},
+            {**base, "indicator": "safety.hazards.rectified", "unit": "项", "value": 38, "doc": "h1.txt",
+             "period": "2022-01/2022-06"},
+            {**base, "value": 200, "doc": "year.txt", "bureau": "乙县应急管理局", "period": "2022"}]
+    table = reportmine.panel(frame(rows))
+    first_half = table[table["bureau"] == A["bureau"]].set_index("period")
+    assert list(first_half.index) == ["H1"] and first_half.loc["H1", "safety.enterprises.inspected"] == 70
+    whole = table[table["bureau"] == "乙县应急管理局"]
+    assert list(whole["period"]) == ["year"]
+
+
 def test_a_half_year_report_fills_its_h1_row():
     rows = [{**A, "indicator": "safety.hazards.found", "value": 50, "unit": "项", "genre": "half_year_report"}]
     table = reportmine.panel(frame(rows))

@@ -70,17 +70,26 @@ def document_period(doc_year, genre=None, date=None, explicit=()) -> Optional[st
     """The period a document's own "this year" figures describe (今年以来, 全年, no period at all):
     a half-year report's H1; an annual summary's (or speech's) whole year; for a page published
     before December of that year (news, interviews), year-to-date: the partial period its other
-    figures state most (1-9月 -> YTD-09), else January to its month."""
+    figures state most (1-9月 -> YTD-09), else January to its month; for a page without a date,
+    the partial period most of its stated figures have (上半年), else the whole year."""
     if doc_year is None or pd.isna(doc_year):
         return None
     if genre == "half_year_report":
         return "H1"
-    if genre in ("annual_summary", "speech") or not isinstance(date, str) or not date[:4].isdigit():
+    if genre in ("annual_summary", "speech"):
+        return "year"
+    stated = Counter(label for label in explicit if label != "year")
+    if not isinstance(date, str) or not date[:4].isdigit():
+        # no date: a page whose figures mostly state one part of the year (上半年 on most of them)
+        # reports that part, and its 今年以来 runs to the part's end
+        if stated:
+            label, count = stated.most_common(1)[0]
+            if count * 2 > len(explicit):
+                return label
         return "year"
     month = int(date[5:7]) if date[5:7].isdigit() else 12
     if int(date[:4]) != int(doc_year) or month == 12:
         return "year"
-    stated = Counter(label for label in explicit if label != "year")
     if stated:
         return stated.most_common(1)[0][0]
     return f"YTD-{month:02d}"
