@@ -304,3 +304,13 @@ def test_documents_yaml_refuses_a_key_nothing_reads(tmp_path, monkeypatch):
             metadata.document_cues()
     finally:
         metadata.document_cues.cache_clear()
+
+
+def test_a_generic_body_takes_the_province_that_holds_the_places_named(pipeline):
+    # 省应急管理厅 names no province; the prefectures the page names are all Yunnan's
+    document = pipeline.extract_text("记者从省应急管理厅获悉，去年全省发生生产安全事故120起。迪庆、怒江两州实现零死亡，"
+                                     "德宏州事故起数下降30%，怒江州检查企业500家。")
+    assert (document.bureau, document.region) == ("云南省应急管理厅", "云南省")
+    # places of two provinces, none holding most: no guess
+    split = pipeline.extract_text("记者从省应急管理厅获悉，迪庆检查企业50家，大庆检查企业40家。")
+    assert split.bureau is None or not split.bureau.startswith(("云南", "黑龙江"))

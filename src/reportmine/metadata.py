@@ -282,6 +282,19 @@ def _bureau_without_place(text: str, title: Optional[str]):
                      and (d.name.endswith(place_kind) or place_kind == "省")]  # 广西壮族自治区 is a province too
         if len(divisions) == 1:
             return divisions[0].name + suffix, divisions[0]
+    # 从省应急管理厅获悉 … 迪庆、怒江、德宏: the province (or city) that holds most of the places named
+    above = Counter()
+    for name, count in named.items():
+        division = table.resolve([name], text)
+        if division is None:
+            continue
+        holder = next((d for d in table.ancestors(division) + [division] if d.level in GENERIC_PLACE[place_kind]
+                       and (d.name.endswith(place_kind) or place_kind == "省")), None)
+        if holder is not None:
+            above[holder] += count
+    ranked = above.most_common(2)
+    if ranked and ranked[0][1] >= 2 and ranked[0][1] * 2 > sum(above.values()):
+        return ranked[0][0].name + suffix, ranked[0][0]
     return None, None
 
 
