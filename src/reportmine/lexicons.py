@@ -133,6 +133,7 @@ class Lexicons:
     implied_acts: dict
     case_act_objects: dict
     person_act_objects: dict
+    team_members: dict
     grammar: GrammarWords
     indicators: tuple  # indicators.Indicator
     taxonomy: object  # indicators.Taxonomy: the indicators with unit classes, conversions, signature rules
@@ -149,7 +150,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "ag
                      "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
                      "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs", "flow_heads")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes",
-                    "implied_nouns", "implied_acts", "case_act_objects", "person_act_objects")
+                    "implied_nouns", "implied_acts", "case_act_objects", "person_act_objects", "team_members")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
                  "meeting_endings", "determiner_units", "event_units")
@@ -320,6 +321,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     implied_nouns: dict = {}
     implied_acts: dict = {}
     act_objects: dict = {"case_act_objects": {}, "person_act_objects": {}}
+    team_members: dict = {}
     for path, data in layered("attribution.yaml"):
         for key in attribution:
             attribution[key].append(string_list(path, data, key))
@@ -331,6 +333,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         implied_acts.update(string_map(path, data, "implied_acts", "an event to the act its count implies"))
         for key in act_objects:
             act_objects[key].update(string_map(path, data, key, "an act to the things it handles"))
+        team_members.update(string_map(path, data, "team_members", "a team's name to its members' name"))
 
     grammar = _parse_grammar(layered("grammar.yaml"))
 
@@ -421,6 +424,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         implied_acts=implied_acts,
         case_act_objects=act_objects["case_act_objects"],
         person_act_objects=act_objects["person_act_objects"],
+        team_members=team_members,
         grammar=grammar,
         indicators=taxonomy.indicators,
         taxonomy=taxonomy,

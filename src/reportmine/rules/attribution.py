@@ -832,7 +832,21 @@ def object_of_figure_before(site: Site, figure: Figure):
         return None
     if figure.breakdown and _names_its_own_category(site, figure):
         return None  # 其中滑坡22处，崩塌4处: a part names its own category, even with a verb
+    members = _members_of_teams(site.g, previous, figure)
+    if members:
+        return {"object": (members, (previous.start, previous.end), "object-of-figure-before/members"),
+                "confidence": (0.7, None)}
     return {"object": (previous.object, (previous.start, previous.end)), "confidence": (0.7, None)}
+
+
+def _members_of_teams(g: Grammar, teams: Figure, figure: Figure) -> str:
+    """应急救援队伍38支、1,900余人 -> 应急救援队员: people counted right after teams are their members
+    (lexicons team_members); '' when the figure before counts no teams."""
+    members = g.lexicons.team_members
+    if figure.unit not in g.lexicons.person_units or teams.unit in g.lexicons.person_units:
+        return ""
+    team = next((word for word in sorted(members, key=len, reverse=True) if teams.object.endswith(word)), None)
+    return teams.object[:-len(team)] + members[team] if team else ""
 
 
 def _aside(index: TextIndex, figure: Figure, until: int) -> bool:
