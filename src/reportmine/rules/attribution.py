@@ -514,6 +514,13 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         object_start -= 1  # 无脚本演练, 砂石料: a one-character verb inside the noun phrase (not 增加到)
     obj = g.strip_leading("".join(t.word for t in tokens[object_start:i + 1]))
     action, branch = "", "noun-phrase"
+    if object_start < i and tokens[object_start].flag == "vn" and len(tokens[object_start].word) >= 2 \
+            and object_start > 0 and tokens[object_start - 1].flag in ("d", "ad") \
+            and tokens[object_start + 1].is_noun and not tokens[object_start + 1].is_verb:
+        # 全系统共培训执法人员2000人次: after an adverb a verbal noun is the verb, and the nouns after
+        # it what it acted on
+        return g.strip_leading("".join(t.word for t in tokens[object_start + 1:i + 1])), tokens[object_start].word, \
+            "adverb-then-verbal-noun"
     if object_start > 0 and tokens[object_start - 1].flag.startswith("v") and tokens[object_start - 1].word not in g.trim_words:
         verb_start = g.verb_run_start(tokens, object_start - 1)
         action, branch = "".join(t.word for t in tokens[verb_start:object_start]), "verb-then-noun"
