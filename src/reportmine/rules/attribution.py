@@ -527,6 +527,14 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         meeting = meeting_held(g, tokens, verb_start) if q.unit in event_units else None
         if meeting:
             return meeting + ("meeting-held",)  # 召开党委会专题研究党建工作12次: the meetings are counted
+        category = "".join(t.word for t in tokens[verb_start:i + 1])
+        governing = None if q.kind == "money" and category.endswith(tuple(lexicons.flow_heads)) \
+            else _verb_governing_a_modifier(g, tokens, verb_start)  # 加上级补助收入: a budget category
+        if governing is not None:
+            # 督促安装燃气泄漏报警装置300余套: 泄漏 describes the alarms; 安装 is the act
+            governing_start = g.verb_run_start(tokens, governing)
+            return g.strip_leading("".join(t.word for t in tokens[governing + 1:i + 1])), \
+                "".join(t.word for t in tokens[governing_start:governing + 1]), "verb-before-modifier"
     else:
         # 累计查扣…: a framing word (累计, 共计) is not the act
         verbs = [t for t in tokens[:object_start] if t.flag.startswith("v") and t.flag != "vn" and t.word not in g.trim_words]
@@ -562,6 +570,33 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         if inner:
             action, branch = inner[0].word, "act-inside-name"
     return obj, action, branch
+
+
+# words that may stand inside a noun phrase before a verb that describes its head (燃气泄漏报警装置,
+# 国三及以下排放标准营运柴油货车, 线下无理由退货承诺单位)
+PHRASE_INSIDE_FLAGS = ("n", "f", "a", "b", "m", "q", "j", "l", "i", "c", "uj", "s", "z")
+
+
+def _verb_governing_a_modifier(g: Grammar, tokens: list[Token], verb_start: int) -> Optional[int]:
+    """The verb that governs a noun phrase when the verb right before the figure's noun stands
+    inside that phrase, after words of the phrase (燃气 泄漏 报警装置): the nearest earlier verb with
+    only words of the phrase between (安装), if there is one; else None."""
+    lexicons = g.lexicons
+    if verb_start == 0 or not tokens[verb_start - 1].flag.startswith(PHRASE_INSIDE_FLAGS) \
+            or tokens[verb_start - 1].flag in ("nr", "ns", "c"):  # 新建和改造: two acts, not a modifier
+        return None
+    if tokens[verb_start].word in lexicons.light_verbs or tokens[verb_start].word in lexicons.progress_verbs:
+        return None  # 指导企业开展应急演练: 开展 governs the drills; a light verb describes nothing
+    k = verb_start - 1
+    # 无理由: a negation prefix is part of the phrase
+    while k >= 0 and (tokens[k].flag.startswith(PHRASE_INSIDE_FLAGS) and not tokens[k].flag.startswith("v")
+                      or tokens[k].word in g.words.negation_prefixes):
+        k -= 1
+    # the governing verb: a verb, or a verbal noun opening the clause (发展线下无理由退货承诺单位)
+    if k < 0 or not (tokens[k].flag == "v" or tokens[k].flag == "vn" and k == 0) or tokens[k].word in g.trim_words \
+            or tokens[k].word in lexicons.modifier_verbs or tokens[k].word in g.words.negations:
+        return None
+    return k
 
 
 def meeting_held(g: Grammar, tokens: list[Token], verb_start: int) -> Optional[tuple[str, str]]:
