@@ -378,6 +378,10 @@ def governed_phrase(site: Site, figure: Figure):
     return {"object": (noun, site.span(noun)), "action": (verb, site.span(verb))}
 
 
+# 对 … 的 right before a figure: the figure's things, described by a clause, are what is acted on
+RELATIVE_AFTER_DUI = regex.compile(r"(?:^|[^\p{Han}]|[，,、])?对[^，,。；;：:]{1,30}?的\s*$")
+
+
 def measure_word_noun(site: Site, figure: Figure):
     """19个乡镇 -> 乡镇; 5支社会应急救援队伍 -> 社会应急救援队伍: a measure word followed by a noun counts
     that noun; the verb before the figure acts (or, after a progress verb, the verb after the noun)."""
@@ -391,6 +395,15 @@ def measure_word_noun(site: Site, figure: Figure):
     after_np = rest[rest.find(noun) + len(noun):]
     left_verb = g.last_verb_run(site.tokens)
     rule = "measure-word-noun"
+    described = RELATIVE_AFTER_DUI.search(site.left)
+    if left_verb and described and not any(verb in described.group(0) for verb in g.lexicons.finding_verbs):
+        # (对排查出的115处隐患进行集中整治: what the finding found is counted by the finding)
+        # 对履职不力的2个单位进行通报批评: the verb before the figure describes the units (a clause
+        # ending in 的 after 对); what is done to them comes after their name
+        acted = g.content_verb(after_np)
+        if acted:
+            return {"object": (noun, site.span(noun)),
+                    "action": (acted, site.span(acted, site.q.end), "measure-word-noun/act-after-described")}
     if not left_verb and site.same_clause and site.previous.action:
         left_verb = site.previous.action  # 21处汛灾隐患、52处森林火灾隐患: one verb for the list
         rule = "measure-word-noun/verb-of-list"
