@@ -15,7 +15,8 @@ from .tables import TableLines, Tables
 # fields it sets; tests check that every decision names a rule of attribution.RULES or of these.
 PASS_RULES = ("parts-after-a-full-stop", "change-word-of-the-list", "rates-respectively", "places-respectively",
               "changes-respectively", "figures-respectively", "table-cell", "table-row-label", "table-bare-cell",
-              "act-in-count-name", "act-implied-by-event", "object-of-the-act", "count-of-the-act",
+              "act-in-count-name", "act-implied-by-event", "object-of-the-act", "object-of-the-whole-before",
+              "count-of-the-act",
               "verb-inside-stock-name", "type-check")
 
 
@@ -216,14 +217,26 @@ def _implied_nouns(lexicons, figures: list[Figure]) -> dict:
             for unit, default in lexicons.implied_nouns.items()}
 
 
-def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
+# people (毕业生2158人；招生2500人) and 个 (a measure word for anything) say too little of what they
+# count for a second act to take the first count's things
+GENERIC_MEASURE_WORD = "个"
+# objects a count took from elsewhere, not from words of its own: no count after it borrows them
+BORROWED_OBJECT_RULES = frozenset(("object-of-the-act", "object-of-the-whole-before", "count-of-the-act"))
+
+
+def last_word_on_counts(text: str, g: Grammar, figures: list[Figure]) -> None:
     """A count that names its act in its object has that act (火灾扑救83.7万起 -> 扑救, 受灾人口9.09万人
     -> 受灾); a count with no noun of its own counts its act (立案50起, 临时查封53家, 拘留10人)."""
     lexicons = g.lexicons
     implied_nouns = _implied_nouns(lexicons, figures)
+    wholes: dict = {}  # unit -> the last count before that names what it counts and is no part
     for figure in figures:
         if figure.kind != "count" or figure.change:
             continue
+        whole = wholes.get(figure.unit)
+        if whole is not None and whole.sentence_start != figure.sentence_start and not (
+                whole.sentence_end >= figure.sentence_start - 1 and text[whole.sentence_end - 1:whole.sentence_end] in "；;"):
+            whole = None  # its own sentence's, or the one a semicolon joins to it
         if not figure.action and figure.object:
             act = g.trailing_act(figure.object) or (
                 figure.object[:2] if figure.object[:2] in lexicons.state_verbs else "")
@@ -251,9 +264,21 @@ def last_word_on_counts(g: Grammar, figures: list[Figure]) -> None:
             if handled:
                 # 接警出动2964起 -> 警情, 行政拘留11人 -> 人员: what the act handles is what is counted
                 figure.decide("object", handled, "object-of-the-act", span)
+            elif whole is not None and not figure.breakdown and figure.action not in whole.object \
+                    and whole.action != figure.action and figure.unit not in lexicons.person_units \
+                    and figure.unit != GENERIC_MEASURE_WORD and not g.is_act_category(figure.action):
+                # 发现各类安全隐患6,127项，其中重大事故隐患19项；已整改6,034项: a second act on the
+                # things the sentence's whole count named (not on its parts), in a unit that says
+                # what kind of thing it counts
+                evidence = whole.evidence.get("object")
+                figure.decide("object", whole.object, "object-of-the-whole-before",
+                              (evidence.start, evidence.end) if evidence else (whole.start, whole.end))
             else:
                 # 临时查封30家 -> 查封企业: a unit that counts one kind of thing names it after the act
                 figure.decide("object", figure.action + implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
+        if figure.object and not figure.breakdown and figure.evidence.get("object") is not None \
+                and figure.evidence["object"].rule not in BORROWED_OBJECT_RULES:
+            wholes[figure.unit] = figure
 
 
 def _stock_name_around(text: str, names, act: str, start: int) -> str:
@@ -300,7 +325,7 @@ def run_passes(text: str, index: TextIndex, g: Grammar, tables: Tables, lines: T
     parts_after_a_full_stop(text, index, g, figures)
     rates_respectively(text, index, g, figures)
     tables.read_cells(text, lines, figures)
-    last_word_on_counts(g, figures)
+    last_word_on_counts(text, g, figures)
     verb_inside_stock_name(text, g, figures)
 
 
