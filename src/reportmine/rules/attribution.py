@@ -500,9 +500,9 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         if q.kind == "money":
             run = tokens[verb_start:i + 1]
             progress = next((k for k, t in enumerate(run) if t.word in lexicons.progress_verbs), None)
-            if progress is not None and (before_verb or progress > 0):
+            if progress is not None and (before_verb or progress > 0 or progress + 1 < len(run)):
                 # 公路建设完成投资53.5亿元 -> (公路建设投资, 完成): the money is named by what comes before
-                # the progress verb and the act after it
+                # the progress verb and the act after it (已完成投资2.5亿元 -> (投资, 完成))
                 name = before_verb + "".join(t.word for t in run[:progress]) + "".join(t.word for t in run[progress + 1:])
                 return name, run[progress].word, "money-named-around-progress-verb"
             if before_verb and (action in lexicons.progress_verbs or action in lexicons.weak_verbs):
