@@ -176,7 +176,8 @@ def test_a_count_ending_in_er_ci_is_not_secondary(extract):
     # a count with no noun counts its act
     ("临时查封30家,共立案50起。", [("查封企业", "查封"), ("案件", "立案")]),
     # 由A增加到B: both are values of the subject before 由
-    ("三防工作队伍人数由原来的380人增加到1160人。", [("三防工作队伍人数", "增加"), ("三防工作队伍人数", "增加到")]),
+    # the level a change starts at is no product of an act (rule level-after-change, branch /from)
+    ("三防工作队伍人数由原来的380人增加到1160人。", [("三防工作队伍人数", ""), ("三防工作队伍人数", "增加到")]),
     # a stock listed after 共有 or 位于 has no act, in every clause of the list
     ("我镇共有镇级应急队伍22人,村级应急队伍183人。", [("镇级应急队伍", ""), ("村级应急队伍", "")]),
     ("某镇位于县东南部,总面积251.48平方公里。", [("总面积", "")]),
