@@ -14,7 +14,7 @@ as a --manifest of url and title would (metadata_manifest).
     python benchmarks/score_real.py --check              # validate index, cache and gold only
     python benchmarks/score_real.py --json scores.json   # figures per set, for the README
 
-The holdout set is skipped unless named (`score_real.py holdout`): it is scored once, at the end of
+The holdout sets (holdout, holdout2) are skipped unless named (`score_real.py holdout2`): each is scored once, at the end of
 a piece of work, never while tuning.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SETS = ROOT / "realsets"
 SHARED = Path(os.environ.get("REPORTMINE_SHARED", ROOT.parent / "shared"))
 CACHE = Path(os.environ.get("REPORTMINE_REAL_CACHE", Path.home() / ".cache" / "reportmine" / "realsets"))
-NEVER_BY_DEFAULT = {"holdout"}
+NEVER_BY_DEFAULT = {"holdout", "holdout2"}
 KINDS = {"count", "money", "rate", "measure"}
 QUALIFIERS = {"exact", "approx", "at_least", "at_most"}
 KEY = re.compile(r"[a-z][a-z0-9_]*")

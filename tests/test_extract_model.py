@@ -136,9 +136,10 @@ def test_folds_never_split_a_document_and_deal_each_source_round():
         assert max(counts) - min(counts) <= 1
 
 
-def test_the_holdout_set_is_never_read(tmp_path):
+@pytest.mark.parametrize("name", ["holdout", "holdout2"])
+def test_the_holdout_sets_are_never_read(tmp_path, name):
     with pytest.raises(ValueError, match="never"):
-        real_source("holdout", sets_dir=tmp_path, cache=tmp_path)
+        real_source(name, sets_dir=tmp_path, cache=tmp_path)
 
 
 def test_a_real_set_without_its_cache_is_skipped_and_named(tmp_path):

@@ -52,7 +52,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = 20240606
 TRAIN_THREADS = int(os.environ.get("REPORTMINE_TRAIN_THREADS", "1"))
 REAL_SETS = ("em", "econ", "resources", "mix", "mix2")
-NEVER_READ = "holdout"  # scored once at the end of a piece of work, by hand: never trained on
+# scored once at the end of a piece of work, by hand: never trained on
+NEVER_READ = frozenset(("holdout", "holdout2"))
 DEFAULT_OUT = Path("models") / MODEL_NAME  # in the working folder, never inside the package
 NEEDED = ("torch",) + MODEL_NEEDED  # the network is trained in torch, and read as extraction reads it
 INSTALL_HINT = 'pip install "reportmine[train]"'
@@ -121,8 +122,8 @@ def corpus_source(docs_dir: Optional[Path] = None, gold_dir: Optional[Path] = No
 
 def real_source(name: str, sets_dir: Optional[Path] = None, cache: Optional[Path] = None) -> tuple[Source, list]:
     """The excerpts of one real set whose cached text matches the index; and what was missing."""
-    if name == NEVER_READ:
-        raise ValueError(f"the {NEVER_READ} set is never trained on")
+    if name in NEVER_READ:
+        raise ValueError(f"the {name} set is never trained on")
     sets_dir, cache = Path(sets_dir or realsets_dir()), Path(cache or real_cache())
     index = sets_dir / name / "index.jsonl"
     if not index.is_file():
