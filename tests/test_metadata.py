@@ -314,3 +314,10 @@ def test_a_generic_body_takes_the_province_that_holds_the_places_named(pipeline)
     # places of two provinces, none holding most: no guess
     split = pipeline.extract_text("记者从省应急管理厅获悉，迪庆检查企业50家，大庆检查企业40家。")
     assert split.bureau is None or not split.bureau.startswith(("云南", "黑龙江"))
+
+
+def test_a_province_written_short_is_named_in_full_in_its_bodys_name(pipeline):
+    document = pipeline.extract_text("宁夏生态环境厅发布：上半年全区PM2.5平均浓度为30微克/立方米。")
+    assert (document.bureau, document.region) == ("宁夏回族自治区生态环境厅", "宁夏回族自治区")
+    # a city or county keeps the form the page gives it
+    assert pipeline.extract_text("乐清消防大队全年检查单位300家。").bureau == "乐清消防大队"

@@ -253,7 +253,15 @@ def find_bureau(text: str, title: Optional[str]):
     # most mentions; then the name written first (a joint report's lead body comes first)
     best = max(scores, key=lambda key: (scores[key], -first_written[key], len(chains[key][1])))
     chain, name = chains[best]
-    return name, table.resolve(chain, text)
+    division = table.resolve(chain, text)
+    if division is not None and name.startswith("".join(chain)):
+        # 宁夏生态环境厅: a province written short is named by its own name (宁夏回族自治区生态环境厅);
+        # a city or county keeps the form the page gives it (乐清消防大队, as the annotators have it)
+        places = [d for d in table.ancestors(division) + [division] if d.level == "province"]
+        full = [next((d.name for d in places if written not in table.by_name
+                      and table.suffixes.sub("", d.name) == written), written) for written in chain]
+        name = "".join(full) + name[len("".join(chain)):]
+    return name, division
 
 
 # the suffixes only a province-level body has (省水利厅, 自治区生态环境厅, 省消防救援总队)
