@@ -382,7 +382,7 @@ def train_command(
     gold: Optional[Path] = typer.Option(None, "--gold", help="Their gold JSONL files (default: corpus/gold)."),
     real_set: Optional[List[str]] = typer.Option(None, "--real-set",
                                                  help="Real report sets to train on where their texts are cached "
-                                                      "(repeat it; default: every set but the holdout, train.REAL_SETS)."),
+                                                      "(repeat it; default: every set but the holdouts, train.REAL_SETS)."),
     no_real: bool = typer.Option(False, "--no-real", help="Train on --docs/--gold only."),
     folds: int = typer.Option(5, "--folds", help="k of the document-level k-fold that measures the confidence."),
     seed: int = typer.Option(20240606, "--seed", help="Random seed (the same seed gives the same files)."),

@@ -24,6 +24,11 @@ class Evidence:
     start: int
     end: int
 
+    def in_family(self, rule: str) -> bool:
+        """Whether a rule or one of its branches decided (object-of-figure-before/members is of the
+        family object-of-figure-before)."""
+        return self.rule == rule or self.rule.startswith(rule + "/")
+
 
 @dataclass
 class Figure:
@@ -47,6 +52,12 @@ class Figure:
     confidence: float = 0.9
     extractor: str = "rules"
     evidence: dict = field(default_factory=dict)  # field name -> Evidence
+
+    def object_span(self) -> tuple[int, int]:
+        """Where the figure's object was read, else the figure itself (what a figure that borrows
+        the object cites)."""
+        evidence = self.evidence.get("object")
+        return (evidence.start, evidence.end) if evidence else (self.start, self.end)
 
     def decide(self, name: str, value, rule: str, span: Optional[tuple[int, int]]) -> None:
         """Set a field and, for the fields with evidence, record the rule that set it and where it

@@ -88,10 +88,12 @@ class Lexicons:
     benchmark_base: object  # compiled pattern, or None
     change_level_markers: tuple
     level_change_words: tuple
+    level_start_times: tuple
     object_trim: tuple
     rate_suffixes: tuple
     acting_rate_suffixes: tuple
     agent_heads: tuple
+    generic_measure_words: tuple
     light_verbs: tuple
     person_units: tuple
     existence_verbs: tuple
@@ -142,7 +144,7 @@ class Lexicons:
     sources: tuple  # the folders read, in order
 
 
-ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "agent_heads", "light_verbs", "person_units", "existence_verbs",
+ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "agent_heads", "generic_measure_words", "light_verbs", "person_units", "existence_verbs",
                      "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels",
                      "progress_verbs", "completion_verbs", "measure_suffixes", "act_nouns", "weak_verbs",
                      "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
@@ -165,7 +167,7 @@ SCHEMA = {
     "formulas.yaml": ("slogans", "patterns", "discourse_patterns", "frequency_periods", "frequency_units"),
     "chrome.yaml": ("line_patterns", "link_list_headings", "link_list_max_chars", "menu_line"),
     "change.yaml": ("up", "down", "comparators", "comparator_patterns", "level_markers", "level_change_words",
-                    "benchmark_verbs", "benchmark_base"),
+                    "level_start_times", "benchmark_verbs", "benchmark_base"),
     "attribution.yaml": ATTRIBUTION_LISTS + ATTRIBUTION_MAPS,
     "grammar.yaml": GRAMMAR_LISTS + GRAMMAR_WORDS + ("patterns",),
     "numerals.yaml": ("lone_follower_words", "lone_follower_chars", "lone_ambiguous"),
@@ -303,7 +305,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
                 raise LexiconError(path, line_of(path, str(entry)[:15]), "each period needs regex and period")
             periods.append((compile_expression(path, entry.get("regex"), "period"), str(entry["period"])))
 
-    change = {key: [] for key in ("up", "down", "comparators", "level_markers", "level_change_words", "benchmark_verbs")}
+    change = {key: [] for key in ("up", "down", "comparators", "level_markers", "level_change_words", "benchmark_verbs",
+                                  "level_start_times")}
     comparator_patterns, benchmark_base = [], None
     for path, data in layered("change.yaml"):
         for key in change:
@@ -351,6 +354,11 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
 
     domain_dict = base / "domain_dict.txt"
     _check_domain_dict(domain_dict)
+    rate_suffixes = set(_merge_lists(*attribution["rate_suffixes"]))
+    stray = [s for s in _merge_lists(*attribution["acting_rate_suffixes"]) if s not in rate_suffixes]
+    if stray:  # a suffix that is no rate suffix is never read
+        raise LexiconError(base / "attribution.yaml", line_of(base / "attribution.yaml", "acting_rate_suffixes"),
+                           f"acting_rate_suffixes must be rate_suffixes too: {', '.join(stray)}")
 
     return Lexicons(
         units=units,
@@ -379,10 +387,12 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         benchmark_base=benchmark_base,
         change_level_markers=_merge_lists(*change["level_markers"]),
         level_change_words=_merge_lists(*change["level_change_words"]),
+        level_start_times=_merge_lists(*change["level_start_times"]),
         object_trim=_merge_lists(*attribution["object_trim"]),
         rate_suffixes=_merge_lists(*attribution["rate_suffixes"]),
         acting_rate_suffixes=_merge_lists(*attribution["acting_rate_suffixes"]),
         agent_heads=_merge_lists(*attribution["agent_heads"]),
+        generic_measure_words=_merge_lists(*attribution["generic_measure_words"]),
         light_verbs=_merge_lists(*attribution["light_verbs"]),
         person_units=_merge_lists(*attribution["person_units"]),
         existence_verbs=_merge_lists(*attribution["existence_verbs"]),

@@ -58,6 +58,7 @@ def document_cues() -> dict:
         raise LexiconError(path, 0, "bureau_suffix_aliases must map a short suffix to one of bureau_suffixes")
     bureau = regex.compile("(?:" + "|".join(map(regex.escape, sorted(suffixes, key=len, reverse=True)))
                            + r")(?:\p{Han}{2,4}分局)?")
+    national = _national_bodies(path, data.get("national_bodies") or {})
     publishers = []
     for rule in data.get("publishers") or []:
         if not isinstance(rule, dict) or not isinstance(rule.get("title"), str) or rule.get("suffix") not in suffixes:
@@ -72,30 +73,36 @@ def document_cues() -> dict:
         host_bureaus[str(label)] = tuple(names)
     return {"bureau": bureau, "bureau_suffixes": tuple(suffixes), "genres": genres, "covered_year": covered,
             "opening_year": opening, "suffix_aliases": aliases, "publishers": publishers,
-            "host_bureaus": host_bureaus, "subjects": _subjects(path, data.get("subjects") or {}),
-            "national_bodies": _national_bodies(path, data.get("national_bodies") or {})}
+            "host_bureaus": host_bureaus,
+            "subjects": _subjects(path, data.get("subjects") or {}, string_list(path, data, "field_endings")),
+            "national_bodies": national, "national_scope": tuple(string_list(path, data, "national_scope")),
+            # longest first; not followed by 门 (财政部门 holds 财政部) nor part of a longer name
+            "national_body_names": regex.compile("(?:" + "|".join(map(regex.escape, sorted(national, key=len, reverse=True)))
+                                                 + ")(?!门)") if national else regex.compile("(?!)")}
 
 
-DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "subjects", "national_bodies",
+DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "subjects", "field_endings",
+                  "national_bodies", "national_scope",
                   "publishers", "opening_year", "genres", "covered_year", "ordinary_word_short_names", "ethnic_groups")
 SUBJECT_KEYS = ("bodies", "former", "fields", "words")
 
 
-def _subjects(path, entries) -> dict:
+def _subjects(path, entries, field_endings) -> dict:
     """kind -> (bodies by level, (until, former bodies) or None, field pattern, words)."""
     subjects = {}
     for kind, entry in entries.items():
         unknown = [key for key in entry or {} if key not in SUBJECT_KEYS] if isinstance(entry, dict) else []
         former = (entry or {}).get("former") if isinstance(entry, dict) else None
-        if not isinstance(entry, dict) or unknown or not _three_names(entry.get("bodies")) or not entry.get("words") \
+        lists = all(isinstance(entry.get(key, []), list) for key in ("fields", "words")) if isinstance(entry, dict) else False
+        if not isinstance(entry, dict) or unknown or not lists or not _three_names(entry.get("bodies")) or not entry.get("words") \
                 or (former is not None and not (isinstance(former, dict) and isinstance(former.get("until"), int)
                                                 and _three_names(former.get("bodies")))):
             raise LexiconError(path, line_of(path, f"{kind}:"), f"subjects: {kind} needs bodies (a name, or a "
-                               f"mapping of county, prefecture and province to names), words, and may have fields "
-                               f"and former {{until: year, bodies: ...}}" + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+                               f"mapping of county, prefecture and province to names), a list of words, and may have "
+                               f"a list of fields and former {{until: year, bodies: ...}}" + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
         fields = [str(field) for field in entry.get("fields") or []]
         field_pattern = regex.compile("(?:" + "|".join(map(regex.escape, sorted(fields, key=len, reverse=True)))
-                                      + ")(?:系统|部门|战线)") if fields else None
+                                      + ")(?:" + "|".join(map(regex.escape, field_endings)) + ")") if fields and field_endings else None
         subjects[str(kind)] = (_by_level(entry["bodies"]), (former["until"], _by_level(former["bodies"])) if former else None,
                                field_pattern, tuple(str(word) for word in entry["words"]))
     return subjects
@@ -254,7 +261,7 @@ def find_bureau(text: str, title: Optional[str]):
     best = max(scores, key=lambda key: (scores[key], -first_written[key], len(chains[key][1])))
     chain, name = chains[best]
     division = table.resolve(chain, text)
-    if division is not None and name.startswith("".join(chain)):
+    if division is not None:
         # 宁夏生态环境厅: a province written short is named by its own name (宁夏回族自治区生态环境厅);
         # a city or county keeps the form the page gives it (乐清消防大队, as the annotators have it)
         places = [d for d in table.ancestors(division) + [division] if d.level == "province"]
@@ -286,24 +293,28 @@ def _bureau_without_place(text: str, title: Optional[str]):
         place_kind = "省"  # 自治区水利厅 is a province's (区 alone would be a county's)
     named = Counter(table.find_names(((title or "") + "\n") * 2 + text))
     for name, _ in named.most_common():
-        divisions = [d for d in table.lookup(name) if d.level in GENERIC_PLACE[place_kind]
-                     and (d.name.endswith(place_kind) or place_kind == "省")]  # 广西壮族自治区 is a province too
+        divisions = [d for d in table.lookup(name) if _of_place_kind(d, place_kind)]
         if len(divisions) == 1:
             return divisions[0].name + suffix, divisions[0]
     # 从省应急管理厅获悉 … 迪庆、怒江、德宏: the province (or city) that holds most of the places named
     above = Counter()
     for name, count in named.items():
-        division = table.resolve([name], text)
+        division = table.resolve([name], context_names=list(named))
         if division is None:
             continue
-        holder = next((d for d in table.ancestors(division) + [division] if d.level in GENERIC_PLACE[place_kind]
-                       and (d.name.endswith(place_kind) or place_kind == "省")), None)
+        holder = next((d for d in table.ancestors(division) + [division] if _of_place_kind(d, place_kind)), None)
         if holder is not None:
             above[holder] += count
     ranked = above.most_common(2)
     if ranked and ranked[0][1] >= 2 and ranked[0][1] * 2 > sum(above.values()):
         return ranked[0][0].name + suffix, ranked[0][0]
     return None, None
+
+
+def _of_place_kind(division, place_kind: str) -> bool:
+    """Whether a division is of the kind a generic place word names (市: a city, 县: a county; 省 also
+    an autonomous region: 广西壮族自治区)."""
+    return division.level in GENERIC_PLACE[place_kind] and (division.name.endswith(place_kind) or place_kind == "省")
 
 
 def _publisher_from_title(text: str, title: Optional[str]):
@@ -372,18 +383,14 @@ def subject_bureau(subject: Optional[str], division, year: Optional[int]) -> Opt
     return division.name + bodies[LEVEL_INDEX[division.level]]
 
 
-NATIONAL_SCOPE = regex.compile(r"全国|我国")
-
-
 def national_body(text: str) -> Optional[str]:
     """A national body the page names (市场监管总局 -> 国家市场监督管理总局), if it names one and
-    speaks of the whole country; the most often named wins."""
-    if not NATIONAL_SCOPE.search(text):
+    speaks of the whole country (documents.yaml national_scope); the most often named wins. A name
+    inside a longer word is no mention (财政部门 is not 财政部)."""
+    cues = document_cues()
+    if not any(word in text for word in cues["national_scope"]):
         return None
-    named = Counter()
-    for written, name in document_cues()["national_bodies"].items():
-        named[name] += text.count(written)
-    named = +named
+    named = Counter(cues["national_bodies"][m.group(0)] for m in cues["national_body_names"].finditer(text))
     return named.most_common(1)[0][0] if named else None
 
 
@@ -425,7 +432,7 @@ def read_metadata(normalized, lexicons=None) -> dict:
     if inferred and division is None:
         meta["region"] = NATIONAL_REGION
     meta["provenance"] = text_provenance(meta)
-    if inferred:
+    if inferred and division is not None:
         meta["provenance"]["bureau"] = "subject"  # not named by the page: the kind of work it reports
     if year_basis == "date":
         meta["provenance"]["year"] = "date"  # the year it was published, not one the page states
@@ -503,6 +510,12 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
     if not row:
         return document
     document = dict(document)
+    guessed = provenance.get("bureau") == "subject"
+    if guessed:
+        # a body guessed from the page's subject gives way to one the title, the address or the
+        # manifest names, and is guessed again once the region is settled
+        document["bureau"] = None
+        del provenance["bureau"]
     if row.get("title"):
         # the page's title as a crawler recorded it: the title, and the body, region and year it
         # names where the text named none (黑龙江省今年前九个月安全生产形势稳定)

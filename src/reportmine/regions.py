@@ -147,9 +147,11 @@ class Regions:
     def lookup(self, name: str) -> list[Division]:
         return self.by_name.get(name) or self.short.get(name) or []
 
-    def resolve(self, names: list[str], context: str = "") -> Optional[Division]:
+    def resolve(self, names: list[str], context: str = "", context_names=None) -> Optional[Division]:
         """The division a chain of names (赣州市, 赣县区) points to; ambiguous names are settled by
-        their ancestors in the chain, then by ancestors named anywhere in the context."""
+        their ancestors in the chain, then by ancestors named anywhere in the context (or in
+        context_names, the context's names when the caller has found them already: one scan of a
+        page, not one per name)."""
         if not names:
             return None
         candidates = self.lookup(names[-1])
@@ -157,7 +159,7 @@ class Regions:
             return None
         if len(candidates) == 1:
             return candidates[0]
-        for pool in (names[:-1], self.find_names(context)):
+        for pool in (names[:-1], self.find_names(context) if context_names is None else context_names):
             named = set(pool)
             scored = [(sum(1 for a in self.ancestors(c) if a.name in named or self.suffixes.sub("", a.name) in named), c)
                       for c in candidates]

@@ -379,7 +379,8 @@ def governed_phrase(site: Site, figure: Figure):
 
 
 # 对 … 的 right before a figure: the figure's things, described by a clause, are what is acted on
-RELATIVE_AFTER_DUI = regex.compile(r"(?:^|[^\p{Han}]|[，,、])?对[^，,。；;：:]{1,30}?的\s*$")
+# (对 as a preposition: not in 面对, 相对, 核对, which segmentation tells apart)
+RELATIVE_AFTER_DUI = regex.compile(r"对[^，,。；;：:]{1,30}?的\s*$")
 
 
 def measure_word_noun(site: Site, figure: Figure):
@@ -396,6 +397,8 @@ def measure_word_noun(site: Site, figure: Figure):
     left_verb = g.last_verb_run(site.tokens)
     rule = "measure-word-noun"
     described = RELATIVE_AFTER_DUI.search(site.left)
+    if described and not any(t.word == "对" and t.flag == "p" for t in site.tokens):
+        described = None
     if left_verb and described and not any(verb in described.group(0) for verb in g.lexicons.finding_verbs):
         # (对排查出的115处隐患进行集中整治: what the finding found is counted by the finding)
         # 对履职不力的2个单位进行通报批评: the verb before the figure describes the units (a clause
@@ -430,13 +433,10 @@ def words_before_figure(site: Site, figure: Figure):
     return {"object": (obj, site.span(obj), rule), "action": (action, site.span(action), rule)}
 
 
-def _a_time_at_most(tokens: list[Token]) -> bool:
+def _a_time_at_most(g: Grammar, tokens: list[Token]) -> bool:
     """上年的, 原来的, 2019年底的: the words between 由/从 and the value it changes from name a time
-    or nothing."""
-    return all(t.flag in ("d", "uj", "r", "a", "t") or YEAR_WORD.fullmatch(t.word) for t in tokens)
-
-
-YEAR_WORD = regex.compile(r"(?=.)(?:(?:19|20)\d{2})?年?(?:底|末)?")
+    or nothing (Grammar.since_time, as level-after-change reads it)."""
+    return bool(g.since_time.fullmatch("".join(t.word for t in tokens)))
 
 
 def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right: str) -> tuple[str, str, str]:
@@ -447,7 +447,7 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
     # 粉尘涉爆企业全部12家: an adverb before the number is no part of the object
     tokens = without_trailing(tokens, ("d", "ad"))
     since = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].word in words.since_prepositions and tokens[k].flag == "p"
-                  and _a_time_at_most(tokens[k + 1:])), None)
+                  and _a_time_at_most(g, tokens[k + 1:])), None)
     if since:
         # 人数由原来的380人增加到1160人, 未通公路自然村从140个下降到128个: the figure is a value of
         # the subject before 由/从 (the second figure, with no noun of its own, borrows it)
@@ -475,8 +475,9 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         action = "".join(t.word for t in tokens[verb_start:i + 1])
         noun_end = verb_start
         while noun_end > 0 and (tokens[noun_end - 1].flag in ("d", "ad") or tokens[noun_end - 1].word in g.trim_words):
-            # 事故隐患已整改2312条: the adverb stands between the noun and its verb (and a framing
-            # word: 财政总收入累计完成452964万元, 商品房累计销售109.8万平方米)
+            # 事故隐患已整改2312条: the adverb stands between the noun and its verb, and so does a
+            # word of lexicon object_trim (framing words such as 累计: 财政总收入累计完成452964万元,
+            # 商品房累计销售109.8万平方米)
             noun_end -= 1
         if noun_end < verb_start and not (noun_end > 0 and tokens[noun_end - 1].is_noun and HAN.match(tokens[noun_end - 1].word)):
             noun_end = verb_start  # 每个村(社区)至少配备1名: no noun before the adverb
@@ -586,7 +587,8 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
 
 
 # words that may stand inside a noun phrase before a verb that describes its head (燃气泄漏报警装置,
-# 国三及以下排放标准营运柴油货车, 线下无理由退货承诺单位)
+# 国三及以下排放标准营运柴油货车, 线下无理由退货承诺单位); a conjunction (c) joins words inside a phrase
+# (国三及以下), but right before the verb it joins two acts (新建和改造), which the rule leaves alone
 PHRASE_INSIDE_FLAGS = ("n", "f", "a", "b", "m", "q", "j", "l", "i", "c", "uj", "s", "z")
 
 
@@ -602,8 +604,7 @@ def _verb_governing_a_modifier(g: Grammar, tokens: list[Token], verb_start: int)
         return None  # 指导企业开展应急演练: 开展 governs the drills; a light verb describes nothing
     k = verb_start - 1
     # 无理由: a negation prefix is part of the phrase
-    while k >= 0 and (tokens[k].flag.startswith(PHRASE_INSIDE_FLAGS) and not tokens[k].flag.startswith("v")
-                      or tokens[k].word in g.words.negation_prefixes):
+    while k >= 0 and (tokens[k].flag.startswith(PHRASE_INSIDE_FLAGS) or tokens[k].word in g.words.negation_prefixes):
         k -= 1
     # the governing verb: a verb, or a verbal noun opening the clause (发展线下无理由退货承诺单位)
     if k < 0 or not (tokens[k].flag == "v" or tokens[k].flag == "vn" and k == 0) or tokens[k].word in g.trim_words \
@@ -897,11 +898,10 @@ def object_of_figure_before(site: Site, figure: Figure):
 def _members_of_teams(g: Grammar, teams: Figure, figure: Figure) -> str:
     """应急救援队伍38支、1,900余人 -> 应急救援队员: people counted right after teams are their members
     (lexicons team_members); '' when the figure before counts no teams."""
-    members = g.lexicons.team_members
     if figure.unit not in g.lexicons.person_units or teams.unit in g.lexicons.person_units:
         return ""
-    team = next((word for word in sorted(members, key=len, reverse=True) if teams.object.endswith(word)), None)
-    return teams.object[:-len(team)] + members[team] if team else ""
+    team = next(((word, members) for word, members in g.team_members if teams.object.endswith(word)), None)
+    return teams.object[:-len(team[0])] + team[1] if team else ""
 
 
 def _aside(index: TextIndex, figure: Figure, until: int) -> bool:
@@ -919,7 +919,7 @@ def _names_its_own_category(site: Site, figure: Figure) -> bool:
         return False
     previous = site.previous
     named_itself = previous.breakdown and previous.object and previous.evidence.get("object") is not None \
-        and previous.evidence["object"].rule != "object-of-figure-before"
+        and not previous.evidence["object"].in_family("object-of-figure-before")
     return any(t.is_noun and not t.is_verb for t in own) or figure.unit in site.g.lexicons.case_units or bool(named_itself)
 
 
@@ -1034,7 +1034,7 @@ def act_of_figure_before_in_sentence(site: Site, figure: Figure):
     g, previous = site.g, site.previous
     if figure.action or not site.same_sentence or not _lends_act(site) or (previous.change and not figure.change):
         return None
-    if figure.object and figure.evidence["object"].rule != "object-of-figure-before" and not figure.breakdown \
+    if figure.object and not figure.evidence["object"].in_family("object-of-figure-before") and not figure.breakdown \
             and site.q.kind != "rate" and _act_bound_to_its_name(g, previous):
         # 完成门急诊量…人次，入院病人…人次; 粮食播种面积…亩，产量…吨: an act that reports progress, or
         # one read from the figure's own name, is not lent to a figure that names its own thing
@@ -1081,8 +1081,7 @@ def level_after_change(site: Site, figure: Figure):
             verb = reached["verb"]
             proposal = {"action": (verb, site.span(verb, previous.end))}
             if previous.object:
-                evidence = previous.evidence.get("object")
-                proposal["object"] = (previous.object, (evidence.start, evidence.end) if evidence else (previous.start, previous.end))
+                proposal["object"] = (previous.object, previous.object_span())
             return proposal
     if _starts_a_change(g, text, site.q.start) and site.next_q_in_clause is not None \
             and g.level_change.fullmatch(text[site.q.end:site.next_q_in_clause.start]):
@@ -1118,8 +1117,7 @@ def gap_to_a_benchmark(site: Site, figure: Figure):
     proposal = {"action": (found["verb"], (at, at + len(found["verb"])))}
     previous = site.previous
     if previous.object:
-        evidence = previous.evidence.get("object")
-        proposal["object"] = (previous.object, (evidence.start, evidence.end) if evidence else (previous.start, previous.end))
+        proposal["object"] = (previous.object, previous.object_span())
     return proposal
 
 
@@ -1127,12 +1125,13 @@ def agent_not_counted(site: Site, figure: Figure):
     """全州消防救援部队共接处警1134起 -> '', 全市市场监管部门共出动检查执法2777人次 -> '': the body that
     acted is not what its count of people or cases counts (the alarms it answered, the people it
     sent out: object-of-the-act names them from the act)."""
-    lexicons = site.g.lexicons
-    if figure.change or not figure.object or not figure.action or not figure.object.endswith(lexicons.agent_heads) \
-            or not (figure.unit in lexicons.person_units or figure.unit in lexicons.case_units):
+    g = site.g
+    if figure.change or not figure.object or not figure.action or not figure.object.endswith(g.lexicons.agent_heads):
         return None
-    if figure.evidence["object"].rule == "object-of-figure-before":
-        return None  # 建成应急救援队伍38支、1,900余人: the members of the teams counted before
+    if not g.object_of_act(figure.unit, figure.action):
+        return None  # only where the act names what it counts (全县应急管理系统共检查执法2777人次: unknown)
+    if figure.evidence["object"].in_family("object-of-figure-before"):
+        return None  # a name borrowed from the figure before is not this figure's agent
     return {"object": ("", (figure.start, figure.end))}
 
 

@@ -145,6 +145,11 @@ class Grammar:
         self.reporting_acts = frozenset(lexicons.progress_verbs) | frozenset(lexicons.weak_verbs)
         self.change_word_tuple = tuple(word for word, _ in self.change_words)
         self.level_markers = tuple(lexicons.change_level_markers)
+        # the things an act handles (接警出动 -> 警情), per kind of unit, longest act first: a
+        # compound is read by the longest act it opens with (出动检查执法 -> 出动)
+        self.act_objects = {kind: sorted(table.items(), key=lambda item: len(item[0]), reverse=True)
+                            for kind, table in (("case", lexicons.case_act_objects), ("person", lexicons.person_act_objects))}
+        self.team_members = sorted(lexicons.team_members.items(), key=lambda item: len(item[0]), reverse=True)
         # 降为, 增加到, 缩短至 (a year of the new level may follow: 增加到2023年的): a change to a level
         change_words = sorted(set(lexicons.change_up) | set(lexicons.change_down) | set(lexicons.level_change_words),
                               key=len, reverse=True)
@@ -155,10 +160,12 @@ class Grammar:
         self.benchmark_gap = regex.compile(
             "(?P<verb>" + "|".join(map(regex.escape, sorted(lexicons.benchmark_verbs, key=len, reverse=True))) + ")(?:"
             + lexicons.benchmark_base.pattern + r")\s*$") if lexicons.benchmark_verbs and lexicons.benchmark_base else None
-        # 由, 从 (由2019年底的, 从上年的, 由原来的) right before a number: the level a change starts at
+        # 由, 从 (由2019年底的, 从上年的, 由原来的) right before a number: the level a change starts at;
+        # since_time is what may stand between (change.yaml level_start_times, or a year)
+        self.since_time = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?:底|末)?|"
+                                        + "|".join(map(regex.escape, lexicons.level_start_times)) + r")?(?:末|底)?的?\s*")
         self.level_change_start = regex.compile(
-            "(?:" + "|".join(map(regex.escape, self.words.since_prepositions))
-            + r")\s*(?:(?:19|20)\d{2}\s*年(?:底|末)?|上年|去年|原来|年初|前期|同期)?(?:末|底)?的?\s*$")
+            "(?:" + "|".join(map(regex.escape, self.words.since_prepositions)) + ")" + self.since_time.pattern + "$")
         # the trim words by length, longest first: stripping tries one slice per length, not every word
         self.trim_words = frozenset(lexicons.object_trim)
         self.trim_lengths = sorted({len(word) for word in lexicons.object_trim}, reverse=True)
@@ -315,7 +322,7 @@ class Grammar:
         """The measured activity of a rate: 整改率 -> 整改, 上报率和合格率 -> 上报 (a joiner inside one
         name is no list: 医疗与养老机构医养结合服务覆盖率 -> 覆盖)."""
         first = self.rate_list_split.split(rate_object)[0]
-        if not first.endswith(tuple(self.rate_suffixes)):
+        if not first.endswith(self.rate_suffix_tuple):
             first = rate_object
         for suffix in self.rate_suffixes:
             if first.endswith(suffix) and suffix in self.lexicons.acting_rate_suffixes:
@@ -338,6 +345,15 @@ class Grammar:
                     return ""  # 税收收入占财政总收入比重: a proportion of the whole, no act
                 return verbs[-1] if verbs else ""
         return ""
+
+    def object_of_act(self, unit: str, action: str) -> str:
+        """What an act handles when a count in this unit names nothing else (接警出动2964起 -> 警情,
+        行政拘留11人 -> 人员), or ''."""
+        kind = "case" if unit in self.lexicons.case_units else "person" if unit in self.lexicons.person_units else None
+        if kind is None or not action:
+            return ""
+        return next((handled for act, handled in self.act_objects[kind] if action == act), "") or next(
+            (handled for act, handled in self.act_objects[kind] if action.startswith(act)), "")
 
     def trailing_act(self, phrase: str) -> str:
         """The verb or verbal noun that ends a noun phrase (行政村生活污水治理 -> 治理), or ''."""

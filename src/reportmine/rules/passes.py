@@ -217,11 +217,9 @@ def _implied_nouns(lexicons, figures: list[Figure]) -> dict:
             for unit, default in lexicons.implied_nouns.items()}
 
 
-# people (毕业生2158人；招生2500人) and 个 (a measure word for anything) say too little of what they
-# count for a second act to take the first count's things
-GENERIC_MEASURE_WORD = "个"
-# objects a count took from elsewhere, not from words of its own: no count after it borrows them
-BORROWED_OBJECT_RULES = frozenset(("object-of-the-act", "object-of-the-whole-before", "count-of-the-act"))
+# objects that passes gave counts from an act or from another count, not from words of the count's
+# own: a later count does not borrow them as the whole count's things (object-of-the-whole-before)
+PASS_BORROWED_OBJECTS = frozenset(("object-of-the-act", "object-of-the-whole-before", "count-of-the-act"))
 
 
 def last_word_on_counts(text: str, g: Grammar, figures: list[Figure]) -> None:
@@ -256,28 +254,23 @@ def last_word_on_counts(text: str, g: Grammar, figures: list[Figure]) -> None:
                 and figure.action not in lexicons.stock_predicates:
             action_evidence = figure.evidence.get("action")
             span = (action_evidence.start, action_evidence.end) if action_evidence else (figure.start, figure.end)
-            acts = (lexicons.case_act_objects if figure.unit in lexicons.case_units else
-                    lexicons.person_act_objects if figure.unit in lexicons.person_units else {})
-            # the act itself, else the longest act it opens with (出动检查执法 -> 出动)
-            handled = acts.get(figure.action) or next(
-                (acts[act] for act in sorted(acts, key=len, reverse=True) if figure.action.startswith(act)), None)
+            handled = g.object_of_act(figure.unit, figure.action)
             if handled:
                 # 接警出动2964起 -> 警情, 行政拘留11人 -> 人员: what the act handles is what is counted
                 figure.decide("object", handled, "object-of-the-act", span)
             elif whole is not None and not figure.breakdown and figure.action not in whole.object \
                     and whole.action != figure.action and figure.unit not in lexicons.person_units \
-                    and figure.unit != GENERIC_MEASURE_WORD and not g.is_act_category(figure.action):
+                    and figure.unit not in lexicons.generic_measure_words and not g.is_act_category(figure.action):
                 # 发现各类安全隐患6,127项，其中重大事故隐患19项；已整改6,034项: a second act on the
                 # things the sentence's whole count named (not on its parts), in a unit that says
-                # what kind of thing it counts
-                evidence = whole.evidence.get("object")
-                figure.decide("object", whole.object, "object-of-the-whole-before",
-                              (evidence.start, evidence.end) if evidence else (whole.start, whole.end))
+                # what kind of thing it counts (people, and 个 in lexicon generic_measure_words, say
+                # too little: 毕业生2158人；招生2500人)
+                figure.decide("object", whole.object, "object-of-the-whole-before", whole.object_span())
             else:
                 # 临时查封30家 -> 查封企业: a unit that counts one kind of thing names it after the act
                 figure.decide("object", figure.action + implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
         if figure.object and not figure.breakdown and figure.evidence.get("object") is not None \
-                and figure.evidence["object"].rule not in BORROWED_OBJECT_RULES:
+                and figure.evidence["object"].rule not in PASS_BORROWED_OBJECTS:
             wholes[figure.unit] = figure
 
 
