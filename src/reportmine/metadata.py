@@ -510,8 +510,7 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
     if not row:
         return document
     document = dict(document)
-    guessed = provenance.get("bureau") == "subject"
-    if guessed:
+    if provenance.get("bureau") == "subject":
         # a body guessed from the page's subject gives way to one the title, the address or the
         # manifest names, and is guessed again once the region is settled
         document["bureau"] = None

@@ -325,11 +325,9 @@ class Grammar:
         if not first.endswith(self.rate_suffix_tuple):
             first = rate_object
         for suffix in self.rate_suffixes:
-            if first.endswith(suffix) and suffix in self.lexicons.acting_rate_suffixes:
-                verbs = [t.word for t in self.segmenter.tag(suffix[:-1]) if t.is_verb]
-                if verbs:
-                    return verbs[-1]
             if first.endswith(suffix):
+                if suffix in self.lexicons.acting_rate_suffixes and self._suffix_verbs(suffix):
+                    return self._suffix_verbs(suffix)[-1]  # 医养结合服务覆盖率 -> 覆盖, whatever the name holds
                 stem = first[: -len(suffix)]
                 tokens = self.segmenter.tag(stem)
                 verbs = [t.word for t in tokens if t.is_verb]
@@ -340,11 +338,15 @@ class Grammar:
                         verbs.append(tail[0].word)
                 if not verbs and len(suffix) > 2:
                     # 明厨亮灶覆盖率: the act is in the suffix itself (覆盖率 -> 覆盖), not in the name before it
-                    verbs = [t.word for t in self.segmenter.tag(suffix[:-1]) if t.is_verb]
+                    verbs = self._suffix_verbs(suffix)
                 if suffix == self.words.share_ratio_noun and verbs and verbs[-1] == self.words.share_verb:
                     return ""  # 税收收入占财政总收入比重: a proportion of the whole, no act
                 return verbs[-1] if verbs else ""
         return ""
+
+    def _suffix_verbs(self, suffix: str) -> list[str]:
+        """The verbs a rate suffix holds before its 率 (覆盖率 -> [覆盖])."""
+        return [t.word for t in self.segmenter.tag(suffix[:-1]) if t.is_verb]
 
     def object_of_act(self, unit: str, action: str) -> str:
         """What an act handles when a count in this unit names nothing else (接警出动2964起 -> 警情,
@@ -352,8 +354,8 @@ class Grammar:
         kind = "case" if unit in self.lexicons.case_units else "person" if unit in self.lexicons.person_units else None
         if kind is None or not action:
             return ""
-        return next((handled for act, handled in self.act_objects[kind] if action == act), "") or next(
-            (handled for act, handled in self.act_objects[kind] if action.startswith(act)), "")
+        # longest first, so the act itself comes before any shorter act it opens with
+        return next((handled for act, handled in self.act_objects[kind] if action.startswith(act)), "")
 
     def trailing_act(self, phrase: str) -> str:
         """The verb or verbal noun that ends a noun phrase (行政村生活污水治理 -> 治理), or ''."""
