@@ -502,3 +502,23 @@ def test_readings_agree_as_the_scorer_counts_a_field_right():
     for first, second in [("", ""), ("企业", ""), ("", "企业"), ("企业", "检查企业"), ("检查企业", "企业"), ("企业", "单位"),
                           (" 企业", "企业 ")]:
         assert readings_agree(first, second) == contains_either_way(first, second), (first, second)
+
+
+def test_the_pipeline_keeps_the_fields_the_merge_took_from_the_tagger(monkeypatch):
+    """The merge chose the tagger's field on out-of-fold accuracies measured without a type check,
+    and the tagger learned acts that jieba tags as nouns (资助 n): the pipeline must not clear them."""
+    pytest.importorskip("safetensors", reason="install the model extra: pip install -e '.[model]'")
+    from reportmine.pipeline import Pipeline
+
+    pipeline = Pipeline()
+    merged = pipeline.model.combine
+
+    def tagger_reads_a_noun_tagged_act(text, result, *args, **kwargs):
+        result = merged(text, result, *args, **kwargs)
+        for figure in result.metrics:
+            figure.decide("action", "资助", "tagger", (figure.start, figure.end))
+        return result
+
+    monkeypatch.setattr(pipeline.model, "combine", tagger_reads_a_noun_tagged_act)
+    document = pipeline.extract_text("全年资助困难学生138人。")
+    assert [(m.action, m.evidence["action"].rule) for m in document.metrics] == [("资助", "tagger")]

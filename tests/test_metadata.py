@@ -237,8 +237,9 @@ def test_autonomous_divisions_are_known_by_their_name_without_their_peoples(pipe
 
 def test_a_whole_years_statistics_name_the_year_covered(pipeline):
     assert pipeline.extract_text("某地新闻\n2022年1至12月，全县共发生火灾34起。").year == 2022
-    # nine months are no whole year: nothing says which year the page covers
-    assert pipeline.extract_text("某地新闻\n2022年1至9月，全县共发生火灾34起。").year is None
+    # nine months are no whole year, but the year they are of is the page's (as annotators read it)
+    document = pipeline.extract_text("某地新闻\n2022年1至9月，全县共发生火灾34起。")
+    assert document.year == 2022
 
 
 def test_a_page_that_names_no_body_is_its_subjects_bureau_at_its_region(pipeline):
@@ -337,3 +338,28 @@ def test_a_province_written_short_is_named_in_full_in_its_bodys_name(pipeline):
     assert (document.bureau, document.region) == ("宁夏回族自治区生态环境厅", "宁夏回族自治区")
     # a city or county keeps the form the page gives it
     assert pipeline.extract_text("乐清消防大队全年检查单位300家。").bureau == "乐清消防大队"
+
+
+def test_a_page_that_states_its_year_nowhere_else_is_of_the_year_it_names_most(pipeline):
+    # a dateline inside the first sentence and the months it reports: both name 2025
+    assert pipeline.extract_text("某地新闻\n2025年11月19日，总队对外通报，2025年1-10月，全区处置警情2.59万起。").year == 2025
+    # a target year and a starting point are not the page's; one year named once is
+    assert pipeline.extract_text("某地新闻网站消息\n到2030年建成公园10个，全县植树造林3000亩。").year is None
+    assert pipeline.extract_text("某地新闻网站消息\n全市企业由2019年底的27户增长到30户，在2022年度考核中位居前列。").year == 2022
+    # two years named as often as each other: none is the page's
+    assert pipeline.extract_text("某地新闻网站消息\n2021年检查企业30家，2022年检查企业40家。").year is None
+
+
+def test_a_page_published_early_in_a_year_about_the_year_before_is_of_that_year(pipeline):
+    document = pipeline.extract_text("成文日期：2026-01-05\n2025年以来，全县共发生事故4起。截至目前，2025年全县检查企业300家。")
+    assert (document.date, document.year) == ("2026-01-05", 2025)
+    # naming that year once is not enough: the publication date stands
+    assert pipeline.extract_text("成文日期：2026-01-05\n与2025年相比，全县检查企业增加30家。").year == 2026
+
+
+def test_xinjiang_is_known_by_its_short_name(pipeline):
+    from reportmine.regions import regions
+
+    assert [d.code for d in regions().lookup("新疆")] == ["650000"]
+    document = pipeline.extract_text("新疆一季度就业形势总体平稳\n记者从自治区人力资源和社会保障厅获悉，一季度全区城镇新增就业11.4万人。")
+    assert (document.bureau, document.region) == ("新疆维吾尔自治区人力资源和社会保障厅", "新疆维吾尔自治区")

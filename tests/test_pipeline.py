@@ -119,3 +119,25 @@ def test_context_is_a_window_of_the_original_text_around_the_figure(pipeline):
         assert metric.context_start <= metric.start and metric.end <= metric.context_start + len(metric.context)
         assert len(metric.context) <= 200 + len(metric.text)
     assert document.metrics[0].context.startswith("前言。检查企业1家")
+
+
+def test_a_change_against_another_base_than_a_year_before_goes_in_no_year_on_year_column(pipeline):
+    text = ("2019年安全生产工作总结\n与2015年相比，2019年全省生产安全事故起数下降23.1%。"
+            "2019年全省生产安全事故起数同比下降15.6%。全省生产总值比2018年增长6.1%，较三年均值下降2.5%，"
+            "环比增长0.3%。")
+    found = {m.text: m for m in pipeline.extract_text(text).metrics}
+    assert (found["23.1%"].baseline, found["23.1%"].indicator) == ("与2015年相比", None)
+    assert found["23.1%"].evidence["baseline"].rule == "comparison-base"
+    assert text[found["23.1%"].evidence["baseline"].start:found["23.1%"].evidence["baseline"].end] == "与2015年相比"
+    assert (found["2.5%"].baseline, found["0.3%"].baseline) == ("较三年均值", "环比")
+    # year-on-year: said (同比), or the year before the figure's named (比2018年 of a 2019 figure)
+    assert found["15.6%"].baseline is None and found["15.6%"].indicator == "accidents.all.count_change_pct"
+    assert found["6.1%"].baseline is None
+
+
+def test_the_end_of_last_year_is_the_base_of_a_year_end_figure_only(pipeline):
+    text = ("2023年统计公报\n年末常住人口94.9万人，比上年末增加0.1万人。常住人口城镇化率65.5%，比上年末提高0.9个百分点。"
+            "截至6月底，贷款余额比上年末增加30亿元。")
+    found = {m.text: m for m in pipeline.extract_text(text).metrics}
+    assert found["0.1万人"].baseline is None and found["0.9个百分点"].baseline is None
+    assert found["30亿元"].baseline == "比上年末" and found["30亿元"].indicator is None

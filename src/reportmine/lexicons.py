@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 import regex
 
@@ -84,6 +84,9 @@ class Lexicons:
     change_down: tuple
     change_comparators: tuple
     change_comparator_patterns: tuple
+    change_year_on_year: tuple  # compiled: a comparison with the same period a year before
+    change_baselines: tuple  # compiled: any other base of a change (a named year in group y)
+    change_part_of_year: Optional[regex.Pattern]  # words of part of a year (上半年, 截至6月底)
     benchmark_verbs: tuple
     benchmark_base: object  # compiled pattern, or None
     change_level_markers: tuple
@@ -167,7 +170,8 @@ SCHEMA = {
     "formulas.yaml": ("slogans", "patterns", "discourse_patterns", "frequency_periods", "frequency_units"),
     "chrome.yaml": ("line_patterns", "link_list_headings", "link_list_max_chars", "menu_line"),
     "change.yaml": ("up", "down", "comparators", "comparator_patterns", "level_markers", "level_change_words",
-                    "level_start_times", "benchmark_verbs", "benchmark_base"),
+                    "level_start_times", "benchmark_verbs", "benchmark_base", "year_on_year", "baseline_patterns",
+                    "part_of_year"),
     "attribution.yaml": ATTRIBUTION_LISTS + ATTRIBUTION_MAPS,
     "grammar.yaml": GRAMMAR_LISTS + GRAMMAR_WORDS + ("patterns",),
     "numerals.yaml": ("lone_follower_words", "lone_follower_chars", "lone_ambiguous"),
@@ -307,12 +311,18 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
 
     change = {key: [] for key in ("up", "down", "comparators", "level_markers", "level_change_words", "benchmark_verbs",
                                   "level_start_times")}
-    comparator_patterns, benchmark_base = [], None
+    comparator_patterns, benchmark_base, year_on_year, baseline_patterns, part_of_year = [], None, [], [], None
     for path, data in layered("change.yaml"):
         for key in change:
             change[key].append(string_list(path, data, key))
         comparator_patterns += [compile_expression(path, expression, "comparator_patterns")
                                 for expression in string_list(path, data, "comparator_patterns")]
+        year_on_year += [compile_expression(path, expression, "year_on_year")
+                         for expression in string_list(path, data, "year_on_year")]
+        baseline_patterns += [compile_expression(path, expression, "baseline_patterns")
+                              for expression in string_list(path, data, "baseline_patterns")]
+        if data.get("part_of_year") is not None:
+            part_of_year = compile_expression(path, data["part_of_year"], "part_of_year")
         if data.get("benchmark_base") is not None:
             benchmark_base = compile_expression(path, data["benchmark_base"], "benchmark_base")
 
@@ -383,6 +393,9 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         change_down=_merge_lists(*change["down"]),
         change_comparators=_merge_lists(*change["comparators"]),
         change_comparator_patterns=tuple(comparator_patterns),
+        change_year_on_year=tuple(year_on_year),
+        change_baselines=tuple(baseline_patterns),
+        change_part_of_year=part_of_year,
         benchmark_verbs=_merge_lists(*change["benchmark_verbs"]),
         benchmark_base=benchmark_base,
         change_level_markers=_merge_lists(*change["level_markers"]),

@@ -78,6 +78,10 @@ class Metric(BaseModel):
     object: str = _described("what is counted (企业, 隐患)", "")
     action: str = _described("what was done to it (检查, 整改)", "")
     change: Optional[Change] = _described("up or down for a change (同比下降5%), else null", None)
+    # KEYS-GUIDE: a change against another base is not compared in a year-on-year column
+    baseline: Optional[str] = _described("for a change measured against something other than the same period a "
+                                         "year before, that base as written (与2015年相比, 较三年均值, 环比); such "
+                                         "a change has no indicator. Else null", None)
     period: Optional[str] = _described("the period it covers: 2023, 2023-H1, 2022/2023 ..., else null", None)
     indicator: Optional[str] = _described("the comparable column: an id of lexicons/indicators.yaml, or a signature "
                                           "(~object head|action|unit kind) for figures no id covers, else null", None)
@@ -98,7 +102,7 @@ class Metric(BaseModel):
     # the panel prefers totals over such parts when both land on one indicator
     breakdown: bool = _described("a part of a total given earlier in the sentence (其中重大隐患12项)", False)
     evidence: dict[str, Evidence] = Field(
-        default_factory=dict, description="field (object, action, change, period, scope) -> the rule that decided "
+        default_factory=dict, description="field (object, action, change, baseline, period, scope) -> the rule that decided "
                                           "it and the span of the original text it read")
     page: Optional[int] = _described("the page the figure is on (1-based), for documents with pages (PDF), else null",
                                      None)

@@ -53,11 +53,7 @@ class RuleExtractor:
         for position in range(len(kept)):
             state.add(attribute(self.grammar, state, position, self.stages))
         run_passes(text, index, self.grammar, self.tables, lines, state.figures)
-        self.check_types(state.figures)
+        well_typed(self.grammar, state.figures)
         result.metrics = state.figures
         return result
 
-    def check_types(self, figures: list) -> None:
-        """Clear a field whose value breaks its type (passes.well_typed); the pipeline calls it again
-        after the tagger has filled fields."""
-        well_typed(self.grammar, figures)

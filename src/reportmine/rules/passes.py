@@ -328,7 +328,7 @@ NOT_NOMINAL_FLAGS = frozenset(("d", "ad", "m", "q", "x", "c", "p", "u", "uj", "u
 
 
 def well_typed(g: Grammar, figures: list) -> None:
-    """The types of the two fields, whatever reader set them: an object names a thing (never a bare
+    """The types of the two fields the rules set: an object names a thing (never a bare
     change word such as 减少, a framing word such as 累计 or 全部, a measure word, a number, or
     function words alone such as 之后), an action is an act (a verb, a verbal noun, or one of the
     lexicon's acts named by nouns: 损失, 降雨, 现有). A value that breaks its type is cleared, with

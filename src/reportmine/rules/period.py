@@ -19,6 +19,10 @@ from .grammar import TextIndex
 
 QUARTERS = "一二三四"
 PERIOD_RULE = "period-phrase"
+BASELINE_RULE = "comparison-base"
+# how far back from a change its base is read, within its sentence: a clause or two (与2015年相比，
+# 2019年全省各类生产安全事故起数、死亡人数分别下降23.1%)
+BASELINE_REACH = 80
 
 
 class Periods:
@@ -87,3 +91,54 @@ class Periods:
                 best.setdefault(key, (match, template, start))  # the first pattern listed wins a tie
         keys = sorted(best)
         return keys, [best[key] for key in keys]
+
+
+class ComparisonBases:
+    """What a change is measured against, when it is not the same period a year before
+    (lexicons/change.yaml year_on_year, baseline_patterns): the last comparison between the start of
+    the figure's sentence (at most BASELINE_REACH characters back) and the figure decides. A named
+    year that is the year before the figure's is a year-on-year comparison (比2018年 of a 2019 figure)."""
+
+    def __init__(self, lexicons: Lexicons):
+        self.year_on_year = lexicons.change_year_on_year
+        self.baselines = lexicons.change_baselines
+        self.part_of_year = lexicons.change_part_of_year
+
+    def find(self, text: str, sentence_start: int, position: int, figure_year: Optional[int],
+             part_of_year: bool = False):
+        """(the base as written, start, end) for a change whose number starts at position, or None
+        when it is year-on-year (or names no base: year-on-year is what a bare change means).
+        part_of_year: the figure's period is part of a year (2023-H1, 2023-01/2023-06)."""
+        start = max(sentence_start, position - BASELINE_REACH)
+        window = text[start:position]
+        last = None  # ((end, length), is a base, match)
+        for patterns, is_base in ((self.year_on_year, False), (self.baselines, True)):
+            for pattern in patterns:
+                for match in pattern.finditer(window):
+                    key = (match.end(), match.end() - match.start())
+                    if last is None or key > last[0]:
+                        last = (key, is_base, match)
+        if last is None or not last[1]:
+            return None
+        match = last[2]
+        groups = match.groupdict()
+        if groups.get("y") and figure_year is not None and int(groups["y"]) == figure_year - 1:
+            return None
+        if groups.get("year_end") and not part_of_year \
+                and not (self.part_of_year is not None and self.part_of_year.search(window, 0, match.start())):
+            return None  # 年末常住人口…比上年末: one year's end against the one before
+        return match.group(0), start + match.start(), start + match.end()
+
+
+def is_part_of_year(period: Optional[str]) -> bool:
+    """Whether a period is part of a year (2023-H1, 2023-06, 2023-01/2023-06), not a whole year."""
+    return isinstance(period, str) and "-" in period and not period.endswith("-12")
+
+
+def figure_year(period: Optional[str], doc_year: Optional[int]) -> Optional[int]:
+    """The year a figure's period ends in (2019-01/2019-11 -> 2019), else the document's."""
+    if isinstance(period, str):
+        years = regex.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", period)
+        if years:
+            return int(years[-1])
+    return doc_year
