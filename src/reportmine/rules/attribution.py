@@ -132,8 +132,9 @@ class Site:
         self.same_sentence = self.previous is not None and self.previous.sentence_start == self.sentence_start
         self.same_clause = self.same_sentence and previous_q is not None and previous_q.end > self.clause_start
         self.direction, self.change_verb = g.change(self.left)
-        # a rate keeps the count noun that ends its subject's name (死亡人数同比下降12%)
-        keep = g.count_names if q.kind == "rate" else frozenset()
+        # a rate, and a change, keep the count noun that ends their subject's name (死亡人数同比下降12%,
+        # 死亡人数增加5人: the change of a count is named by the count)
+        keep = g.count_names if q.kind == "rate" or self.change_verb else frozenset()
         core_left = g.strip_trailing(self.left, keep)
         if self.change_verb:
             core_left = g.strip_trailing(core_left[: core_left.rfind(self.change_verb)] if self.change_verb in core_left
