@@ -572,9 +572,11 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
     opening = next((k for k, t in enumerate(tokens[:i]) if not (t.flag in ("ad", "d") or t.flag == "a" and len(t.word) > 1)), 0)
     head = tokens[opening]
     # a unit of visits (家次, 个次) counts acts on things: 监测广告1089个次 is monitoring, not monitors
+    # the noun it governs may follow describing words (整治一般隐患126.4万处)
+    governed = next((k for k in range(opening + 1, i + 1) if tokens[k].flag not in ("a", "b")), i + 1)
     if not action and object_start <= opening < i and head.flag == "vn" and len(head.word) >= 2 \
             and (head.word not in lexicons.modifier_verbs or g.counts_visits(q.unit)) and head.word not in g.trim_words \
-            and tokens[opening + 1].is_noun and tokens[opening + 1].flag != "vn":
+            and governed <= i and tokens[governed].is_noun and tokens[governed].flag != "vn":
         # 培训企业负责人和安全管理人员2,700余人次, 整治隐患1,870处: a verbal noun opening the
         # clause, before a plain noun, governs the noun phrase after it (not inside a phrase:
         # 现有应急救援队伍32支, where 应急 modifies)
