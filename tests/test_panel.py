@@ -125,3 +125,17 @@ def test_the_seeds_panel_has_one_row_per_bureau_with_its_year(tmp_path):
     assert long.exit_code == 0, long.output
     cells = pd.read_json(tmp_path / "cells.jsonl", lines=True)
     assert {"doc", "start", "end", "context", "status", "disagree"} <= set(cells.columns)
+
+
+def test_a_period_read_before_the_documents_year_was_known_takes_that_year():
+    # the rules keep 1—9月份 and 去年 as written when the page's year was unknown; the panel's row
+    # knows it (from the page, or a manifest): nine months are YTD-09, last year is the year before
+    rows = [{**A, "indicator": "safety.enterprises.inspected", "value": 95, "period": "1—9月份", "start": 5},
+            {**A, "indicator": "safety.enterprises.inspected", "value": 80, "period": "去年", "start": 20},
+            {**A, "indicator": "enforcement.fines.amount", "value": 7000, "unit": "元", "kind": "money",
+             "period": "某专项行动期间", "start": 60}]
+    cells = reportmine.panel(frame(rows), form="long")
+    placed = {(year, period): value for year, period, value in zip(cells["year"], cells["period"], cells["value"])}
+    assert placed[(2022, "YTD-09")] == 95 and placed[(2021, "year")] == 80
+    # a phrase no pattern reads whole is the document's own period, as before
+    assert [p for p, i in zip(cells["period"], cells["indicator"]) if i == "enforcement.fines.amount"] == ["YTD-09"]

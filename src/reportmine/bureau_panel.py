@@ -15,6 +15,7 @@ never summed. A cell whose candidates disagree is flagged, with every value and 
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from decimal import Decimal
 from fractions import Fraction
 from typing import Optional
@@ -178,6 +179,10 @@ def _normalized(frame: pd.DataFrame) -> pd.DataFrame:
     data["region_code"] = data["region_code"].fillna("").astype(str)
     data = data.reset_index(drop=True)
     data["mention"] = data.index
+    # a period phrase read before the document's year was known (1—9月份, 去年) is filled in with it
+    resolver = _period_resolver()
+    data["period"] = [resolver.resolve(p, int(y)) if isinstance(p, str) and p[:4] and not p[:4].isdigit()
+                      and y is not None and y == y else p for p, y in zip(data["period"], data["year"])]
     data["raw_period"] = data["period"]
     placed = [period_of(p, y, g) for p, y, g in zip(data["period"], data["year"], data["genre"])]
     data["doc_year"] = data["year"]
@@ -195,6 +200,14 @@ def _normalized(frame: pd.DataFrame) -> pd.DataFrame:
     data["period"] = [own[doc] if is_implied and own.get(doc) else label
                       for doc, label, is_implied in zip(data["doc"], data["period"], implied)]
     return data[data["year"].notna()].assign(year=lambda d: d["year"].astype(int))
+
+
+@lru_cache(maxsize=1)
+def _period_resolver():
+    from .lexicons import load_lexicons
+    from .rules.period import Periods
+
+    return Periods(load_lexicons())
 
 
 def _implied(period, doc_year) -> bool:

@@ -46,24 +46,17 @@ class Periods:
             return None
         match, template, offset = found
         span = (offset + match.start(), offset + match.end())
-        groups = match.groupdict()
-        written = groups.get("y")
-        report_year = str(doc_year) if doc_year else None
-        if "{year" in template and report_year is None or "{y}" in template and written is None:
-            return match.group(0), span
-        result = template
-        if report_year:
-            result = result.replace("{year-1}", str(int(report_year) - 1)).replace("{year}", report_year)
-        if written:
-            result = result.replace("{y}", written)
-        if "{m}" in result and groups.get("m"):
-            month = groups["m"]
-            if not month.isdigit():
-                month = str(parse_numeral(month))
-            result = result.replace("{m}", month.zfill(2))
-        if "{q}" in result and groups.get("q"):
-            result = result.replace("{q}", str(QUARTERS.index(groups["q"]) + 1) if groups["q"] in QUARTERS else groups["q"])
-        return result, span
+        return fill_period(match, template, doc_year), span
+
+    def resolve(self, phrase: str, doc_year: Optional[int]) -> str:
+        """A period phrase a figure kept as written, because its document's year was not known when
+        it was read (1—9月份, 上半年, 去年), filled in with a year known later; the phrase itself when
+        no pattern reads all of it, or a year is still missing."""
+        for pattern, template in self.periods:
+            match = pattern.fullmatch(phrase)
+            if match is not None:
+                return fill_period(match, template, doc_year)
+        return phrase
 
     def _nearest(self, text: str, index: TextIndex, sentence_start: int, end: int):
         """The period phrase of the sentence at sentence_start that ends nearest before end (at
@@ -91,6 +84,29 @@ class Periods:
                 best.setdefault(key, (match, template, start))  # the first pattern listed wins a tie
         keys = sorted(best)
         return keys, [best[key] for key in keys]
+
+
+def fill_period(match, template: str, doc_year: Optional[int]) -> str:
+    """A period template (lexicons/periods.yaml) filled from the phrase's match and the document's
+    year; the phrase as written when a year it needs is unknown."""
+    groups = match.groupdict()
+    written = groups.get("y")
+    report_year = str(doc_year) if doc_year else None
+    if "{year" in template and report_year is None or "{y}" in template and written is None:
+        return match.group(0)
+    result = template
+    if report_year:
+        result = result.replace("{year-1}", str(int(report_year) - 1)).replace("{year}", report_year)
+    if written:
+        result = result.replace("{y}", written)
+    if "{m}" in result and groups.get("m"):
+        month = groups["m"]
+        if not month.isdigit():
+            month = str(parse_numeral(month))
+        result = result.replace("{m}", month.zfill(2))
+    if "{q}" in result and groups.get("q"):
+        result = result.replace("{q}", str(QUARTERS.index(groups["q"]) + 1) if groups["q"] in QUARTERS else groups["q"])
+    return result
 
 
 class ComparisonBases:
