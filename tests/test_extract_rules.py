@@ -265,6 +265,9 @@ def test_a_baseline_or_earlier_milestone_is_not_the_figures_period(extract):
     assert metrics[-1].text == "4.8%" and metrics[-1].period is None
     [metric] = extract("2023年工作总结\n2021年全县检查企业300家。")  # a year written for the figure stays
     assert metric.period == "2021"
+    # prices of a base year (按2020年不变价格计算) are no period of the change after them
+    metrics = extract("2022年统计公报\n全区完成地区生产总值2435313万元，按2020年不变价格计算，同比增长3%。")
+    assert metrics[-1].text == "3%" and metrics[-1].period is None
 
 
 def test_no_metric_from_corrupted_text(extract):
