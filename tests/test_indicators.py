@@ -149,3 +149,14 @@ def test_names_carried_from_the_figure_or_total_before(rules_pipeline):
                                            "增幅分别为2.3%、5.4%、3.7%、4.5%、12.0%。")
     assert [m.indicator for m in document.metrics][5:7] == [
         "economy.farming.output_change_pct", "economy.forestry.output_change_pct"]
+
+
+def test_a_rate_named_by_its_suffix_alone_is_a_rate_of_the_counts_before_it(rules_pipeline):
+    def indicators(text):
+        return [m.indicator for m in rules_pipeline.extract_text(text).metrics if m.unit == "%"]
+
+    assert indicators("全县共排查重大安全隐患336个，已完成整改312个，整改率93%。") == ["safety.major_hazards.rectification_rate"]
+    assert indicators("發現重大隱患6項、已整改完成4項、整改率66.7%。") == ["safety.major_hazards.rectification_rate"]
+    # of plain hazards it stays the plain rate; a rate with a name of its own keeps it
+    assert indicators("发现隐患242项，整改230项，整改率95%。") == ["safety.hazards.rectification_rate"]
+    assert indicators("排查重大隐患15项，群众满意率98%。") != ["safety.major_hazards.rectification_rate"]

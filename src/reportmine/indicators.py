@@ -447,6 +447,7 @@ class IndicatorMapper:
                     self._take_parent_measure(metric, state.levels)
                 if getattr(metric, "status", "outcome") == "outcome" and metric.action not in self.taxonomy.inclusion_actions:
                     self._carry_subject(metric, state.levels)
+                    self._rate_of_the_counts_before(metric, state.levels)
                     self._follow_event(metric, state.levels)
                     state.append(metric)
                 position += 1
@@ -536,6 +537,19 @@ class IndicatorMapper:
             indicator, source = self.assign(metric.kind, metric.unit, subject + metric.object, metric.action, None)
             if source == TAXONOMY:
                 metric.indicator, metric.indicator_source = indicator, source
+
+    def _rate_of_the_counts_before(self, metric, levels: list) -> None:
+        """A rate named by its suffix alone is a rate of what the counts before it count (排查重大安全
+        隐患336个，已完成整改312个，整改率93% -> the major hazards' rectification rate), when their
+        name makes a column of its own."""
+        if metric.kind != "rate" or not levels or len(metric.object) > 4 or not metric.object.endswith("率"):
+            return
+        counted = next((level.object for level in reversed(levels) if level.kind == "count" and level.object), "")
+        if not counted:
+            return
+        indicator, source = self.assign(metric.kind, metric.unit, counted + metric.object, metric.action, None)
+        if source == TAXONOMY and indicator != metric.indicator:
+            metric.indicator, metric.indicator_source = indicator, source
 
     def _follow_event(self, metric, levels: list) -> None:
         """Deaths, injuries or losses right after an event count of a specific column take that
