@@ -51,7 +51,7 @@ from .tagger import (MAX_SPAN, N_DISTANCES, N_ROLES, ROLE_FIGURE, FigureNetwork,
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20240606
 TRAIN_THREADS = int(os.environ.get("REPORTMINE_TRAIN_THREADS", "1"))
-REAL_SETS = ("em", "econ", "resources", "mix", "mix2", "mix3")
+REAL_SETS = ("em", "econ", "resources", "mix", "mix2", "mix3", "mix4")
 # scored once at the end of a piece of work, by hand: never trained on
 NEVER_READ = frozenset(("holdout", "holdout2"))
 DEFAULT_OUT = Path("models") / MODEL_NAME  # in the working folder, never inside the package
