@@ -160,3 +160,13 @@ def test_a_rate_named_by_its_suffix_alone_is_a_rate_of_the_counts_before_it(rule
     # of plain hazards it stays the plain rate; a rate with a name of its own keeps it
     assert indicators("发现隐患242项，整改230项，整改率95%。") == ["safety.hazards.rectification_rate"]
     assert indicators("排查重大隐患15项，群众满意率98%。") != ["safety.major_hazards.rectification_rate"]
+
+
+def test_a_label_after_a_discourse_ordinal_is_the_topic_of_the_figures_after_it_on_its_line(rules_pipeline):
+    text = ("一是公路运输稳中向好：完成运输旅客1852万人次；旅客周转量275030万人公里；完成货物运输2867万吨。"
+            "二是水路运输加速崛起：旅客周转量25580万人公里。\n全年旅客周转量30000万人公里。")
+    found = {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
+    assert found["275030万人公里"] == "transport.road_passengers.turnover"
+    assert found["2867万吨"] == "transport.road_freight.volume"
+    assert found["25580万人公里"] == "transport.waterway_passengers.turnover"  # the nearest label, not the line's first
+    assert found["30000万人公里"] == "transport.passengers.turnover"  # a new line: no label

@@ -50,6 +50,9 @@ LINE_LABEL = regex.compile(r"\s*(?:——|--|[（(][一二三四五六七八九�
 LINE_SUBJECT = regex.compile(r"\s*(?P<topic>\p{Han}{2,8})\d[\d.]*\p{Han}{1,2}[；;]")
 # a numbered heading line: (一) 公路客货运输生产, 二、农业
 HEADING_LINE = regex.compile(r"(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．])\s*(?P<topic>\p{Han}[\p{Han}\s]{1,18})")
+# a label after a discourse ordinal inside a line (一是公路运输稳中向好：…；二是水路运输加速崛起：…): the
+# topic of the figures after it, up to the next label or the line's end
+DISCOURSE_LABEL = regex.compile(r"(?:[一二三四五六七八九十]是|其[一二三四五六七八九十])\s*(?P<topic>\p{Han}{2,10})[：:]")
 HEADING_LOOKBACK = 1500
 TAXONOMY = "taxonomy"
 SIGNATURE = "signature"
@@ -648,6 +651,16 @@ class NumberedHeadings:
                 self.starts.append(start)
                 self.topics.append(heading.group("topic"))
             start += len(line) + 1
+        # discourse labels, found once for the whole text (each figure looks its one up by bisection)
+        self.label_ends, self.label_topics = [], []
+        for match in DISCOURSE_LABEL.finditer(text):
+            self.label_ends.append(match.end())
+            self.label_topics.append(match.group("topic"))
+
+    def discourse_label(self, position: int, line_start: int) -> str:
+        """The topic of the last discourse label (一是公路运输稳中向好：) before position on its line."""
+        index = bisect_right(self.label_ends, position) - 1
+        return self.label_topics[index] if index >= 0 and self.label_ends[index] > line_start else ""
 
     def line_start(self, position: int) -> int:
         """Where the line holding position starts (a search back for the newline, once per figure,
@@ -703,7 +716,8 @@ class _OpenLevels:
 def sentence_topic(text: str, sentence_start: int, start: int, headings: Optional[NumberedHeadings] = None) -> str:
     """What a figure's passage is about, when it says so apart from its sentence: a label the
     sentence opens with (（一）道路交通：事故9起), a short label sentence opening its line (——小学。校数
-    17所), or the nearest numbered heading above it ((一) 公路客货运输生产); "" when none."""
+    17所), a label after a discourse ordinal earlier in its line (一是公路运输稳中向好：…；旅客周转量…),
+    or the nearest numbered heading above it ((一) 公路客货运输生产); "" when none."""
     match = TOPIC.match(text, sentence_start, start)
     if match:
         return match.group("topic")
@@ -711,6 +725,10 @@ def sentence_topic(text: str, sentence_start: int, start: int, headings: Optiona
     label = LINE_LABEL.match(text, line_start, start)
     if label and label.end() <= sentence_start:
         return label.group("topic")
+    if headings is not None:
+        discourse = headings.discourse_label(start, line_start)
+        if discourse:
+            return discourse
     # a line that opens by naming its subject with a figure (普通高中学校5所；…；在校生6747人)
     opening = LINE_SUBJECT.match(text, line_start, start)
     if opening and opening.end() < sentence_start:
