@@ -170,3 +170,13 @@ def test_a_label_after_a_discourse_ordinal_is_the_topic_of_the_figures_after_it_
     assert found["2867万吨"] == "transport.road_freight.volume"
     assert found["25580万人公里"] == "transport.waterway_passengers.turnover"  # the nearest label, not the line's first
     assert found["30000万人公里"] == "transport.passengers.turnover"  # a new line: no label
+
+
+def test_direct_losses_are_the_accidents_in_a_sentence_about_accidents(rules_pipeline):
+    def losses(text):
+        return [m.indicator for m in rules_pipeline.extract_text(text).metrics if m.unit in ("%", "元") and "损失" in m.object]
+
+    assert losses("事故起数同比下降42%，受伤人数同比下降50%，直接经济损失同比下降25%。") == ["accidents.all.losses_change_pct"]
+    assert losses("全县共发生生产安全事故9起、死亡4人，直接经济损失120万元。") == ["accidents.all.losses"]
+    # a disaster's losses stay the disaster's
+    assert losses("全市199.2万人受灾，农作物受灾3.1万公顷，直接经济损失33.59亿元。") == ["disaster.natural.losses"]

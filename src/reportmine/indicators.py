@@ -35,6 +35,8 @@ CHANGE_SUFFIX = {"%": "_change_pct", "个百分点": "_change_pp"}
 ALIAS_GAP = 16  # characters an alias's space may stand for (公路 客运量 -> 公路营业性汽车运输自年初累计完成客运量)
 # what an event count's casualties and losses are measured in (deaths after 较大事故3起)
 EVENT_MEASURES = ("deaths", "injuries", "losses")
+# the two columns of 直接经济损失: a disaster's, or the accidents' when the sentence is about accidents
+ACCIDENT_DOMAIN, DISASTER_LOSSES, ACCIDENT_LOSSES = "accidents.", "disaster.natural.losses", "accidents.all.losses"
 FIGURE = regex.compile(r"\d+(?:[.,]\d+)*\p{Han}{0,2}")
 # a short label opening a sentence, after its numbering: （一）道路交通：, 消防领域:
 TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?\s*(?P<topic>\p{Han}{2,10})[：:]")
@@ -434,6 +436,7 @@ class IndicatorMapper:
                 end += 1
             self._split_respectively(metrics[index:end], contexts[index:end])
             previous = self._pair_sentence(metrics[index:end], previous)
+            self._losses_of_the_accidents(metrics[index:end])
             index = end
 
     def _pair_sentence(self, metrics: list, previous=None):
@@ -499,12 +502,7 @@ class IndicatorMapper:
         open one of that column (by_indicator: column -> its open levels, in order)."""
         if change.indicator_source != TAXONOMY:
             return None
-        level_id = change.indicator
-        for suffix in (*CHANGE_SUFFIX.values(), "_change"):
-            if level_id.endswith(suffix):
-                level_id = level_id[:-len(suffix)]
-                break
-        found = by_indicator.get(level_id)
+        found = by_indicator.get(_level_of(change.indicator))
         return found[-1] if found else None
 
     def _is_change(self, metric, before) -> bool:
@@ -540,6 +538,18 @@ class IndicatorMapper:
             indicator, source = self.assign(metric.kind, metric.unit, subject + metric.object, metric.action, None)
             if source == TAXONOMY:
                 metric.indicator, metric.indicator_source = indicator, source
+
+    def _losses_of_the_accidents(self, metrics: list) -> None:
+        """Direct economic losses named alone (直接经济损失) are a disaster's, unless the sentence is
+        about accidents: after accident figures (事故起数同比下降42%，受伤人数同比下降50%，直接经济损失同比
+        下降25%) they, and their changes, are the accidents' losses."""
+        accidents = False
+        for metric in metrics:
+            indicator = metric.indicator or ""
+            if indicator.startswith(ACCIDENT_DOMAIN):
+                accidents = True
+            elif accidents and metric.indicator_source == TAXONOMY and _level_of(indicator) == DISASTER_LOSSES:
+                metric.indicator = ACCIDENT_LOSSES + indicator[len(DISASTER_LOSSES):]
 
     def _rate_of_the_counts_before(self, metric, levels: list) -> None:
         """A rate named by its suffix alone is a rate of what the counts before it count (排查重大安全
@@ -741,6 +751,14 @@ def sentence_topic(text: str, sentence_start: int, start: int, headings: Optiona
         if heading:
             return heading.group("topic")
     return ""
+
+
+def _level_of(indicator: str) -> str:
+    """The column of the level a change column is of (accidents.all.losses_change_pct -> accidents.all.losses)."""
+    for suffix in (*CHANGE_SUFFIX.values(), "_change"):
+        if indicator.endswith(suffix):
+            return indicator[:-len(suffix)]
+    return indicator
 
 
 def _drop_brackets(text: str) -> str:
