@@ -180,3 +180,14 @@ def test_direct_losses_are_the_accidents_in_a_sentence_about_accidents(rules_pip
     assert losses("全县共发生生产安全事故9起、死亡4人，直接经济损失120万元。") == ["accidents.all.losses"]
     # a disaster's losses stay the disaster's
     assert losses("全市199.2万人受灾，农作物受灾3.1万公顷，直接经济损失33.59亿元。") == ["disaster.natural.losses"]
+
+
+def test_a_change_naming_all_events_measure_takes_the_sectors_level_it_follows(rules_pipeline):
+    text = "全市共发生道路运输事故6起、死亡4人，同比事故起数增加1起、上升20%，死亡人数减少2人、下降33.3%。"
+    found = {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
+    assert (found["1起"], found["20%"]) == ("accidents.road.count_change", "accidents.road.count_change_pct")
+    assert (found["2人"], found["33.3%"]) == ("accidents.road.deaths_change", "accidents.road.deaths_change_pct")
+    # with all accidents' own levels the changes stay theirs
+    text = "全市共发生生产安全事故6起、死亡4人，同比事故起数增加1起，死亡人数减少2人。"
+    found = {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
+    assert (found["1起"], found["2人"]) == ("accidents.all.count_change", "accidents.all.deaths_change")

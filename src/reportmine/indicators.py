@@ -484,6 +484,11 @@ class IndicatorMapper:
                 named = self._named_level(change, state.by_indicator[family])
                 if named is not None:  # 事故起数同比下降18.2%: the change names its level itself
                     claims.append(named)
+                    if named.indicator != _level_of(change.indicator):
+                        # it named all events' column, and the level is one sector's: the sector's
+                        paired = self.change_of(named.indicator, change.unit, named.unit)
+                        if paired:
+                            change.indicator, change.indicator_source = paired, named.indicator_source
                     continue
                 if level is None or not level.indicator:
                     continue
@@ -502,8 +507,18 @@ class IndicatorMapper:
         open one of that column (by_indicator: column -> its open levels, in order)."""
         if change.indicator_source != TAXONOMY:
             return None
-        found = by_indicator.get(_level_of(change.indicator))
-        return found[-1] if found else None
+        level_id = _level_of(change.indicator)
+        found = by_indicator.get(level_id)
+        if found:
+            return found[-1]
+        # 道路运输事故6起、死亡4人，同比事故起数增加1起、死亡人数减少2人: a change that names all
+        # events' column (accidents.all.deaths) names the one open level of that measure in its domain
+        parts = level_id.split(".")
+        if len(parts) != 3 or parts[1] != "all":
+            return None
+        sector = [levels[-1] for column, levels in by_indicator.items()
+                  if levels and column.startswith(parts[0] + ".") and column.endswith("." + parts[2])]
+        return sector[0] if len(sector) == 1 else None
 
     def _is_change(self, metric, before) -> bool:
         """A change, a rate named by a change noun (增幅分别为2.3%、5.4%), or the next item of a
