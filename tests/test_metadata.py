@@ -254,6 +254,10 @@ def test_a_page_that_names_no_body_is_its_subjects_bureau_at_its_region(pipeline
     forestry = pipeline.extract_text("贵州省2014年造林绿化情况\n2014年，贵州省林业部门完成营造林300万亩，"
                                      "森林覆盖率达49%，中幼林抚育200万亩。")
     assert (forestry.subject, forestry.bureau) == ("forestry", "贵州省林业厅")
+    # a municipality's bodies are named as a city's (重庆市水利局), though it is a province
+    water = pipeline.extract_text("重庆市2024年水利工作情况\n2024年，重庆市水利部门完成水利投资420亿元，新建水库12座，"
+                                  "治理水土流失面积1800平方公里，灌区改造60万亩。")
+    assert (water.subject, water.bureau) == ("water", "重庆市水利局")
     # a page that names its own body keeps it
     named = pipeline.extract_text("眉山市统计局发布：初步核算，全市地区生产总值1500亿元，规模以上工业增加值增长8%。")
     assert named.bureau == "眉山市统计局" and named.provenance["bureau"] != "subject"

@@ -395,7 +395,10 @@ def subject_bureau(subject: Optional[str], division, year: Optional[int]) -> Opt
     bodies, former, _field, _words = entry
     if former is not None and year is not None and year <= former[0]:
         bodies = former[1]
-    return division.name + bodies[LEVEL_INDEX[division.level]]
+    # a municipality under the central government (重庆市, 北京市) is a province whose bodies are
+    # named as a city's are: 重庆市水利局, not 水利厅
+    level = "prefecture" if division.level == "province" and division.name.endswith("市") else division.level
+    return division.name + bodies[LEVEL_INDEX[level]]
 
 
 def national_body(text: str) -> Optional[str]:
