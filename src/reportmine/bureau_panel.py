@@ -15,12 +15,14 @@ never summed. A cell whose candidates disagree is flagged, with every value and 
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Optional
 
 import pandas as pd
+
+from .indicators import level_of
 
 ROW_KEYS = ["bureau", "region_code", "year", "period"]
 # periods that run from January, by the month they end in (H1 is January to June)
@@ -228,7 +230,7 @@ def _candidates(data: pd.DataFrame, taxonomy, outcomes_only: bool) -> pd.DataFra
     by_id = {i.id: i for i in taxonomy.indicators}
     values, units, keep = [], [], []
     for indicator, value, unit in zip(data["indicator"], data["value"], data["unit"]):
-        column = by_id.get(_level_id(indicator))
+        column = by_id.get(level_of(indicator))
         if column is None or indicator.endswith(("_change_pct", "_change_pp")):
             # a signature's column keeps its figures' units (家 and 家次 alike); a change in % is in %
             factor, target = Fraction(1), unit
@@ -258,13 +260,6 @@ def _additive(kind, unit, taxonomy) -> bool:
     if kind in ("count", "money"):
         return True
     return kind == "measure" and taxonomy.unit_classes.get(unit) in ADDITIVE_MEASURES
-
-
-def _level_id(indicator: str) -> str:
-    for suffix in ("_change_pct", "_change_pp", "_change"):
-        if indicator.endswith(suffix):
-            return indicator[:-len(suffix)]
-    return indicator
 
 
 def _choose(data: pd.DataFrame, keys: list):

@@ -484,7 +484,7 @@ class IndicatorMapper:
                 named = self._named_level(change, state.by_indicator[family])
                 if named is not None:  # 事故起数同比下降18.2%: the change names its level itself
                     claims.append(named)
-                    if named.indicator != _level_of(change.indicator):
+                    if named.indicator != level_of(change.indicator):
                         # it named all events' column, and the level is one sector's: the sector's
                         paired = self.change_of(named.indicator, change.unit, named.unit)
                         if paired:
@@ -507,7 +507,7 @@ class IndicatorMapper:
         open one of that column (by_indicator: column -> its open levels, in order)."""
         if change.indicator_source != TAXONOMY:
             return None
-        level_id = _level_of(change.indicator)
+        level_id = level_of(change.indicator)
         found = by_indicator.get(level_id)
         if found:
             return found[-1]
@@ -563,7 +563,7 @@ class IndicatorMapper:
             indicator = metric.indicator or ""
             if indicator.startswith(ACCIDENT_DOMAIN):
                 accidents = True
-            elif accidents and metric.indicator_source == TAXONOMY and _level_of(indicator) == DISASTER_LOSSES:
+            elif accidents and metric.indicator_source == TAXONOMY and level_of(indicator) == DISASTER_LOSSES:
                 metric.indicator = ACCIDENT_LOSSES + indicator[len(DISASTER_LOSSES):]
 
     def _rate_of_the_counts_before(self, metric, levels: list) -> None:
@@ -768,7 +768,7 @@ def sentence_topic(text: str, sentence_start: int, start: int, headings: Optiona
     return ""
 
 
-def _level_of(indicator: str) -> str:
+def level_of(indicator: str) -> str:
     """The column of the level a change column is of (accidents.all.losses_change_pct -> accidents.all.losses)."""
     for suffix in (*CHANGE_SUFFIX.values(), "_change"):
         if indicator.endswith(suffix):

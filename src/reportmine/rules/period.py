@@ -23,6 +23,7 @@ BASELINE_RULE = "comparison-base"
 # how far back from a change its base is read, within its sentence: a clause or two (与2015年相比，
 # 2019年全省各类生产安全事故起数、死亡人数分别下降23.1%)
 BASELINE_REACH = 80
+YEAR_IN_PERIOD = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 class Periods:
@@ -154,7 +155,7 @@ def is_part_of_year(period: Optional[str]) -> bool:
 def figure_year(period: Optional[str], doc_year: Optional[int]) -> Optional[int]:
     """The year a figure's period ends in (2019-01/2019-11 -> 2019), else the document's."""
     if isinstance(period, str):
-        years = regex.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", period)
+        years = YEAR_IN_PERIOD.findall(period)
         if years:
             return int(years[-1])
     return doc_year
