@@ -190,6 +190,7 @@ def test_the_year_a_page_reviews_when_its_title_names_none():
     ("https://www.ms.gov.cn/info/1.htm", "", (None, None)),  # initials alone: many places
     ("https://yjj.xuancheng.com.cn/1.html", "", (None, None)),  # not a government host
     ("https://www.sx.gov.cn/art/1.html", "", (None, None)),  # 山西, 陕西, 绍兴...: not told apart
+    ("https://yjj.beijing.gov.cn/x.html", "", ("北京市应急管理局", "110000")),  # a municipality's body is a 局
 ])
 def test_a_government_host_name_spells_its_place_and_body(url, context, expected):
     from reportmine.metadata import host_reading

@@ -395,10 +395,7 @@ def subject_bureau(subject: Optional[str], division, year: Optional[int]) -> Opt
     bodies, former, _field, _words = entry
     if former is not None and year is not None and year <= former[0]:
         bodies = former[1]
-    # a municipality under the central government (重庆市, 北京市) is a province whose bodies are
-    # named as a city's are: 重庆市水利局, not 水利厅
-    level = "prefecture" if division.level == "province" and division.name.endswith("市") else division.level
-    return division.name + bodies[LEVEL_INDEX[level]]
+    return division.name + bodies[LEVEL_INDEX[division.body_level]]
 
 
 def national_body(text: str) -> Optional[str]:
@@ -628,7 +625,7 @@ def host_reading(url: str, context: str = "") -> tuple:
     division = places[-1]
     if body is None:
         return None, division
-    return division.name + (body[1] if division.level == "province" else body[0]), division
+    return division.name + (body[1] if division.body_level == "province" else body[0]), division
 
 
 def _read_host(document: dict, provenance: dict, url: str) -> None:

@@ -32,6 +32,12 @@ class Division:
             return "prefecture"
         return "county"
 
+    @property
+    def body_level(self) -> str:
+        """The level whose names its bodies take: a municipality under the central government
+        (北京市, 重庆市) is a province whose bureaus are named as a city's (重庆市水利局, not 水利厅)."""
+        return "prefecture" if self.level == "province" and self.name.endswith("市") else self.level
+
 
 class Regions:
     def __init__(self, table: dict, ordinary_words=frozenset(), ethnic_groups=()):
