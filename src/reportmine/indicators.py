@@ -37,7 +37,12 @@ ALIAS_GAP = 16  # characters an alias's space may stand for (公路 客运量 ->
 EVENT_MEASURES = ("deaths", "injuries", "losses")
 # the two columns of 直接经济损失: a disaster's, or the accidents' when the sentence is about accidents
 ACCIDENT_DOMAIN, DISASTER_LOSSES, ACCIDENT_LOSSES = "accidents.", "disaster.natural.losses", "accidents.all.losses"
-FIGURE = regex.compile(r"\d+(?:[.,]\d+)*\p{Han}{0,2}")
+# a figure in a clause: digits and the (up to two) characters of its unit after them; the words
+# after the last one are what a figure's context says of it. The last figure's end is its last
+# digit and the Han characters after it, found from the right (splitting at every figure cost a
+# pass over the whole window per figure)
+LAST_DIGIT = regex.compile(r"\d", flags=regex.REVERSE)
+UNIT_AFTER_DIGIT = regex.compile(r"\p{Han}{0,2}")
 # a short label opening a sentence, after its numbering: （一）道路交通：, 消防领域:
 TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?\s*(?P<topic>\p{Han}{2,10})[：:]")
 # names listed before 分别 (第一、二、三产业增加值分别为): group names
@@ -86,13 +91,15 @@ class Indicator:
         the act of the level it changes."""
         if any(word in obj for word in self.not_objects) or any(word in action for word in self.not_actions):
             return 0
-        best = 0
+        best, both = 0, action + obj
         for alias, pattern, key in zip(self.aliases, self.patterns, self.alias_keys):
-            for described in (obj, action + obj):
-                # the pattern needs every part of the alias: its longest is looked for first
-                match = pattern.search(described) if key in described else None
+            # the pattern needs every part of the alias: its longest is looked for first (in the
+            # act and object together, which hold the object: absent there, absent in both)
+            if key not in both:
+                continue
+            for described in (obj, both) if key in obj else (both,):
                 # 人均, 比重, 贡献率 ... change what a name means: 人均地区生产总值 is not 地区生产总值
-                if match and not any(word in described and word not in alias for word in shifters):
+                if pattern.search(described) and not any(word in described and word not in alias for word in shifters):
                     best = max(best, 2 * len(alias.replace(" ", "")))
         if self.objects:
             matched = [word for word in self.objects if word in obj]
@@ -327,7 +334,10 @@ class IndicatorMapper:
         # the clause before the number, from the figure before it on (关闭取缔19家、停产整顿220家:
         # 220家 is judged on 停产整顿 alone); it wins when it says more (公路建设完成投资53.5亿元:
         # road investment, not just any investment)
-        context = FIGURE.split(context or "")[-1]
+        context = context or ""
+        last_digit = LAST_DIGIT.search(context)
+        if last_digit:
+            context = context[UNIT_AFTER_DIGIT.match(context, last_digit.end()).end():]
         if context and not context.endswith(obj):
             context += obj
         if context:

@@ -568,6 +568,14 @@ class QuantityScanner:
         self.prefix_set = frozenset(self.prefixes)
         self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixes})
         self.suffixes = sorted(lexicons.qualifier_suffix, key=len, reverse=True)
+        # asked of every number: the qualifiers that could start after it (or end before it) are
+        # the few with that first (last) character, longest first as in the full lists
+        self.suffix_first: dict = {}
+        for suffix in self.suffixes:
+            self.suffix_first.setdefault(suffix[0], []).append(suffix)
+        self.prefix_last: dict = {}
+        for prefix in self.prefixes:
+            self.prefix_last.setdefault(prefix[-1], []).append(prefix)
         self.rejected: list = []
 
     def match_unit(self, text: str, position: int) -> Optional[str]:
@@ -864,8 +872,8 @@ class QuantityScanner:
     def _qualified_years(self, text: str, start: int, cursor: int) -> bool:
         if YEAR_WORD.match(text, cursor):
             return False
-        before = next((p for p in self.prefixes if text.endswith(p, 0, start)), None)
-        after = next((s for s in self.suffixes if text.startswith(s, cursor + 1)), None)
+        before = self._prefix_before(text, start)
+        after = self._suffix_at(text, cursor + 1)
         return before not in (None, "近", "将近", "接近", "约", "大约") or after in ("以上", "以下", "左右")
 
     def _money_context(self, text: str, start: int) -> bool:
@@ -877,14 +885,24 @@ class QuantityScanner:
         window = text[window_start:start]
         return any(word in window for word in self.lexicons.money_context)
 
+    def _suffix_at(self, text: str, position: int) -> Optional[str]:
+        """The longest qualifier suffix that starts at position (余, 多, 以上 ...), else None."""
+        return next((s for s in self.suffix_first.get(text[position:position + 1], ()) if text.startswith(s, position)), None)
+
+    def _prefix_before(self, text: str, position: int) -> Optional[str]:
+        """The longest qualifier prefix that ends at position (约, 超过, 近 ...), else None."""
+        if position <= 0:
+            return None
+        return next((p for p in self.prefix_last.get(text[position - 1], ()) if text.endswith(p, 0, position)), None)
+
     def _qualify(self, text: str, start: int, end: int) -> tuple[int, int, Optional[str]]:
         """Extend [start, end) over a qualifier word before or after it; return the qualifier."""
         qualifier = None
-        suffix = next((s for s in self.suffixes if text.startswith(s, end)), None)
+        suffix = self._suffix_at(text, end)
         if suffix:
             qualifier = self.lexicons.qualifier_suffix[suffix]
             end += len(suffix)
-        prefix = next((p for p in self.prefixes if text.endswith(p, 0, start)), None)
+        prefix = self._prefix_before(text, start)
         if prefix and any(text.endswith(word, 0, start) for word in self.lexicons.qualifier_prefix_blockers):
             prefix = None  # 节约7.23万元, 附近3个村: the character ends another word
         if prefix:
