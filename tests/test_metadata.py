@@ -187,7 +187,10 @@ def test_the_year_a_page_reviews_when_its_title_names_none():
     ("http://www.gzzhijin.gov.cn/", "", (None, "520524")),  # province initials, then the county in pinyin
     ("https://www.qdndz.gov.cn/z.html", "", (None, "522636")),  # prefecture and county initials, nested
     ("https://www.ms.gov.cn/info/1.htm", "眉山市召开会议", (None, "511400")),  # initials the page names
-    ("https://www.ms.gov.cn/info/1.htm", "", (None, None)),  # initials alone: many places
+    # initials alone: read when one province or city alone has them (ms: 眉山市; the other places
+    # with those initials are counties)
+    ("https://www.ms.gov.cn/info/1.htm", "", (None, "511400")),
+    ("https://www.hn.gov.cn/info/1.htm", "", (None, None)),  # 湖南, 河南 and 海南 share them
     ("https://yjj.xuancheng.com.cn/1.html", "", (None, None)),  # not a government host
     ("https://www.sx.gov.cn/art/1.html", "", (None, None)),  # 山西, 陕西, 绍兴...: not told apart
     ("https://yjj.beijing.gov.cn/x.html", "", ("北京市应急管理局", "110000")),  # a municipality's body is a 局
@@ -368,3 +371,165 @@ def test_xinjiang_is_known_by_its_short_name(pipeline):
     assert [d.code for d in regions().lookup("新疆")] == ["650000"]
     document = pipeline.extract_text("新疆一季度就业形势总体平稳\n记者从自治区人力资源和社会保障厅获悉，一季度全区城镇新增就业11.4万人。")
     assert (document.bureau, document.region) == ("新疆维吾尔自治区人力资源和社会保障厅", "新疆维吾尔自治区")
+
+
+# ---- short forms, subjects, places, dates and addresses read on real pages (2026-12, metadata round)
+
+def test_whole_prefecture_is_no_county(pipeline):
+    # 全州 says "the whole prefecture" (我州, 全州): not 全州县 of Guangxi, which keeps its full name
+    document = pipeline.extract_text("今年我州水利投资完成12亿元，全州新建水库3座，全州灌区改造5处。")
+    assert document.region is None or "全州县" not in document.region
+    assert pipeline.extract_text("全州县应急管理局检查企业40家。").region == "广西壮族自治区桂林市全州县"
+    assert pipeline.extract_text("全州县水利局今年新建水库2座。").bureau == "全州县水利局"
+
+
+def test_planning_and_natural_resources_bodies_and_police_fire_brigades(pipeline):
+    assert pipeline.extract_text("年度报告：江津区规划和自然资源局全年供地120公顷。"
+                                 ).bureau == "江津区规划和自然资源局"
+    # the short form is one body with the full form, named by it
+    assert pipeline.extract_text("江津区规划自然资源局全年办理用地审批36件。").bureau == "江津区规划和自然资源局"
+    assert pipeline.extract_text("2016年，绵阳市公安消防支队检查单位1200家。").bureau == "绵阳市公安消防支队"
+    assert pipeline.extract_text("全区消防检查单位300家，发现隐患90处。").bureau is None  # no body, no place
+
+
+def test_a_fire_page_is_its_brigades_by_the_name_of_its_year(pipeline):
+    text = ("{y}年，怀化市火灾形势平稳。全年接警出警2100起，扑救火灾800起，营救被困人员90人，"
+            "检查单位4000家，整改火灾隐患3000处。怀化市亡人火灾同比下降。")
+    now = pipeline.extract_text(text.format(y=2023))
+    assert (now.subject, now.bureau) == ("fire", "怀化市消防救援支队")
+    before = pipeline.extract_text(text.format(y=2016))
+    assert (before.subject, before.bureau) == ("fire", "怀化市公安消防支队")  # before the reform of 2018
+    # a page on accidents and hazards is the emergency body's, not the brigade's
+    safety = pipeline.extract_text("2023年，怀化市安全生产形势平稳，生产安全事故同比下降，排查隐患900处，开展应急演练40次，"
+                                   "危险化学品企业检查120家。怀化市安全生产执法检查300次。")
+    assert safety.subject == "emergency"
+
+
+def test_a_transport_page_before_2008_names_the_transport_department(pipeline):
+    text = ("{y}年全省交通工作情况\n{y}年，江西省公路建设完成投资300亿元，高速公路通车里程增加500公里，"
+            "农村公路改造8000公里，客运量增长6%，货运量增长9%。江西省港口吞吐量增长，江西省航道整治120公里。")
+    assert pipeline.extract_text(text.format(y=2004)).bureau == "江西省交通厅"
+    assert pipeline.extract_text(text.format(y=2015)).bureau == "江西省交通运输厅"
+    # a body that calls itself 交通局 keeps that name (it is not a short form of 交通运输局)
+    assert pipeline.extract_text("2019年，某某县交通局修建公路12公里。巫溪县交通局完成投资3亿元。").bureau == "巫溪县交通局"
+
+
+def test_a_body_named_without_its_place_says_whose_page_it_is():
+    from reportmine.metadata import generic_body_kind
+
+    assert generic_body_kind("记者从市交通运输局获悉，全市排查安全隐患120处，整改安全隐患110处。") == "transport"
+    assert generic_body_kind("区市场监管局开展抽检200批次。") == "market"
+    assert generic_body_kind("全市排查隐患120处。") is None  # no body named at all
+    assert generic_body_kind("区民政局发放救助金300万元。") is None  # a body of no subject
+
+
+def test_a_place_less_body_takes_its_place_from_the_address(pipeline, tmp_path):
+    from reportmine.metadata import apply_manifest
+
+    # the text names 市交通运输局 and safety words; the address names the city
+    document = pipeline.extract_text("市交通运输局开展安全生产大检查，排查隐患80处，整改隐患75处，检查危险化学品运输企业20家。")
+    assert document.subject == "transport" and document.bureau is None
+    row = {"url": "https://www.jyg.gov.cn/a/1.html"}
+    filled = apply_manifest(dict(document.model_dump(), path="/tmp/t.txt"), {"/tmp/t.txt": row})
+    assert (filled["bureau"], filled["region"]) == ("嘉峪关市交通运输局", "甘肃省嘉峪关市")
+
+
+def test_a_municipality_is_the_city_of_a_place_less_city_body(pipeline):
+    document = pipeline.extract_text("重庆市一季度安全形势平稳。市应急局督查企业45家，重庆市检查企业300家。")
+    assert (document.bureau, document.region) == ("重庆市应急管理局", "重庆市")
+    other = pipeline.extract_text("杭州市一季度安全形势平稳。市应急局督查企业45家，杭州市检查企业300家。")
+    assert other.bureau == "杭州市应急管理局"
+    county = pipeline.extract_text("县应急局督查企业45家。重庆市检查企业300家，重庆市整改隐患。")
+    assert county.bureau is None  # a 县 body is no municipality's
+
+
+def test_the_region_a_page_names_most_counts_a_place_and_the_places_it_holds(pipeline):
+    from reportmine.metadata import dominant_division
+
+    # 河南 and 河南省 are one place; its cities speak of it too
+    assert dominant_division("河南省全年事故下降。河南推进整治。郑州市、洛阳市检查。河南省安委会部署，河南开展。香港同行。", None).name == "河南省"
+    # a city's districts and counties back the city when the city is not named
+    assert dominant_division("涪城区新建大棚，涪城区推广良种，游仙区试种，三台县示范。", None).name == "绵阳市"
+    # a city named twice and its province once: the city
+    assert dominant_division("乐山检查单位。乐山多年平稳。四川同行。", None).name == "乐山市"
+    assert dominant_division("涪城区新建大棚。", None) is None  # one mention is too few
+
+
+def test_a_place_is_spelled_by_every_reading_of_its_characters():
+    from reportmine.metadata import host_reading
+
+    assert host_reading("https://chaoyang.gov.cn/html/1.html")[1].name == "朝阳市"  # 朝 read chao
+    assert host_reading("https://changzhi.gov.cn/x/1.html")[1].name == "长治市"  # 长 read chang
+    assert host_reading("https://changsha.gov.cn/x/1.html")[1].name == "长沙市"  # the usual reading still
+    assert host_reading("https://www.nx.gov.cn/1.html")[1].name == "宁夏回族自治区"  # initials from the usual reading only
+
+
+def test_a_province_or_citys_own_domain_in_initials():
+    from reportmine.metadata import host_reading
+
+    assert host_reading("http://td.gd.gov.cn/a/1.html")[1].name == "广东省"
+    assert host_reading("https://www.jyg.gov.cn/a/1.html")[1].name == "嘉峪关市"
+    assert host_reading("https://www.sx.gov.cn/a/1.html") == (None, None)  # 山西, 陕西, 绍兴
+    assert host_reading("https://gd.example.cn/a/1.html") == (None, None)  # not a government host
+
+
+def test_the_date_a_page_was_published_outranks_the_date_it_was_written():
+    assert find_date("发文机关：某区林业局\n成文日期：2021年3月2日\n发布日期：2021年03月15日\n正文") == "2021-03-15"
+    assert find_date("归档时间：2023/7/1 08:00:00\n来源：某局 发布时间：2021-05-06 10:00:00\n正文") == "2021-05-06"
+    assert find_date("成文日期：2021年3月2日\n正文") == "2021-03-02"  # the only date
+
+
+def test_speech_datelines_paper_datelines_and_dates_in_chinese_numerals():
+    assert find_date("某县预算执行情况的报告\n(2024年1月9日在区人民代表大会第三次会议上)\n各位代表：") == "2024-01-09"
+    assert find_date("在全市大会上的讲话\n——2020年11月3日在市人民代表大会上\n同志们") == "2020-11-03"
+    assert find_date("某某晚报2019年08月12日\n本报讯 近日，全市检查商户60家。") == "2019-08-12"
+    assert find_date("正文。\n办公室\n二〇〇八年五月六日") == "2008-05-06"
+    assert find_date("正文。\n某处\n二OO七年十月二十日") == "2007-10-20"  # a typed O for 〇
+    assert find_date("2024年1月9日在县里召开了会议。\n正文") is None  # a sentence, not a dateline
+    assert find_date("二〇〇八年五月六日，全省交通投资增长。") is None
+
+
+def test_a_date_signed_right_after_a_body_whose_lines_were_run_together():
+    assert find_date("某省统计公报某省卫生健康委员会2018年4月2日2017年是关键之年。") == "2018-04-02"
+    assert find_date("统计公报。某县统计局 2020年3月1日") == "2020-03-01"
+    assert find_date("会议要求各单位2018年4月2日前报送材料。") is None  # no body before it
+
+
+def test_an_address_gives_the_year_of_its_folder_and_a_day_after_it():
+    from reportmine.metadata import apply_manifest
+
+    def read(url, **document):
+        base = {"doc": "a.txt", "path": "/tmp/a.txt", "bureau": None, "region": None, "region_code": None,
+                "year": None, "date": None, "title": None, "provenance": {}}
+        return apply_manifest(dict(base, **document), {"/tmp/a.txt": {"url": url}})
+
+    assert (read("https://news.example.cn/a/201903/88.shtml")["year"], read("https://news.example.cn/a/201903/88.shtml")["date"]) == (2019, None)
+    assert read("https://www.example.cn/art/2022/art_x9.html")["year"] == 2022
+    assert read("https://m.example.cn/new/12_34/2012_3_8_ab12.shtml")["year"] == 2012
+    assert read("https://www.example.cn/html/a/2024/ABCD_0311/5.html")["date"] == "2024-03-11"
+    assert read("https://www.example.cn/html/2020/news_1120/1.shtml")["date"] == "2020-11-20"
+    assert read("https://news.example.cn/a/201903/88.shtml", year=2017)["year"] == 2017  # the text's year stays
+    assert read("https://news.example.cn/a/12345/3756.shtml")["year"] is None
+
+
+def test_a_summary_of_the_years_work_with_le():
+    assert find_year("工作会议", "2017-02-01", "会上总结了2016年工作，部署了2017年任务。") == 2016
+    assert find_year("工作会议", "2017-02-01", "会上回顾总结了2016年度工作。") == 2016
+    assert find_year("工作会议", "2017-02-01", "会上安排了2017年任务。") == 2017
+
+
+def test_the_body_a_report_names_as_its_source_is_the_pages(pipeline):
+    text = ("记者从吉林省应急管理厅获悉，端午期间全省安全平稳。吉林省安委办组织检查6次。"
+            "吉林省安委办印发提示。吉林省安委办开展抽查。")
+    assert pipeline.extract_text(text).bureau == "吉林省应急管理厅"
+    assert pipeline.extract_text("笔者从眉山市统计局了解到，眉山市水利局完成投资。眉山市水利局新建水库2座。").bureau == "眉山市统计局"
+    # without a source, the body named most wins
+    assert pipeline.extract_text("吉林省应急管理厅部署。吉林省安委办检查。吉林省安委办通报。").bureau == "吉林省安全生产委员会办公室"
+
+
+def test_a_line_of_work_names_the_subject():
+    from reportmine.metadata import find_subject
+
+    assert find_subject("全省水利工作回顾：水库蓄水充足。", "甘肃水利工作一览") == "water"
+    assert find_subject("全县统计工作会议召开，总结统计工作。", None) == "statistics"
+    assert find_subject("全县工作会议召开。", None) is None

@@ -21,6 +21,7 @@ import regex
 from .errors import LexiconError
 from .lexicon_files import compile_expression, line_of, load_yaml, shipped_lexicon_dir, string_list
 from .normalize import PINYIN_NOISE
+from .numbers import _chinese_integer
 from .regions import regions
 
 DATE = regex.compile(
@@ -29,6 +30,14 @@ DATE_LABEL = regex.compile(r"(?:发布时间|发布日期|发表时间|日期|�
 # what may follow a dateline on its line: a clock time, digits, or the page's source/author labels
 # (2023年12月26日　来源：沂水县融媒体中心)
 DATELINE_FOLLOWER = regex.compile(r"[\d:：\s]+$|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s|(?:来源|作者|发布|浏览|点击|编辑|字号)")
+# a publication date's label outranks another date's (成文日期, 归档时间): the page's date is when it was published
+PUBLICATION_LABEL = regex.compile(r"(?:发布|发表|更新)")
+# a speech's date line: (2023年2月8日在县第十七届人民代表大会第二次会议上), ——2021年12月17日在…会议上
+SPEECH_DATELINE = regex.compile(r"在[^。，,；;\n]{2,60}会")
+# a date written in Chinese numerals on a line of its own (a signature: 二〇〇九年三月三日; a typed
+# O for 〇)
+CHINESE_DATE = regex.compile(r"(?P<y>[〇○零OОＯ一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
+TYPED_ZEROS = str.maketrans({"O": "〇", "О": "〇"})
 TITLE_SEPARATOR = regex.compile(r"\s*(?:_|\||｜|\s[-–—]\s)\s*")
 PROSE_PUNCTUATION = regex.compile(r"[，。；！？,;]")
 CLOCK_TIME = regex.compile(r"\d{1,2}[:：]\d{2}(?!\d)")
@@ -72,10 +81,18 @@ def document_cues() -> dict:
             raise LexiconError(path, 0, f"host_bureaus: {label} must map to one of bureau_suffixes, or two "
                                         f"(a city or county's, a province's): {names!r}")
         host_bureaus[str(label)] = tuple(names)
-    return {"bureau": bureau, "bureau_suffixes": tuple(suffixes), "genres": genres, "covered_year": covered,
+    subjects = _subjects(path, data.get("subjects") or {}, string_list(path, data, "field_endings"))
+    # every name a subject's body has, at any level and before the reform too -> the subject
+    body_kinds = {name: kind for kind, (bodies, former, _field, _words) in subjects.items()
+                  for name in bodies + (former[1] if former else ())}
+    return {"bureau": bureau, "bureau_suffixes": tuple(suffixes), "body_kinds": body_kinds,
+            # a body's name ending right here (a signature date follows it)
+            "bureau_end": regex.compile("(?:" + "|".join(map(regex.escape, sorted(suffixes, key=len, reverse=True))) + r")\s*$"),
+            "news_source": compile_expression(path, data.get("news_source") or r"(?!)(?P<body>)", "news_source"),
+            "dateline_source": compile_expression(path, data.get("dateline_source") or r"(?!)", "dateline_source"), "genres": genres, "covered_year": covered,
             "opening_year": opening, "mentioned_year": mentioned, "suffix_aliases": aliases, "publishers": publishers,
             "host_bureaus": host_bureaus,
-            "subjects": _subjects(path, data.get("subjects") or {}, string_list(path, data, "field_endings")),
+            "subjects": subjects,
             "national_bodies": national, "national_scope": tuple(string_list(path, data, "national_scope")),
             # longest first; not followed by 门 (财政部门 holds 财政部) nor part of a longer name
             "national_body_names": regex.compile("(?:" + "|".join(map(regex.escape, sorted(national, key=len, reverse=True)))
@@ -84,7 +101,7 @@ def document_cues() -> dict:
 
 DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "subjects", "field_endings",
                   "national_bodies", "national_scope",
-                  "publishers", "opening_year", "mentioned_year", "genres", "covered_year", "ordinary_word_short_names",
+                  "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "genres", "covered_year", "ordinary_word_short_names",
                   "ethnic_groups")
 SUBJECT_KEYS = ("bodies", "former", "fields", "words")
 
@@ -135,8 +152,12 @@ def _national_bodies(path, entries) -> dict:
 
 
 def find_date(text: str) -> Optional[str]:
-    """A dateline, a labelled publication date or a signature date; None if the text has none."""
+    """A dateline, a labelled publication date or a signature date; None if the text has none.
+    By rank: a date labelled as the publication's (发布时间), another labelled date (成文日期), a
+    dateline or signature line, then a date written right after a body's name in running text (a
+    signature whose line breaks were lost: …统计局2016年5月11日)."""
     candidates = []
+    sources = document_cues()["dateline_source"]
     for index, line in enumerate(text.splitlines()):
         stripped = line.strip().strip("()（）[]【】")
         for match in DATE.finditer(stripped):
@@ -148,11 +169,24 @@ def find_date(text: str) -> Optional[str]:
             # whatever names the account before it
             standalone = standalone or (len(stripped) <= 50 and bool(CLOCK_TIME.match(after))
                                         and not PROSE_PUNCTUATION.search(stripped))
-            labelled = bool(DATE_LABEL.search(before))
-            if standalone or labelled:
+            # 某某日报2022年04月20日: a paper's or site's name and the date, nothing else
+            standalone = standalone or (not after and bool(sources.fullmatch(before.strip())))
+            # ——2021年12月17日在县人民代表大会上: the date a speech was given
+            standalone = standalone or (not before.strip("—－-　 ") and bool(SPEECH_DATELINE.match(after))
+                                        and not PROSE_PUNCTUATION.search(after))
+            label = DATE_LABEL.search(before)
+            signed = not standalone and not label and bool(document_cues()["bureau_end"].search(before))
+            if standalone or label or signed:
                 year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
                 if 1 <= month <= 12 and 1 <= day <= 31:
-                    candidates.append((0 if labelled else 1, index, f"{year:04d}-{month:02d}-{day:02d}"))
+                    rank = (0 if PUBLICATION_LABEL.search(label.group(0)) else 1) if label else 2 if standalone else 3
+                    candidates.append((rank, index, f"{year:04d}-{month:02d}-{day:02d}"))
+        chinese = CHINESE_DATE.fullmatch(stripped)
+        if chinese:
+            year = _chinese_integer(chinese["y"].translate(TYPED_ZEROS))
+            month, day = _chinese_integer(chinese["m"]), _chinese_integer(chinese["d"])
+            if year and 1900 <= year <= 2099 and month and 1 <= month <= 12 and day and 1 <= day <= 31:
+                candidates.append((2, index, f"{year:04d}-{month:02d}-{day:02d}"))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], c[1]))
@@ -252,6 +286,9 @@ def find_bureau(text: str, title: Optional[str]):
     prominent = "\n".join(([title] if title else []) + lines[:3] + lines[-3:])
     scores: Counter = Counter()
     chains, first_written = {}, {}
+    # 记者从黑龙江省应急管理厅获悉: the body a report says its news came from is the page's
+    cited = [m.span("body") for m in document_cues()["news_source"].finditer(text)]
+    sources = Counter()
     for source, weight in ((text, 1), (prominent, 2)):
         for match in document_cues()["bureau"].finditer(source):
             chain = _place_chain(source, match.start())
@@ -264,6 +301,8 @@ def find_bureau(text: str, title: Optional[str]):
             name = "".join(chain) + suffix  # named by the suffix's full form
             key = chain[-1] + suffix  # 赣县区应急管理局 and 赣州市赣县区应急管理局 are one body
             scores[key] += weight
+            if source is text and any(start <= match.start() < end for start, end in cited):
+                sources[key] += 1
             first_written.setdefault(key, match.start() if source is text else len(text))
             if key not in chains or len("".join(chains[key][0])) < len("".join(chain)):
                 chains[key] = (chain, name)
@@ -272,8 +311,9 @@ def find_bureau(text: str, title: Optional[str]):
         if name is None:
             name, division = _publisher_from_title(text, title)
         return name, division
-    # most mentions; then the name written first (a joint report's lead body comes first)
-    best = max(scores, key=lambda key: (scores[key], -first_written[key], len(chains[key][1])))
+    # the body the news came from; then most mentions; then the name written first (a joint
+    # report's lead body comes first)
+    best = max(scores, key=lambda key: (sources[key], scores[key], -first_written[key], len(chains[key][1])))
     chain, name = chains[best]
     division = table.resolve(chain, text)
     if division is not None:
@@ -292,20 +332,28 @@ GENERIC_PLACE = {"市": ("prefecture", "county"), "县": ("county",), "区": ("c
                  "省": ("province",)}
 
 
-def _bureau_without_place(text: str, title: Optional[str]):
-    """记者从市交通运输局获悉: 市 + suffix, with the place the text names most often at that level."""
-    table = regions()
+def generic_body(text: str) -> Optional[tuple]:
+    """(place word, suffix in its full form) of the body a page names most often without its place
+    (记者从市交通运输局获悉: ("市", "交通运输局")), or None."""
     generic = Counter()
     for match in document_cues()["bureau"].finditer(text):
         before = text[match.start() - 1:match.start()]
         if before in GENERIC_PLACE:
             generic[(before, match.group(0))] += 1
     if not generic:
-        return None, None
+        return None
     (place_kind, suffix), _ = generic.most_common(1)[0]
-    suffix = document_cues()["suffix_aliases"].get(suffix, suffix)  # 市应急局 -> 应急管理局
-    if suffix.endswith(PROVINCIAL_SUFFIXES):
-        place_kind = "省"  # 自治区水利厅 is a province's (区 alone would be a county's)
+    return place_kind, document_cues()["suffix_aliases"].get(suffix, suffix)  # 市应急局 -> 应急管理局
+
+
+def _bureau_without_place(text: str, title: Optional[str]):
+    """记者从市交通运输局获悉: 市 + suffix, with the place the text names most often at that level."""
+    table = regions()
+    named_generic = generic_body(text)
+    if named_generic is None:
+        return None, None
+    place_kind, suffix = named_generic
+    place_kind = _place_kind_of(place_kind, suffix)
     named = Counter(table.find_names(((title or "") + "\n") * 2 + text))
     for name, _ in named.most_common():
         divisions = [d for d in table.lookup(name) if _of_place_kind(d, place_kind)]
@@ -326,10 +374,18 @@ def _bureau_without_place(text: str, title: Optional[str]):
     return None, None
 
 
+def _place_kind_of(place_word: str, suffix: str) -> str:
+    """The kind of place a body written without its place belongs to: its place word, but a 厅's is
+    a province (自治区水利厅 is a province's; 区 alone would be a county's)."""
+    return "省" if suffix.endswith(PROVINCIAL_SUFFIXES) else place_word
+
+
 def _of_place_kind(division, place_kind: str) -> bool:
     """Whether a division is of the kind a generic place word names (市: a city, 县: a county; 省 also
     an autonomous region: 广西壮族自治区)."""
-    return division.level in GENERIC_PLACE[place_kind] and (division.name.endswith(place_kind) or place_kind == "省")
+    # 重庆市 is a province whose bodies are a city's: 市应急局 on a page about 重庆 is 重庆市应急管理局
+    level = division.body_level if place_kind == "市" else division.level
+    return level in GENERIC_PLACE[place_kind] and (division.name.endswith(place_kind) or place_kind == "省")
 
 
 def _publisher_from_title(text: str, title: Optional[str]):
@@ -385,6 +441,12 @@ def find_subject(text: str, title: Optional[str]) -> Optional[str]:
 LEVEL_INDEX = {"county": 0, "prefecture": 1, "province": 2}
 
 
+def generic_body_kind(text: str) -> Optional[str]:
+    """The subject whose body a page names without its place (区市场监管局 -> market), or None."""
+    named = generic_body(text)
+    return document_cues()["body_kinds"].get(named[1]) if named else None
+
+
 def subject_bureau(subject: Optional[str], division, year: Optional[int]) -> Optional[str]:
     """The bureau of a page that names none: the body of its subject's kind at its region's level,
     by the name it had in the page's year (丹寨县 + statistics -> 丹寨县统计局; 贵州省 + forestry in
@@ -417,13 +479,32 @@ def dominant_division(text: str, title: Optional[str]):
         division = _division_named(title, text)
         if division is not None:
             return division
-    named = Counter(table.find_names(text))
-    if not named:
+    names = table.find_names(text)
+    if not names:
         return None
-    (name, count), total = named.most_common(1)[0], sum(named.values())
-    if count >= 3 and count * 2 >= total:
-        return table.resolve([name], text)
-    return None
+    # 河南省 and 河南 are one place; and the places inside a division speak of it too (a city's page
+    # names its districts): each division is backed by its own mentions and those of the places
+    # it holds. A division backed by at least 3 and half of all mentions is the page's, or the most
+    # specific place inside it that is backed by more than half (德阳 twice and 四川 once: 德阳)
+    backing = Counter()
+    for name, count in Counter(names).items():
+        division = table.resolve([name], context_names=names)
+        if division is not None:
+            for holder in table.ancestors(division) + [division]:
+                backing[holder] += count
+    total = len(names)
+
+    def held(division) -> bool:
+        return backing[division] * 2 > total or (backing[division] >= DOMINANT_MIN and backing[division] * 2 >= total)
+
+    found = [d for d in backing if held(d) and max(backing[a] for a in table.ancestors(d) + [d]) >= DOMINANT_MIN]
+    if not found:
+        return None
+    return max(found, key=lambda d: (LEVELS_DOWN[d.level], backing[d]))
+
+
+DOMINANT_MIN = 3
+LEVELS_DOWN = {"province": 0, "prefecture": 1, "county": 2}
 
 
 def read_metadata(normalized, lexicons=None) -> dict:
@@ -435,8 +516,14 @@ def read_metadata(normalized, lexicons=None) -> dict:
     if division is None:
         division = dominant_division(text, title)  # the region of a page that names no body
     subject = find_subject(text, title)
+    named_generic = generic_body(text) if bureau is None else None
+    if named_generic:
+        # 记者从市交通运输局获悉 with no place: the page is that body's, whatever words it uses most
+        subject = document_cues()["body_kinds"].get(named_generic[1]) or subject
     inferred = None
-    if bureau is None:
+    if bureau is None and not (named_generic and division is not None
+                               and not _of_place_kind(division, _place_kind_of(*named_generic))):
+        # (a 省 body's page about a city it names is not that city's)
         inferred = subject_bureau(subject, division, year)
         if inferred is None and division is None:
             inferred = national_body(text)
@@ -462,7 +549,12 @@ MANIFEST_FIELDS = ("path", "bureau", "region", "year", "date", "url", "title")
 # dates in page addresses: /202303/t20230321_78642252.html, /2021/0412/337.html, /2021-02/05/, /2018-10-16/,
 # and path segments without padding, /art/2023/1/17/
 URL_DATE = regex.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:[-/_]?)(?P<m>0[1-9]|1[0-2])(?:[-/_]?)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
-                         r"|/(?P<y>(?:19|20)\d{2})/(?P<m>1[0-2]|[1-9])/(?P<d>3[01]|[12]\d|[1-9])/")
+                         r"|/(?P<y>(?:19|20)\d{2})/(?P<m>1[0-2]|[1-9])/(?P<d>3[01]|[12]\d|[1-9])/"
+                         # a year's folder, then one whose name ends with the month and day: /2021/news_0705/
+                         r"|/(?P<y>(?:19|20)\d{2})/[A-Za-z]+_(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])/")
+# a year or a year and month as a folder of the address (/202011/, /2023/, /2010_6_24_x): the year,
+# where nothing gives the day
+URL_YEAR = regex.compile(r"/(?P<y>(?:19|20)\d{2})(?:0[1-9]|1[0-2])?(?=[/_])")
 GOVERNMENT_HOST = ".gov.cn"
 
 
@@ -562,6 +654,9 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
             if not document.get("year"):
                 document["year"] = int(found["y"])
                 provenance["year"] = "url"
+        folder_year = URL_YEAR.search(_url_path(row["url"]))
+        if folder_year and not document.get("year"):
+            document["year"], provenance["year"] = int(folder_year["y"]), "url"
     if row.get("region"):
         division = regions().resolve([row["region"]], row.get("bureau") or "")
         document["region"] = regions().full_name(division) if division else row["region"]
@@ -589,6 +684,16 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
     return document
 
 
+def _url_path(url: str) -> str:
+    """The path of an address (its host may hold digits of a year: 2023.example.cn)."""
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url.strip()).path
+    except ValueError:
+        return ""
+
+
 def _set_region(document: dict, provenance: dict, division, source: str) -> None:
     """A document's region and its code from a division, with where it came from."""
     document["region"], document["region_code"] = regions().full_name(division), division.code
@@ -612,11 +717,16 @@ def host_reading(url: str, context: str = "") -> tuple:
         return None, None
     bodies, table = document_cues()["host_bureaus"], regions()
     body, places = None, []
-    for label in host[:-len(GOVERNMENT_HOST)].split("."):
+    labels = host[:-len(GOVERNMENT_HOST)].split(".")
+    for position, label in enumerate(labels):
         if label in bodies:
             body = bodies[label]
             continue
         division = table.spelled_by(label, context) if len(label) >= 2 else None
+        if division is None and position == len(labels) - 1 and len(label) >= 2:
+            # a province's or a city's own domain is often its initials (gd.gov.cn, jyg.gov.cn):
+            # read when no other province or city has the same (hn: 湖南, 河南 and 海南 have)
+            division = table.above_county_by_initials(label)
         if division is not None:
             places.append(division)
     places.sort(key=lambda d: len(table.ancestors(d)))

@@ -93,15 +93,16 @@ class Regions:
         """Each division by the ways a government site's host name spells it: the pinyin of its
         name and of its short name (quxian, xuancheng) as "full", the initials of its short name
         (xc) as "initials". pypinyin is imported here: only a page address needs it."""
-        from pypinyin import lazy_pinyin
-
         spellings: dict = {}
         for division in self.by_code.values():
             short = self.suffixes.sub("", division.name)
             for name in {division.name, short}:
-                spellings.setdefault(("full", "".join(lazy_pinyin(name))), []).append(division)
-            spellings.setdefault(("initials", "".join(s[0] for s in lazy_pinyin(short))), []).append(division)
-        return spellings
+                for syllables in readings(name):
+                    spellings.setdefault(("full", "".join(syllables)), []).append(division)
+            # initials from the usual reading only: two or three letters of the rarer readings
+            # collide with other places (宁夏 read zhu-jia would be zj, 浙江's)
+            spellings.setdefault(("initials", "".join(s[0] for s in readings(short)[0])), []).append(division)
+        return {key: list({d.code: d for d in found}.values()) for key, found in spellings.items()}
 
     def spelled_by(self, label: str, context: str = "") -> Optional[Division]:
         """The division one label of a government host name spells, or None when it spells none or
@@ -139,6 +140,12 @@ class Regions:
             return None
         return _highest_level(candidates)
 
+    def above_county_by_initials(self, label: str) -> Optional[Division]:
+        """The one province or prefecture whose short name's initials the label is (gd -> 广东省,
+        jyg -> 嘉峪关市), else None (sx: 山西, 陕西 and 绍兴)."""
+        found = [d for d in self._spellings.get(("initials", label.lower()), []) if d.level != "county"]
+        return found[0] if len(found) == 1 else None
+
     def ancestors(self, division: Division) -> list[Division]:
         """Province, then prefecture, above a division (those that exist)."""
         chain = []
@@ -174,6 +181,31 @@ class Regions:
                 return scored[0][1]
         # prefer the higher level (西宁 the city, not a county of the same short name)
         return _highest_level(candidates)
+
+
+MAX_READINGS = 16
+
+
+def readings(name: str) -> list:
+    """The ways a name may be read aloud, as lists of syllables: pypinyin's reading of the phrase
+    first, then the other readings of its characters that have several (朝阳: zhaoyang, chaoyang;
+    长治: zhangzhi, changzhi), at most MAX_READINGS. A site spells a place as its people say it,
+    which a reading of the phrase out of context can miss."""
+    from itertools import product
+
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    first = lazy_pinyin(name)
+    options = [[syllables[0]] + [s for s in alternatives if s != syllables[0]]
+               for syllables, alternatives in zip(([s] for s in first), pinyin(name, style=Style.NORMAL, heteronym=True))]
+    if len(options) != len(first):  # characters pypinyin reads as one unit: keep its reading alone
+        return [first]
+    found = []
+    for combination in product(*options):
+        found.append(list(combination))
+        if len(found) >= MAX_READINGS:
+            break
+    return found
 
 
 LEVELS = {"province": 0, "prefecture": 1, "county": 2}
