@@ -80,3 +80,42 @@ def test_domain_dictionary_duplicates_fail(tmp_path):
     path.write_text("检查 many v\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"dict.txt:1: expected"):
         _check_domain_dict(path)
+
+
+def test_every_match_of_a_formula_holds_a_word_it_requires():
+    """formulas.yaml `requires`: a text without any of the words is not searched, so every match
+    the pattern finds anywhere must hold one, or look ahead to one (达到85%的年度目标: the
+    pattern's look-ahead reads 目标), on corpus/ and the hostile shapes."""
+    import sys
+    from pathlib import Path
+
+    from reportmine.decode import decode_bytes
+    from reportmine.normalize import normalize
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "tests"))
+    from hostile_shapes import SHAPES, build
+
+    lexicons = load_lexicons()
+    gated = [named for named in lexicons.formula_patterns if named.requires]
+    assert any(named.name == "one_of_n" for named in gated)
+    texts = [normalize(decode_bytes(p.read_bytes()).text, lexicons).text for p in sorted((root / "corpus" / "docs").glob("*"))]
+    texts += [build(name, 4000, seed)[0] for name in SHAPES for seed in range(2)]
+    texts += ["全省十大案例之一", "19时30分接警", "精选3篇", "3个docx格式的文档", "建党100周年", "三级响应", "二期工程",
+              "达到85%的年度目标", "5%的控制标准", "十届三次全会", "8条硬措施，"]
+    matched = 0
+    for text in texts:
+        for named in gated:
+            for match in named.pattern.finditer(text):
+                matched += 1
+                read = text[match.start():match.end() + 60]
+                assert any(word in read for word in named.requires), (named.name, match.group(0))
+    assert matched > 20
+
+
+def test_a_formula_pattern_with_an_unknown_key_fails(tmp_path):
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "formulas.yaml").write_text("patterns:\n  - name: x\n    regex: 'a'\n    require: [a]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="unknown keys"):
+        load_lexicons([extra])

@@ -33,6 +33,8 @@ class UnitEntry:
 class NamedPattern:
     name: str
     pattern: "regex.Pattern"
+    # words of which every match holds one: a text without any of them is not searched
+    requires: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -290,7 +292,13 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         for entry in data.get("patterns") or []:
             if not isinstance(entry, dict) or "name" not in entry:
                 raise LexiconError(path, line_of(path, str(entry)[:15]), "a pattern needs name and regex")
-            patterns.append(NamedPattern(entry["name"], compile_expression(path, entry.get("regex"), entry["name"])))
+            unknown = set(entry) - {"name", "regex", "requires"}
+            if unknown:
+                raise LexiconError(path, line_of(path, str(entry["name"])), f"pattern {entry['name']}: unknown keys {sorted(unknown)}")
+            requires = entry.get("requires") or []
+            if not isinstance(requires, list) or not all(isinstance(word, str) and word for word in requires):
+                raise LexiconError(path, line_of(path, str(entry["name"])), f"pattern {entry['name']}: requires must be a list of words")
+            patterns.append(NamedPattern(entry["name"], compile_expression(path, entry.get("regex"), entry["name"]), tuple(requires)))
 
     chrome_patterns, menu, link_list_headings, link_list_max_chars = [], {"min_items": 5, "max_item_chars": 6}, [], 60
     for path, data in layered("chrome.yaml"):

@@ -75,6 +75,8 @@ class Filters:
         if self.slogan_pattern is not None:
             spans += [(m.start(), m.end(), "slogan") for m in self.slogan_pattern.finditer(text)]
         for named in self.lexicons.formula_patterns:
+            if named.requires and not any(word in text for word in named.requires):
+                continue  # (no match can hold none of them)
             spans += [(m.start(), m.end(), named.name) for m in named.pattern.finditer(text) if m.end() > m.start()]
         spans += [(m.start(), m.end(), "title_in_book_marks") for m in TITLE_SPAN.finditer(text)]
         spans += [(m.start(), m.end(), "quoted_formula") for m in QUOTE_SPAN.finditer(text)]
