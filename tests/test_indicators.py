@@ -191,3 +191,35 @@ def test_a_change_naming_all_events_measure_takes_the_sectors_level_it_follows(r
     text = "全市共发生生产安全事故6起、死亡4人，同比事故起数增加1起，死亡人数减少2人。"
     found = {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
     assert (found["1起"], found["2人"]) == ("accidents.all.count_change", "accidents.all.deaths_change")
+
+
+def test_a_heading_that_joins_two_subjects_does_not_move_a_figure_to_one_of_them(rules_pipeline):
+    def found(text):
+        return {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
+
+    # the figure's own words name accidents; a heading naming accidents and disasters says not which
+    joined = found("三、生产安全事故和自然灾害情况\n今年1至6月，全县发生生产安全事故12起，死亡7人。")
+    assert (joined["12起"], joined["7人"]) == ("accidents.all.count", "accidents.all.deaths")
+    joined = found("一、安全生产事故及自然灾害基本情况\n\n上半年，全市发生生产安全事故9起、死亡6人。")
+    assert (joined["9起"], joined["6人"]) == ("accidents.all.count", "accidents.all.deaths")
+    # a heading of one subject still makes the figures under it that subject's
+    single = found("（二）道路交通\n全年发生事故15起，死亡9人。")
+    assert (single["15起"], single["9人"]) == ("accidents.road.count", "accidents.road.deaths")
+
+
+def test_changes_listed_after_several_levels_pair_with_them_in_order(rules_pipeline):
+    def found(text):
+        return {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
+
+    # two changes in people after deaths and injuries: the first is the deaths', the second the injuries';
+    # changes in % whose names were read from the levels before them pair by position
+    paired = found("全县发生事故20起，死亡8人，受伤15人，同比减少4起和2人、增加3人，分别下降16.7%和20%、上升25%。")
+    assert [paired[t] for t in ("4起", "2人", "3人")] == [
+        "accidents.all.count_change", "accidents.all.deaths_change", "accidents.all.injuries_change"]
+    assert [paired[t] for t in ("16.7%", "20%", "25%")] == [
+        "accidents.all.count_change_pct", "accidents.all.deaths_change_pct", "accidents.all.injuries_change_pct"]
+    paired = found("前三季度，全省发生各类事故40起，死亡10人，受伤6人，同比减少5起和2人、增加1人。")
+    assert (paired["2人"], paired["1人"]) == ("accidents.all.deaths_change", "accidents.all.injuries_change")
+    # a change that names its level after the levels keeps that level, not the last one of its unit
+    named = found("全县发生事故20起，死亡8人，受伤15人，同比死亡人数减少3人、下降27.3%。")
+    assert (named["3人"], named["27.3%"]) == ("accidents.all.deaths_change", "accidents.all.deaths_change_pct")

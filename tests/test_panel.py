@@ -139,3 +139,18 @@ def test_a_period_read_before_the_documents_year_was_known_takes_that_year():
     assert placed[(2022, "YTD-09")] == 95 and placed[(2021, "year")] == 80
     # a phrase no pattern reads whole is the document's own period, as before
     assert [p for p, i in zip(cells["period"], cells["indicator"]) if i == "enforcement.fines.amount"] == ["YTD-09"]
+
+
+def test_a_target_met_or_measured_against_leaves_the_figures_around_it_outcomes(pipeline):
+    # what a panel of outcomes keeps: a figure after a target reached (实现…目标, 完成目标任务的…)
+    # or a standard met (达到/满足…要求) is what happened
+    def statuses(text):
+        return {m.text: m.status for m in pipeline.extract_text(text).metrics}
+
+    assert statuses("全年实现了既定增长目标，森林覆盖率达52.6%。")["52.6%"] == "outcome"
+    assert statuses("上半年牛存栏8.2万头，完成目标任务的76%；牛出栏3.1万头。")["3.1万头"] == "outcome"
+    assert statuses("各断面均满足水环境功能区要求，饮用水水源地水质达标率100%。")["100%"] == "outcome"
+    # a target named right before its figure, and a target set, stay targets
+    assert statuses("累计完成目标任务12万亩的58%。")["12万亩"] == "target"
+    assert statuses("明年的目标是森林覆盖率达到55%。")["55%"] == "target"
+    assert statuses("按要求，每个乡镇开展检查3次。")["3次"] == "requirement"

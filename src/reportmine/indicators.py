@@ -48,6 +48,7 @@ TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[�
 # names listed before 分别 (第一、二、三产业增加值分别为): group names
 # compiled once: regex.sub(pattern string, ...) looks its pattern up at every call (40 us)
 LIST_JOINERS = regex.compile(r"[、和及与]")
+TOPIC_JOINERS = regex.compile(r"[、和及与暨]")
 CLAUSE_MARKS = regex.compile(r"[，,；;：:]")
 BRACKETS = regex.compile(r"[(（][^()（）]*[)）]")
 RESPECTIVELY = regex.compile(r"(?P<names>[^，,；;。]*?)(?:均|则)?分别(?:为|是|完成|实现|达到|达|占|有)?了?$")
@@ -344,7 +345,8 @@ class IndicatorMapper:
             wider, wider_strength = self._best(kind, unit, context, action, change)
             if wider is not None and wider_strength > strength:
                 chosen, strength = wider, wider_strength
-        if topic:
+        if topic and not TOPIC_JOINERS.search(topic):
+            # a heading that joins two subjects (生产安全事故和自然灾害基本情况) says not which one a figure is of
             specific, specific_strength = self._best(kind, unit, topic + (context or obj), action, change)
             if specific is not None and (chosen is None or specific_strength > strength):
                 chosen = specific
@@ -482,16 +484,12 @@ class IndicatorMapper:
             # the levels no change of this family has claimed, as they stand when the run begins
             open_levels = state.open[family]
             if family == "abs":
-                targets = []
-                for change in run:
-                    unit_class = self.unit_class(change.unit)
-                    targets.append(next((level for level in reversed(open_levels)
-                                         if self.unit_class(level.unit) == unit_class and level not in targets), None))
+                targets = self._absolute_targets(run, open_levels)
             else:
                 targets = open_levels[-len(run):] if len(open_levels) >= len(run) else [None] * len(run)
             claims = []
             for change, level in zip(run, targets):
-                named = self._named_level(change, state.by_indicator[family])
+                named = self._named_level(change, state.by_indicator[family], state.levels)
                 if named is not None:  # 事故起数同比下降18.2%: the change names its level itself
                     claims.append(named)
                     if named.indicator != level_of(change.indicator):
@@ -511,11 +509,31 @@ class IndicatorMapper:
             position += len(run)
         return state
 
+    def _absolute_targets(self, run: list, open_levels: list) -> list:
+        """The level each absolute change of a run is of: the last open level of its unit's class;
+        k changes of one class (同比减少41起和63人、增加184人) take the last k open levels of that
+        class in their order (63人 the deaths, 184人 the injuries after them), when there are k."""
+        classes = [self.unit_class(change.unit) for change in run]
+        targets = []
+        for at, (change, unit_class) in enumerate(zip(run, classes)):
+            same = [level for level in open_levels if self.unit_class(level.unit) == unit_class]
+            count = classes.count(unit_class)
+            if count > 1 and len(same) >= count:
+                targets.append(same[len(same) - count + classes[:at].count(unit_class)])
+            else:
+                targets.append(next((level for level in reversed(same) if level not in targets), None))
+        return targets
+
     @staticmethod
-    def _named_level(change, by_indicator: dict):
+    def _named_level(change, by_indicator: dict, levels: tuple = ()):
         """The level figure whose column the change's own words already gave it, if any: the last
-        open one of that column (by_indicator: column -> its open levels, in order)."""
+        open one of that column (by_indicator: column -> its open levels, in order). Words read
+        from before the sentence's last level (分别下降1.6%和6.75% given the name of a level
+        before them) are that level's, not the change's: they name nothing."""
         if change.indicator_source != TAXONOMY:
+            return None
+        evidence = (getattr(change, "evidence", None) or {}).get("object")
+        if evidence is not None and levels and evidence.start < levels[-1].end:
             return None
         level_id = level_of(change.indicator)
         found = by_indicator.get(level_id)
