@@ -223,3 +223,27 @@ def test_changes_listed_after_several_levels_pair_with_them_in_order(rules_pipel
     # a change that names its level after the levels keeps that level, not the last one of its unit
     named = found("全县发生事故20起，死亡8人，受伤15人，同比死亡人数减少3人、下降27.3%。")
     assert (named["3人"], named["27.3%"]) == ("accidents.all.deaths_change", "accidents.all.deaths_change_pct")
+
+
+def test_casualties_of_a_sector_and_deaths_in_a_sentence_about_a_disaster(rules_pipeline):
+    def found(text):
+        return {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
+
+    # a sector's injuries and losses have columns of their own, as its accidents and deaths do
+    road = found("（一）道路交通：事故6起、死亡3人、受伤5人、直接经济损失3.4万元，受伤人数同比下降20%。")
+    assert [road[t] for t in ("3人", "5人", "3.4万元", "20%")] == [
+        "accidents.road.deaths", "accidents.road.injuries", "accidents.road.losses", "accidents.road.injuries_change_pct"]
+    # deaths named alone after a disaster's figures are the disaster's
+    disaster = found("全县受灾人口3.4万人，死亡2人，紧急转移安置1200人。")
+    assert disaster["2人"] == "disaster.natural.deaths"
+    disaster = found("全市受灾人口8.6万人，死亡3人，直接经济损失1.2亿元。")
+    assert (disaster["3人"], disaster["1.2亿元"]) == ("disaster.natural.deaths", "disaster.natural.losses")
+    # after accident figures, or with 事故 in their name, they stay the accidents'
+    assert found("洪涝灾害造成农作物受灾1.2万公顷，全年发生事故3起，死亡2人。")["2人"] == "accidents.all.deaths"
+
+
+def test_crop_area_lost_or_damaged_named_by_its_act_after_the_area_affected(rules_pipeline):
+    found = {m.text: m.indicator for m in rules_pipeline.extract_text(
+        "农作物受灾2.5万亩，其中绝收0.3万亩、成灾1.1万亩。").metrics}
+    assert (found["0.3万亩"], found["1.1万亩"]) == ("disaster.crops.failed_area", "disaster.crops.damaged_area")
+    assert found["2.5万亩"] == "disaster.crops.affected_area"

@@ -37,6 +37,8 @@ ALIAS_GAP = 16  # characters an alias's space may stand for (公路 客运量 ->
 EVENT_MEASURES = ("deaths", "injuries", "losses")
 # the two columns of 直接经济损失: a disaster's, or the accidents' when the sentence is about accidents
 ACCIDENT_DOMAIN, DISASTER_LOSSES, ACCIDENT_LOSSES = "accidents.", "disaster.natural.losses", "accidents.all.losses"
+# the two columns of deaths named alone (死亡4人): the accidents', or a disaster's in a sentence about one
+DISASTER_DOMAIN, ACCIDENT_DEATHS, DISASTER_DEATHS = "disaster.", "accidents.all.deaths", "disaster.natural.deaths"
 # a figure in a clause: digits and the (up to two) characters of its unit after them; the words
 # after the last one are what a figure's context says of it. The last figure's end is its last
 # digit and the Han characters after it, found from the right (splitting at every figure cost a
@@ -448,6 +450,8 @@ class IndicatorMapper:
                 end += 1
             self._split_respectively(metrics[index:end], contexts[index:end])
             previous = self._pair_sentence(metrics[index:end], previous)
+            # deaths first: a disaster's deaths do not make the sentence one about accidents
+            self._deaths_of_the_disaster(metrics[index:end])
             self._losses_of_the_accidents(metrics[index:end])
             index = end
 
@@ -593,6 +597,20 @@ class IndicatorMapper:
                 accidents = True
             elif accidents and metric.indicator_source == TAXONOMY and level_of(indicator) == DISASTER_LOSSES:
                 metric.indicator = ACCIDENT_LOSSES + indicator[len(DISASTER_LOSSES):]
+
+    def _deaths_of_the_disaster(self, metrics: list) -> None:
+        """Deaths named alone (死亡4人, no 事故 in their name) are the accidents', unless the sentence
+        is about a disaster: after a disaster's figures with no accident figure between (受灾人口34万人，
+        死亡4人，紧急转移安置1万人) they, and their changes, are the disaster's deaths."""
+        about = None
+        for metric in metrics:
+            indicator = metric.indicator or ""
+            if metric.indicator_source != TAXONOMY:
+                continue
+            if level_of(indicator) == ACCIDENT_DEATHS and about == DISASTER_DOMAIN and "事故" not in (metric.object or ""):
+                metric.indicator = DISASTER_DEATHS + indicator[len(ACCIDENT_DEATHS):]
+            elif indicator.startswith((ACCIDENT_DOMAIN, DISASTER_DOMAIN)):
+                about = ACCIDENT_DOMAIN if indicator.startswith(ACCIDENT_DOMAIN) else DISASTER_DOMAIN
 
     def _rate_of_the_counts_before(self, metric, levels: list) -> None:
         """A rate named by its suffix alone is a rate of what the counts before it count (排查重大安全
