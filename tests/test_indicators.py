@@ -247,3 +247,24 @@ def test_crop_area_lost_or_damaged_named_by_its_act_after_the_area_affected(rule
         "农作物受灾2.5万亩，其中绝收0.3万亩、成灾1.1万亩。").metrics}
     assert (found["0.3万亩"], found["1.1万亩"]) == ("disaster.crops.failed_area", "disaster.crops.damaged_area")
     assert found["2.5万亩"] == "disaster.crops.affected_area"
+
+
+def test_hazards_found_and_rectified_in_one_breath_are_the_hazards_found(rules_pipeline):
+    def found(text):
+        return {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
+
+    assert found("全年排查并整改安全隐患640处。")["640处"] == "safety.hazards.found"
+    assert found("今年以来，查处和整改隐患1.2万项。")["1.2万项"] == "safety.hazards.found"
+    # hazards rectified named apart from those found stay rectified
+    apart = found("排查隐患500项，整改480项。")
+    assert (apart["500项"], apart["480项"]) == ("safety.hazards.found", "safety.hazards.rectified")
+
+
+def test_a_change_in_the_number_of_fires_is_the_fires_column(rules_pipeline):
+    def found(text):
+        return {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
+
+    assert found("全县火灾起数同比下降12.5%，死亡人数同比持平。")["12.5%"] == "fire.fires.count_change_pct"
+    assert found("去年全区火灾起数较上年减少8%。")["8%"] == "fire.fires.count_change_pct"
+    # a fire's deaths are not the fires' count
+    assert found("全县火灾死亡人数同比下降20%。")["20%"] != "fire.fires.count_change_pct"
