@@ -154,3 +154,15 @@ def test_a_target_met_or_measured_against_leaves_the_figures_around_it_outcomes(
     assert statuses("累计完成目标任务12万亩的58%。")["12万亩"] == "target"
     assert statuses("明年的目标是森林覆盖率达到55%。")["55%"] == "target"
     assert statuses("按要求，每个乡镇开展检查3次。")["3次"] == "requirement"
+
+
+def test_a_comparison_with_last_year_gives_the_figures_after_it_no_period_of_last_year(pipeline):
+    # 与上年比较 / 同上年相比 compare: the figures after them (and in the sentences after) are this year's
+    def periods(text):
+        return {m.text: m.period for m in pipeline.extract_text(text).metrics}
+
+    found = periods("全县卫生机构520个。与 3、上年比较，医院增加12个。医院中，公立医院30个。")
+    assert (found["12个"], found["30个"]) == (None, None)
+    assert periods("同上年相比，全市新增企业80家。")["80家"] is None
+    # last year named as the figure's own period still is
+    assert periods("上年全县检查企业300家。")["300家"] == "上年"
