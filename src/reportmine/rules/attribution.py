@@ -393,8 +393,7 @@ def measure_word_noun(site: Site, figure: Figure):
     noun = site.right_noun_phrase
     if not noun:
         return None
-    rest = site.rest_of_clause
-    after_np = rest[rest.find(noun) + len(noun):]
+    noun, after_np = _words_after_the_noun(site, noun)
     left_verb = g.last_verb_run(site.tokens)
     rule = "measure-word-noun"
     described = RELATIVE_AFTER_DUI.search(site.left)
@@ -408,7 +407,9 @@ def measure_word_noun(site: Site, figure: Figure):
         if acted:
             return {"object": (noun, site.span(noun)),
                     "action": (acted, site.span(acted, site.q.end), "measure-word-noun/act-after-described")}
-    if not left_verb and site.same_clause and site.previous.action:
+    if not left_verb and site.same_clause and site.previous.action \
+            and not g.patterns["whole_before_part"].search(site.text[site.previous.end:site.q.start]):
+        # (not from a whole to its part: 56个监测断面中有49个断面达标, the part has its own verb)
         left_verb = site.previous.action  # 21处汛灾隐患、52处森林火灾隐患: one verb for the list
         rule = "measure-word-noun/verb-of-list"
     if left_verb in g.lexicons.progress_verbs or not left_verb:
@@ -422,6 +423,31 @@ def measure_word_noun(site: Site, figure: Figure):
     else:
         action = left_verb
     return {"object": (noun, site.span(noun)), "action": (action, site.span(action), rule)}
+
+
+def _words_after_the_noun(site: Site, noun: str) -> tuple[str, str]:
+    """(the noun a figure counts, the words after it where its act may be read): the clause after
+    the noun, but not the act of a figure that follows (a part of this whole, or a measure)."""
+    g, rest = site.g, site.rest_of_clause
+    noun_end = rest.find(noun) + len(noun)
+    next_q = site.next_q_in_clause
+    if next_q is None:
+        return noun, rest[noun_end:]
+    to_next = next_q.start - site.q.end
+    # 56个监测断面中有49个断面达到…: after 中(有) the next figure is a part of this one's whole,
+    # and the verb after the part is the part's act (a list, 14个市州、73个县受灾, shares its verb)
+    part = g.patterns["whole_before_part"].search(rest[:to_next])
+    if part and "、" not in rest[:to_next]:
+        noun_start = noun_end - len(noun)
+        return (rest[noun_start:part.start()] if noun_start < part.start() < noun_end else noun), ""
+    between = rest[noun_end:to_next] if to_next >= noun_end else ""
+    if next_q.kind != "count" and not g.patterns["framing_tail"].fullmatch(between):
+        # 4个市县PM2.5浓度达到10微克: the verb after a measure (or money, or a rate) is that
+        # figure's, and so is a framing verb right before it (object_trim: 达到, 为); the verbs
+        # before those act on the things counted (为268户、955名群众发放保障金81.95万元). Not after a
+        # total's framing word: 19个乡镇共计670公里电力廊道清理 counts one thing twice
+        return noun, g.strip_trailing(between)
+    return noun, rest[noun_end:]
 
 
 def words_before_figure(site: Site, figure: Figure):

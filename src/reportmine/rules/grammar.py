@@ -542,12 +542,13 @@ class Grammar:
         text = text[:reach]
         if not text:
             return ""
-        phrase = CLAUSE_PUNCTUATION.split(text)[0]
+        # 水质优良(达到或优于Ⅲ类)比例: a bracket explains a name; a verb inside it acts on nothing
+        phrase = BRACKETED.sub("", CLAUSE_PUNCTUATION.split(text)[0])
         tagged = self.segmenter.tag(phrase)
         heads = self.lexicons.head_nouns
         # a verb between a noun and a head noun describes it (深井铸造企业): no act
         verbs = [t for i, t in enumerate(tagged) if t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
-                 and t.word not in self.lexicons.object_trim
+                 and (t.word not in self.lexicons.object_trim or t.word in self.lexicons.attainment_verbs)
                  and not (0 < i < len(tagged) - 1 and tagged[i + 1].word in heads and tagged[i - 1].flag[:1] == "n")]
         if not verbs:
             # 20个专安委分行业管理: a verbal noun is the best there is
@@ -556,6 +557,18 @@ class Grammar:
             return ""
         if verbs[0].word in self.lexicons.light_verbs and len(verbs) > 1:
             return verbs[-1].word  # 开展防汛、森林防灭火督查检查 -> 督查检查
+        first = tagged.index(verbs[0])
+        if (verbs[0].word in self.lexicons.progress_verbs or verbs[0].word in self.lexicons.receiving_verbs) \
+                and first + 1 < len(tagged):
+            # 实现在线监测预警, 得到休养生息, 加快推进: a verb of progress or of receiving hands the act
+            # to the verb right after it (实现两位数增长 keeps 实现: no verb follows it directly)
+            k = first + 2 if tagged[first + 1].word in ("了", "“", "\"") else first + 1
+            run = k
+            while run < len(tagged) and tagged[run].flag.startswith("v") and len(tagged[run].word) >= 2 \
+                    and tagged[run].word not in self.lexicons.object_trim:
+                run += 1  # the whole verb group: 停产检修, 整治提升
+            if run > k:
+                return "".join(t.word for t in tagged[k:run])
         if verbs[0].word in self.lexicons.empty_verbs:
             # 进行了安全检查: the verbal noun after an empty verb is the act (开展 stays: 开展演练)
             acts = [t.word for t in tagged[tagged.index(verbs[0]) + 1:] if t.flag == "vn" and len(t.word) >= 2]
