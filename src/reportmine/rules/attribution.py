@@ -852,6 +852,34 @@ def counted_by_state(site: Site, figure: Figure):
     return {"action": (state, span), "object": (state + suffix, span)}
 
 
+def state_after_counted_places(site: Site, figure: Figure):
+    """造成12个乡镇、86个村3200户不同程度受灾 -> 受灾 for each: a run of counts, with the names they
+    count and nothing that acts between, ends in the state they are all in; people and households
+    are named by it (受灾户, 受灾人口), places keep their own name."""
+    g, q = site.g, site.q
+    lexicons = g.lexicons
+    if q.kind != "count" or figure.action and figure.action not in lexicons.weak_verbs \
+            and figure.action not in lexicons.state_verbs:  # (lent by the list's first item: still named here)
+        return None
+    rest = site.rest_of_clause
+    if not site.state.index.holds_any(lexicons.state_verbs, q.end, q.end + len(rest)):
+        return None  # (most clauses hold no state: looked up, not searched for each figure)
+    found = min(((rest.find(word), word) for word in lexicons.state_verbs if word in rest), default=None)
+    if found is None or found[0] == 0:
+        return None  # right after the figure: counted-by-state reads it
+    at, state = found
+    # between the figure and the state: counts and the names they count, never a verb
+    between = g.segmenter.tag(rest[:at])
+    if any(t.flag.startswith("v") for t in between) or CLAUSE_PUNCTUATION.search(rest, 0, at):
+        return None
+    span = (q.end + at, q.end + at + len(state))
+    suffix = lexicons.state_count_suffixes.get(q.unit)
+    proposal = {"action": (state, span)}
+    if suffix:
+        proposal["object"] = (state + suffix, span)
+    return proposal
+
+
 def problem_found(site: Site, figure: Figure):
     """发现工程安全防护措施不到位共计8项 -> (工程安全防护措施不到位, 发现): what was found, not how it was;
     the finding verb earlier in the sentence is the act."""
@@ -1205,7 +1233,8 @@ STAGES = (
                   _rule(state_in_name, ("action",)))),
     Stage("casualty-short-form", (_rule(casualty_short_form, OBJECT_ACTION), _rule(casualty_after_figure, OBJECT_ACTION))),
     Stage("casualty-after-event", (_rule(casualty_after_event, ("object",)),)),
-    Stage("counted-by-state", (_rule(counted_by_state, OBJECT_ACTION),)),
+    Stage("counted-by-state", (_rule(counted_by_state, OBJECT_ACTION),
+                               _rule(state_after_counted_places, OBJECT_ACTION, priority=-1))),
     Stage("problem-found", (_rule(problem_found, OBJECT_ACTION),)),
     Stage("object-of-figure-before", (_rule(object_of_figure_before, ("object", "confidence")),)),
     Stage("act-of-figure-before-in-clause", (_rule(act_of_figure_before_in_clause, ("action",)),)),
