@@ -799,6 +799,22 @@ def state_in_name(site: Site, figure: Figure):
     return {"action": (figure.object[:2], site.span(figure.object[:2]))}
 
 
+def act_of_a_growth_rate(site: Site, figure: Figure):
+    """增幅分别为2.3%、5.4% -> 增长; 年均浓度降幅为23.1% -> 下降: a rate named as a growth rate, with
+    no change verb of its own, measures that change (attribution.yaml growth_rate_acts)."""
+    g = site.g
+    if site.q.kind != "rate" or site.change_verb:
+        return None
+    # the rate's name: the words before it, or, for the second value of a list, the first one's
+    name = g.strip_trailing(site.core_left.rstrip("、和及与 "))
+    if not name and site.same_clause and site.previous.kind == "rate" and figure.object == site.previous.object:
+        name = site.previous.object
+    act = next((verb for suffix, verb in g.lexicons.growth_rate_acts.items() if name.endswith(suffix)), None)
+    if act is None:
+        return None
+    return {"action": (act, site.span(name[-2:]))}
+
+
 # ---- stage: casualties, states, problems ---------------------------------------------------
 def casualty_short_form(site: Site, figure: Figure):
     """接报火灾84.1万起，亡1827人 -> ('', 死亡): the dead, under the full name of the act so that
@@ -1230,7 +1246,7 @@ STAGES = (
     Stage("list", (_rule(list_item, OBJECT_ACTION, priority=1), _rule(issued_document, OBJECT_ACTION, priority=2))),
     # exclusive: the change verb, else the act a measure's name holds, else a state in the name
     Stage("act", (_rule(change_verb_acts, ("action",)), _rule(act_in_measure_name, ("action",)),
-                  _rule(state_in_name, ("action",)))),
+                  _rule(state_in_name, ("action",)), _rule(act_of_a_growth_rate, ("action",)))),
     Stage("casualty-short-form", (_rule(casualty_short_form, OBJECT_ACTION), _rule(casualty_after_figure, OBJECT_ACTION))),
     Stage("casualty-after-event", (_rule(casualty_after_event, ("object",)),)),
     Stage("counted-by-state", (_rule(counted_by_state, OBJECT_ACTION),
