@@ -137,6 +137,7 @@ class Lexicons:
     implied_noun_choices: tuple
     reporting_verbs: tuple
     flow_heads: tuple
+    share_base_verbs: tuple
     receiving_verbs: tuple
     attainment_verbs: tuple
     implied_nouns: dict
@@ -159,7 +160,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "ag
                      "state_verbs", "casualty_acts", "casualty_events", "problem_states", "finding_verbs",
                      "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
                      "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs", "flow_heads",
-                     "attainment_verbs", "receiving_verbs")
+                     "attainment_verbs", "receiving_verbs", "share_base_verbs")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes", "growth_rate_acts",
                     "implied_nouns", "implied_acts", "case_act_objects", "person_act_objects", "team_members")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
@@ -167,7 +168,7 @@ GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_st
                  "meeting_endings", "determiner_units", "event_units")
 GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix", "share_ratio_noun")
 GRAMMAR_PATTERNS = ("share", "list_separator", "adjacent_count", "framing_tail", "table_header_unit", "unit_bracket",
-                    "paragraph_number", "listed_ordinal", "whole_before_part")
+                    "paragraph_number", "listed_ordinal", "whole_before_part", "share_base")
 # The top-level keys each mapping file may hold: a key that nothing reads is an error, not a silent
 # no-op (a misspelt key would otherwise be ignored). periods.yaml and indicators.yaml are lists.
 SCHEMA = {
@@ -458,6 +459,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         implied_noun_choices=_merge_lists(*attribution["implied_noun_choices"]),
         reporting_verbs=_merge_lists(*attribution["reporting_verbs"]),
         flow_heads=_merge_lists(*attribution["flow_heads"]),
+        share_base_verbs=_merge_lists(*attribution["share_base_verbs"]),
         receiving_verbs=_merge_lists(*attribution["receiving_verbs"]),
         attainment_verbs=_merge_lists(*attribution["attainment_verbs"]),
         implied_nouns=implied_nouns,

@@ -1220,6 +1220,29 @@ def act_after_light_verb(site: Site, figure: Figure):
     return act_after(site, figure)
 
 
+def base_of_a_share(site: Site, figure: Figure):
+    """占全年筛查任务(6.6万人)的103.12% -> ''; 完成目标任务41.37万亩的66.9% -> '': the base a share or
+    a gap is measured against (a plan, a target, a wider total), named after the share's verb and
+    followed by the rate, is no product of an act."""
+    g, next_q, previous = site.g, site.next_q_in_clause, site.previous
+    if site.q.kind == "rate" and site.same_clause and not figure.change and previous.evidence.get("action") is not None \
+            and previous.evidence["action"].rule == "base-of-a-share":
+        # the rate after the base: the share's verb is its act (占全市(160亿元)的14.3% -> 占)
+        verb = _share_base_verb(g, site.text[site.clause_start:previous.start])
+        return {"action": (verb, site.span(verb), "base-of-a-share/share")} if verb else None
+    if next_q is None or next_q.kind != "rate" or not g.patterns["share_base"].fullmatch(site.text, site.q.end, next_q.start):
+        return None
+    if not _share_base_verb(g, site.left):
+        return None
+    return {"action": ("", (site.q.start, site.q.end))}
+
+
+def _share_base_verb(g: Grammar, left: str) -> str:
+    """The share's verb that opens the words before a base, in its clause (占全市(, 完成目标任务), or ''."""
+    found = max(((left.rfind(verb), verb) for verb in g.lexicons.share_base_verbs), key=lambda item: (item[0], len(item[1])))
+    return found[1] if found[0] >= 0 and not CLAUSE_PUNCTUATION.search(left, found[0]) else ""
+
+
 def _not_a_stock(site: Site, figure: Figure) -> bool:
     return not site.stock_word
 
@@ -1267,6 +1290,7 @@ STAGES = (
     Stage("agent-not-counted", (_rule(agent_not_counted, ("object",)),), when=_not_a_stock),
     Stage("act-after-figure", (_rule(act_after_light_verb, OBJECT_ACTION),), when=_not_a_stock),
     Stage("gap-to-a-benchmark", (_rule(gap_to_a_benchmark, OBJECT_ACTION),)),
+    Stage("base-of-a-share", (_rule(base_of_a_share, ("action",)),)),
     # last: a change from one level to another is read whatever the stages before read in its words
     Stage("level-after-change", (_rule(level_after_change, OBJECT_ACTION),)),
 )

@@ -222,6 +222,11 @@ def _implied_nouns(lexicons, figures: list[Figure]) -> dict:
 PASS_BORROWED_OBJECTS = frozenset(("object-of-the-act", "object-of-the-whole-before", "count-of-the-act"))
 
 
+# rules that decide a count has no act: the base of a share (占全年筛查任务(6.6万人)的…) and the level
+# a change starts from (由119家降为52家) are named, not done, whatever their name holds
+ACTS_DECIDED_EMPTY = frozenset(("base-of-a-share", "level-after-change/from"))
+
+
 def last_word_on_counts(text: str, g: Grammar, figures: list[Figure]) -> None:
     """A count that names its act in its object has that act (火灾扑救83.7万起 -> 扑救, 受灾人口9.09万人
     -> 受灾); a count with no noun of its own counts its act (立案50起, 临时查封53家, 拘留10人)."""
@@ -235,7 +240,8 @@ def last_word_on_counts(text: str, g: Grammar, figures: list[Figure]) -> None:
         if whole is not None and whole.sentence_start != figure.sentence_start and not (
                 whole.sentence_end >= figure.sentence_start - 1 and text[whole.sentence_end - 1:whole.sentence_end] in "；;"):
             whole = None  # its own sentence's, or the one a semicolon joins to it
-        if not figure.action and figure.object:
+        decided_empty = figure.evidence.get("action") is not None and figure.evidence["action"].rule in ACTS_DECIDED_EMPTY
+        if not figure.action and figure.object and not decided_empty:
             act = g.trailing_act(figure.object) or (
                 figure.object[:2] if figure.object[:2] in lexicons.state_verbs else "")
             if act:
