@@ -50,7 +50,6 @@ TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[�
 # names listed before 分别 (第一、二、三产业增加值分别为): group names
 # compiled once: regex.sub(pattern string, ...) looks its pattern up at every call (40 us)
 LIST_JOINERS = regex.compile(r"[、和及与]")
-TOPIC_JOINERS = regex.compile(r"[、和及与暨]")
 CLAUSE_MARKS = regex.compile(r"[，,；;：:]")
 BRACKETS = regex.compile(r"[(（][^()（）]*[)）]")
 RESPECTIVELY = regex.compile(r"(?P<names>[^，,；;。]*?)(?:均|则)?分别(?:为|是|完成|实现|达到|达|占|有)?了?$")
@@ -131,6 +130,8 @@ class Taxonomy:
     inclusion_actions: tuple = ()  # acts of a figure that is a part of the one before it (含, 其中)
     change_nouns: tuple = ()  # names of a figure that is a change without a change word (增幅)
     measure_nouns: tuple = ()  # measure words that end a name (产量, 播种面积)
+    topic_joiners: tuple = ()  # words joining two subjects in a heading (生产安全事故和自然灾害)
+    accident_words: tuple = ()  # words that name accidents in a figure's object (事故)
 
     def factor(self, unit: str, target: str) -> Optional[Fraction]:
         """The factor that turns a value in unit into one in target, None when they do not convert."""
@@ -212,7 +213,7 @@ def parse_indicators(path: Path, data) -> Taxonomy:
         except (TypeError, ValueError, ZeroDivisionError):
             raise LexiconError(path, 0, f"conversions.{unit}: expected [unit, factor] such as [公顷, 1/15]")
     signature = data.get("signature") or {}
-    for key in ("shifters", "inclusion_actions", "change_nouns", "measure_nouns"):
+    for key in ("shifters", "inclusion_actions", "change_nouns", "measure_nouns", "topic_joiners", "accident_words"):
         if not isinstance(data.get(key, []), list):
             raise LexiconError(path, 0, f"{key}: expected a list of words")
     for key in ("drop_prefixes", "drop_actions"):
@@ -228,14 +229,15 @@ def parse_indicators(path: Path, data) -> Taxonomy:
                     signature_drop_actions=tuple(signature.get("drop_actions") or ()), list_names=dict(list_names),
                     inclusion_actions=tuple(data.get("inclusion_actions") or ()),
                     change_nouns=tuple(data.get("change_nouns") or ()),
-                    measure_nouns=tuple(sorted(data.get("measure_nouns") or (), key=len, reverse=True)))
+                    measure_nouns=tuple(sorted(data.get("measure_nouns") or (), key=len, reverse=True)),
+                    topic_joiners=tuple(data.get("topic_joiners") or ()), accident_words=tuple(data.get("accident_words") or ()))
 
 
 def merge_taxonomies(layers: list) -> Taxonomy:
     """The shipped taxonomy with a user's files over it: an indicator of the same id is replaced,
     lists are joined, unit classes and conversions updated."""
     indicators, unit_classes, conversions, list_names = {}, {}, {}, {}
-    inclusions, change_nouns, measure_nouns = [], [], []
+    inclusions, change_nouns, measure_nouns, topic_joiners, accident_words = [], [], [], [], []
     shifters, prefixes, actions = [], [], []
     for layer in layers:
         indicators.update((indicator.id, indicator) for indicator in layer.indicators)
@@ -243,6 +245,8 @@ def merge_taxonomies(layers: list) -> Taxonomy:
         inclusions += layer.inclusion_actions
         change_nouns += layer.change_nouns
         measure_nouns += layer.measure_nouns
+        topic_joiners += layer.topic_joiners
+        accident_words += layer.accident_words
         unit_classes.update(layer.unit_classes)
         conversions.update(layer.conversions)
         shifters += layer.shifters
@@ -253,7 +257,8 @@ def merge_taxonomies(layers: list) -> Taxonomy:
                     signature_drop_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),
                     signature_drop_actions=tuple(dict.fromkeys(actions)), list_names=list_names,
                     inclusion_actions=tuple(dict.fromkeys(inclusions)), change_nouns=tuple(dict.fromkeys(change_nouns)),
-                    measure_nouns=tuple(sorted(set(measure_nouns), key=len, reverse=True)))
+                    measure_nouns=tuple(sorted(set(measure_nouns), key=len, reverse=True)),
+                    topic_joiners=tuple(dict.fromkeys(topic_joiners)), accident_words=tuple(dict.fromkeys(accident_words)))
 
 
 class AliasPattern:
@@ -347,7 +352,7 @@ class IndicatorMapper:
             wider, wider_strength = self._best(kind, unit, context, action, change)
             if wider is not None and wider_strength > strength:
                 chosen, strength = wider, wider_strength
-        if topic and not TOPIC_JOINERS.search(topic):
+        if topic and not any(joiner in topic for joiner in self.taxonomy.topic_joiners):
             # a heading that joins two subjects (生产安全事故和自然灾害基本情况) says not which one a figure is of
             specific, specific_strength = self._best(kind, unit, topic + (context or obj), action, change)
             if specific is not None and (chosen is None or specific_strength > strength):
@@ -607,7 +612,8 @@ class IndicatorMapper:
             indicator = metric.indicator or ""
             if metric.indicator_source != TAXONOMY:
                 continue
-            if level_of(indicator) == ACCIDENT_DEATHS and about == DISASTER_DOMAIN and "事故" not in (metric.object or ""):
+            if level_of(indicator) == ACCIDENT_DEATHS and about == DISASTER_DOMAIN \
+                    and not any(word in (metric.object or "") for word in self.taxonomy.accident_words):
                 metric.indicator = DISASTER_DEATHS + indicator[len(ACCIDENT_DEATHS):]
             elif indicator.startswith((ACCIDENT_DOMAIN, DISASTER_DOMAIN)):
                 about = ACCIDENT_DOMAIN if indicator.startswith(ACCIDENT_DOMAIN) else DISASTER_DOMAIN
