@@ -533,3 +533,57 @@ def test_a_line_of_work_names_the_subject():
     assert find_subject("全省水利工作回顾：水库蓄水充足。", "甘肃水利工作一览") == "water"
     assert find_subject("全县统计工作会议召开，总结统计工作。", None) == "statistics"
     assert find_subject("全县工作会议召开。", None) is None
+
+
+def test_a_dateline_followed_by_the_reporters_byline():
+    assert find_date("某某晚报\n2024年3月5日  记者 张明 通讯员 李强\n正文。") == "2024-03-05"
+    assert find_date("标题\n2022年11月8日　本报记者 王华\n正文。") == "2022-11-08"
+    # a sentence that begins with the date and names a reporter later is no dateline
+    assert find_date("2022年11月8日上午，记者走访了多家企业。") is None
+
+
+def test_a_clock_time_written_in_characters_and_a_stamp_with_a_space_after_the_year():
+    assert find_date("某网站 www.example.cn   2012年10月03日 14时05分   来源:某日报\n正文") == "2012-10-03"
+    assert find_date("标题- 某网频道\n某网 > > 正文\n2024 03/18 10:12:40\n来源:某日报") == "2024-03-18"
+    assert find_date("会议在2024 03/18召开，共有120人参加。") is None
+
+
+def test_a_publication_date_in_a_table_cell_and_a_headlines_date_in_brackets():
+    assert find_date("[ 成文日期 ] | 2023-03-02 | [ 发布日期 ] | 2023-03-09 |\n正文") == "2023-03-09"
+    assert find_date("| 发布日期 | 2021-07-30 | 文号 |\n正文") == "2021-07-30"
+    assert find_date("某区3月安全生产检查情况通报 ( 2023-04-11 )\n正文。") == "2023-04-11"
+    assert find_date("某区3月安全生产检查情况通报（2023-04-11）\n正文。") == "2023-04-11"
+    # a date in brackets closing a sentence is not the page's
+    assert find_date("正文。\n检查企业12家，整改隐患30处（截至2023-04-11）") is None
+
+
+def test_a_headlines_date_set_after_it_on_the_first_line():
+    assert find_date("国庆长假全市旅游市场平稳,共接待游客12万人次  2022年10月08日\n正文。") == "2022-10-08"
+    assert find_date("某县召开安全生产会议 2023年05月06日\n\n正文。") == "2023-05-06"
+    # on a later line, a sentence that ends in a date is not a dateline
+    assert find_date("标题\n检查工作持续到 2023年05月06日") is None
+
+
+def test_a_sentence_after_a_first_line_read_as_the_title_gives_no_title_year():
+    text = "3月2日,某市交通工作会议召开。会议强调,2024年要保安全。\n会议指出,2023年,全市交通系统完成投资10亿元。"
+    assert find_year(text.splitlines()[0], None, text) == 2023
+    text = "1月9日,某县农业工作会议召开。会议强调,2025年要稳粮保供。\n据介绍,2024年,全县粮食产量12万吨。"
+    assert find_year(text.splitlines()[0], None, text) == 2024
+    # a headline names its year before any full stop
+    assert find_year("某市2024年交通工作会议召开。", None, "会议指出,2023年,全市完成投资10亿元。") == 2024
+
+
+def test_a_page_early_in_a_year_on_last_years_figures_covers_last_year():
+    assert find_year("某省粮食产量创新高", "2022-01-20", "召开2021年全省经济运行情况新闻发布会。粮食产量增长3%。") == 2021
+    assert find_year("全市火灾形势平稳", "2019-02-11", "去年，全市共检查单位1200家，查处隐患300处。") == 2018
+    # a comparison with last year, or a page later in the year, is its own year's
+    assert find_year("全市火灾形势平稳", "2019-02-11", "1月以来，全市火灾起数较去年同期下降5%。") == 2019
+    assert find_year("全市火灾形势平稳", "2019-05-11", "去年，全市共检查单位1200家。") == 2019
+
+
+def test_a_look_back_over_a_five_year_plan_covers_its_last_year():
+    assert find_year(None, None, "“十三五”期间，全市交通建设取得显著成效，新建公路320公里。") == 2020
+    assert find_year(None, "2026-01-08", "在“十四五”高质量发展答卷系列新闻发布会上获悉，全省新建学校40所。") == 2025
+    # a page published before the plan's end speaks of the plan ahead; 以来 is the plan so far
+    assert find_year(None, "2022-03-01", "“十四五”期间，全省将新建学校40所。") == 2022
+    assert find_year(None, None, "“十四五”以来，全市完成投资25亿元。") is None

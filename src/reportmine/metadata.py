@@ -25,11 +25,14 @@ from .numbers import _chinese_integer
 from .regions import regions
 
 DATE = regex.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?")
-DATE_LABEL = regex.compile(r"(?:发布时间|发布日期|发表时间|日期|时间|发布于|更新时间|来源[^\n]{0,30}?)\s*[:：]?\s*$")
+    r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
+    # a news site's stamp with a space after the year: 2025 12/15 08:49:11
+    r"|(?<!\d)(?P<y>(?:19|20)\d{2})[ \u3000]+(?P<m>\d{1,2})/(?P<d>\d{1,2})(?!\d)")
+# (a label in a table's cell, [ 发布日期 ] | 2024-05-22, is followed by the cell's bracket and bar)
+DATE_LABEL = regex.compile(r"(?:发布时间|发布日期|发表时间|日期|时间|发布于|更新时间|来源[^\n]{0,30}?)\s*[\]】]?\s*[:：|｜\t]?\s*$")
 # what may follow a dateline on its line: a clock time, digits, or the page's source/author labels
-# (2023年12月26日　来源：沂水县融媒体中心)
-DATELINE_FOLLOWER = regex.compile(r"[\d:：\s]+$|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s|(?:来源|作者|发布|浏览|点击|编辑|字号)")
+# (2023年12月26日　来源：沂水县融媒体中心), or the reporters' byline (2024年3月5日  记者 李晓彤)
+DATELINE_FOLLOWER = regex.compile(r"[\d:：\s]+$|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s|(?:来源|作者|发布|浏览|点击|编辑|字号|记者|通讯员|本报)")
 # a publication date's label outranks another date's (成文日期, 归档时间): the page's date is when it was published
 PUBLICATION_LABEL = regex.compile(r"(?:发布|发表|更新)")
 # a speech's date line: (2023年2月8日在县第十七届人民代表大会第二次会议上), ——2021年12月17日在…会议上
@@ -40,7 +43,8 @@ CHINESE_DATE = regex.compile(r"(?P<y>[〇○零OОＯ一二三四五六七八九
 TYPED_ZEROS = str.maketrans({"O": "〇", "О": "〇"})
 TITLE_SEPARATOR = regex.compile(r"\s*(?:_|\||｜|\s[-–—]\s)\s*")
 PROSE_PUNCTUATION = regex.compile(r"[，。；！？,;]")
-CLOCK_TIME = regex.compile(r"\d{1,2}[:：]\d{2}(?!\d)")
+# 18:05, or written in characters: 09时27分
+CLOCK_TIME = regex.compile(r"\d{1,2}[:：]\d{2}(?!\d)|\d{1,2}时\d{1,2}分")
 YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)")
 MAX_CHAIN = 3
 
@@ -90,7 +94,10 @@ def document_cues() -> dict:
             "bureau_end": regex.compile("(?:" + "|".join(map(regex.escape, sorted(suffixes, key=len, reverse=True))) + r")\s*$"),
             "news_source": compile_expression(path, data.get("news_source") or r"(?!)(?P<body>)", "news_source"),
             "dateline_source": compile_expression(path, data.get("dateline_source") or r"(?!)", "dateline_source"), "genres": genres, "covered_year": covered,
-            "opening_year": opening, "mentioned_year": mentioned, "suffix_aliases": aliases, "publishers": publishers,
+            "opening_year": opening, "mentioned_year": mentioned,
+            "plan_review": compile_expression(path, data.get("plan_review") or r"(?!)(?P<plan>)", "plan_review"),
+            "plan_end_years": _plan_end_years(path, data.get("plan_end_years") or {}),
+            "last_year": compile_expression(path, data.get("last_year") or r"(?!)", "last_year"), "suffix_aliases": aliases, "publishers": publishers,
             "host_bureaus": host_bureaus,
             "subjects": subjects,
             "national_bodies": national, "national_scope": tuple(string_list(path, data, "national_scope")),
@@ -99,9 +106,17 @@ def document_cues() -> dict:
                                                  + ")(?!门)") if national else regex.compile("(?!)")}
 
 
+def _plan_end_years(path, entries) -> dict:
+    """A five-year plan's name -> its last year (十三五 -> 2020)."""
+    if not isinstance(entries, dict) or not all(isinstance(year, int) and 1900 <= year <= 2099 for year in entries.values()):
+        raise LexiconError(path, line_of(path, "plan_end_years:"), "plan_end_years maps a plan's name to its last year")
+    return {str(plan): year for plan, year in entries.items()}
+
+
 DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "subjects", "field_endings",
                   "national_bodies", "national_scope",
-                  "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "genres", "covered_year", "ordinary_word_short_names",
+                  "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "plan_review",
+                  "plan_end_years", "last_year", "genres", "covered_year", "ordinary_word_short_names",
                   "ethnic_groups")
 SUBJECT_KEYS = ("bodies", "former", "fields", "words")
 
@@ -158,7 +173,9 @@ def find_date(text: str) -> Optional[str]:
     signature whose line breaks were lost: …统计局2016年5月11日)."""
     candidates = []
     sources = document_cues()["dateline_source"]
-    for index, line in enumerate(text.splitlines()):
+    lines = text.splitlines()
+    first_line = next((index for index, line in enumerate(lines) if line.strip()), -1)
+    for index, line in enumerate(lines):
         stripped = line.strip().strip("()（）[]【】")
         for match in DATE.finditer(stripped):
             before = stripped[:match.start()]
@@ -171,6 +188,11 @@ def find_date(text: str) -> Optional[str]:
                                         and not PROSE_PUNCTUATION.search(stripped))
             # 某某日报2022年04月20日: a paper's or site's name and the date, nothing else
             standalone = standalone or (not after and bool(sources.fullmatch(before.strip())))
+            # 2024年4月巡查信息公开 ( 2024-05-20 ): a heading's date in brackets closing its line
+            standalone = standalone or (not after and before.rstrip().endswith(("(", "（", "[", "【"))
+                                        and not PROSE_PUNCTUATION.search(stripped))
+            # the page's first line (its headline) with the date set after it: …办结435件  2021年02月20日
+            standalone = standalone or (not after and index == first_line and before[-1:].isspace())
             # ——2021年12月17日在县人民代表大会上: the date a speech was given
             standalone = standalone or (not before.strip("—－-　 ") and bool(SPEECH_DATELINE.match(after))
                                         and not PROSE_PUNCTUATION.search(after))
@@ -220,14 +242,21 @@ def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tupl
         stated = pattern.search(head)
         if stated:
             return int(stated["y"]), "covered"
+    # a headline's, not one in the sentences after a first line read as the title (2月7日,重庆市水利工作
+    # 会议召开。会议强调,2025年要…)
     if title:
-        years = YEAR.findall(title)
+        years = YEAR.findall(SENTENCE_END.split(title, 1)[0])
         if years:
             return int(years[0]), "title"
     for pattern in document_cues()["opening_year"]:
         stated = pattern.search(head)
         if stated:
             return int(stated["y"]), "opening"
+    plan_end = plan_reviewed(head)
+    if plan_end is not None and (date is None or plan_end <= int(date[:4]) <= plan_end + 1):
+        # “十三五”期间…圆满完成: the page reviews a five-year plan, up to its last year (a page
+        # published before that year speaks of the plan ahead, one published later of a later year)
+        return plan_end, "plan"
     # the years the page names, dates included (2025年1-10月, 2025年11月19日), but not a year a
     # target runs to or a change starts from (到2030年, 由2019年底)
     mentioned = Counter(int(match["y"]) for match in document_cues()["mentioned_year"].finditer(text))
@@ -235,6 +264,10 @@ def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tupl
     most_named = named[0][0] if named and (len(named) == 1 or named[0][1] > named[1][1]) else None
     if date:
         published = int(date[:4])
+        if int(date[5:7]) <= EARLY_MONTHS and _reviews_last_year(text, mentioned, published):
+            # a page of January or February on last year's figures (召开2023年全省经济运行情况新闻发布会,
+            # 去年，共检查单位23528家) covers last year
+            return published - 1, "body"
         # a page published in 2016 that names 2014 three times covers 2014 (a later year it names is a plan)
         if most_named is not None and most_named < published and mentioned[most_named] >= 2:
             return most_named, "body"
@@ -249,6 +282,25 @@ def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tupl
     if most_named is not None:
         return most_named, "body"
     return None, None
+
+
+SENTENCE_END = regex.compile(r"[。！？]")
+EARLY_MONTHS = 2
+
+
+def plan_reviewed(head: str) -> Optional[int]:
+    """The last year of the five-year plan a page looks back on (“十四五”期间, “十三五”以来,
+    “十四五”高质量发展答卷: documents.yaml plan_review and plan_end_years), or None."""
+    cues = document_cues()
+    found = cues["plan_review"].search(head)
+    return cues["plan_end_years"].get(found["plan"]) if found else None
+
+
+def _reviews_last_year(text: str, mentioned: Counter, published: int) -> bool:
+    """Whether a page speaks of the year before it was published at least as often as of its own
+    (去年 in review, not in a comparison 较去年同期, counts for the year before)."""
+    before = mentioned[published - 1] + len(document_cues()["last_year"].findall(text))
+    return before >= 1 and before >= mentioned[published]
 
 
 def find_genre(title: Optional[str], text: str) -> str:
