@@ -420,7 +420,7 @@ def test_a_body_named_without_its_place_says_whose_page_it_is():
     assert generic_body_kind("记者从市交通运输局获悉，全市排查安全隐患120处，整改安全隐患110处。") == "transport"
     assert generic_body_kind("区市场监管局开展抽检200批次。") == "market"
     assert generic_body_kind("全市排查隐患120处。") is None  # no body named at all
-    assert generic_body_kind("区民政局发放救助金300万元。") is None  # a body of no subject
+    assert generic_body_kind("区商务局发放补贴300万元。") is None  # a body of no subject
 
 
 def test_a_place_less_body_takes_its_place_from_the_address(pipeline, tmp_path):
@@ -587,3 +587,50 @@ def test_a_look_back_over_a_five_year_plan_covers_its_last_year():
     # a page published before the plan's end speaks of the plan ahead; 以来 is the plan so far
     assert find_year(None, "2022-03-01", "“十四五”期间，全省将新建学校40所。") == 2022
     assert find_year(None, None, "“十四五”以来，全市完成投资25亿元。") is None
+
+
+def test_a_places_line_of_work_names_its_body_before_one_written_without_place():
+    from reportmine.metadata import find_bureau
+
+    assert find_bureau("在省生态环境厅的指导下，南通市生态环境系统完成排污口整治30个。", None)[0] == "南通市生态环境局"
+    assert find_bureau("按照省农业农村厅部署，绵阳市农业农村部门推广良种12万亩。", None)[0] == "绵阳市农业农村局"
+    # a line of work without its place leaves the body written without place to its own rule
+    assert find_bureau("在省生态环境厅的指导下，全市生态环境系统完成排污口整治30个。", None)[0] != "南通市生态环境局"
+
+
+def test_of_two_places_named_as_often_a_place_less_city_body_is_the_one_holding_more():
+    from reportmine.metadata import find_bureau
+
+    text = "市市场监管局通报：耒阳市检查商户120家，耒阳市罚款5万元；衡阳县、祁东县各检查80家，衡阳两次获评先进、衡阳名列前茅。"
+    assert find_bureau(text, None)[0] == "衡阳市市场监督管理局"
+    text = "市应急管理局通报：醴陵市检查企业40家，醴陵市整改隐患12处，攸县、茶陵县各检查20家，株洲两次排名第一、株洲获表扬。"
+    assert find_bureau(text, None)[0] == "株洲市应急管理局"
+    # a place named more often still wins
+    text = "市应急管理局通报：醴陵市检查企业40家，醴陵市整改隐患12处，醴陵市约谈企业5家，株洲获表扬。"
+    assert find_bureau(text, None)[0] == "醴陵市应急管理局"
+
+
+def test_a_bulletins_heading_names_the_deepest_place_on_one_line_of_descent(pipeline):
+    document = pipeline.extract_text("2022年获嘉县国民经济和社会发展统计公报 全县深入贯彻视察河南重要讲话精神\n正文。")
+    assert document.bureau == "获嘉县统计局"
+    document = pipeline.extract_text("2021年新野县国民经济和社会发展统计公报 牢记河南嘱托\n地区生产总值增长5%。")
+    assert document.bureau == "新野县统计局"
+    # places on two lines of descent: the last, as before
+    from reportmine.metadata import _division_named
+
+    assert _division_named("江西省和安徽省", "").name == "安徽省"
+
+
+def test_short_forms_of_bodies_and_a_place_name_inside_an_ordinary_phrase(pipeline):
+    assert pipeline.extract_text("贵州省林草局通报：完成造林12万亩。").bureau == "贵州省林业和草原局"
+    assert pipeline.extract_text("2014年，山东省工商局检查经营户3万户次。").bureau == "山东省工商行政管理局"
+    # 重大安全风险 holds no 大安
+    assert pipeline.extract_text("市应急管理局全力防范化解重大安全风险，检查企业30家。").bureau != "大安市应急管理局"
+
+
+def test_a_civil_affairs_page_names_its_bureau(pipeline):
+    document = pipeline.extract_text("泸州市民生工程进展良好\n泸州将城市低保对象6万人纳入保障，临时救助3000人次，特困供养1200人，泸州新建敬老院3所。")
+    assert (document.subject, document.bureau) == ("civil_affairs", "泸州市民政局")
+    document = pipeline.extract_text("青海省社会救助工作\n全省发放低保金2亿元，临时救助5万人次，特困人员供养1万人，建成养老机构30家，青海省婚姻登记率提高。")
+    assert document.subject == "civil_affairs"
+    assert pipeline.extract_text("全市检查企业30家，整改隐患120处，安全生产形势平稳。").subject != "civil_affairs"

@@ -331,8 +331,9 @@ def _place_chain(text: str, end: int) -> list[str]:
     return chain
 
 
-def find_bureau(text: str, title: Optional[str]):
-    """(bureau name, division) of the reporting body, or (None, None)."""
+def find_bureau(text: str, title: Optional[str], year: Optional[int] = None):
+    """(bureau name, division) of the reporting body, or (None, None); the year names a body
+    inferred from a line of work by the name it had then."""
     table = regions()
     lines = [line for line in text.splitlines() if line.strip()]
     prominent = "\n".join(([title] if title else []) + lines[:3] + lines[-3:])
@@ -359,7 +360,11 @@ def find_bureau(text: str, title: Optional[str]):
             if key not in chains or len("".join(chains[key][0])) < len("".join(chain)):
                 chains[key] = (chain, name)
     if not scores:
-        name, division = _bureau_without_place(text, title)
+        # 连云港市生态环境系统: a place's line of work names its body, before one written without
+        # its place (在省生态环境厅…的领导下)
+        name, division = _body_of_a_places_field(text, year)
+        if name is None:
+            name, division = _bureau_without_place(text, title)
         if name is None:
             name, division = _publisher_from_title(text, title)
         return name, division
@@ -407,10 +412,21 @@ def _bureau_without_place(text: str, title: Optional[str]):
     place_kind, suffix = named_generic
     place_kind = _place_kind_of(place_kind, suffix)
     named = Counter(table.find_names(((title or "") + "\n") * 2 + text))
-    for name, _ in named.most_common():
+    # the place of that kind named most often; of two named as often, the one that holds more of
+    # the places named (耒阳市 twice, 衡阳 twice with 衡阳县, 祁东县 and 南岳区: 衡阳市)
+    of_kind = {}
+    for name, count in named.items():
         divisions = [d for d in table.lookup(name) if _of_place_kind(d, place_kind)]
         if len(divisions) == 1:
-            return divisions[0].name + suffix, divisions[0]
+            of_kind[divisions[0]] = max(of_kind.get(divisions[0], 0), count)
+    if of_kind:
+        held = Counter()
+        for name, count in named.items():
+            division = table.resolve([name], context_names=list(named))
+            for holder in (table.ancestors(division) + [division]) if division is not None else []:
+                held[holder] += count
+        best = max(of_kind, key=lambda d: (of_kind[d], held[d]))
+        return best.name + suffix, best
     # 从省应急管理厅获悉 … 迪庆、怒江、德宏: the province (or city) that holds most of the places named
     above = Counter()
     for name, count in named.items():
@@ -424,6 +440,29 @@ def _bureau_without_place(text: str, title: Optional[str]):
     if ranked and ranked[0][1] >= 2 and ranked[0][1] * 2 > sum(above.values()):
         return ranked[0][0].name + suffix, ranked[0][0]
     return None, None
+
+
+def _body_of_a_places_field(text: str, year: Optional[int]):
+    """(body, division) of the line of work a page names with its place (眉山市生态环境系统 ->
+    眉山市生态环境局: documents.yaml subjects' fields and field_endings), the one named most often;
+    (None, None) if none is."""
+    table = regions()
+    named, divisions = Counter(), {}
+    for kind, (_bodies, _former, field_pattern, _words) in document_cues()["subjects"].items():
+        if field_pattern is None:
+            continue
+        for match in field_pattern.finditer(text):
+            chain = _place_chain(text, match.start())
+            if not chain:
+                continue
+            division = table.resolve(chain, text)
+            if division is not None:
+                named[(kind, division)] += 1
+    if not named:
+        return None, None
+    (kind, division), _ = named.most_common(1)[0]
+    name = subject_bureau(kind, division, year)
+    return (name, division) if name else (None, None)
 
 
 def _place_kind_of(place_word: str, suffix: str) -> str:
@@ -460,6 +499,13 @@ def _division_named(head: str, context: str):
     names = table.find_names(head)
     if not names:
         return None
+    # places on one line of descent: the deepest (2023年延津县国民经济…公报 … 视察河南: 延津县, not
+    # 河南省); else the last name, settled by those before it
+    found = [table.resolve(names[:index + 1], context) for index in range(len(names))]
+    found = [division for division in found if division is not None]
+    deepest = max(found, key=lambda division: len(table.ancestors(division)), default=None)
+    if deepest is not None and all(division in table.ancestors(deepest) + [deepest] for division in found):
+        return deepest
     return table.resolve(names, context)
 
 
@@ -564,7 +610,7 @@ def read_metadata(normalized, lexicons=None) -> dict:
     title = find_title(text, normalized.html_title)
     date = find_date(PINYIN_NOISE.sub("", normalized.flat_text))  # 2024年1月(yuè)8日
     year, year_basis = year_and_basis(title, date, text)
-    bureau, division = find_bureau(text, title)
+    bureau, division = find_bureau(text, title, year)
     if division is None:
         division = dominant_division(text, title)  # the region of a page that names no body
     subject = find_subject(text, title)
