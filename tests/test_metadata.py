@@ -634,3 +634,12 @@ def test_a_civil_affairs_page_names_its_bureau(pipeline):
     document = pipeline.extract_text("青海省社会救助工作\n全省发放低保金2亿元，临时救助5万人次，特困人员供养1万人，建成养老机构30家，青海省婚姻登记率提高。")
     assert document.subject == "civil_affairs"
     assert pipeline.extract_text("全市检查企业30家，整改隐患120处，安全生产形势平稳。").subject != "civil_affairs"
+
+
+def test_a_year_a_period_starts_from_is_not_the_pages():
+    text = "2023年以来，全市排查隐患500项。每千次检查发现隐患从2022年的9.4项提升至40.1项。2022年以来，已完成检查300家。"
+    assert find_year("全市推进安全生产治本攻坚", "2023-12-15", text) == 2023
+    text = "2020年以来累计建成公路80公里，从2019年的60公里增至140公里；2019年以来投入资金2亿元。"
+    assert find_year("某县公路建设", "2020-11-02", text) == 2020
+    # a year the page reviews, named in full, still outranks the publication date
+    assert find_year("某县公路建设", "2021-05-02", "2019年，全县建成公路80公里。2019年，投入资金2亿元。") == 2019
