@@ -643,3 +643,15 @@ def test_a_year_a_period_starts_from_is_not_the_pages():
     assert find_year("某县公路建设", "2020-11-02", text) == 2020
     # a year the page reviews, named in full, still outranks the publication date
     assert find_year("某县公路建设", "2021-05-02", "2019年，全县建成公路80公里。2019年，投入资金2亿元。") == 2019
+
+
+def test_a_place_less_body_of_no_line_of_work_named_once_in_passing_is_not_the_pages():
+    from reportmine.metadata import generic_body
+
+    body = "正文第一行。\n第二行。\n第三行。\n全市排查隐患120处，整改110处。市安委办建立周调度机制，检查企业300家。"
+    assert generic_body(body) is None
+    assert generic_body("第一行。\n第二行。\n第三行。\n依照市商务局的通知，我委开展调查。全市医院30家。") is None
+    # named twice, named as the news source, or a body of a line of work: still the page's
+    assert generic_body("第一行。\n第二行。\n第三行。\n市安委办通报隐患。市安委办督导企业30家。") == ("市", "安全生产委员会办公室")
+    assert generic_body("第一行。\n第二行。\n第三行。\n记者从市商务局获悉，全市新增企业30家。") == ("市", "商务局")
+    assert generic_body("第一行。\n第二行。\n第三行。\n市统计局发布数据，全市生产总值增长5%。") == ("市", "统计局")

@@ -392,15 +392,38 @@ GENERIC_PLACE = {"市": ("prefecture", "county"), "县": ("county",), "区": ("c
 def generic_body(text: str) -> Optional[tuple]:
     """(place word, suffix in its full form) of the body a page names most often without its place
     (记者从市交通运输局获悉: ("市", "交通运输局")), or None."""
-    generic = Counter()
-    for match in document_cues()["bureau"].finditer(text):
+    cues = document_cues()
+    cited = [m.span("body") for m in cues["news_source"].finditer(text)]
+    generic, standing = Counter(), Counter()
+    head_end = _end_of_first_lines(text, PASSING_HEAD_LINES)
+    for match in cues["bureau"].finditer(text):
         before = text[match.start() - 1:match.start()]
         if before in GENERIC_PLACE:
             generic[(before, match.group(0))] += 1
+            # the news came from it, or the page's first lines name it
+            if match.start() < head_end or any(start <= match.start() < end for start, end in cited):
+                standing[(before, match.group(0))] += 1
+    # 依照市商务局的通知安排，我委…: a body of no line of work of its own (商务局, 安委办) named once in
+    # passing is not the page's
+    generic = Counter({key: count for key, count in generic.items()
+                       if count > 1 or standing[key] or cues["suffix_aliases"].get(key[1], key[1]) in cues["body_kinds"]})
     if not generic:
         return None
     (place_kind, suffix), _ = generic.most_common(1)[0]
-    return place_kind, document_cues()["suffix_aliases"].get(suffix, suffix)  # 市应急局 -> 应急管理局
+    return place_kind, cues["suffix_aliases"].get(suffix, suffix)  # 市应急局 -> 应急管理局
+
+
+PASSING_HEAD_LINES = 3
+
+
+def _end_of_first_lines(text: str, count: int) -> int:
+    """The offset where a text's first `count` non-empty lines end."""
+    seen = 0
+    for match in regex.finditer(r"[^\n]*\S[^\n]*", text):
+        seen += 1
+        if seen == count:
+            return match.end()
+    return len(text)
 
 
 def _bureau_without_place(text: str, title: Optional[str]):
