@@ -655,3 +655,21 @@ def test_a_place_less_body_of_no_line_of_work_named_once_in_passing_is_not_the_p
     assert generic_body("第一行。\n第二行。\n第三行。\n市安委办通报隐患。市安委办督导企业30家。") == ("市", "安全生产委员会办公室")
     assert generic_body("第一行。\n第二行。\n第三行。\n记者从市商务局获悉，全市新增企业30家。") == ("市", "商务局")
     assert generic_body("第一行。\n第二行。\n第三行。\n市统计局发布数据，全市生产总值增长5%。") == ("市", "统计局")
+
+
+def test_a_day_first_stamp_with_dots():
+    assert find_date("标题\n06.01.2016 09:27\n本文来源: 某网") == "2016-01-06"
+    assert find_date("标题\n23.11.2020\n正文") == "2020-11-23"
+    # a version number or a day-first date inside a sentence is not the page's
+    assert find_date("标题\n系统升级到12.03.2020版后，检查企业30家。") is None
+
+
+def test_a_places_other_name_in_brackets_belongs_to_its_body():
+    from reportmine.metadata import find_bureau
+
+    name = "珠海市斗门区(经济开发区)市场监督管理局"
+    assert find_bureau(f"{name}第二季度工作情况\n{name}开展检查120次。", None)[0] == name
+    name = "成都市双流区（空港新区）应急管理局"
+    assert find_bureau(f"{name}工作总结\n{name}检查企业80家。", None)[0] == name
+    # brackets that hold a sentence's aside, not a name, stay out
+    assert find_bureau("苏州市吴江区市场监督管理局（以下简称区局，全年检查300家）开展检查。", None)[0] == "苏州市吴江区市场监督管理局"

@@ -27,7 +27,9 @@ from .regions import regions
 DATE = regex.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
     # a news site's stamp with a space after the year: 2025 12/15 08:49:11
-    r"|(?<!\d)(?P<y>(?:19|20)\d{2})[ \u3000]+(?P<m>\d{1,2})/(?P<d>\d{1,2})(?!\d)")
+    r"|(?<!\d)(?P<y>(?:19|20)\d{2})[ \u3000]+(?P<m>\d{1,2})/(?P<d>\d{1,2})(?!\d)"
+    # day first, with dots, as some portals stamp a page: 06.01.2016 09:27
+    r"|(?<![\d.])(?P<d>\d{2})\.(?P<m>\d{2})\.(?P<y>(?:19|20)\d{2})(?![\d.])")
 # (a label in a table's cell, [ 发布日期 ] | 2024-05-22, is followed by the cell's bracket and bar)
 DATE_LABEL = regex.compile(r"(?:发布时间|发布日期|发表时间|日期|时间|发布于|更新时间|来源[^\n]{0,30}?)\s*[\]】]?\s*[:：|｜\t]?\s*$")
 # what may follow a dateline on its line: a clock time, digits, or the page's source/author labels
@@ -344,14 +346,17 @@ def find_bureau(text: str, title: Optional[str], year: Optional[int] = None):
     sources = Counter()
     for source, weight in ((text, 1), (prominent, 2)):
         for match in document_cues()["bureau"].finditer(source):
-            chain = _place_chain(source, match.start())
+            # 金湾区(经济技术开发区)市场监督管理局: the other name of the place, in brackets, is part of the body's
+            aside = PLACE_ASIDE.search(source, max(0, match.start() - 16), match.start())
+            aside = aside.group(0) if aside else ""
+            chain = _place_chain(source, match.start() - len(aside))
             if not chain:
                 continue
             if match.group(0).endswith(PROVINCIAL_SUFFIXES) and not any(
                     d.level == "province" for d in table.lookup(chain[-1])):
                 continue  # a 厅 is a province's: 上城区 before 自治区生态环境厅 is no chain
             suffix = document_cues()["suffix_aliases"].get(match.group(0), match.group(0))
-            name = "".join(chain) + suffix  # named by the suffix's full form
+            name = "".join(chain) + aside + suffix  # named by the suffix's full form
             key = chain[-1] + suffix  # 赣县区应急管理局 and 赣州市赣县区应急管理局 are one body
             scores[key] += weight
             if source is text and any(start <= match.start() < end for start, end in cited):
@@ -383,6 +388,8 @@ def find_bureau(text: str, title: Optional[str], year: Optional[int] = None):
     return name, division
 
 
+# a place's other name in brackets right before a body's suffix: (经济技术开发区), （高新区）
+PLACE_ASIDE = regex.compile(r"[(（][^()（）\n，。,]{2,12}[)）]$")
 # the suffixes only a province-level body has (省水利厅, 自治区生态环境厅, 省消防救援总队)
 PROVINCIAL_SUFFIXES = ("厅", "总队")
 GENERIC_PLACE = {"市": ("prefecture", "county"), "县": ("county",), "区": ("county",), "州": ("prefecture",),
