@@ -673,3 +673,11 @@ def test_a_places_other_name_in_brackets_belongs_to_its_body():
     assert find_bureau(f"{name}工作总结\n{name}检查企业80家。", None)[0] == name
     # brackets that hold a sentence's aside, not a name, stay out
     assert find_bureau("苏州市吴江区市场监督管理局（以下简称区局，全年检查300家）开展检查。", None)[0] == "苏州市吴江区市场监督管理局"
+
+
+def test_a_page_naming_only_an_annual_assessments_year_reports_the_year_after():
+    assert find_year(None, None, "今年以来，市应急局扎实工作，我市在2021年度安全生产考核中位居全省第二。") == 2022
+    assert find_year(None, None, "前三季度，市交通局推进工程建设，2020年度考核排名全省第4名。") == 2021
+    # a meeting held for the assessment, or another year named, is no such page
+    assert find_year(None, None, "12月19日，记者从2023年度安全生产考核汇报会上获悉，今年以来火灾下降1%。") == 2023
+    assert find_year(None, None, "2021年，全市完成投资10亿元，2021年度考核排名全省第4名。") == 2021

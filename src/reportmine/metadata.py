@@ -99,7 +99,8 @@ def document_cues() -> dict:
             "opening_year": opening, "mentioned_year": mentioned,
             "plan_review": compile_expression(path, data.get("plan_review") or r"(?!)(?P<plan>)", "plan_review"),
             "plan_end_years": _plan_end_years(path, data.get("plan_end_years") or {}),
-            "last_year": compile_expression(path, data.get("last_year") or r"(?!)", "last_year"), "suffix_aliases": aliases, "publishers": publishers,
+            "last_year": compile_expression(path, data.get("last_year") or r"(?!)", "last_year"),
+            "assessed_year": compile_expression(path, data.get("assessed_year") or r"(?!)(?P<y>)", "assessed_year"), "suffix_aliases": aliases, "publishers": publishers,
             "host_bureaus": host_bureaus,
             "subjects": subjects,
             "national_bodies": national, "national_scope": tuple(string_list(path, data, "national_scope")),
@@ -118,7 +119,7 @@ def _plan_end_years(path, entries) -> dict:
 DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "subjects", "field_endings",
                   "national_bodies", "national_scope",
                   "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "plan_review",
-                  "plan_end_years", "last_year", "genres", "covered_year", "ordinary_word_short_names",
+                  "plan_end_years", "last_year", "assessed_year", "genres", "covered_year", "ordinary_word_short_names",
                   "ethnic_groups")
 SUBJECT_KEYS = ("bodies", "former", "fields", "words")
 
@@ -274,6 +275,11 @@ def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tupl
         if most_named is not None and most_named < published and mentioned[most_named] >= 2:
             return most_named, "body"
         return published, "date"
+    assessed = _only_assessed_year(text)
+    if assessed is not None:
+        # 在2022年度安全生产考核中位居全省前列, and no other year: the page reports the year after
+        # the one assessed, when the results came out
+        return assessed + 1, "body"
     years = Counter(int(y) for y in YEAR.findall(text))
     if years:
         year, count = years.most_common(1)[0]
@@ -286,6 +292,19 @@ def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tupl
     return None, None
 
 
+def _only_assessed_year(text: str) -> Optional[int]:
+    """The latest year a page names as that of an annual assessment (2023年度考核排名全省第6名:
+    documents.yaml assessed_year), if it names no year otherwise; else None."""
+    cues = document_cues()
+    spans = [m.span("y") for m in cues["assessed_year"].finditer(text)]
+    if not spans:
+        return None
+    if any(match.span() not in spans for match in YEAR_ONLY.finditer(text)):
+        return None
+    return max(int(text[start:end]) for start, end in spans)
+
+
+YEAR_ONLY = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*年)")
 SENTENCE_END = regex.compile(r"[。！？]")
 EARLY_MONTHS = 2
 
