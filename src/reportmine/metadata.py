@@ -2,8 +2,11 @@
 
 - title: the HTML <title>, else the first substantial line;
 - date: a labelled or stand-alone date (dateline, 发布时间, signature line), never one inside a sentence;
-- year: a stated review year near the start (回顾总结2023年工作), else the year in the title, else the
-  date's year, else a year that dominates the body;
+- year: a stated review year near the start (回顾总结2023年工作), else the year in the title's
+  headline, else a year a paragraph opens with (会议指出，2024年，), else the last year of a five-year
+  plan the page looks back on (“十三五”期间), else the date's year (last year's for a page of January
+  or February on last year's figures), else the year after an annual assessment the page reports,
+  else a year that dominates the body;
 - bureau: the reporting body's full name, a place name that is a real division (regions.py)
   followed by a bureau suffix (lexicons/documents.yaml); the most frequent wins, names in the
   title and the first and last lines count extra;
