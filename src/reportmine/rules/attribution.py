@@ -952,9 +952,10 @@ def object_of_figure_before(site: Site, figure: Figure):
     previous = site.previous
     if figure.object or not site.same_sentence:
         return None
-    if site.q.kind == "rate" and _aside(site.state.index, previous, site.q.start):
+    if (site.q.kind == "rate" or figure.change) and _aside(site.state.index, previous, site.q.start):
         # 完成运输旅客1852万人次(全年预计2160万人次)，同比增长3.28%: the change is of the figure
-        # before the brackets, not of the aside in them
+        # before the brackets, not of the aside in them; so for an amount of change after a
+        # bracketed breakdown (门急诊86.59万人次(其中县级医院58.32万人次…) 同比增加6.78万人次)
         previous = next((f for f in reversed(site.state.figures) if f.sentence_start == site.sentence_start
                          and not _aside(site.state.index, f, site.q.start)), previous)
     if not previous.object or not shares_object(site.g, previous, figure, site.same_clause):

@@ -78,7 +78,11 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
         # change word of their own after an amount of change
         while end + 1 < len(figures) and (figures[end + 1].kind == "rate") == rates \
                 and (rates or figures[end + 1].change is None) \
-                and separator.fullmatch(text[figures[end].end:figures[end + 1].start]):
+                and (separator.fullmatch(text[figures[end].end:figures[end + 1].start])
+                     or rates and figures[end].end == figures[end + 1].start):
+            # (rates glued with no separator, 同比分别下降25.5%21.9%27.5%: each percent sign ends one
+            # rate, so two rates side by side are items of one list; amounts are not read so, since
+            # 新增276户462人 counts one thing twice)
             end += 1
         group = figures[start:end + 1]
         changes = rates or first.change is not None and first.evidence["change"].rule == "change-word"
