@@ -549,6 +549,7 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
             return action, action, "event-is-the-act"  # 研学、交流探讨10多次: the activity is what is counted
         return before_verb, action, "noun-then-verb"
     # the number after a noun phrase: 检查企业128家次, 典型案例19起
+    tokens = _with_glued_noun_suffix(tokens)
     object_start = g.noun_run_start(tokens, i)
     while object_start > 0 and tokens[object_start - 1].flag.startswith("v") and len(tokens[object_start - 1].word) == 1 \
             and tokens[object_start - 1].word not in lexicons.change_level_markers:
@@ -613,6 +614,25 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         if inner:
             action, branch = inner[0].word, "act-inside-name"
     return obj, action, branch
+
+
+# tags the segmenter gives a character it splits off a noun's end (地质灾害|点, 残疾人|口, 乔木林|地,
+# 霾|日), or a word it reads as a state (国有|湿地)
+GLUED_SUFFIX_FLAGS = ("q", "m", "uv", "g", "z")
+
+
+def _with_glued_noun_suffix(tokens: list[Token]) -> list[Token]:
+    """The words before a number, the last one read as a noun when the segmenter tagged it a
+    measure word, a numeral or a particle right after a noun (有地质灾害点35处, 残疾人口6285人,
+    其中乔木林地1047公顷): a measure word never stands before its number, so the character closes
+    the noun's name."""
+    if len(tokens) < 2:
+        return tokens
+    last, before = tokens[-1], tokens[-2]
+    glued = last.flag in GLUED_SUFFIX_FLAGS and HAN.match(last.word) and before.end == last.start \
+        and (len(last.word) == 1 and before.is_noun and not before.is_verb and HAN.match(before.word)
+             or last.flag == "z")
+    return tokens[:-1] + [Token(last.word, "n", last.start, last.end)] if glued else tokens
 
 
 # words that may stand inside a noun phrase before a verb that describes its head (燃气泄漏报警装置,
