@@ -989,6 +989,19 @@ def object_of_figure_before(site: Site, figure: Figure):
     return {"object": (previous.object, (previous.start, previous.end)), "confidence": (0.7, None)}
 
 
+def growth_rate_of_figure_before(site: Site, figure: Figure):
+    """夏粮总产96.4亿斤、同比增加1.7亿斤、增幅1.9% -> 夏粮总产: a rate named only as a growth rate
+    (attribution.yaml growth_rate_acts: 增幅, 增速, 降幅) names no thing of its own; it is the growth
+    of what the figure before it in the sentence counts."""
+    previous = site.previous
+    if site.q.kind != "rate" or figure.object not in site.g.lexicons.growth_rate_acts or not site.same_sentence \
+            or previous.kind == "rate" or not previous.object or previous.breakdown:
+        return None
+    if _aside(site.state.index, previous, site.q.start):
+        return None  # (an aside in brackets is not what grew)
+    return {"object": (previous.object, (previous.start, previous.end))}
+
+
 def _members_of_teams(g: Grammar, teams: Figure, figure: Figure) -> str:
     """应急救援队伍38支、1,900余人 -> 应急救援队员: people counted right after teams are their members
     (lexicons team_members); '' when the figure before counts no teams."""
@@ -1296,7 +1309,9 @@ STAGES = (
     Stage("counted-by-state", (_rule(counted_by_state, OBJECT_ACTION),
                                _rule(state_after_counted_places, OBJECT_ACTION, priority=-1))),
     Stage("problem-found", (_rule(problem_found, OBJECT_ACTION),)),
-    Stage("object-of-figure-before", (_rule(object_of_figure_before, ("object", "confidence")),)),
+    # exclusive: a figure with no noun of its own, or a rate named only as a growth rate
+    Stage("object-of-figure-before", (_rule(object_of_figure_before, ("object", "confidence")),
+                                      _rule(growth_rate_of_figure_before, ("object",)))),
     Stage("act-of-figure-before-in-clause", (_rule(act_of_figure_before_in_clause, ("action",)),)),
     Stage("act-after-event-count", (_rule(act_after_event_count, OBJECT_ACTION),)),
     Stage("verb-earlier-in-sentence", (_rule(verb_earlier_in_sentence, ("action",)),)),

@@ -115,6 +115,10 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
                 subject_start = index.clause_window(previous_start - 1, previous_start - 1)[0] if previous_start > 0 else 0
                 subject = text[subject_start:previous_start - 1] if previous_start > 0 else ""
         listed = [g.without_scope(g.strip_leading(part)) for part in separator.split(subject) if part.strip()]
+        if len(listed) == 1 and listed[0] in g.lexicons.growth_rate_acts:
+            # 产值分别为18.24亿元、1.50亿元；增幅分别为2.3%、5.4%: a growth rate's name is no subject,
+            # the rates are the growths of the figures before them
+            listed = []
         parts = _with_shared_head(g, listed)
         before = plain_before if plain_sentence == first.sentence_start else []
         if len(parts) == len(group) and (respectively or changes and len(parts) > 1):
