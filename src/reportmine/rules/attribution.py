@@ -1149,6 +1149,11 @@ def act_of_figure_before_in_sentence(site: Site, figure: Figure):
     if figure.breakdown and _reports_the_total(site, previous):
         return None
     action, rule = previous.action, "act-of-figure-before-in-sentence"
+    if site.q.kind == "rate" and previous.kind == "rate" and figure.object.endswith(g.rate_suffix_tuple):
+        # 自然增长率-0.5‰，城镇化率44.21%; 综合指数同比改善7.4%，优良天数比例为62.4%: a rate that
+        # names itself measures a state of its own, not the change or act of the rate before it (after
+        # a count it may measure that count's act: 抽检样品860批次，合格率98.6%)
+        return None
     if site.q.kind == "rate" and previous.action in g.lexicons.completion_verbs and figure.object.endswith(g.rate_suffix_tuple):
         # 完成食品安全监督抽检1862批次，合格率97.3%: the rate measures the sampling, not its completion
         action = g.trailing_act(previous.object) or action
