@@ -617,8 +617,8 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
 
 
 # tags the segmenter gives a character it splits off a noun's end (地质灾害|点, 残疾人|口, 乔木林|地,
-# 霾|日), or a word it reads as a state (国有|湿地)
-GLUED_SUFFIX_FLAGS = ("q", "m", "uv", "g", "z")
+# 群众投诉|件), or a word it reads as a state (国有|湿地)
+GLUED_SUFFIX_FLAGS = ("q", "m", "uv", "g", "z", "zg")
 
 
 def _with_glued_noun_suffix(tokens: list[Token]) -> list[Token]:
@@ -630,7 +630,7 @@ def _with_glued_noun_suffix(tokens: list[Token]) -> list[Token]:
         return tokens
     last, before = tokens[-1], tokens[-2]
     glued = last.flag in GLUED_SUFFIX_FLAGS and HAN.match(last.word) and before.end == last.start \
-        and (len(last.word) == 1 and before.is_noun and not before.is_verb and HAN.match(before.word)
+        and (len(last.word) == 1 and before.is_noun and (not before.is_verb or before.flag == "vn") and HAN.match(before.word)
              or last.flag == "z")
     return tokens[:-1] + [Token(last.word, "n", last.start, last.end)] if glued else tokens
 
