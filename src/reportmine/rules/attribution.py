@@ -958,6 +958,11 @@ def shares_object(g: Grammar, previous: Figure, figure: Figure, same_clause: boo
         previous.unit in g.lexicons.same_count_units and figure.unit in g.lexicons.same_count_units
     if figure.kind == "count" and not same_things and not same_clause:
         return False  # (检查企业415家次，责令整改37家: the same things, counted once and in visits)
+    if figure.kind == "count" and figure.action and figure.action != previous.action \
+            and g.object_of_act(figure.unit, figure.action):
+        # 采取刑事强制措施75人，刑事拘留38人: an act that names what it handles (lexicon
+        # person_act_objects, case_act_objects) counts those, not the things the act before counted
+        return False
     # an object named by an act (扑救火灾, 火灾扑救, 受灾人口) is not what another act counts
     # (抢险救援2,416起 after 火灾扑救1,368起)
     return not (figure.kind == "count" and not figure.change and figure.action and figure.action != previous.action
