@@ -563,15 +563,23 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         # it what it acted on
         return g.strip_leading("".join(t.word for t in tokens[object_start + 1:i + 1])), tokens[object_start].word, \
             "adverb-then-verbal-noun"
-    if object_start > 0 and tokens[object_start - 1].flag.startswith("v") and tokens[object_start - 1].word not in g.trim_words:
-        verb_start = g.verb_run_start(tokens, object_start - 1)
-        action, branch = "".join(t.word for t in tokens[verb_start:object_start]), "verb-then-noun"
+    verb_end = object_start
+    if object_start > 1 and tokens[object_start - 1].flag == "r" and tokens[object_start - 1].word in g.trim_words \
+            and tokens[object_start - 2].flag.startswith("v") and len(tokens[object_start - 2].word) >= 2:
+        # 累计处置各类警情2.59万起: a determiner of lexicon object_trim (各类, 各种) stands between the
+        # verb and its noun (not a pronoun that is the verb's object: 问题中涉及我市44项)
+        verb_end = object_start - 1
+    if verb_end > 0 and tokens[verb_end - 1].flag.startswith("v") and tokens[verb_end - 1].word not in g.trim_words:
+        verb_start = g.verb_run_start(tokens, verb_end - 1)
+        action, branch = "".join(t.word for t in tokens[verb_start:verb_end]), "verb-then-noun"
         meeting = meeting_held(g, tokens, verb_start) if q.unit in event_units else None
         if meeting:
             return meeting + ("meeting-held",)  # 召开党委会专题研究党建工作12次: the meetings are counted
         category = "".join(t.word for t in tokens[verb_start:i + 1])
-        governing = None if q.kind == "money" and category.endswith(tuple(lexicons.flow_heads)) \
-            else _verb_governing_a_modifier(g, tokens, verb_start)  # 加上级补助收入: a budget category
+        # (加上级补助收入: a budget category; a verb before a determiner governs the phrase the
+        # determiner opens, and describes none of it: 平台接入各类视频监控)
+        governing = None if q.kind == "money" and category.endswith(tuple(lexicons.flow_heads)) or verb_end < object_start \
+            else _verb_governing_a_modifier(g, tokens, verb_start)
         if governing is not None:
             # 督促安装燃气泄漏报警装置300余套: 泄漏 describes the alarms; 安装 is the act
             governing_start = g.verb_run_start(tokens, governing)
