@@ -99,6 +99,7 @@ class Lexicons:
     acting_rate_suffixes: tuple
     agent_heads: tuple
     generic_measure_words: tuple
+    act_formulas: tuple
     light_verbs: tuple
     person_units: tuple
     existence_verbs: tuple
@@ -153,7 +154,7 @@ class Lexicons:
     sources: tuple  # the folders read, in order
 
 
-ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "agent_heads", "generic_measure_words", "light_verbs", "person_units", "existence_verbs",
+ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "agent_heads", "generic_measure_words", "act_formulas", "light_verbs", "person_units", "existence_verbs",
                      "stock_predicates", "breakdown_markers", "table_total_labels", "table_index_labels",
                      "progress_verbs", "completion_verbs", "measure_suffixes", "act_nouns", "weak_verbs",
                      "modifier_verbs", "money_heads", "empty_verbs", "head_nouns", "count_names", "scope_words",
@@ -421,6 +422,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         acting_rate_suffixes=_merge_lists(*attribution["acting_rate_suffixes"]),
         agent_heads=_merge_lists(*attribution["agent_heads"]),
         generic_measure_words=_merge_lists(*attribution["generic_measure_words"]),
+        act_formulas=_merge_lists(*attribution["act_formulas"]),
         light_verbs=_merge_lists(*attribution["light_verbs"]),
         person_units=_merge_lists(*attribution["person_units"]),
         existence_verbs=_merge_lists(*attribution["existence_verbs"]),

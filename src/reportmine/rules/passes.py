@@ -16,7 +16,7 @@ from .tables import TableLines, Tables
 PASS_RULES = ("parts-after-a-full-stop", "change-word-of-the-list", "rates-respectively", "places-respectively",
               "changes-respectively", "figures-respectively", "table-cell", "table-row-label", "table-bare-cell",
               "act-in-count-name", "act-implied-by-event", "object-of-the-act", "object-of-the-whole-before",
-              "count-of-the-act",
+              "count-of-the-act", "act-named-by-formula",
               "verb-inside-stock-name", "type-check")
 
 
@@ -249,6 +249,23 @@ def last_word_on_counts(text: str, g: Grammar, figures: list[Figure]) -> None:
                 whole.sentence_end >= figure.sentence_start - 1 and text[whole.sentence_end - 1:whole.sentence_end] in "；;"):
             whole = None  # its own sentence's, or the one a semicolon joins to it
         decided_empty = figure.evidence.get("action") is not None and figure.evidence["action"].rule in ACTS_DECIDED_EMPTY
+        formula = ""
+        if figure.object in lexicons.act_formulas:
+            # 责令“三停”9家: the formula names what was done (lexicon act_formulas), with the verb
+            # before it (责令, the action); the count counts the units it was done to, named below
+            # from the whole before or as a count of the act (责令三停单位)
+            evidence = figure.evidence.get("object")
+            # (本月“三停”4家，临时查封2家: a formula lent by the figure before is not this count's act)
+            lent = evidence is not None and evidence.in_family("object-of-figure-before")
+            formula = "" if lent else figure.object
+            span = (evidence.start, evidence.end) if evidence else (figure.start, figure.end)
+            figure.decide("object", "", "act-named-by-formula", span)
+            acted = figure.evidence.get("action")
+            if formula and (not figure.action or acted is None or acted.end > span[0]
+                            or text[acted.end:span[0]].strip(" “”\"'")):
+                # 临时查封21家，“三停”10家: an act read before the formula's own words (lent by the
+                # figure before) is not this count's; the formula is its act
+                figure.decide("action", formula, "act-named-by-formula", span)
         if not figure.action and figure.object and not decided_empty:
             act = g.trailing_act(figure.object) or (
                 figure.object[:2] if figure.object[:2] in lexicons.state_verbs else "")
@@ -279,10 +296,13 @@ def last_word_on_counts(text: str, g: Grammar, figures: list[Figure]) -> None:
                 # things the sentence's whole count named (not on its parts), in a unit that says
                 # what kind of thing it counts (people, and 个 in lexicon generic_measure_words, say
                 # too little: 毕业生2158人；招生2500人)
-                figure.decide("object", whole.object, "object-of-the-whole-before", whole.object_span())
+                # (责令“三停”4家 -> 三停单位: the units the formula's act was done to, as 三停单位 names them)
+                figure.decide("object", formula + whole.object if formula and formula not in whole.object else whole.object,
+                              "object-of-the-whole-before", whole.object_span())
             else:
                 # 临时查封30家 -> 查封企业: a unit that counts one kind of thing names it after the act
-                figure.decide("object", figure.action + implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
+                act = figure.action + formula if formula not in figure.action else figure.action
+                figure.decide("object", act + implied_nouns.get(figure.unit, ""), "count-of-the-act", span)
         if figure.object and not figure.breakdown and figure.evidence.get("object") is not None \
                 and figure.evidence["object"].rule not in PASS_BORROWED_OBJECTS:
             wholes[figure.unit] = figure
@@ -345,14 +365,14 @@ def well_typed(g: Grammar, figures: list) -> None:
     """The types of the two fields the rules set: an object names a thing (never a bare
     change word such as 减少, a framing word such as 累计 or 全部, a measure word, a number, or
     function words alone such as 之后), an action is an act (a verb, a verbal noun, or one of the
-    lexicon's acts named by nouns: 损失, 降雨, 现有). A value that breaks its type is cleared, with
+    lexicon's acts named by nouns: 损失, 降雨, 现有, or by a formula: 三停). A value that breaks its type is cleared, with
     the evidence rule type-check."""
     lexicons = g.lexicons
     not_a_thing = frozenset(g.change_verbs) | frozenset(lexicons.object_trim) | frozenset(lexicons.units) \
         | frozenset(lexicons.frame_nouns)
     named_acts = frozenset(lexicons.act_nouns) | frozenset(lexicons.stock_predicates) | frozenset(lexicons.casualty_acts) \
         | frozenset(lexicons.state_verbs) | g.change_verbs | frozenset(lexicons.change_level_markers) \
-        | frozenset(lexicons.benchmark_verbs)
+        | frozenset(lexicons.benchmark_verbs) | frozenset(lexicons.act_formulas)
     for figure in figures:
         if figure.object and (figure.object in not_a_thing or figure.object.isdigit() or all(
                 t.flag in NOT_NOMINAL_FLAGS for t in g.segmenter.tag(figure.object))):
