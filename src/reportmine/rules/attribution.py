@@ -335,7 +335,8 @@ def rate_name(site: Site, figure: Figure):
         position = core_left.rfind(suffix)
         if position >= 0 and position + len(suffix) >= len(core_left) - 4:
             end = position + len(suffix)
-            phrase = g.noun_phrase_ending_at(core_left, tokens, end)
+            # (贫困县自来水普及率达99%以上、供水保证率达95%: the list's comma is no part of the name)
+            phrase = g.noun_phrase_ending_at(core_left, tokens, end).lstrip("、" + "".join(LIST_COMMAS))
             if not phrase:
                 # 综合救援（抢险、救助）占比: the suffix is a word of its own after the name
                 name = g.noun_phrase_ending_at(core_left, tokens, position)
