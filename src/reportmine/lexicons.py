@@ -51,6 +51,7 @@ class GrammarWords:
     since_prepositions: tuple
     list_closers: tuple
     change_fillers: tuple
+    handing_fillers: tuple  # between a verb of progress and the verb it hands the act to (实现了)
     respectively: str
     share_verb: str
     share_suffix: str
@@ -166,7 +167,7 @@ ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_shor
                     "implied_nouns", "implied_acts", "case_act_objects", "person_act_objects", "team_members")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
-                 "meeting_endings", "determiner_units", "event_units")
+                 "handing_fillers", "meeting_endings", "determiner_units", "event_units")
 GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix", "share_ratio_noun")
 GRAMMAR_PATTERNS = ("share", "list_separator", "adjacent_count", "framing_tail", "table_header_unit", "unit_bracket",
                     "paragraph_number", "listed_ordinal", "whole_before_part", "share_base")

@@ -835,7 +835,7 @@ def act_of_a_growth_rate(site: Site, figure: Figure):
     if site.q.kind != "rate" or site.change_verb:
         return None
     # the rate's name: the words before it, or, for the second value of a list, the first one's
-    name = g.strip_trailing(site.core_left.rstrip("、和及与 "))
+    name = g.strip_trailing(site.core_left.rstrip("".join(g.words.listed_number_joiners) + " "))
     if not name and site.same_clause and site.previous.kind == "rate" and figure.object == site.previous.object:
         name = site.previous.object
     act = next((verb for suffix, verb in g.lexicons.growth_rate_acts.items() if name.endswith(suffix)), None)

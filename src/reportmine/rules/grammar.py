@@ -562,7 +562,7 @@ class Grammar:
                 and first + 1 < len(tagged):
             # 实现在线监测预警, 得到休养生息, 加快推进: a verb of progress or of receiving hands the act
             # to the verb right after it (实现两位数增长 keeps 实现: no verb follows it directly)
-            k = first + 2 if tagged[first + 1].word in ("了", "“", "\"") else first + 1
+            k = first + 2 if tagged[first + 1].word in self.words.handing_fillers else first + 1
             run = k
             while run < len(tagged) and tagged[run].flag.startswith("v") and len(tagged[run].word) >= 2 \
                     and tagged[run].word not in self.lexicons.object_trim:
