@@ -681,3 +681,16 @@ def test_a_page_naming_only_an_annual_assessments_year_reports_the_year_after():
     # a meeting held for the assessment, or another year named, is no such page
     assert find_year(None, None, "12月19日，记者从2023年度安全生产考核汇报会上获悉，今年以来火灾下降1%。") == 2023
     assert find_year(None, None, "2021年，全市完成投资10亿元，2021年度考核排名全省第4名。") == 2021
+
+
+def test_a_page_speaking_from_a_later_year_counts_its_own_last_year_from_then():
+    """A January news item on last year's work covers last year, and its 去年 is that year, its
+    今年 the year it was published in; a page that covers its own year counts from that year."""
+    from reportmine import Pipeline
+
+    pipeline = Pipeline(extractor="rules")
+    january = pipeline.extract_text("2018年1月17日\n去年，全市共检查单位2352家。今年，计划检查单位3000家。全年共发生火灾11起。")
+    assert january.year == 2017
+    assert [(m.text, m.period) for m in january.metrics] == [("2352家", "2017"), ("3000家", "2018"), ("11起", "2017")]
+    summary = pipeline.extract_text("2023年工作总结\n今年以来，全县共检查企业120家。去年检查企业100家。")
+    assert [(m.text, m.period) for m in summary.metrics] == [("120家", "2023"), ("100家", "2022")]

@@ -242,7 +242,8 @@ def find_year(title: Optional[str], date: Optional[str], text: str) -> Optional[
 
 
 def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tuple:
-    """(the year a page covers, what said so: covered, title, opening, date or body), or (None, None)."""
+    """(the year a page covers, what said so: covered, title, opening, plan, date, body, or last_year
+    for a page early in a year on the year before), or (None, None)."""
     head = text[:1500]
     for pattern in document_cues()["covered_year"]:
         stated = pattern.search(head)
@@ -273,7 +274,7 @@ def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tupl
         if int(date[5:7]) <= EARLY_MONTHS and _reviews_last_year(text, mentioned, published):
             # a page of January or February on last year's figures (召开2023年全省经济运行情况新闻发布会,
             # 去年，共检查单位23528家) covers last year
-            return published - 1, "body"
+            return published - 1, "last_year"
         # a page published in 2016 that names 2014 three times covers 2014 (a later year it names is a plan)
         if most_named is not None and most_named < published and mentioned[most_named] >= 2:
             return most_named, "body"
@@ -688,7 +689,16 @@ def read_metadata(normalized, lexicons=None) -> dict:
         meta["provenance"]["bureau"] = "subject"  # not named by the page: the kind of work it reports
     if year_basis == "date":
         meta["provenance"]["year"] = "date"  # the year it was published, not one the page states
+    if year_basis == "last_year":
+        # the page speaks from its publication: its 去年 is the year it covers, its 今年 the next
+        # (the figures' periods are read from the year it was published in, not the year it covers)
+        meta[SPEAKING_YEAR] = int(date[:4])
     return meta
+
+
+# a key of read_metadata's answer that is no field of a Document: the year a page's own 今年 and 去年
+# are counted from, where it is not the year the page covers
+SPEAKING_YEAR = "_speaking_year"
 
 
 NATIONAL_REGION = "全国"

@@ -25,7 +25,7 @@ from .rules import RuleExtractor
 from .rules.period import BASELINE_RULE, ComparisonBases, figure_year, is_part_of_year
 from .indicators import IndicatorMapper, NumberedHeadings, sentence_topic
 from .lexicons import Lexicons, load_lexicons
-from .metadata import read_metadata
+from .metadata import SPEAKING_YEAR, read_metadata
 from .normalize import normalize
 from .readers import Skipped, read_source
 from .records import Document, Evidence, Metric, Warning_
@@ -130,12 +130,16 @@ class Pipeline:
         document.script = normalized.script
         document.warnings.extend(normalized.warnings)
         meta = read_metadata(normalized, self.lexicons)
+        # the year the figures' 今年 and 去年 are counted from: the page's, unless it speaks from a
+        # later year than the one it covers (a January news item on last year's work)
+        speaking_year = meta.pop(SPEAKING_YEAR, None)
         for field_name, value in meta.items():
             setattr(document, field_name, value)
         if self.extractor == "model":
             result = self.model.extract(normalized.text, normalized.corrupt, doc_year=document.year)
         else:
-            result = self.rules.extract(normalized.text, normalized.corrupt, doc_year=document.year)
+            result = self.rules.extract(normalized.text, normalized.corrupt, doc_year=document.year,
+                                        speaking_year=speaking_year)
             if self.extractor == "combined":
                 # the tagger's fields are not type-checked again: the merge took them on accuracies
                 # measured out of fold without that check, and the tagger learned acts from gold

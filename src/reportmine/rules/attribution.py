@@ -38,6 +38,7 @@ class DocumentState:
     quantities: list  # the kept Quantity list, in text order
     doc_year: Optional[int]
     periods: object  # period.Periods
+    speaking_year: Optional[int] = None  # the year the page's 今年 and 去年 count from, if not doc_year
     figures: list = field(default_factory=list)  # Figure, attributed so far
     clauses: dict = field(default_factory=dict)  # (start, end) -> the clause's words and where each ends
     # (sentence start, unit) -> the sentence's last figure so far in that unit that is no rate nor a
@@ -301,7 +302,7 @@ def change_word(site: Site, figure: Figure):
 
 def period_phrase(site: Site, figure: Figure):
     """今年以来…检查企业128家次 -> the report's year: the period phrase nearest the figure."""
-    found = site.state.periods.find(site.text, site.state.index, site.q.start, site.state.doc_year)
+    found = site.state.periods.find(site.text, site.state.index, site.q.start, site.state.doc_year, site.state.speaking_year)
     return {"period": found} if found else None
 
 

@@ -31,7 +31,8 @@ class RuleExtractor:
         self.periods = Periods(lexicons)
         self.stages = STAGES
 
-    def extract(self, text: str, corrupt_spans=(), doc_year: Optional[int] = None) -> ExtractionResult:
+    def extract(self, text: str, corrupt_spans=(), doc_year: Optional[int] = None,
+                speaking_year: Optional[int] = None) -> ExtractionResult:
         result = ExtractionResult()
         index = TextIndex(text)
         lines = TableLines(text, self.lexicons.table_unit_labels)
@@ -49,7 +50,8 @@ class RuleExtractor:
                 result.dropped.append(Dropped(quantity.start, quantity.end, reason))
             else:
                 kept.append(quantity)
-        state = DocumentState(text=text, index=index, quantities=kept, doc_year=doc_year, periods=self.periods)
+        state = DocumentState(text=text, index=index, quantities=kept, doc_year=doc_year, periods=self.periods,
+                              speaking_year=speaking_year)
         for position in range(len(kept)):
             state.add(attribute(self.grammar, state, position, self.stages))
         run_passes(text, index, self.grammar, self.tables, lines, state.figures)

@@ -34,8 +34,10 @@ class Periods:
         self.any_period = regex.compile("|".join(f"(?:{p.pattern})" for p, _ in lexicons.periods)) \
             if lexicons.periods else None
 
-    def find(self, text: str, index: TextIndex, position: int, doc_year: Optional[int]):
-        """(period, (start, end) of the phrase) for the figure at position, or None."""
+    def find(self, text: str, index: TextIndex, position: int, doc_year: Optional[int], speaking_year: Optional[int] = None):
+        """(period, (start, end) of the phrase) for the figure at position, or None. speaking_year:
+        the year a page's own 今年 and 去年 count from, where it is not doc_year (metadata
+        SPEAKING_YEAR)."""
         sentence_start, _ = index.sentence_bounds(position)
         found = self._nearest(text, index, sentence_start, position)
         if found is None:
@@ -47,7 +49,7 @@ class Periods:
             return None
         match, template, offset = found
         span = (offset + match.start(), offset + match.end())
-        return fill_period(match, template, doc_year), span
+        return fill_period(match, template, doc_year, speaking_year), span
 
     def resolve(self, phrase: str, doc_year: Optional[int]) -> str:
         """A period phrase a figure kept as written, because its document's year was not known when
@@ -87,15 +89,19 @@ class Periods:
         return keys, [best[key] for key in keys]
 
 
-def fill_period(match, template: str, doc_year: Optional[int]) -> str:
+def fill_period(match, template: str, doc_year: Optional[int], speaking_year: Optional[int] = None) -> str:
     """A period template (lexicons/periods.yaml) filled from the phrase's match and the document's
-    year; the phrase as written when a year it needs is unknown."""
+    year ({year}; {now}, for the page's own 今年 and 去年, from the year it speaks from, by default
+    the same); the phrase as written when a year it needs is unknown."""
     groups = match.groupdict()
     written = groups.get("y")
     report_year = str(doc_year) if doc_year else None
-    if "{year" in template and report_year is None or "{y}" in template and written is None:
+    if ("{year" in template or "{now" in template) and report_year is None or "{y}" in template and written is None:
         return match.group(0)
     result = template
+    if "{now" in result:
+        now = speaking_year or doc_year
+        result = result.replace("{now-1}", str(now - 1)).replace("{now}", str(now))
     if report_year:
         result = result.replace("{year-1}", str(int(report_year) - 1)).replace("{year}", report_year)
     if written:
