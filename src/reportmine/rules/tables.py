@@ -178,6 +178,9 @@ class Tables:
         if "\t" not in text:
             return  # no table
         g = self.grammar
+        # a table repeats its headers and labels down its rows: each is read once per document
+        # (read_words_before reads a figure's kind and unit only)
+        without_unit, header_readings = {}, {}
         for figure in figures:
             line_start, line_end = lines.line_bounds(figure.start)
             cell_start, cell_end = lines.cell_bounds(line_start, line_end, figure.start, figure.end)
@@ -196,14 +199,21 @@ class Tables:
                 name = "" if total_row else g.strip_leading(self.patterns["paragraph_number"].sub("", self.without_unit(label)))
                 figure.decide("object", name, TABLE_BARE_CELL_RULE, label_span)
                 # the act is named where the unit is: 本年制发件数 (header) or 本年新收…申请数量 (row)
-                phrase = self.without_unit(header if header and self.unit_in_label(header) else label)
+                named = header if header and self.unit_in_label(header) else label
+                phrase = without_unit.get(named)
+                if phrase is None:
+                    phrase = without_unit[named] = self.without_unit(named)
                 verbs = [t.word for t in g.segmenter.tag(phrase) if t.is_verb and len(t.word) >= 2]
                 figure.decide("action", verbs[-1] if verbs else "", TABLE_BARE_CELL_RULE, label_span)
                 figure.context = phrase
             elif header:
                 phrase = self.patterns["table_header_unit"].sub("", header)
                 # the header read as the words before the figure, as in running text
-                obj, action, _ = read_words_before(g, g.segmenter.tag(phrase), figure, phrase, "")
+                key = (phrase, figure.kind, figure.unit)
+                reading = header_readings.get(key)
+                if reading is None:
+                    reading = header_readings[key] = read_words_before(g, g.segmenter.tag(phrase), figure, phrase, "")
+                obj, action, _ = reading
                 span = (figure.start, figure.end)  # the header is above: the cell is the evidence's place
                 if obj:
                     figure.decide("object", obj, TABLE_CELL_RULE, span)
