@@ -174,7 +174,7 @@ def test_jieba_rs_cuts_every_clause_as_jieba_does():
         return [c for text in texts for c in re.split(r"[，。；：！？\n、,;:]", text) if c.strip()]
 
     def both(clause):
-        return segmenter.fast.cut(clause, segmenter.tokenizer), segmenter.tokenizer.lcut(clause, HMM=True)
+        return segmenter.fast.cut(clause), segmenter.tokenizer.lcut(clause, HMM=True)
 
     seeds = ROOT.parent / "shared" / "seeds"
     real = clauses(corpus_texts(count=1000) + [decode_bytes(p.read_bytes()).text for p in sorted(seeds.glob("*"))]

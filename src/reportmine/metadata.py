@@ -419,9 +419,11 @@ GENERIC_PLACE = {"市": ("prefecture", "county"), "县": ("county",), "区": ("c
                  "省": ("province",)}
 
 
+@lru_cache(maxsize=1)
 def generic_body(text: str) -> Optional[tuple]:
     """(place word, suffix in its full form) of the body a page names most often without its place
-    (记者从市交通运输局获悉: ("市", "交通运输局")), or None."""
+    (记者从市交通运输局获悉: ("市", "交通运输局")), or None. Kept for the last text: find_bureau's
+    fallback and read_metadata both ask it of a page that names no body with its place."""
     cues = document_cues()
     cited = [m.span("body") for m in cues["news_source"].finditer(text)]
     generic, standing = Counter(), Counter()
@@ -670,7 +672,7 @@ def read_metadata(normalized, lexicons=None) -> dict:
     named_generic = generic_body(text) if bureau is None else None
     if named_generic:
         # 记者从市交通运输局获悉 with no place: the page is that body's, whatever words it uses most
-        subject = document_cues()["body_kinds"].get(named_generic[1]) or subject
+        subject = generic_body_kind(text) or subject
     inferred = None
     if bureau is None and not (named_generic and division is not None
                                and not _of_place_kind(division, _place_kind_of(*named_generic))):

@@ -80,8 +80,11 @@ class Segmenter:
             self.tags = {**self._dictionary_tags(), **self.tokenizer.user_word_tag_tab}
             self.dictionary_changes = self._dictionary_changes(*dictionary)
             cache.store("jieba", key, self._state(sorted(set(finalseg.Force_Split_Words) - force_split)))
-        self.force_split = frozenset(finalseg.Force_Split_Words)
-        self.fast = _Fast(self.dictionary_changes, self.force_split) if rjieba is not None else None
+        # jieba-rs cuts as jieba does only with the same totals: a domain dictionary that left jieba's
+        # total below its own words' sum (never seen: jieba only ever adds) keeps jieba alone
+        same_totals = self.dictionary_changes[1] >= 0
+        self.fast = _Fast(self.dictionary_changes, frozenset(finalseg.Force_Split_Words), self.tokenizer) \
+            if rjieba is not None and same_totals else None
 
     def _state(self, force_split: list) -> tuple:
         """What load_userdict and the tag table leave, as plain values: the prefix dictionary's
@@ -197,7 +200,7 @@ class Segmenter:
         # tagger over whole clauses was the slowest stage (measured: 1.7x slower end to end) and
         # no more accurate on corpus/ and the seeds; tagging only new words with it was slower still.
         tokens, position, known = [], 0, self.tags.get
-        for word in self.fast.cut(text, self.tokenizer) if self.fast is not None else self.tokenizer.lcut(text, HMM=True):
+        for word in self.fast.cut(text) if self.fast is not None else self.tokenizer.lcut(text, HMM=True):
             end = position + len(word)
             tokens.append(Token(word, known(word) or self._guess_tag(word), position, end))
             position = end
@@ -222,10 +225,10 @@ class _Fast:
     HMM cuts such a word into characters; one that jieba-rs returns whole is cut the same way here.
     (3) Runs of Latin letters, digits and marks: jieba-rs keeps 2024-06-18 whole where
     jieba cuts 2024|-|06|-|18; any such word is cut again by jieba itself (a few per document).
-    Measured on every clause of corpus/, the seeds and the real sets (24,388): the same words.
+    Measured on every clause of corpus/, the seeds and the real sets (27,074): the same words.
     Where two paths score exactly the same (百分之百分之百), the libraries may pick either."""
 
-    def __init__(self, changes: tuple, force_split: frozenset):
+    def __init__(self, changes: tuple, force_split: frozenset, tokenizer):
         changed, total_gap = changes
         self.jieba_rs = rjieba.Jieba()
         for word, freq in changed.items():
@@ -233,12 +236,13 @@ class _Fast:
         if total_gap > 0:
             self.jieba_rs.add_word(TOTAL_FILLER, total_gap, None)
         self.force_split = force_split
+        self.tokenizer = tokenizer  # jieba, for the Latin and digit runs it cuts differently
 
-    def cut(self, text: str, tokenizer) -> list[str]:
+    def cut(self, text: str) -> list[str]:
         out, whole, force_split = [], WHOLE_IN_BOTH.fullmatch, self.force_split
         for word in self.jieba_rs.cut(text, True):
             if len(word) > 1 and whole(word) is None:
-                out.extend(tokenizer.lcut(word, HMM=True))
+                out.extend(self.tokenizer.lcut(word, HMM=True))
             elif word in force_split:
                 out.extend(word)
             else:
