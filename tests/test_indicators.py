@@ -7,6 +7,11 @@ from reportmine.indicators import IndicatorMapper, merge_taxonomies, parse_indic
 from conftest import CORPUS
 
 
+def indicators_of(pipeline, text: str) -> dict:
+    """figure as written -> its indicator, through the rules."""
+    return {m.text: m.indicator for m in pipeline.extract_text(text).metrics}
+
+
 def test_the_shipped_taxonomy_spans_many_kinds_of_bureau(lexicons):
     ids = [i.id for i in lexicons.indicators]
     assert len(ids) == len(set(ids)) >= 250
@@ -194,52 +199,43 @@ def test_a_change_naming_all_events_measure_takes_the_sectors_level_it_follows(r
 
 
 def test_a_heading_that_joins_two_subjects_does_not_move_a_figure_to_one_of_them(rules_pipeline):
-    def found(text):
-        return {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
-
     # the figure's own words name accidents; a heading naming accidents and disasters says not which
-    joined = found("三、生产安全事故和自然灾害情况\n今年1至6月，全县发生生产安全事故12起，死亡7人。")
+    joined = indicators_of(rules_pipeline, "三、生产安全事故和自然灾害情况\n今年1至6月，全县发生生产安全事故12起，死亡7人。")
     assert (joined["12起"], joined["7人"]) == ("accidents.all.count", "accidents.all.deaths")
-    joined = found("一、安全生产事故及自然灾害基本情况\n\n上半年，全市发生生产安全事故9起、死亡6人。")
+    joined = indicators_of(rules_pipeline, "一、安全生产事故及自然灾害基本情况\n\n上半年，全市发生生产安全事故9起、死亡6人。")
     assert (joined["9起"], joined["6人"]) == ("accidents.all.count", "accidents.all.deaths")
     # a heading of one subject still makes the figures under it that subject's
-    single = found("（二）道路交通\n全年发生事故15起，死亡9人。")
+    single = indicators_of(rules_pipeline, "（二）道路交通\n全年发生事故15起，死亡9人。")
     assert (single["15起"], single["9人"]) == ("accidents.road.count", "accidents.road.deaths")
 
 
 def test_changes_listed_after_several_levels_pair_with_them_in_order(rules_pipeline):
-    def found(text):
-        return {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
-
     # two changes in people after deaths and injuries: the first is the deaths', the second the injuries';
     # changes in % whose names were read from the levels before them pair by position
-    paired = found("全县发生事故20起，死亡8人，受伤15人，同比减少4起和2人、增加3人，分别下降16.7%和20%、上升25%。")
+    paired = indicators_of(rules_pipeline, "全县发生事故20起，死亡8人，受伤15人，同比减少4起和2人、增加3人，分别下降16.7%和20%、上升25%。")
     assert [paired[t] for t in ("4起", "2人", "3人")] == [
         "accidents.all.count_change", "accidents.all.deaths_change", "accidents.all.injuries_change"]
     assert [paired[t] for t in ("16.7%", "20%", "25%")] == [
         "accidents.all.count_change_pct", "accidents.all.deaths_change_pct", "accidents.all.injuries_change_pct"]
-    paired = found("前三季度，全省发生各类事故40起，死亡10人，受伤6人，同比减少5起和2人、增加1人。")
+    paired = indicators_of(rules_pipeline, "前三季度，全省发生各类事故40起，死亡10人，受伤6人，同比减少5起和2人、增加1人。")
     assert (paired["2人"], paired["1人"]) == ("accidents.all.deaths_change", "accidents.all.injuries_change")
     # a change that names its level after the levels keeps that level, not the last one of its unit
-    named = found("全县发生事故20起，死亡8人，受伤15人，同比死亡人数减少3人、下降27.3%。")
+    named = indicators_of(rules_pipeline, "全县发生事故20起，死亡8人，受伤15人，同比死亡人数减少3人、下降27.3%。")
     assert (named["3人"], named["27.3%"]) == ("accidents.all.deaths_change", "accidents.all.deaths_change_pct")
 
 
 def test_casualties_of_a_sector_and_deaths_in_a_sentence_about_a_disaster(rules_pipeline):
-    def found(text):
-        return {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
-
     # a sector's injuries and losses have columns of their own, as its accidents and deaths do
-    road = found("（一）道路交通：事故6起、死亡3人、受伤5人、直接经济损失3.4万元，受伤人数同比下降20%。")
+    road = indicators_of(rules_pipeline, "（一）道路交通：事故6起、死亡3人、受伤5人、直接经济损失3.4万元，受伤人数同比下降20%。")
     assert [road[t] for t in ("3人", "5人", "3.4万元", "20%")] == [
         "accidents.road.deaths", "accidents.road.injuries", "accidents.road.losses", "accidents.road.injuries_change_pct"]
     # deaths named alone after a disaster's figures are the disaster's
-    disaster = found("全县受灾人口3.4万人，死亡2人，紧急转移安置1200人。")
+    disaster = indicators_of(rules_pipeline, "全县受灾人口3.4万人，死亡2人，紧急转移安置1200人。")
     assert disaster["2人"] == "disaster.natural.deaths"
-    disaster = found("全市受灾人口8.6万人，死亡3人，直接经济损失1.2亿元。")
+    disaster = indicators_of(rules_pipeline, "全市受灾人口8.6万人，死亡3人，直接经济损失1.2亿元。")
     assert (disaster["3人"], disaster["1.2亿元"]) == ("disaster.natural.deaths", "disaster.natural.losses")
     # after accident figures, or with 事故 in their name, they stay the accidents'
-    assert found("洪涝灾害造成农作物受灾1.2万公顷，全年发生事故3起，死亡2人。")["2人"] == "accidents.all.deaths"
+    assert indicators_of(rules_pipeline, "洪涝灾害造成农作物受灾1.2万公顷，全年发生事故3起，死亡2人。")["2人"] == "accidents.all.deaths"
 
 
 def test_crop_area_lost_or_damaged_named_by_its_act_after_the_area_affected(rules_pipeline):
@@ -250,21 +246,15 @@ def test_crop_area_lost_or_damaged_named_by_its_act_after_the_area_affected(rule
 
 
 def test_hazards_found_and_rectified_in_one_breath_are_the_hazards_found(rules_pipeline):
-    def found(text):
-        return {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
-
-    assert found("全年排查并整改安全隐患640处。")["640处"] == "safety.hazards.found"
-    assert found("今年以来，查处和整改隐患1.2万项。")["1.2万项"] == "safety.hazards.found"
+    assert indicators_of(rules_pipeline, "全年排查并整改安全隐患640处。")["640处"] == "safety.hazards.found"
+    assert indicators_of(rules_pipeline, "今年以来，查处和整改隐患1.2万项。")["1.2万项"] == "safety.hazards.found"
     # hazards rectified named apart from those found stay rectified
-    apart = found("排查隐患500项，整改480项。")
+    apart = indicators_of(rules_pipeline, "排查隐患500项，整改480项。")
     assert (apart["500项"], apart["480项"]) == ("safety.hazards.found", "safety.hazards.rectified")
 
 
 def test_a_change_in_the_number_of_fires_is_the_fires_column(rules_pipeline):
-    def found(text):
-        return {m.text: m.indicator for m in rules_pipeline.extract_text(text).metrics}
-
-    assert found("全县火灾起数同比下降12.5%，死亡人数同比持平。")["12.5%"] == "fire.fires.count_change_pct"
-    assert found("去年全区火灾起数较上年减少8%。")["8%"] == "fire.fires.count_change_pct"
+    assert indicators_of(rules_pipeline, "全县火灾起数同比下降12.5%，死亡人数同比持平。")["12.5%"] == "fire.fires.count_change_pct"
+    assert indicators_of(rules_pipeline, "去年全区火灾起数较上年减少8%。")["8%"] == "fire.fires.count_change_pct"
     # a fire's deaths are not the fires' count
-    assert found("全县火灾死亡人数同比下降20%。")["20%"] != "fire.fires.count_change_pct"
+    assert indicators_of(rules_pipeline, "全县火灾死亡人数同比下降20%。")["20%"] != "fire.fires.count_change_pct"
