@@ -213,6 +213,43 @@ def test_merge_keeps_agreeing_fields_and_takes_the_likelier_reading_where_they_d
     assert (fill[0].object, fill[0].action) == ("检查企业", "检查")
 
 
+def test_choosing_where_the_readers_disagree_compares_what_was_measured_there():
+    # overall the rule is right on 90% of its acts, the model's high bin on 95%; where the two read
+    # differently the rule was right on 80 of 100 and the model's high bin on only 30 of 100
+    calibration = calibration_for_tests()
+    calibration.rules_disagreeing = {"action:words-before-figure": [80, 100], "object:words-before-figure": [10, 100]}
+    calibration.model_disagreeing = {"action": [[0, 10]] * 9 + [[30, 100]], "object": [[0, 10]] * 9 + [[70, 100]]}
+    rule = figure(4, 9, "企业", "检查")
+    reading = Reading(0.99, (12, 14), 0.97, (10, 12), 0.97)  # object 隐患 and act 发现: both disagree
+    overall = merge(TEXT2, [rule], [quantity(4, 9)], [reading], calibration, POLICIES["choose"])[0]
+    assert (overall.object, overall.action) == ("隐患", "发现")  # 0.95 beats 0.5 and 0.9
+    where = merge(TEXT2, [rule], [quantity(4, 9)], [reading], calibration, POLICIES["choose-where-disagreeing"])[0]
+    assert (where.object, where.action) == ("隐患", "检查")  # object 0.70 > 0.10; act 0.30 < 0.80
+    # both measures must say so: a rule right on 99% of its acts keeps them, however poorly it did
+    # where the readers disagreed; asked alone, the disagreement measure takes the model's act
+    calibration.rules["action:words-before-figure"] = [99, 100]
+    calibration.rules_disagreeing["action:words-before-figure"] = [10, 100]
+    both = merge(TEXT2, [rule], [quantity(4, 9)], [reading], calibration, POLICIES["choose-where-disagreeing"])[0]
+    alone = merge(TEXT2, [rule], [quantity(4, 9)], [reading], calibration, POLICIES["choose-only-disagreeing"])[0]
+    assert (both.action, alone.action) == ("检查", "发现")
+    # agreeing fields never consult the disagreement tables
+    agreeing = Reading(0.99, (2, 4), 0.97, (0, 2), 0.97)
+    kept = merge(TEXT2, [rule], [quantity(4, 9)], [agreeing], calibration, POLICIES["choose-where-disagreeing"])[0]
+    assert (kept.object, kept.action, kept.extractor) == ("企业", "检查", "rules")
+
+
+def test_calibration_keeps_its_disagreement_tables_through_a_file(tmp_path):
+    calibration = calibration_for_tests()
+    calibration.rules_disagreeing = {"action:words-before-figure": [3, 4]}
+    calibration.model_disagreeing = {"action": [[1, 2]] * 10}
+    calibration.save(tmp_path / "calibration.json")
+    again = Calibration.load(tmp_path / "calibration.json")
+    assert again.rules_disagreeing == calibration.rules_disagreeing
+    assert again.model_disagreeing == calibration.model_disagreeing
+    # a file written before the tables existed reads as having none (the overall tables serve)
+    assert Calibration(rules={"action:x": [1, 1]}).rule_accuracy("action", "x", disagreeing=True) == 0.5
+
+
 def test_merge_veto_and_add_follow_the_metric_probability():
     rules = [figure(4, 9, "企业", "检查")]
     candidates = [quantity(4, 9), quantity(14, 18)]

@@ -43,7 +43,8 @@ from typing import Optional
 from .evaluate import GoldDocument, canonical_unit, contains_either_way, locate, score, values_agree
 from .extract_model import NEEDED as MODEL_NEEDED
 from .extract_model import (CALIBRATION_FILE, COMBINE_POLICY, MODEL_NAME, POLICIES, TRAINING_FILE, Calibration,
-                            FigureReader, confidence_features, fit_confidence, merge, model_only, rule_key)
+                            FigureReader, _span_text, confidence_features, fit_confidence, merge, model_only,
+                            readings_agree, rule_key)
 from .normalize import HTML_SUFFIXES
 from .tagger import (MAX_SPAN, N_DISTANCES, N_ROLES, ROLE_FIGURE, FigureNetwork, FigureTagger, Sizes,
                      Vocab, encode)
@@ -495,17 +496,34 @@ def measure_calibration(readings: list) -> Calibration:
     confidence weights, all from out-of-fold readings."""
     rule_counts: dict = {}
     model_bins: dict = {}
+    rules_disagreeing: dict = {}
+    model_disagreeing: dict = {}
     for r in readings:
         gold = {r.document.name: r.document.gold}
-        # the rules' fields, scored on the rule figures that match gold
+        text = r.document.normalized.text
+        by_span = {(q.start, q.end): reading for q, reading in zip(r.document.candidates, r.readings)}
+        # the rules' fields, scored on the rule figures that match gold; where the model read the
+        # field otherwise, both readers' fields are counted apart as well
         matched = _matched_pairs(gold, r.document, r.document.rule_figures)
         for item, figure in matched:
+            reading = by_span.get((figure.start, figure.end))
             for name in ("object", "action"):
                 key = f"{name}:{rule_key(figure, name)}"
                 right = contains_either_way(item.get(name), getattr(figure, name))
                 counts = rule_counts.setdefault(key, [0, 0])
                 counts[0] += right
                 counts[1] += 1
+                if reading is None:
+                    continue
+                span = getattr(reading, f"{name}_span")
+                model_value = _span_text(text, span)
+                if readings_agree(getattr(figure, name), model_value):
+                    continue
+                counts = rules_disagreeing.setdefault(key, [0, 0])
+                counts[0] += right
+                counts[1] += 1
+                _bin(model_disagreeing, name if span else f"{name}/none", getattr(reading, f"p_{name}"),
+                     contains_either_way(item.get(name), model_value))
         # the model's readings of every candidate
         figures = model_only(r.document.normalized.text, r.document.candidates, r.readings, None, threshold=0.0)
         matched = {id(f): item for item, f in _matched_pairs(gold, r.document, figures)}
@@ -517,7 +535,8 @@ def measure_calibration(readings: list) -> Calibration:
                     key = name if getattr(reading, f"{name}_span") else f"{name}/none"
                     _bin(model_bins, key, getattr(reading, f"p_{name}"),
                          contains_either_way(item.get(name), getattr(figure, name)))
-    calibration = Calibration(rules=rule_counts, model=model_bins)
+    calibration = Calibration(rules=rule_counts, model=model_bins, rules_disagreeing=rules_disagreeing,
+                              model_disagreeing=model_disagreeing)
     calibration.weights = fit_confidence({mode: _confidence_rows(readings, mode, calibration)
                                           for mode in ("model", "combined")})
     return calibration
@@ -649,24 +668,24 @@ def format_table(report: dict) -> str:
     modes = list(table["pooled"])
     lines = [f"document-level {report['k']}-fold (seed {report['seed']}, {report['seconds']} s; documents: "
              + ", ".join(f"{k} {v}" for k, v in report["documents"].items()) + ")", "",
-             f"{'mode':22} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'object':>7} {'action':>7}"]
+             f"{'mode':26} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'object':>7} {'action':>7}"]
     for mode in modes:
         r = table["pooled"][mode]
-        lines.append(f"{mode:22} {r['gold']:5} {r['pred']:5} {r['precision']:6.3f} {r['recall']:6.3f} "
+        lines.append(f"{mode:26} {r['gold']:5} {r['pred']:5} {r['precision']:6.3f} {r['recall']:6.3f} "
                      f"{r['f1']:6.3f} {r['object']:7.3f} {r['action']:7.3f}")
     sources = list(next(iter(table["sources"].values())))
-    lines += ["", "per source, F1 / object / action:", f"{'mode':22} " + " ".join(f"{s:>22}" for s in sources)]
+    lines += ["", "per source, F1 / object / action:", f"{'mode':26} " + " ".join(f"{s:>22}" for s in sources)]
     for mode in modes:
         cells = [f"{r['f1']:.3f}/{r['object']:.3f}/{r['action']:.3f}" for r in table["sources"][mode].values()]
-        lines.append(f"{mode:22} " + " ".join(f"{c:>22}" for c in cells))
+        lines.append(f"{mode:26} " + " ".join(f"{c:>22}" for c in cells))
     lines += ["", "per fold, F1 / object / action:"]
     for mode in modes:
         cells = [f"{r['f1']:.3f}/{r['object']:.3f}/{r['action']:.3f}" for r in table["folds"][mode]]
-        lines.append(f"{mode:22} " + " ".join(cells))
+        lines.append(f"{mode:26} " + " ".join(cells))
     lines += ["", "confidence (out of fold): records / mean confidence / accuracy per bin"]
     for mode, bins in table["confidence"].items():
         cells = [f"{b['records']}/{b['mean_confidence']:.2f}/{b['accuracy']:.2f}" for b in bins if b["records"]]
-        lines.append(f"{mode:22} " + " ".join(cells))
+        lines.append(f"{mode:26} " + " ".join(cells))
     return "\n".join(lines)
 
 
