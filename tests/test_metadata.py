@@ -694,3 +694,31 @@ def test_a_page_speaking_from_a_later_year_counts_its_own_last_year_from_then():
     assert [(m.text, m.period) for m in january.metrics] == [("2352家", "2017"), ("3000家", "2018"), ("11起", "2017")]
     summary = pipeline.extract_text("2023年工作总结\n今年以来，全县共检查企业120家。去年检查企业100家。")
     assert [(m.text, m.period) for m in summary.metrics] == [("120家", "2023"), ("100家", "2022")]
+
+
+def test_a_page_speaking_of_its_own_city_takes_the_city_it_names():
+    from reportmine.metadata import own_place_division
+
+    text = "今年以来，全市上下齐心协力，我市经济平稳。建设美丽辽阳，辽阳市新增企业12家。"
+    assert own_place_division(text, None).name == "辽阳市"
+    # a county's page names its county
+    assert own_place_division("全县共有学校20所，我县投入资金1亿元。渑池县新建校舍3栋，渑池还扩建操场。", None).name == "渑池县"
+
+
+def test_own_place_words_need_a_firm_mention_of_the_place():
+    from reportmine.metadata import own_place_division
+
+    # 顺利通过 holds 利通 (a district's short name) once: not the page's place
+    assert own_place_division("全区卫生机构111间，我区医院顺利通过复审。全区床位增加。", None) is None
+    # no words for an own place: nothing read
+    assert own_place_division("辽阳市辽阳市新增企业12家。", None) is None
+
+
+def test_an_address_word_spelling_a_place_in_full_pinyin_gives_the_region():
+    from reportmine.metadata import address_place
+
+    assert address_place("https://portal.example.cn/yuanling/c108871/202011/abc.shtml").name == "沅陵县"
+    assert address_place("http://lincang.yunnan.cn/system/2023/08/15/1.shtml").name == "临沧市"
+    # initials and short words are not read, nor section names
+    assert address_place("https://example.com/zwgk/tjgb/news/1.html") is None
+    assert address_place("https://example.com/xian/1.html") is None

@@ -91,6 +91,12 @@ def document_cues() -> dict:
                                         f"(a city or county's, a province's): {names!r}")
         host_bureaus[str(label)] = tuple(names)
     subjects = _subjects(path, data.get("subjects") or {}, string_list(path, data, "field_endings"))
+    own_place = data.get("own_place_words") or {}
+    if not isinstance(own_place, dict) or not all(kind in GENERIC_PLACE and isinstance(words, list) and words
+                                                  and all(isinstance(word, str) for word in words)
+                                                  for kind, words in own_place.items()):
+        raise LexiconError(path, line_of(path, "own_place_words:"), "own_place_words maps a place word "
+                           f"({', '.join(GENERIC_PLACE)}) to the words a page uses for its own place of that kind")
     # every name a subject's body has, at any level and before the reform too -> the subject
     body_kinds = {name: kind for kind, (bodies, former, _field, _words) in subjects.items()
                   for name in bodies + (former[1] if former else ())}
@@ -104,7 +110,7 @@ def document_cues() -> dict:
             "plan_end_years": _plan_end_years(path, data.get("plan_end_years") or {}),
             "last_year": compile_expression(path, data.get("last_year") or r"(?!)", "last_year"),
             "assessed_year": compile_expression(path, data.get("assessed_year") or r"(?!)(?P<y>)", "assessed_year"), "suffix_aliases": aliases, "publishers": publishers,
-            "host_bureaus": host_bureaus,
+            "host_bureaus": host_bureaus, "own_place_words": {str(kind): tuple(words) for kind, words in own_place.items()},
             "subjects": subjects,
             "national_bodies": national, "national_scope": tuple(string_list(path, data, "national_scope")),
             # longest first; not followed by 门 (财政部门 holds 财政部) nor part of a longer name
@@ -123,7 +129,7 @@ DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "s
                   "national_bodies", "national_scope",
                   "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "plan_review",
                   "plan_end_years", "last_year", "assessed_year", "genres", "covered_year", "ordinary_word_short_names",
-                  "ethnic_groups")
+                  "ethnic_groups", "own_place_words")
 SUBJECT_KEYS = ("bodies", "former", "fields", "words")
 
 
@@ -460,13 +466,22 @@ def _end_of_first_lines(text: str, count: int) -> int:
 
 def _bureau_without_place(text: str, title: Optional[str]):
     """记者从市交通运输局获悉: 市 + suffix, with the place the text names most often at that level."""
-    table = regions()
     named_generic = generic_body(text)
     if named_generic is None:
         return None, None
     place_kind, suffix = named_generic
-    place_kind = _place_kind_of(place_kind, suffix)
+    division = _place_of_kind(text, title, _place_kind_of(place_kind, suffix))
+    return (division.name + suffix, division) if division is not None else (None, None)
+
+
+def _place_of_kind(text: str, title: Optional[str], place_kind: str, firm: bool = False):
+    """The division of a kind (市, 县, 区, 省) a page is about: the one of that kind it names most
+    often, else the one of that kind that holds most of the places it names; or None. firm: a
+    place named once by its short form is not enough (顺利通过 holds 利通)."""
+    table = regions()
     named = Counter(table.find_names(((title or "") + "\n") * 2 + text))
+    if firm:
+        named = Counter({name: count for name, count in named.items() if count >= 2 or name in table.by_name})
     # the place of that kind named most often; of two named as often, the one that holds more of
     # the places named (耒阳市 twice, 衡阳 twice with 衡阳县, 祁东县 and 南岳区: 衡阳市)
     of_kind = {}
@@ -481,7 +496,7 @@ def _bureau_without_place(text: str, title: Optional[str]):
             for holder in (table.ancestors(division) + [division]) if division is not None else []:
                 held[holder] += count
         best = max(of_kind, key=lambda d: (of_kind[d], held[d]))
-        return best.name + suffix, best
+        return best
     # 从省应急管理厅获悉 … 迪庆、怒江、德宏: the province (or city) that holds most of the places named
     above = Counter()
     for name, count in named.items():
@@ -493,8 +508,8 @@ def _bureau_without_place(text: str, title: Optional[str]):
             above[holder] += count
     ranked = above.most_common(2)
     if ranked and ranked[0][1] >= 2 and ranked[0][1] * 2 > sum(above.values()):
-        return ranked[0][0].name + suffix, ranked[0][0]
-    return None, None
+        return ranked[0][0]
+    return None
 
 
 def _body_of_a_places_field(text: str, year: Optional[int]):
@@ -657,6 +672,23 @@ def dominant_division(text: str, title: Optional[str]):
 
 
 DOMINANT_MIN = 3
+
+
+def own_place_division(text: str, title: Optional[str]):
+    """The division a page speaks of as its own (全市, 我市: documents.yaml own_place_words), where
+    it names that place too few times to dominate (全市地区生产总值… 建设“四个辽阳”: 辽阳市): the
+    kind of place it speaks of most, then that place as the text names it (_place_of_kind); None if
+    the page speaks of no place of its own, or of two kinds as often."""
+    words = document_cues()["own_place_words"]
+    spoken = Counter({kind: sum(text.count(word) for word in kind_words) for kind, kind_words in words.items()})
+    ranked = spoken.most_common(2) + [(None, 0)]
+    (kind, count), (_, second) = ranked[0], ranked[1]
+    if kind is None or count < OWN_PLACE_MIN or count <= second:
+        return None
+    return _place_of_kind(text, title, kind, firm=True)
+
+
+OWN_PLACE_MIN = 2
 LEVELS_DOWN = {"province": 0, "prefecture": 1, "county": 2}
 
 
@@ -668,6 +700,8 @@ def read_metadata(normalized, lexicons=None) -> dict:
     bureau, division = find_bureau(text, title, year)
     if division is None:
         division = dominant_division(text, title)  # the region of a page that names no body
+    if division is None:
+        division = own_place_division(text, title)
     subject = find_subject(text, title)
     named_generic = generic_body(text) if bureau is None else None
     if named_generic:
@@ -900,6 +934,34 @@ def host_reading(url: str, context: str = "") -> tuple:
     return division.name + (body[1] if division.body_level == "province" else body[0]), division
 
 
+def address_place(url: str, context: str = "") -> Optional[object]:
+    """The division the words of any page address spell in full pinyin, in its host or its path
+    (lincang.yunnan.cn, 71584.cn/yuanling/c108871/): a news portal's channel of a place. Only whole
+    words of ADDRESS_WORD_MIN letters or more; places found must nest (yunnan then lincang), the
+    innermost is the page's; None if they do not or none is found."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    table = regions()
+    words = regex.findall(r"[A-Za-z]+", (parts.hostname or "").lower()) + regex.findall(r"[A-Za-z]+", parts.path.lower())
+    places = []
+    for word in words:
+        if len(word) >= ADDRESS_WORD_MIN:
+            division = table.spelled_in_full(word, context)
+            if division is not None and division not in places:
+                places.append(division)
+    places.sort(key=lambda d: len(table.ancestors(d)))
+    if not places or any(outer not in table.ancestors(inner) + [inner] for outer, inner in zip(places, places[1:])):
+        return None
+    return places[-1]
+
+
+ADDRESS_WORD_MIN = 5  # shorter words spell too many things besides places (xian, anqi)
+
+
 def _read_host(document: dict, provenance: dict, url: str) -> None:
     """The bureau and region a government host name spells, where the text named none."""
     if document.get("bureau") and document.get("region"):
@@ -908,6 +970,8 @@ def _read_host(document: dict, provenance: dict, url: str) -> None:
     context = "\n".join([document.get("title") or "", document.get("bureau") or ""]
                         + [metric.get("context") or metric.get("text") or "" for metric in document.get("metrics") or []])
     bureau, division = host_reading(url, context)
+    if division is None:
+        division = address_place(url, context)
     if division is not None and not document.get("region"):
         _set_region(document, provenance, division, "url")
     if bureau is not None and not document.get("bureau"):

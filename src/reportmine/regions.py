@@ -140,6 +140,16 @@ class Regions:
             return None
         return _highest_level(candidates)
 
+    def spelled_in_full(self, word: str, context: str = "") -> Optional[Division]:
+        """The one division whose name (or short name) a word spells in full pinyin (yuanling ->
+        沅陵县), the context settling several (chaoyang: the one it names); None otherwise. Initials
+        are not read: in an address they are as often a section's (tjgb, zwgk) as a place's."""
+        candidates = list({d.code: d for d in self._spellings.get(("full", word.lower()), [])}.values())
+        if len(candidates) > 1 and context:
+            named = {d.code for name in self.find_names(context) for d in self.lookup(name)}
+            candidates = [d for d in candidates if d.code in named]
+        return candidates[0] if len(candidates) == 1 else None
+
     def above_county_by_initials(self, label: str) -> Optional[Division]:
         """The one province or prefecture whose short name's initials the label is (gd -> 广东省,
         jyg -> 嘉峪关市), else None (sx: 山西, 陕西 and 绍兴)."""
