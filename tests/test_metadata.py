@@ -722,3 +722,23 @@ def test_an_address_word_spelling_a_place_in_full_pinyin_gives_the_region():
     # initials and short words are not read, nor section names
     assert address_place("https://example.com/zwgk/tjgb/news/1.html") is None
     assert address_place("https://example.com/xian/1.html") is None
+
+
+def test_a_county_named_on_a_citys_page_gives_way_to_the_city_above_it():
+    from reportmine.metadata import own_place_above
+    from reportmine.regions import regions
+
+    county = regions().lookup("邕宁区")[0]
+    page = "今年我市农业丰收，全市农民增收。邕宁区新建示范村。"
+    assert own_place_above(county, page).name == "南宁市"
+    # a county's own page keeps its county
+    assert own_place_above(county, "全区农民增收，我区新建示范村。").name == "邕宁区"
+    # a page that speaks of no place of its own keeps what it names
+    assert own_place_above(county, "邕宁区新建示范村。").name == "邕宁区"
+
+
+def test_of_a_city_and_a_county_level_city_named_as_often_a_citys_page_takes_the_city():
+    from reportmine.metadata import own_place_division
+
+    page = "今年以来，全市新开工项目5个，我市建筑业增长。亳州市召开会议，项城市企业来访。"
+    assert own_place_division(page, None).name == "亳州市"

@@ -495,8 +495,8 @@ def _place_of_kind(text: str, title: Optional[str], place_kind: str, firm: bool 
             division = table.resolve([name], context_names=list(named))
             for holder in (table.ancestors(division) + [division]) if division is not None else []:
                 held[holder] += count
-        best = max(of_kind, key=lambda d: (of_kind[d], held[d]))
-        return best
+        # then the higher level: a city's page names a county-level city in passing as often as its own
+        return max(of_kind, key=lambda d: (of_kind[d], held[d], -LEVELS_DOWN[d.level]))
     # 从省应急管理厅获悉 … 迪庆、怒江、德宏: the province (or city) that holds most of the places named
     above = Counter()
     for name, count in named.items():
@@ -679,13 +679,27 @@ def own_place_division(text: str, title: Optional[str]):
     it names that place too few times to dominate (全市地区生产总值… 建设“四个辽阳”: 辽阳市): the
     kind of place it speaks of most, then that place as the text names it (_place_of_kind); None if
     the page speaks of no place of its own, or of two kinds as often."""
+    kind = own_place_kind(text)
+    return _place_of_kind(text, title, kind, firm=True) if kind else None
+
+
+def own_place_kind(text: str) -> Optional[str]:
+    """The kind of place (市, 县, 区, 省) a page speaks of as its own (全市, 我县: documents.yaml
+    own_place_words) at least OWN_PLACE_MIN times and more than of any other kind; else None."""
     words = document_cues()["own_place_words"]
     spoken = Counter({kind: sum(text.count(word) for word in kind_words) for kind, kind_words in words.items()})
     ranked = spoken.most_common(2) + [(None, 0)]
     (kind, count), (_, second) = ranked[0], ranked[1]
-    if kind is None or count < OWN_PLACE_MIN or count <= second:
-        return None
-    return _place_of_kind(text, title, kind, firm=True)
+    return kind if kind is not None and count >= OWN_PLACE_MIN and count > second else None
+
+
+def own_place_above(division, text: str):
+    """A division named in a page that speaks of a larger place as its own (我市 … 邕宁区蒲庙镇):
+    the division above it of the kind the page speaks of (南宁市); the division itself otherwise."""
+    kind = own_place_kind(text)
+    if kind is None or _of_place_kind(division, kind):
+        return division
+    return next((d for d in reversed(regions().ancestors(division)) if _of_place_kind(d, kind)), division)
 
 
 OWN_PLACE_MIN = 2
@@ -700,6 +714,8 @@ def read_metadata(normalized, lexicons=None) -> dict:
     bureau, division = find_bureau(text, title, year)
     if division is None:
         division = dominant_division(text, title)  # the region of a page that names no body
+        if division is not None:
+            division = own_place_above(division, text)
     if division is None:
         division = own_place_division(text, title)
     subject = find_subject(text, title)
