@@ -742,3 +742,13 @@ def test_of_a_city_and_a_county_level_city_named_as_often_a_citys_page_takes_the
 
     page = "今年以来，全市新开工项目5个，我市建筑业增长。亳州市召开会议，项城市企业来访。"
     assert own_place_division(page, None).name == "亳州市"
+
+
+def test_farmers_income_does_not_make_an_agriculture_page_a_statistics_one():
+    from reportmine.metadata import find_subject
+
+    page = ("全市粮食丰收，生猪出栏增加，蔬菜产量增长，农机推广加快。农村居民人均可支配收入增长7%，"
+            "城镇居民收入也有增长。")
+    assert find_subject(page, None) == "agriculture"
+    bulletin = "初步核算，全年地区生产总值增长5%。第一产业增加值增长3%，规模以上工业增加值增长6%。粮食产量增加。"
+    assert find_subject(bulletin, None) == "statistics"
