@@ -752,3 +752,29 @@ def test_farmers_income_does_not_make_an_agriculture_page_a_statistics_one():
     assert find_subject(page, None) == "agriculture"
     bulletin = "初步核算，全年地区生产总值增长5%。第一产业增加值增长3%，规模以上工业增加值增长6%。粮食产量增加。"
     assert find_subject(bulletin, None) == "statistics"
+
+
+def test_a_headline_year_for_a_plan_is_not_the_pages_year():
+    from reportmine.metadata import headline_years
+
+    assert headline_years("某省：2023年将新开工改造老旧小区1800个") == []
+    assert headline_years("某省2022年改造老旧小区1900个，2023年计划再改1800个") == [2022]
+    assert find_year("某市2024年工作总结", None, "") == 2024
+    page = "某网讯：据某厅消息，2023年，全省将开工改造小区1800个。\n2022年，全省改造老旧小区1900个。"
+    assert find_year("某省：2023年将开工改造老旧小区", None, page) == 2022
+
+
+def test_a_year_opening_a_sentence_after_its_source_is_the_pages():
+    assert find_year(None, None, "根据省气象局的报告，2015年，全省平均气温偏高。\n预计2016年降雨偏多。") == 2015
+    assert find_year(None, None, "据统计，2021年，全县接待游客12万人次。") == 2021
+    # a source clause inside a line opens no paragraph
+    from reportmine.metadata import document_cues
+    assert not any(p.search("会上强调，据测算，2030年，全县…") for p in document_cues()["opening_year"])
+
+
+def test_a_stock_to_last_years_end_on_a_page_published_early_next_year_is_last_years():
+    assert find_year(None, "2021-04-21", "记者获悉，截至2020年底，全国共检查主体509万户次。") == 2020
+    assert find_year(None, "2014-06-30", "编制规划。截至去年底，全省森林面积达1.27亿亩。") == 2013
+    # a page that speaks of its own year too covers that year
+    assert find_year(None, "2021-04-21", "截至2020年底，共有企业12家；今年以来新增3家。") == 2021
+    assert find_year(None, "2021-04-21", "截至2020年底，共有企业12家；2021年新增3家。") == 2021

@@ -106,6 +106,8 @@ def document_cues() -> dict:
             "news_source": compile_expression(path, data.get("news_source") or r"(?!)(?P<body>)", "news_source"),
             "dateline_source": compile_expression(path, data.get("dateline_source") or r"(?!)", "dateline_source"), "genres": genres, "covered_year": covered,
             "opening_year": opening, "mentioned_year": mentioned,
+            "planned_year": compile_expression(path, data.get("planned_year") or r"(?!)(?P<y>)", "planned_year"),
+            "year_end": compile_expression(path, data.get("year_end") or r"(?!)(?P<y>)(?P<last>)", "year_end"),
             "plan_review": compile_expression(path, data.get("plan_review") or r"(?!)(?P<plan>)", "plan_review"),
             "plan_end_years": _plan_end_years(path, data.get("plan_end_years") or {}),
             "last_year": compile_expression(path, data.get("last_year") or r"(?!)", "last_year"),
@@ -128,7 +130,7 @@ def _plan_end_years(path, entries) -> dict:
 DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "subjects", "field_endings",
                   "national_bodies", "national_scope",
                   "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "plan_review",
-                  "plan_end_years", "last_year", "assessed_year", "genres", "covered_year", "ordinary_word_short_names",
+                  "plan_end_years", "last_year", "assessed_year", "genres", "covered_year", "planned_year", "year_end", "ordinary_word_short_names",
                   "ethnic_groups", "own_place_words")
 SUBJECT_KEYS = ("bodies", "former", "fields", "words")
 
@@ -257,10 +259,9 @@ def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tupl
             return int(stated["y"]), "covered"
     # a headline's, not one in the sentences after a first line read as the title (2月7日,重庆市水利工作
     # 会议召开。会议强调,2025年要…)
-    if title:
-        years = YEAR.findall(SENTENCE_END.split(title, 1)[0])
-        if years:
-            return int(years[0]), "title"
+    years = headline_years(title)
+    if years:
+        return years[0], "title"
     for pattern in document_cues()["opening_year"]:
         stated = pattern.search(head)
         if stated:
@@ -281,6 +282,9 @@ def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tupl
             # a page of January or February on last year's figures (召开2023年全省经济运行情况新闻发布会,
             # 去年，共检查单位23528家) covers last year
             return published - 1, "last_year"
+        if _counted_to_last_year_end(text, mentioned, published):
+            # 截至2020年底，全国…: a page of 2021 on a stock to the end of 2020 reports 2020
+            return published - 1, "body"
         # a page published in 2016 that names 2014 three times covers 2014 (a later year it names is a plan)
         if most_named is not None and most_named < published and mentioned[most_named] >= 2:
             return most_named, "body"
@@ -300,6 +304,31 @@ def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tupl
     if most_named is not None:
         return most_named, "body"
     return None, None
+
+
+def headline_years(title: Optional[str]) -> list:
+    """The years a title's headline names, but not one it names for a plan (2023年将开工…:
+    documents.yaml planned_year)."""
+    if not title:
+        return []
+    headline = SENTENCE_END.split(title, 1)[0]
+    planned = {match.start("y") for match in document_cues()["planned_year"].finditer(headline)}
+    return [int(match.group(1)) for match in YEAR.finditer(headline) if match.start(1) not in planned]
+
+
+def _counted_to_last_year_end(text: str, mentioned: Counter, published: int) -> bool:
+    """Whether a page counts to the end of the year before it was published (截至2020年底, 截至去年底:
+    documents.yaml year_end), not naming the year it was published in nor speaking of 今年 (a later
+    year it names is a target's: 2014—2017年规划)."""
+    if mentioned[published] or THIS_YEAR in text:
+        return False
+    for match in document_cues()["year_end"].finditer(text):
+        if match["last"] or (match["y"] and int(match["y"]) == published - 1):
+            return True
+    return False
+
+
+THIS_YEAR = "今年"
 
 
 def _only_assessed_year(text: str) -> Optional[int]:
@@ -849,11 +878,11 @@ def apply_manifest(document: dict, manifest: dict) -> dict:
             division = _division_named(title, title)
             if division is not None:
                 _set_region(document, provenance, division, "title")
-        years = YEAR.findall(title)
+        years = headline_years(title)
         # a year the title names outranks one read from the publication date (a January page on
         # last year's figures)
         if years and (not document.get("year") or provenance.get("year") == "date"):
-            document["year"], provenance["year"] = int(years[0]), "title"
+            document["year"], provenance["year"] = years[0], "title"
     # after the title: the year a title names is the year its figures describe, not the year of
     # the address
     if row.get("url"):
