@@ -778,3 +778,15 @@ def test_a_stock_to_last_years_end_on_a_page_published_early_next_year_is_last_y
     # a page that speaks of its own year too covers that year
     assert find_year(None, "2021-04-21", "截至2020年底，共有企业12家；今年以来新增3家。") == 2021
     assert find_year(None, "2021-04-21", "截至2020年底，共有企业12家；2021年新增3家。") == 2021
+
+
+def test_a_body_not_of_the_kind_the_page_calls_itself_is_not_the_pages(pipeline):
+    page = ("某省文件要求以及黄石市商务局分工的通知，我委就医疗卫生服务业进行了全市摸底。\n"
+            "截至2013年底，全市共有医院23所，床位7325张，卫生技术人员8776人，门急诊量44万人次，卫生院12所。\n"
+            "我委将继续推进。")
+    document = pipeline.extract_text(page)
+    assert document.bureau != "黄石市商务局"
+    assert document.region.endswith("黄石市")
+    # a page that calls its body 我局 keeps the 局 it names
+    document = pipeline.extract_text("黄石市商务局召开会议。我局全年引进项目12个，我局将继续努力。")
+    assert document.bureau == "黄石市商务局"

@@ -112,12 +112,21 @@ def document_cues() -> dict:
             "plan_end_years": _plan_end_years(path, data.get("plan_end_years") or {}),
             "last_year": compile_expression(path, data.get("last_year") or r"(?!)", "last_year"),
             "assessed_year": compile_expression(path, data.get("assessed_year") or r"(?!)(?P<y>)", "assessed_year"), "suffix_aliases": aliases, "publishers": publishers,
-            "host_bureaus": host_bureaus, "own_place_words": {str(kind): tuple(words) for kind, words in own_place.items()},
+            "host_bureaus": host_bureaus, "own_body_words": _word_lists(path, data, "own_body_words"), "own_place_words": {str(kind): tuple(words) for kind, words in own_place.items()},
             "subjects": subjects,
             "national_bodies": national, "national_scope": tuple(string_list(path, data, "national_scope")),
             # longest first; not followed by 门 (财政部门 holds 财政部) nor part of a longer name
             "national_body_names": regex.compile("(?:" + "|".join(map(regex.escape, sorted(national, key=len, reverse=True)))
                                                  + ")(?!门)") if national else regex.compile("(?!)")}
+
+
+def _word_lists(path, data, key) -> dict:
+    """A mapping of a name to a list of words (own_body_words)."""
+    entries = data.get(key) or {}
+    if not isinstance(entries, dict) or not all(isinstance(words, list) and words and all(isinstance(w, str) for w in words)
+                                                for words in entries.values()):
+        raise LexiconError(path, line_of(path, f"{key}:"), f"{key} maps a name to a list of words")
+    return {str(name): tuple(words) for name, words in entries.items()}
 
 
 def _plan_end_years(path, entries) -> dict:
@@ -131,7 +140,7 @@ DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "s
                   "national_bodies", "national_scope",
                   "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "plan_review",
                   "plan_end_years", "last_year", "assessed_year", "genres", "covered_year", "planned_year", "year_end", "ordinary_word_short_names",
-                  "ethnic_groups", "own_place_words")
+                  "ethnic_groups", "own_place_words", "own_body_words")
 SUBJECT_KEYS = ("bodies", "former", "fields", "words")
 
 
@@ -712,6 +721,22 @@ def own_place_division(text: str, title: Optional[str]):
     return _place_of_kind(text, title, kind, firm=True) if kind else None
 
 
+def _is_own_kind_of_body(name: str, text: str) -> bool:
+    """Whether a body's name ends as the page speaks of its own body (我委: a 委员会; 我局: a 局:
+    documents.yaml own_body_words), or the page speaks of none, or of two kinds."""
+    words = document_cues()["own_body_words"]
+    spoken = Counter({ending: sum(text.count(word) for word in kind_words) for ending, kind_words in words.items()})
+    ranked = spoken.most_common(2) + [(None, 0)]
+    (ending, count), (_, second) = ranked[0], ranked[1]
+    if ending is None or count == 0 or count == second:
+        return True
+    return name.endswith(OWN_BODY_ENDINGS.get(ending, (ending,)))
+
+
+# what a body's name ends with when a page calls it 我委 (卫生健康委员会, 卫健委)
+OWN_BODY_ENDINGS = {"委": ("委员会", "委")}
+
+
 def own_place_kind(text: str) -> Optional[str]:
     """The kind of place (市, 县, 区, 省) a page speaks of as its own (全市, 我县: documents.yaml
     own_place_words) at least OWN_PLACE_MIN times and more than of any other kind; else None."""
@@ -741,6 +766,10 @@ def read_metadata(normalized, lexicons=None) -> dict:
     date = find_date(PINYIN_NOISE.sub("", normalized.flat_text))  # 2024年1月(yuè)8日
     year, year_basis = year_and_basis(title, date, text)
     bureau, division = find_bureau(text, title, year)
+    if bureau is not None and not _is_own_kind_of_body(bureau, text):
+        # 我委 on a page whose only body named is 市商务局 (a notice it followed): not the page's body;
+        # its place stays, and the body is inferred from the page's subject
+        bureau = None
     if division is None:
         division = dominant_division(text, title)  # the region of a page that names no body
         if division is not None:
