@@ -790,3 +790,10 @@ def test_a_body_not_of_the_kind_the_page_calls_itself_is_not_the_pages(pipeline)
     # a page that calls its body 我局 keeps the 局 it names
     document = pipeline.extract_text("黄石市商务局召开会议。我局全年引进项目12个，我局将继续努力。")
     assert document.bureau == "黄石市商务局"
+
+
+def test_a_page_on_last_years_end_counts_its_own_last_year_from_its_publication(pipeline):
+    document = pipeline.extract_text("发布时间：2014-06-30\n编制规划。截至去年底，全省森林面积达1.27亿亩。")
+    assert document.year == 2013
+    figure = next(m for m in document.metrics if m.value == 1.27e8 or "1.27" in m.text)
+    assert "2013" in str(figure.period)

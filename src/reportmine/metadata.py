@@ -259,8 +259,9 @@ def find_year(title: Optional[str], date: Optional[str], text: str) -> Optional[
 
 
 def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tuple:
-    """(the year a page covers, what said so: covered, title, opening, plan, date, body, or last_year
-    for a page early in a year on the year before), or (None, None)."""
+    """(the year a page covers, what said so: covered, title, opening, plan, date, body, last_year
+    for a page early in a year on the year before, or year_end for a page on a stock to the end of
+    the year before its publication), or (None, None)."""
     head = text[:1500]
     for pattern in document_cues()["covered_year"]:
         stated = pattern.search(head)
@@ -292,8 +293,9 @@ def year_and_basis(title: Optional[str], date: Optional[str], text: str) -> tupl
             # 去年，共检查单位23528家) covers last year
             return published - 1, "last_year"
         if _counted_to_last_year_end(text, mentioned, published):
-            # 截至2020年底，全国…: a page of 2021 on a stock to the end of 2020 reports 2020
-            return published - 1, "body"
+            # 截至2020年底，全国…: a page of 2021 on a stock to the end of 2020 reports 2020 (and,
+            # like a January page on last year, speaks from its publication: its 去年底 is 2020's end)
+            return published - 1, "year_end"
         # a page published in 2016 that names 2014 three times covers 2014 (a later year it names is a plan)
         if most_named is not None and most_named < published and mentioned[most_named] >= 2:
             return most_named, "body"
@@ -799,7 +801,7 @@ def read_metadata(normalized, lexicons=None) -> dict:
         meta["provenance"]["bureau"] = "subject"  # not named by the page: the kind of work it reports
     if year_basis == "date":
         meta["provenance"]["year"] = "date"  # the year it was published, not one the page states
-    if year_basis == "last_year":
+    if year_basis in ("last_year", "year_end"):
         # the page speaks from its publication: its 去年 is the year it covers, its 今年 the next
         # (the figures' periods are read from the year it was published in, not the year it covers)
         meta[SPEAKING_YEAR] = int(date[:4])
