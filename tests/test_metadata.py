@@ -797,3 +797,15 @@ def test_a_page_on_last_years_end_counts_its_own_last_year_from_its_publication(
     assert document.year == 2013
     figure = next(m for m in document.metrics if m.value == 1.27e8 or "1.27" in m.text)
     assert "2013" in str(figure.period)
+
+
+def test_a_host_label_spelling_several_places_is_settled_by_the_kind_of_place_the_page_speaks_of():
+    from reportmine.metadata import host_reading
+
+    assert host_reading("https://www.sx.gov.cn/art/1.html", "", "市")[1].name == "绍兴市"
+    assert host_reading("https://www.wuhua.gov.cn/a/1.html", "", "县")[1].name == "五华县"
+    # without the page's kind they stay unread
+    assert host_reading("https://www.sx.gov.cn/art/1.html") == (None, None)
+    assert host_reading("https://www.wuhua.gov.cn/a/1.html") == (None, None)
+    # a kind that none of them is: unread
+    assert host_reading("https://www.wuhua.gov.cn/a/1.html", "", "省") == (None, None)

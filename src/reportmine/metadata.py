@@ -972,13 +972,15 @@ def _set_region(document: dict, provenance: dict, division, source: str) -> None
     provenance["region"] = source
 
 
-def host_reading(url: str, context: str = "") -> tuple:
+def host_reading(url: str, context: str = "", own_kind: Optional[str] = None) -> tuple:
     """(bureau name or None, division or None) that a government site's host name spells:
     yjj.xuancheng.gov.cn -> (宣城市应急管理局, 宣城市), mianchi.gov.cn -> (None, 渑池县). Only
     .gov.cn hosts are read: elsewhere a host name is a company's or a portal's. Labels that are
     not a body's abbreviation (lexicons/documents.yaml host_bureaus) are read as places
     (Regions.spelled_by, the context settling ambiguous initials); places of several labels must
-    nest (zrzy.jiangsu), the innermost is the page's."""
+    nest (zrzy.jiangsu), the innermost is the page's. own_kind: the kind of place the page speaks
+    of as its own (own_place_kind), settling a label that spells several (sx on a page of 全市:
+    绍兴市, not 山西 or 陕西; wuhua on a page of 全县: 五华县, not 五华区)."""
     from urllib.parse import urlsplit
 
     try:
@@ -999,6 +1001,9 @@ def host_reading(url: str, context: str = "") -> tuple:
             # a province's or a city's own domain is often its initials (gd.gov.cn, jyg.gov.cn):
             # read when no other province or city has the same (hn: 湖南, 河南 and 海南 have)
             division = table.above_county_by_initials(label)
+        if division is None and own_kind and len(label) >= 2:
+            of_kind = [d for d in table.spelled_candidates(label) if _of_place_kind(d, own_kind)]
+            division = of_kind[0] if len(of_kind) == 1 else None
         if division is not None:
             places.append(division)
     places.sort(key=lambda d: len(table.ancestors(d)))
@@ -1045,7 +1050,7 @@ def _read_host(document: dict, provenance: dict, url: str) -> None:
     # what the page names settles initials (ms: 眉山 on a page about 眉山)
     context = "\n".join([document.get("title") or "", document.get("bureau") or ""]
                         + [metric.get("context") or metric.get("text") or "" for metric in document.get("metrics") or []])
-    bureau, division = host_reading(url, context)
+    bureau, division = host_reading(url, context, own_place_kind(context))
     if division is None:
         division = address_place(url, context)
     if division is not None and not document.get("region"):

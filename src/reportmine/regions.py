@@ -140,6 +140,11 @@ class Regions:
             return None
         return _highest_level(candidates)
 
+    def spelled_candidates(self, label: str) -> list:
+        """Every division a label spells, in pinyin or in initials."""
+        found = self._spellings.get(("full", label.lower()), []) + self._spellings.get(("initials", label.lower()), [])
+        return list({d.code: d for d in found}.values())
+
     def spelled_in_full(self, word: str, context: str = "") -> Optional[Division]:
         """The one division whose name (or short name) a word spells in full pinyin (yuanling ->
         沅陵县), the context settling several (chaoyang: the one it names); None otherwise. Initials
