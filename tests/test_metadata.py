@@ -809,3 +809,13 @@ def test_a_host_label_spelling_several_places_is_settled_by_the_kind_of_place_th
     assert host_reading("https://www.wuhua.gov.cn/a/1.html") == (None, None)
     # a kind that none of them is: unread
     assert host_reading("https://www.wuhua.gov.cn/a/1.html", "", "省") == (None, None)
+
+
+def test_a_provincial_bodys_suffix_written_with_no_place_is_the_provinces(pipeline):
+    page = ("四川全面启动乡村水务建设行动。\n3月3日，四川省乡村水务推进会在广元市举行，四川各地参加。\n"
+            "2021年，水利厅围绕乡村振兴在全省22个县开展试点，四川省开工供水工程214处。")
+    document = pipeline.extract_text(page)
+    assert document.bureau == "四川省水利厅"
+    # a 局 written bare is no province's
+    from reportmine.metadata import generic_body
+    assert generic_body("，水利局围绕乡村振兴开展试点。水利局完成任务。") is None

@@ -476,6 +476,9 @@ def generic_body(text: str) -> Optional[tuple]:
     head_end = _end_of_first_lines(text, PASSING_HEAD_LINES)
     for match in cues["bureau"].finditer(text):
         before = text[match.start() - 1:match.start()]
+        if before not in GENERIC_PLACE and match.group(0).endswith(PROVINCIAL_SUFFIXES) and not HAN.match(before):
+            # ，水利厅围绕…: a 厅 written with no place at all is the province's (only a province has one)
+            before = "省"
         if before in GENERIC_PLACE:
             generic[(before, match.group(0))] += 1
             # the news came from it, or the page's first lines name it
@@ -492,6 +495,7 @@ def generic_body(text: str) -> Optional[tuple]:
 
 
 PASSING_HEAD_LINES = 3
+HAN = regex.compile(r"\p{Han}")
 
 
 def _end_of_first_lines(text: str, count: int) -> int:
