@@ -819,3 +819,22 @@ def test_a_provincial_bodys_suffix_written_with_no_place_is_the_provinces(pipeli
     # a 局 written bare is no province's
     from reportmine.metadata import generic_body
     assert generic_body("，水利局围绕乡村振兴开展试点。水利局完成任务。") is None
+
+
+def test_a_place_naming_an_event_is_no_mention_of_the_pages_place(pipeline):
+    from reportmine.metadata import without_event_places
+
+    assert "杭州" not in without_event_places("针对杭州亚运会等重大活动，开展检查。")
+    assert len(without_event_places("针对杭州亚运会等重大活动")) == len("针对杭州亚运会等重大活动")
+    assert without_event_places("杭州市召开会议。") == "杭州市召开会议。"  # no event: unchanged
+    document = pipeline.extract_text("今年以来，市应急管理局围绕保障杭州亚运会开展工作，检查企业120家。")
+    assert document.region is None and document.bureau is None
+
+
+def test_a_host_label_is_settled_by_the_place_word_of_a_body_named_without_its_place():
+    from reportmine.metadata import apply_manifest
+
+    document = {"doc": "a.txt", "path": "/tmp/a.txt", "bureau": None, "region": None, "provenance": {}, "subject": "emergency",
+                "metrics": [{"context": "今年以来，市应急管理局检查企业120家，市应急管理局还开展了演练。"}]}
+    read = apply_manifest(document, {"/tmp/a.txt": {"url": "https://www.sx.gov.cn/art/1.html", "title": ""}})
+    assert read["region"].endswith("绍兴市") and read["bureau"] == "绍兴市应急管理局"

@@ -112,6 +112,7 @@ def document_cues() -> dict:
             "plan_end_years": _plan_end_years(path, data.get("plan_end_years") or {}),
             "last_year": compile_expression(path, data.get("last_year") or r"(?!)", "last_year"),
             "assessed_year": compile_expression(path, data.get("assessed_year") or r"(?!)(?P<y>)", "assessed_year"), "suffix_aliases": aliases, "publishers": publishers,
+            "event_words": regex.compile("|".join(map(regex.escape, string_list(path, data, "event_words"))) or "(?!)"),
             "host_bureaus": host_bureaus, "own_body_words": _word_lists(path, data, "own_body_words"), "own_place_words": {str(kind): tuple(words) for kind, words in own_place.items()},
             "subjects": subjects,
             "national_bodies": national, "national_scope": tuple(string_list(path, data, "national_scope")),
@@ -140,7 +141,7 @@ DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "s
                   "national_bodies", "national_scope",
                   "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "plan_review",
                   "plan_end_years", "last_year", "assessed_year", "genres", "covered_year", "planned_year", "year_end", "ordinary_word_short_names",
-                  "ethnic_groups", "own_place_words", "own_body_words")
+                  "ethnic_groups", "own_place_words", "own_body_words", "event_words")
 SUBJECT_KEYS = ("bodies", "former", "fields", "words")
 
 
@@ -718,6 +719,23 @@ def dominant_division(text: str, title: Optional[str]):
 DOMINANT_MIN = 3
 
 
+def without_event_places(text: str) -> str:
+    """The text with the place names that name an event blanked (杭州亚运会, 成都大运会: documents.yaml
+    event_words): an event held elsewhere says nothing of the page's place. Same length."""
+    events = document_cues()["event_words"]
+    blanked = None
+    for match in events.finditer(text):
+        chain = _place_chain(text, match.start())
+        if chain:
+            start = match.start() - len("".join(chain))
+            blanked = blanked if blanked is not None else list(text)
+            blanked[start:match.start()] = BLANK * (match.start() - start)
+    return "".join(blanked) if blanked is not None else text
+
+
+BLANK = "\u3000"
+
+
 def own_place_division(text: str, title: Optional[str]):
     """The division a page speaks of as its own (全市, 我市: documents.yaml own_place_words), where
     it names that place too few times to dominate (全市地区生产总值… 建设“四个辽阳”: 辽阳市): the
@@ -771,17 +789,19 @@ def read_metadata(normalized, lexicons=None) -> dict:
     title = find_title(text, normalized.html_title)
     date = find_date(PINYIN_NOISE.sub("", normalized.flat_text))  # 2024年1月(yuè)8日
     year, year_basis = year_and_basis(title, date, text)
-    bureau, division = find_bureau(text, title, year)
+    placed = without_event_places(text)  # 杭州亚运会 on a page of 绍兴: no mention of 杭州
+    placed_title = without_event_places(title) if title else title
+    bureau, division = find_bureau(placed, placed_title, year)
     if bureau is not None and not _is_own_kind_of_body(bureau, text):
         # 我委 on a page whose only body named is 市商务局 (a notice it followed): not the page's body;
         # its place stays, and the body is inferred from the page's subject
         bureau = None
     if division is None:
-        division = dominant_division(text, title)  # the region of a page that names no body
+        division = dominant_division(placed, placed_title)  # the region of a page that names no body
         if division is not None:
             division = own_place_above(division, text)
     if division is None:
-        division = own_place_division(text, title)
+        division = own_place_division(placed, placed_title)
     subject = find_subject(text, title)
     named_generic = generic_body(text) if bureau is None else None
     if named_generic:
@@ -1054,7 +1074,11 @@ def _read_host(document: dict, provenance: dict, url: str) -> None:
     # what the page names settles initials (ms: 眉山 on a page about 眉山)
     context = "\n".join([document.get("title") or "", document.get("bureau") or ""]
                         + [metric.get("context") or metric.get("text") or "" for metric in document.get("metrics") or []])
-    bureau, division = host_reading(url, context, own_place_kind(context))
+    # the kind of place the page speaks of as its own (全市), or of its body written without its place
+    # (市应急管理局)
+    named_generic = generic_body(context)
+    own_kind = own_place_kind(context) or (_place_kind_of(*named_generic) if named_generic else None)
+    bureau, division = host_reading(url, context, own_kind)
     if division is None:
         division = address_place(url, context)
     if division is not None and not document.get("region"):
