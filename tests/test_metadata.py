@@ -838,3 +838,15 @@ def test_a_host_label_is_settled_by_the_place_word_of_a_body_named_without_its_p
                 "metrics": [{"context": "今年以来，市应急管理局检查企业120家，市应急管理局还开展了演练。"}]}
     read = apply_manifest(document, {"/tmp/a.txt": {"url": "https://www.sx.gov.cn/art/1.html", "title": ""}})
     assert read["region"].endswith("绍兴市") and read["bureau"] == "绍兴市应急管理局"
+
+
+def test_a_county_renamed_since_is_written_as_the_page_names_it():
+    from reportmine.metadata import region_as_written
+    from reportmine.regions import regions
+
+    county = regions().lookup("澄江")[0]  # a county until 2019, a city since
+    assert region_as_written(county, "澄江县2015年地质灾害防治方案，澄江县共有灾害点35处。").endswith("玉溪市澄江县")
+    assert region_as_written(county, "澄江市2024年工作总结").endswith("玉溪市澄江市")
+    # a province keeps its name whatever the page writes
+    province = regions().lookup("山西省")[0]
+    assert region_as_written(province, "山西市场监管") == "山西省"

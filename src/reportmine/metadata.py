@@ -761,6 +761,25 @@ def _is_own_kind_of_body(name: str, text: str) -> bool:
 OWN_BODY_ENDINGS = {"委": ("委员会", "委")}
 
 
+def region_as_written(division, text: str) -> str:
+    """A division's full name, its own part as the page writes it where the page uses its former
+    name (澄江县 on a page of 2015, 澄江市 since 2019): the region the page reported from then."""
+    table = regions()
+    full = table.full_name(division)
+    if division.level != "county" or division.name in text:
+        return full
+    short = table.suffixes.sub("", division.name)
+    for suffix in FORMER_SUFFIXES:
+        former = short + suffix
+        if former != division.name and former not in table.by_name and former in text:
+            return full[:-len(division.name)] + former
+    return full
+
+
+# what a county-level division was called before it became a city or a district (县 -> 市, 县 -> 区)
+FORMER_SUFFIXES = ("县", "市")
+
+
 def own_place_kind(text: str) -> Optional[str]:
     """The kind of place (市, 县, 区, 省) a page speaks of as its own (全市, 我县: documents.yaml
     own_place_words) at least OWN_PLACE_MIN times and more than of any other kind; else None."""
@@ -816,7 +835,7 @@ def read_metadata(normalized, lexicons=None) -> dict:
             inferred = national_body(text)
     table = regions()
     meta = {"title": title, "date": date, "year": year, "genre": find_genre(title, text), "bureau": bureau or inferred,
-            "region": table.full_name(division) if division else None,
+            "region": region_as_written(division, text) if division else None,
             "region_code": division.code if division else None, "subject": subject}
     if inferred and division is None:
         meta["region"] = NATIONAL_REGION
