@@ -850,3 +850,13 @@ def test_a_county_renamed_since_is_written_as_the_page_names_it():
     # a province keeps its name whatever the page writes
     province = regions().lookup("山西省")[0]
     assert region_as_written(province, "山西市场监管") == "山西省"
+
+
+def test_an_address_word_naming_a_section_is_no_place():
+    from reportmine.metadata import address_place
+
+    assert address_place("https://example.com/xxgk/dongtai/2023/1.html") is None  # 动态, not 东台市
+    assert address_place("https://example.com/ziyuan/1.html") is None  # 资源: an ordinary word's place
+    assert address_place("https://example.com/pingan/1.html") is None
+    assert address_place("https://example.com/news/dongtai/1.html", "东台市召开会议") is None
+    assert address_place("https://example.com/yuanling/dongtai/1.html").name == "沅陵县"

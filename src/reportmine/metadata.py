@@ -112,6 +112,7 @@ def document_cues() -> dict:
             "plan_end_years": _plan_end_years(path, data.get("plan_end_years") or {}),
             "last_year": compile_expression(path, data.get("last_year") or r"(?!)", "last_year"),
             "assessed_year": compile_expression(path, data.get("assessed_year") or r"(?!)(?P<y>)", "assessed_year"), "suffix_aliases": aliases, "publishers": publishers,
+            "address_words": frozenset(word.lower() for word in string_list(path, data, "address_words")),
             "event_words": regex.compile("|".join(map(regex.escape, string_list(path, data, "event_words"))) or "(?!)"),
             "host_bureaus": host_bureaus, "own_body_words": _word_lists(path, data, "own_body_words"), "own_place_words": {str(kind): tuple(words) for kind, words in own_place.items()},
             "subjects": subjects,
@@ -141,7 +142,8 @@ DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "s
                   "national_bodies", "national_scope",
                   "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "plan_review",
                   "plan_end_years", "last_year", "assessed_year", "genres", "covered_year", "planned_year", "year_end", "ordinary_word_short_names",
-                  "ethnic_groups", "own_place_words", "own_body_words", "event_words")
+                  "ethnic_groups", "own_place_words", "own_body_words", "event_words",
+                  "address_words")
 SUBJECT_KEYS = ("bodies", "former", "fields", "words")
 
 
@@ -1073,7 +1075,7 @@ def address_place(url: str, context: str = "") -> Optional[object]:
     words = regex.findall(r"[A-Za-z]+", (parts.hostname or "").lower()) + regex.findall(r"[A-Za-z]+", parts.path.lower())
     places = []
     for word in words:
-        if len(word) >= ADDRESS_WORD_MIN:
+        if len(word) >= ADDRESS_WORD_MIN and word not in document_cues()["address_words"]:
             division = table.spelled_in_full(word, context)
             if division is not None and division not in places:
                 places.append(division)

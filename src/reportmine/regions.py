@@ -44,6 +44,7 @@ class Regions:
         """`ordinary_words`: short forms that are ordinary words in report text (惠民, 安居), never
         read as a division on their own; `ethnic_groups`: the peoples an autonomy's name carries."""
         self.suffixes = short_name_pattern(ethnic_groups)
+        self.ordinary_words = frozenset(ordinary_words)
         self.by_code = {code: Division(code, name) for code, name in table.items()}
         self.by_name: dict[str, list[Division]] = {}
         self.short: dict[str, list[Division]] = {}
@@ -149,7 +150,9 @@ class Regions:
         """The one division whose name (or short name) a word spells in full pinyin (yuanling ->
         沅陵县), the context settling several (chaoyang: the one it names); None otherwise. Initials
         are not read: in an address they are as often a section's (tjgb, zwgk) as a place's."""
-        candidates = list({d.code: d for d in self._spellings.get(("full", word.lower()), [])}.values())
+        # (not a place whose short name is an ordinary word: ziyuan is 资源 as often as 资源县)
+        candidates = list({d.code: d for d in self._spellings.get(("full", word.lower()), [])
+                           if self.suffixes.sub("", d.name) not in self.ordinary_words}.values())
         if len(candidates) > 1 and context:
             named = {d.code for name in self.find_names(context) for d in self.lookup(name)}
             candidates = [d for d in candidates if d.code in named]
