@@ -835,6 +835,7 @@ def test_a_host_label_is_settled_by_the_place_word_of_a_body_named_without_its_p
     from reportmine.metadata import apply_manifest
 
     document = {"doc": "a.txt", "path": "/tmp/a.txt", "bureau": None, "region": None, "provenance": {}, "subject": "emergency",
+                "scope": None,
                 "metrics": [{"context": "今年以来，市应急管理局检查企业120家，市应急管理局还开展了演练。"}]}
     read = apply_manifest(document, {"/tmp/a.txt": {"url": "https://www.sx.gov.cn/art/1.html", "title": ""}})
     assert read["region"].endswith("绍兴市") and read["bureau"] == "绍兴市应急管理局"
@@ -860,3 +861,15 @@ def test_an_address_word_naming_a_section_is_no_place():
     assert address_place("https://example.com/pingan/1.html") is None
     assert address_place("https://example.com/news/dongtai/1.html", "东台市召开会议") is None
     assert address_place("https://example.com/yuanling/dongtai/1.html").name == "沅陵县"
+
+
+def test_a_pages_scope_is_the_place_it_speaks_of_as_its_own(pipeline):
+    assert pipeline.extract_text("今年以来，全市检查企业120家，全市整改隐患30处。").scope == "市"
+    assert pipeline.extract_text("今年以来，县应急管理局检查企业120家。").scope == "县"
+    assert pipeline.extract_text("检查企业120家。").scope is None
+    # the scope read from the text settles the host, with no figures' contexts at hand
+    from reportmine.metadata import apply_manifest
+    document = {"doc": "a.txt", "path": "/tmp/a.txt", "bureau": None, "region": None, "provenance": {},
+                "subject": "statistics", "scope": "县"}
+    read = apply_manifest(document, {"/tmp/a.txt": {"url": "https://www.wuhua.gov.cn/a/1.html", "title": ""}})
+    assert read["region"].endswith("梅州市五华县") and read["bureau"] == "五华县统计局"

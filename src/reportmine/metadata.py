@@ -782,6 +782,13 @@ def region_as_written(division, text: str) -> str:
 FORMER_SUFFIXES = ("县", "市")
 
 
+def page_scope(text: str) -> Optional[str]:
+    """The kind of place (市, 县, 区, 省) a page speaks of as its own (全市: own_place_kind), or that
+    of the body it names without its place (市应急管理局); None if neither."""
+    named_generic = generic_body(text)
+    return own_place_kind(text) or (_place_kind_of(*named_generic) if named_generic else None)
+
+
 def own_place_kind(text: str) -> Optional[str]:
     """The kind of place (市, 县, 区, 省) a page speaks of as its own (全市, 我县: documents.yaml
     own_place_words) at least OWN_PLACE_MIN times and more than of any other kind; else None."""
@@ -838,7 +845,7 @@ def read_metadata(normalized, lexicons=None) -> dict:
     table = regions()
     meta = {"title": title, "date": date, "year": year, "genre": find_genre(title, text), "bureau": bureau or inferred,
             "region": region_as_written(division, text) if division else None,
-            "region_code": division.code if division else None, "subject": subject}
+            "region_code": division.code if division else None, "subject": subject, "scope": page_scope(placed)}
     if inferred and division is None:
         meta["region"] = NATIONAL_REGION
     meta["provenance"] = text_provenance(meta)
@@ -1095,11 +1102,7 @@ def _read_host(document: dict, provenance: dict, url: str) -> None:
     # what the page names settles initials (ms: 眉山 on a page about 眉山)
     context = "\n".join([document.get("title") or "", document.get("bureau") or ""]
                         + [metric.get("context") or metric.get("text") or "" for metric in document.get("metrics") or []])
-    # the kind of place the page speaks of as its own (全市), or of its body written without its place
-    # (市应急管理局)
-    named_generic = generic_body(context)
-    own_kind = own_place_kind(context) or (_place_kind_of(*named_generic) if named_generic else None)
-    bureau, division = host_reading(url, context, own_kind)
+    bureau, division = host_reading(url, context, document.get("scope") or page_scope(context))
     if division is None:
         division = address_place(url, context)
     if division is not None and not document.get("region"):

@@ -144,6 +144,9 @@ class Document(BaseModel):
     subject: Optional[str] = _described("the kind of bureau whose work the page reports (statistics, transport, "
                                         "water, environment, ...: lexicons/documents.yaml subjects), read from its "
                                         "words; it names the bureau of a page that names none", None)
+    scope: Optional[str] = _described("the kind of place the page speaks of as its own: 市, 县, 区 or 省 (全市, 我县, or "
+                                      "its body written without its place: 市应急管理局); it settles a host name that "
+                                      "spells several places", None)
     url: Optional[str] = _described("the page's address, from a --manifest", None)
     provenance: dict[str, str] = Field(default_factory=dict, description="where each of bureau, region, year, date "
                                                                            "came from: text, title, url or manifest; a year "
