@@ -873,3 +873,8 @@ def test_a_pages_scope_is_the_place_it_speaks_of_as_its_own(pipeline):
                 "subject": "statistics", "scope": "县"}
     read = apply_manifest(document, {"/tmp/a.txt": {"url": "https://www.wuhua.gov.cn/a/1.html", "title": ""}})
     assert read["region"].endswith("梅州市五华县") and read["bureau"] == "五华县统计局"
+
+
+def test_a_page_on_part_of_its_own_year_is_not_last_years_for_a_stock_to_last_years_end():
+    assert find_year(None, "2014-11-05", "1-10月，全省完成造林120万亩；截至去年底，全省森林覆盖率48%。") == 2014
+    assert find_year(None, "2021-08-02", "上半年新增企业3家，截至2020年底共有企业12家。") == 2021

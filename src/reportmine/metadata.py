@@ -107,6 +107,7 @@ def document_cues() -> dict:
             "dateline_source": compile_expression(path, data.get("dateline_source") or r"(?!)", "dateline_source"), "genres": genres, "covered_year": covered,
             "opening_year": opening, "mentioned_year": mentioned,
             "planned_year": compile_expression(path, data.get("planned_year") or r"(?!)(?P<y>)", "planned_year"),
+            "part_of_year": compile_expression(path, data.get("part_of_year") or r"(?!)", "part_of_year"),
             "year_end": compile_expression(path, data.get("year_end") or r"(?!)(?P<y>)(?P<last>)", "year_end"),
             "plan_review": compile_expression(path, data.get("plan_review") or r"(?!)(?P<plan>)", "plan_review"),
             "plan_end_years": _plan_end_years(path, data.get("plan_end_years") or {}),
@@ -141,7 +142,7 @@ def _plan_end_years(path, entries) -> dict:
 DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "subjects", "field_endings",
                   "national_bodies", "national_scope",
                   "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "plan_review",
-                  "plan_end_years", "last_year", "assessed_year", "genres", "covered_year", "planned_year", "year_end", "ordinary_word_short_names",
+                  "plan_end_years", "last_year", "assessed_year", "genres", "covered_year", "planned_year", "year_end", "part_of_year", "ordinary_word_short_names",
                   "ethnic_groups", "own_place_words", "own_body_words", "event_words",
                   "address_words")
 SUBJECT_KEYS = ("bodies", "former", "fields", "words")
@@ -332,9 +333,10 @@ def headline_years(title: Optional[str]) -> list:
 
 def _counted_to_last_year_end(text: str, mentioned: Counter, published: int) -> bool:
     """Whether a page counts to the end of the year before it was published (截至2020年底, 截至去年底:
-    documents.yaml year_end), not naming the year it was published in nor speaking of 今年 (a later
-    year it names is a target's: 2014—2017年规划)."""
-    if mentioned[published] or THIS_YEAR in text:
+    documents.yaml year_end), not naming the year it was published in nor speaking of 今年 or of a
+    part of a year (上半年, 1-10月: documents.yaml part_of_year); a later year it names is a target's
+    (2014—2017年规划)."""
+    if mentioned[published] or THIS_YEAR in text or document_cues()["part_of_year"].search(text):
         return False
     for match in document_cues()["year_end"].finditer(text):
         if match["last"] or (match["y"] and int(match["y"]) == published - 1):
