@@ -859,6 +859,8 @@ def test_an_address_word_naming_a_section_is_no_place():
     assert address_place("https://example.com/xxgk/dongtai/2023/1.html") is None  # 动态, not 东台市
     assert address_place("https://example.com/ziyuan/1.html") is None  # 资源: an ordinary word's place
     assert address_place("https://example.com/pingan/1.html") is None
+    assert address_place("https://example.com/xinhua/1.html") is None  # 新华 is an ordinary word, whatever 新化县 spells
+    assert address_place("https://nanhai.example.com/a/1.html") is None  # the South China Sea names portals
     assert address_place("https://example.com/news/dongtai/1.html", "东台市召开会议") is None
     assert address_place("https://example.com/yuanling/dongtai/1.html").name == "沅陵县"
 

@@ -150,9 +150,9 @@ class Regions:
         """The one division whose name (or short name) a word spells in full pinyin (yuanling ->
         沅陵县), the context settling several (chaoyang: the one it names); None otherwise. Initials
         are not read: in an address they are as often a section's (tjgb, zwgk) as a place's."""
-        # (not a place whose short name is an ordinary word: ziyuan is 资源 as often as 资源县)
-        candidates = list({d.code: d for d in self._spellings.get(("full", word.lower()), [])
-                           if self.suffixes.sub("", d.name) not in self.ordinary_words}.values())
+        candidates = list({d.code: d for d in self._spellings.get(("full", word.lower()), [])}.values())
+        if any(self.suffixes.sub("", d.name) in self.ordinary_words for d in candidates):
+            return None  # the word is an ordinary one (ziyuan: 资源 as often as 资源县; xinhua: 新华)
         if len(candidates) > 1 and context:
             named = {d.code for name in self.find_names(context) for d in self.lookup(name)}
             candidates = [d for d in candidates if d.code in named]
