@@ -880,3 +880,16 @@ def test_a_pages_scope_is_the_place_it_speaks_of_as_its_own(pipeline):
 def test_a_page_on_part_of_its_own_year_is_not_last_years_for_a_stock_to_last_years_end():
     assert find_year(None, "2014-11-05", "1-10月，全省完成造林120万亩；截至去年底，全省森林覆盖率48%。") == 2014
     assert find_year(None, "2021-08-02", "上半年新增企业3家，截至2020年底共有企业12家。") == 2021
+
+
+def test_a_county_the_title_names_stays_on_a_page_speaking_of_the_city():
+    from reportmine.metadata import read_metadata
+    from reportmine.normalize import normalize
+    from reportmine.lexicons import load_lexicons
+
+    lexicons = load_lexicons()
+    page = "邕宁区春运工作总结\n全市春运平稳，我市统一部署。邕宁区投放客车243台，全市旅客增加。"
+    assert read_metadata(normalize(page, lexicons), lexicons)["region"].endswith("南宁市邕宁区")
+    # a title that names the county after words for the city's own place does not keep it
+    page = "我市推进示范村建设。图为邕宁区新建的示范村\n今年我市农业丰收，全市农民增收，邕宁区增收最多。"
+    assert read_metadata(normalize(page, lexicons), lexicons)["region"].endswith("南宁市")

@@ -801,6 +801,15 @@ def own_place_kind(text: str) -> Optional[str]:
     return kind if kind is not None and count >= OWN_PLACE_MIN and count > second else None
 
 
+def _title_names_as_its_own(title: Optional[str], division, text: str) -> bool:
+    """Whether a title names a division as the page's (邕宁区春运工作总结), not in passing after
+    words for a place of its own (我市推进示范村建设。图为邕宁区…): such a place stays the page's
+    whatever the page calls its own."""
+    if not title or _division_named(title, text) != division:
+        return False
+    return not any(word in title for words in document_cues()["own_place_words"].values() for word in words)
+
+
 def own_place_above(division, text: str):
     """A division named in a page that speaks of a larger place as its own (我市 … 邕宁区蒲庙镇):
     the division above it of the kind the page speaks of (南宁市); the division itself otherwise."""
@@ -828,7 +837,7 @@ def read_metadata(normalized, lexicons=None) -> dict:
         bureau = None
     if division is None:
         division = dominant_division(placed, placed_title)  # the region of a page that names no body
-        if division is not None:
+        if division is not None and not _title_names_as_its_own(placed_title, division, text):
             division = own_place_above(division, text)
     if division is None:
         division = own_place_division(placed, placed_title)
