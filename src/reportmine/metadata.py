@@ -47,6 +47,8 @@ SPEECH_DATELINE = regex.compile(r"在[^。，,；;\n]{2,60}会")
 CHINESE_DATE = regex.compile(r"(?P<y>[〇○零OОＯ一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
 TYPED_ZEROS = str.maketrans({"O": "〇", "О": "〇"})
 TITLE_SEPARATOR = regex.compile(r"\s*(?:_|\||｜|\s[-–—]\s)\s*")
+# a part of a navigation trail is a section or site name: longer ones are prose with an arrow in it
+BREADCRUMB_PART = 20
 PROSE_PUNCTUATION = regex.compile(r"[，。；！？,;]")
 # 18:05, or written in characters: 09时27分
 CLOCK_TIME = regex.compile(r"\d{1,2}[:：]\d{2}(?!\d)|\d{1,2}时\d{1,2}分")
@@ -108,6 +110,7 @@ def document_cues() -> dict:
             "opening_year": opening, "mentioned_year": mentioned,
             "planned_year": compile_expression(path, data.get("planned_year") or r"(?!)(?P<y>)", "planned_year"),
             "part_of_year": compile_expression(path, data.get("part_of_year") or r"(?!)", "part_of_year"),
+            "breadcrumb_separator": compile_expression(path, data.get("breadcrumb_separator") or r"(?!)", "breadcrumb_separator"),
             "year_end": compile_expression(path, data.get("year_end") or r"(?!)(?P<y>)(?P<last>)", "year_end"),
             "plan_review": compile_expression(path, data.get("plan_review") or r"(?!)(?P<plan>)", "plan_review"),
             "plan_end_years": _plan_end_years(path, data.get("plan_end_years") or {}),
@@ -139,7 +142,7 @@ def _plan_end_years(path, entries) -> dict:
     return {str(plan): year for plan, year in entries.items()}
 
 
-DOCUMENTS_KEYS = ("bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "subjects", "field_endings",
+DOCUMENTS_KEYS = ("breadcrumb_separator", "bureau_suffixes", "bureau_suffix_aliases", "host_bureaus", "subjects", "field_endings",
                   "national_bodies", "national_scope",
                   "publishers", "dateline_source", "news_source", "opening_year", "mentioned_year", "plan_review",
                   "plan_end_years", "last_year", "assessed_year", "genres", "covered_year", "planned_year", "year_end", "part_of_year", "ordinary_word_short_names",
@@ -248,14 +251,22 @@ def find_title(text: str, html_title: Optional[str]) -> Optional[str]:
         # headline alone is the title when the page shows it
         headline = TITLE_SEPARATOR.split(html_title, 1)[0].strip()
         return headline if len(headline) >= 6 and headline in text else html_title
-    suffixes = document_cues()["bureau_suffixes"]
+    cues = document_cues()
+    suffixes, breadcrumb = cues["bureau_suffixes"], cues["breadcrumb_separator"]
     for line in text.splitlines():
         line = line.strip()
         # 肇庆市消防救援支队 on a line of its own above the title is the letterhead, not the title
         letterhead = len(line) <= 20 and line.endswith(suffixes)
-        if len(line) >= 6 and not DATE.match(line) and not letterhead:
+        if len(line) >= 6 and not DATE.match(line) and not letterhead and not _is_breadcrumb(line, breadcrumb):
             return line[:120]
     return None
+
+
+def _is_breadcrumb(line: str, separator) -> bool:
+    """A site's path to the page (门户网站 >> 部门动态 >> 市卫生健康委): short parts joined by the
+    separators of a navigation trail, never a headline."""
+    parts = separator.split(line)
+    return len(parts) >= 2 and all(0 < len(part.strip()) <= BREADCRUMB_PART for part in parts)
 
 
 def find_year(title: Optional[str], date: Optional[str], text: str) -> Optional[int]:
