@@ -323,7 +323,29 @@ def share_of_whole(site: Site, figure: Figure):
     # 占GDP的比重为54.9%: a proportion of the whole is a structure, no act
     verb = "" if g.words.share_ratio_noun in share.group() else g.words.share_verb
     obj = name + g.words.share_suffix if name else ""
+    named = _share_named_by_its_base(g, share)
+    if named:
+        # 非公有制经济…占GDP的比重为54.9% -> 非公有制经济占GDP比重; after the figure before, whose
+        # subject the clause leaves out (建设项目1005套，占目标任务的80.4%), the name is the clause's own
+        obj = (name if rule == "share-of-whole" else "") + named
     return {"object": (obj, site.span(name), rule), "action": (verb, site.span(verb, site.left_start), rule)}
+
+
+BRACKETED = regex.compile(r"[（(][^（()）]*[)）]")
+
+
+def _share_named_by_its_base(g: Grammar, share) -> str:
+    """占GDP的比重 -> 占GDP比重; 占年度任务的 -> 占年度任务比例: the name of a share whose base is
+    written with its ratio noun, or is a plan (grammar.yaml share_plan_bases); '' for a base that is
+    a plain whole (占火灾总数的 keeps the short name 占比)."""
+    base = BRACKETED.sub("", share["base"] or "").strip()
+    if not base:
+        return ""
+    if share["ratio"]:
+        return g.words.share_verb + base + share["ratio"]
+    if any(word in base for word in g.words.share_plan_bases):
+        return g.words.share_verb + base + g.words.share_plan_noun
+    return ""
 
 
 def rate_name(site: Site, figure: Figure):
