@@ -332,6 +332,7 @@ def share_of_whole(site: Site, figure: Figure):
 
 
 BRACKETED = regex.compile(r"[（(][^（()）]*[)）]")
+POINTS_UNIT = "个百分点"  # the canonical unit of percentage points (GUIDELINES.md)
 
 
 def _share_named_by_its_base(g: Grammar, share) -> str:
@@ -1023,17 +1024,42 @@ def object_of_figure_before(site: Site, figure: Figure):
     if members:
         return {"object": (members, (previous.start, previous.end), "object-of-figure-before/members"),
                 "confidence": (0.7, None)}
+    growth = _growth_rate_changed(site, previous)
+    if growth:
+        return {"object": (growth, (previous.start, previous.end), "object-of-figure-before/growth-rate"),
+                "confidence": (0.7, None)}
     return {"object": (previous.object, (previous.start, previous.end)), "confidence": (0.7, None)}
+
+
+def _growth_rate_changed(site: Site, previous: Figure) -> str:
+    """同比增长8.5%，增速比1—9月份加快0.8个百分点 -> 高新技术产业增加值增速: percentage points right
+    after a growth rate change that rate, not the thing that grew; the rate is named as the text
+    names it (增速, 降幅 …: attribution.yaml growth_rate_acts), else 增速. '' otherwise."""
+    g = site.g
+    if site.q.unit != POINTS_UNIT or previous.kind != "rate" or previous.unit != "%" or not previous.change:
+        return ""
+    subject = BRACKETED.sub("", previous.object).strip()
+    if not subject or subject.endswith(g.rate_suffix_tuple) or subject.endswith(tuple(g.lexicons.growth_rate_acts)):
+        return ""  # a rate that names itself (城镇化率) is changed as itself
+    if not any(t.is_noun and t.flag != "f" for t in g.segmenter.tag(subject)):
+        return ""  # no thing named, only a position (之后): nothing whose growth rate it could be
+    written = max(g.lexicons.growth_rate_acts, key=site.left.rfind)
+    return subject + (written if written in site.left else g.words.growth_rate_name)
 
 
 def growth_rate_of_figure_before(site: Site, figure: Figure):
     """夏粮总产96.4亿斤、同比增加1.7亿斤、增幅1.9% -> 夏粮总产: a rate named only as a growth rate
     (attribution.yaml growth_rate_acts: 增幅, 增速, 降幅) names no thing of its own; it is the growth
-    of what the figure before it in the sentence counts."""
+    of what the figure before it in the sentence counts; after a growth rate (同比下降2.4%，降幅比上半年
+    扩大1.1个百分点) it is that rate, named with what grew (货物运输量降幅)."""
     previous = site.previous
     if site.q.kind != "rate" or figure.object not in site.g.lexicons.growth_rate_acts or not site.same_sentence \
-            or previous.kind == "rate" or not previous.object or previous.breakdown:
+            or not previous.object or previous.breakdown:
         return None
+    if previous.kind == "rate":
+        growth = _growth_rate_changed(site, previous)
+        return {"object": (growth, (previous.start, previous.end), "growth-rate-of-figure-before/growth-rate")} \
+            if growth else None
     if _aside(site.state.index, previous, site.q.start):
         return None  # (an aside in brackets is not what grew)
     return {"object": (previous.object, (previous.start, previous.end))}
