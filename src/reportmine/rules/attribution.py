@@ -25,7 +25,7 @@ import regex
 from ..extraction import Figure
 from ..numbers import Quantity
 from ..segment import Token
-from .grammar import (CLAUSE_PUNCTUATION, CLOSING_BRACKET_CHARS, CLOSING_BRACKETS, EARLIER_VERB_REACH, HAN, LIST_COMMAS,
+from .grammar import (BRACKETED, CLAUSE_PUNCTUATION, CLOSING_BRACKET_CHARS, CLOSING_BRACKETS, EARLIER_VERB_REACH, HAN, LIST_COMMAS,
                       QUOTES, SENTENCE_REACH, Grammar, TextIndex, ends_with_verb, outside_titles, without_trailing)
 
 
@@ -331,7 +331,6 @@ def share_of_whole(site: Site, figure: Figure):
     return {"object": (obj, site.span(name), rule), "action": (verb, site.span(verb, site.left_start), rule)}
 
 
-BRACKETED = regex.compile(r"[（(][^（()）]*[)）]")
 POINTS_UNIT = "个百分点"  # the canonical unit of percentage points (GUIDELINES.md)
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 
 from ..extraction import Figure
 from ..regions import regions
-from .grammar import NON_SPACE, Grammar, TextIndex
+from .grammar import BRACKETED, NON_SPACE, Grammar, TextIndex
 from .tables import TableLines, Tables
 
 # The rules the document passes decide with (table-* in tables.py), each named in the evidence of the
@@ -17,7 +17,7 @@ PASS_RULES = ("parts-after-a-full-stop", "change-word-of-the-list", "rates-respe
               "changes-respectively", "figures-respectively", "table-cell", "table-row-label", "table-bare-cell",
               "act-in-count-name", "act-implied-by-event", "object-of-the-act", "object-of-the-whole-before",
               "count-of-the-act", "act-named-by-formula",
-              "verb-inside-stock-name", "type-check")
+              "verb-inside-stock-name", "aside-left-out-of-name", "type-check")
 
 
 def parts_after_a_full_stop(text: str, index: TextIndex, g: Grammar, figures: list[Figure]) -> None:
@@ -354,6 +354,21 @@ def run_passes(text: str, index: TextIndex, g: Grammar, tables: Tables, lines: T
     tables.read_cells(text, lines, figures)
     last_word_on_counts(text, g, figures)
     verb_inside_stock_name(text, g, figures)
+    aside_left_out_of_name(g, figures)
+
+
+def aside_left_out_of_name(g: Grammar, figures: list[Figure]) -> None:
+    """农林牧渔业(包括农林牧渔专业及辅助性活动)增加值 -> 农林牧渔业增加值: brackets that say what a name
+    includes or leaves out (grammar.yaml aside_openers) are an aside, not part of the name; brackets
+    that name alternatives or an abbreviation stay (县(市、区), 细颗粒物(PM2.5))."""
+    openers = tuple(g.words.aside_openers)
+    for figure in figures:
+        if "(" not in figure.object and "（" not in figure.object:
+            continue
+        name = BRACKETED.sub(lambda found: "" if found.group()[1:].lstrip().startswith(openers) else found.group(),
+                             figure.object).strip()
+        if name and name != figure.object:
+            figure.decide("object", name, "aside-left-out-of-name", (figure.start, figure.end))
 
 
 # word classes that never name a thing on their own: adverbs, numerals, measure words, punctuation,
