@@ -180,6 +180,13 @@ class Site:
                 and g.strip_leading(self.right.strip()) in g.lexicons.object_trim + ("",):
             after_next = self.text[self.next_q_in_clause.end:self.window_end]
             found = g.right_noun_phrase(after_next, None, q, ends_with_verb=ends_with_verb(self.tokens))
+        quoted = QUOTED_NAME.match(self.right) if not found else None
+        if quoted:
+            # 公布64家“黑名单”企业, 投放3台"银证通智能服务一体机": a quoted name after the measure word
+            # is (with the nouns after it) the thing it counts, named without its quotes
+            after = self.right[quoted.end():]
+            head = g.right_noun_phrase(after, None, q) if after[:1] and HAN.match(after[:1]) else ""
+            found = quoted["name"] + head
         return found
 
     @read_once
@@ -331,6 +338,7 @@ def share_of_whole(site: Site, figure: Figure):
     return {"object": (obj, site.span(name), rule), "action": (verb, site.span(verb, site.left_start), rule)}
 
 
+QUOTED_NAME = regex.compile(r"\s*[“\"「‘](?P<name>\p{Han}[^“”\"「」‘’，,。；;]{0,19})[”\"」’]")
 POINTS_UNIT = "个百分点"  # the canonical unit of percentage points (GUIDELINES.md)
 
 
