@@ -8,7 +8,7 @@ from collections import Counter
 
 from ..extraction import Figure
 from ..regions import regions
-from .grammar import BRACKETED, NON_SPACE, Grammar, TextIndex
+from .grammar import BRACKETED, CLOSING_BRACKET_CHARS, NON_SPACE, Grammar, TextIndex
 from .tables import TableLines, Tables
 
 # The rules the document passes decide with (table-* in tables.py), each named in the evidence of the
@@ -69,7 +69,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
         for figure in figures[taken_in:start]:
             if figure.sentence_start != plain_sentence:
                 plain_before, plain_sentence = [], figure.sentence_start
-            if figure.kind != "rate" and figure.change is None and not _in_brackets(index, figure):
+            if figure.kind != "rate" and figure.change is None:
                 plain_before.append(figure)
         taken_in = start
         rates = first.kind == "rate"
@@ -120,7 +120,7 @@ def rates_respectively(text: str, index: TextIndex, g: Grammar, figures: list[Fi
             # the rates are the growths of the figures before them
             listed = []
         parts = _with_shared_head(g, listed)
-        before = plain_before if plain_sentence == first.sentence_start else []
+        before = [f for f in plain_before if not _in_brackets(index, f, first.start)] if plain_sentence == first.sentence_start else []
         if len(parts) == len(group) and (respectively or changes and len(parts) > 1):
             # 事故起数、死亡人数同比下降40.2%、33.5%: as many names listed before the change as
             # rates after it hand them out in order, 分别 or not
@@ -162,10 +162,12 @@ def _list_clause_start(text: str, index: TextIndex, first: Figure) -> int:
     return start
 
 
-def _in_brackets(index: TextIndex, figure: Figure) -> bool:
-    """死亡35人（含高速事故6起6人）: a figure inside brackets is an aside, not one of the figures a
-    list of changes after the brackets refers to."""
-    return index.inside_brackets(max(figure.sentence_start, figure.start - 60), figure.start)
+def _in_brackets(index: TextIndex, figure: Figure, list_start: int) -> bool:
+    """死亡35人（含高速事故6起6人）: a figure inside brackets closed before the list is an aside, not
+    one of the figures a list of changes after the brackets refers to; inside the same brackets as
+    the list ((全市共发生事故19起、死亡17人，同比分别减少3起、6人…)) it is one of them."""
+    return index.inside_brackets(max(figure.sentence_start, figure.start - 60), figure.start) \
+        and index.holds_any(CLOSING_BRACKET_CHARS, figure.end, list_start)
 
 
 def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
