@@ -58,6 +58,7 @@ class GrammarWords:
     share_ratio_noun: str
     share_plan_noun: str
     share_plan_bases: tuple
+    share_plan_counts: tuple
     growth_rate_name: str
     aside_openers: tuple
     meeting_endings: tuple
@@ -171,7 +172,7 @@ ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_shor
                     "implied_nouns", "implied_acts", "case_act_objects", "person_act_objects", "team_members")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
-                 "handing_fillers", "meeting_endings", "determiner_units", "event_units", "share_plan_bases",
+                 "handing_fillers", "meeting_endings", "determiner_units", "event_units", "share_plan_bases", "share_plan_counts",
                  "aside_openers")
 GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix", "share_ratio_noun", "share_plan_noun",
                  "growth_rate_name")

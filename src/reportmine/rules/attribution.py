@@ -330,7 +330,11 @@ def share_of_whole(site: Site, figure: Figure):
     # 占GDP的比重为54.9%: a proportion of the whole is a structure, no act
     verb = "" if g.words.share_ratio_noun in share.group() else g.words.share_verb
     obj = name + g.words.share_suffix if name else ""
-    named = _share_named_by_its_base(g, share)
+    # (税收收入…，同比增长9.8%，占一般预算收入的70%: the subject of the rate before, lent later by
+    # object-of-figure-before, is the share's own; a rate before that is itself a share lends none)
+    lent = site.same_sentence and site.previous.kind == "rate" and site.previous.object \
+        and g.words.share_verb not in site.previous.object
+    named = _share_named_by_its_base(g, share, unnamed=not name and not lent)
     if named:
         # 非公有制经济…占GDP的比重为54.9% -> 非公有制经济占GDP比重; after the figure before, whose
         # subject the clause leaves out (建设项目1005套，占目标任务的80.4%), the name is the clause's own
@@ -342,18 +346,20 @@ QUOTED_NAME = regex.compile(r"\s*[“\"「‘](?P<name>\p{Han}[^“”\"「」�
 POINTS_UNIT = "个百分点"  # the canonical unit of percentage points (GUIDELINES.md)
 
 
-def _share_named_by_its_base(g: Grammar, share) -> str:
+def _share_named_by_its_base(g: Grammar, share, unnamed: bool) -> str:
     """占GDP的比重 -> 占GDP比重; 占年度任务的 -> 占年度任务比例: the name of a share whose base is
-    written with its ratio noun, or is a plan (grammar.yaml share_plan_bases); '' for a base that is
-    a plain whole (占火灾总数的 keeps the short name 占比)."""
+    written with its ratio noun, or is a plan (grammar.yaml share_plan_bases: what the base ends
+    with, so 一般预算收入 is no plan); a base that is a plain whole names the share only when nothing
+    else does (占一般预算收入的70% -> 占一般预算收入比重; 住宅火灾…占火灾总数的 keeps 住宅火灾占比)."""
     base = BRACKETED.sub("", share["base"] or "").strip()
     if not base:
         return ""
     if share["ratio"]:
         return g.words.share_verb + base + share["ratio"]
-    if any(word in base for word in g.words.share_plan_bases):
+    counted = next((base[:-len(word)] for word in g.words.share_plan_counts if base.endswith(word)), base)
+    if counted.endswith(tuple(g.words.share_plan_bases)):
         return g.words.share_verb + base + g.words.share_plan_noun
-    return ""
+    return g.words.share_verb + base + g.words.share_ratio_noun if unnamed else ""
 
 
 def rate_name(site: Site, figure: Figure):
