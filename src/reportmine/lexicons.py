@@ -115,6 +115,7 @@ class Lexicons:
     casualty_short_forms: dict
     state_count_suffixes: dict
     growth_rate_acts: dict
+    purpose_verbs: dict  # 支持 -> 资金: money given to what the verb governs is named so
     table_header_units: dict
     table_index_labels: tuple
     table_total_labels: tuple
@@ -169,6 +170,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "ag
                      "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs", "flow_heads",
                      "attainment_verbs", "receiving_verbs", "share_base_verbs")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes", "growth_rate_acts",
+                    "purpose_verbs",
                     "implied_nouns", "implied_acts", "case_act_objects", "person_act_objects", "team_members")
 GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_stops", "negation_prefixes",
                  "class_words", "governing_prepositions", "since_prepositions", "list_closers", "change_fillers",
@@ -354,6 +356,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
     casualty_short_forms: dict = {}
     state_count_suffixes: dict = {}
     growth_rate_acts: dict = {}
+    purpose_verbs: dict = {}
     implied_nouns: dict = {}
     implied_acts: dict = {}
     act_objects: dict = {"case_act_objects": {}, "person_act_objects": {}}
@@ -366,6 +369,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         casualty_short_forms.update(string_map(path, data, "casualty_short_forms", "a one-character act to its full form"))
         state_count_suffixes.update(string_map(path, data, "state_count_suffixes", "a unit to a suffix"))
         growth_rate_acts.update(string_map(path, data, "growth_rate_acts", "a growth rate's name to its change verb"))
+        purpose_verbs.update(string_map(path, data, "purpose_verbs", "a verb of purpose to the name of money given to it"))
         implied_nouns.update(string_map(path, data, "implied_nouns", "a unit to the noun it counts"))
         implied_acts.update(string_map(path, data, "implied_acts", "an event to the act its count implies"))
         for key in act_objects:
@@ -440,6 +444,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         casualty_short_forms=casualty_short_forms,
         state_count_suffixes=state_count_suffixes,
         growth_rate_acts=growth_rate_acts,
+        purpose_verbs=purpose_verbs,
         table_header_units=table_header_units,
         table_total_labels=_merge_lists(*attribution["table_total_labels"]),
         table_index_labels=_merge_lists(*attribution["table_index_labels"]),

@@ -836,6 +836,32 @@ def issued_document(site: Site, figure: Figure):
     return None
 
 
+def money_for_a_purpose(site: Site, figure: Figure):
+    """筹措30亿元支持现代农业产业园区建设 -> 现代农业产业园区建设资金: money that the words before it
+    name only by the act that raised it (or not at all) is named by what it goes to, written after
+    it (attribution.yaml purpose_verbs, with the name of money given to it: 资金)."""
+    g = site.g
+    lexicons = g.lexicons
+    if site.q.kind != "money" or figure.change or figure.object and figure.object != figure.action \
+            and figure.object not in lexicons.purpose_verbs:
+        return None
+    after = site.text[site.q.end:site.window_end]
+    verb = max((v for v in lexicons.purpose_verbs if after.lstrip().startswith(v)), key=len, default=None)
+    if verb is None:
+        return None
+    start = site.q.end + len(after) - len(after.lstrip()) + len(verb)
+    purpose = PURPOSE_PHRASE.match(site.text, start, site.window_end)
+    if purpose is None:
+        return None
+    name = purpose["name"] + lexicons.purpose_verbs[verb]
+    return {"object": (name, (purpose.start("name"), purpose.end("name")))}
+
+
+# the words a purpose verb governs, up to the clause's end, past a count of the things it goes to
+# (支持十条农业产业链建设)
+PURPOSE_PHRASE = regex.compile(r"(?:[\d零一二两三四五六七八九十百千万.]+\p{Han})?(?P<name>\p{Han}{2,16})(?=[，,。；;、]|$)")
+
+
 # ---- stage: the act, from a change or from the name ----------------------------------------
 def change_verb_acts(site: Site, figure: Figure):
     """同比下降19.01% -> 下降: a change's act is its change verb."""
@@ -1382,6 +1408,7 @@ STAGES = (
                    _rule(words_before_figure, OBJECT_ACTION))),
     # a document's name and its issuing verb outrank a list item's reading of the same words
     Stage("list", (_rule(list_item, OBJECT_ACTION, priority=1), _rule(issued_document, OBJECT_ACTION, priority=2))),
+    Stage("money-for-a-purpose", (_rule(money_for_a_purpose, ("object",)),)),
     # exclusive: the change verb, else the act a measure's name holds, else a state in the name
     Stage("act", (_rule(change_verb_acts, ("action",)), _rule(act_in_measure_name, ("action",)),
                   _rule(state_in_name, ("action",)), _rule(act_of_a_growth_rate, ("action",)))),
