@@ -339,11 +339,22 @@ def share_of_whole(site: Site, figure: Figure):
         # 非公有制经济…占GDP的比重为54.9% -> 非公有制经济占GDP比重; after the figure before, whose
         # subject the clause leaves out (建设项目1005套，占目标任务的80.4%), the name is the clause's own
         obj = (name if rule == "share-of-whole" else "") + named
+    elif rule == "share-of-figure-before" and not share["base"] and _acted_on_the_total(site.previous):
+        # 企业490家，已落实388家，占79.2%: the share of the total that the act reached, named by the act
+        obj = site.previous.action + g.words.share_plan_noun
     return {"object": (obj, site.span(name), rule), "action": (verb, site.span(verb, site.left_start), rule)}
 
 
 QUOTED_NAME = regex.compile(r"\s*[“\"「‘](?P<name>\p{Han}[^“”\"「」‘’，,。；;]{0,19})[”\"」’]")
 POINTS_UNIT = "个百分点"  # the canonical unit of percentage points (GUIDELINES.md)
+
+
+def _acted_on_the_total(previous: Figure) -> bool:
+    """Whether a count names no thing of its own, only an act on what the count before it counts
+    (企业490家，已落实388家: its object is lent by the figure before)."""
+    evidence = previous.evidence.get("object")
+    return previous.kind == "count" and bool(previous.action) and evidence is not None \
+        and evidence.in_family("object-of-figure-before")
 
 
 def _share_named_by_its_base(g: Grammar, share, unnamed: bool) -> str:
