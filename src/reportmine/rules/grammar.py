@@ -157,9 +157,13 @@ class Grammar:
                                           + ")(?:" + "|".join(map(regex.escape, self.level_markers))
                                           + r"))\s*(?:(?:19|20)\d{2}年(?:底|末)?的?)?\s*")
         # 快于全市平均水平 right before a figure: its gap to a benchmark
+        # the verb before the base (高出全省平均增速), or the base before the verb after 比/较/与
+        # (比全国平均水平高出, 与同期全国平均水平相比高出)
+        benchmark_verb = "(?P<verb>" + "|".join(map(regex.escape, sorted(lexicons.benchmark_verbs, key=len, reverse=True))) + ")"
         self.benchmark_gap = regex.compile(
-            "(?P<verb>" + "|".join(map(regex.escape, sorted(lexicons.benchmark_verbs, key=len, reverse=True))) + ")(?:"
-            + lexicons.benchmark_base.pattern + r")\s*$") if lexicons.benchmark_verbs and lexicons.benchmark_base else None
+            benchmark_verb + "(?:" + lexicons.benchmark_base.pattern + r")\s*$|[比较与](?:同期)?(?:"
+            + lexicons.benchmark_base.pattern + ")(?:相比)?" + benchmark_verb + r"\s*$") \
+            if lexicons.benchmark_verbs and lexicons.benchmark_base else None
         # 由, 从 (由2019年底的, 从上年的, 由原来的) right before a number: the level a change starts at;
         # since_time is what may stand between (change.yaml level_start_times, or a year)
         self.since_time = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?:底|末)?|"
