@@ -146,6 +146,7 @@ class Lexicons:
     reporting_verbs: tuple
     flow_heads: tuple
     share_base_verbs: tuple
+    adverbial_nouns: tuple  # 全部, 基本: read as nouns by the tagger, adverbs right before a verb
     receiving_verbs: tuple
     attainment_verbs: tuple
     implied_nouns: dict
@@ -168,7 +169,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "ag
                      "state_verbs", "casualty_acts", "casualty_events", "problem_states", "finding_verbs",
                      "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
                      "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs", "flow_heads",
-                     "attainment_verbs", "receiving_verbs", "share_base_verbs")
+                     "attainment_verbs", "receiving_verbs", "share_base_verbs", "adverbial_nouns")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes", "growth_rate_acts",
                     "purpose_verbs",
                     "implied_nouns", "implied_acts", "case_act_objects", "person_act_objects", "team_members")
@@ -475,6 +476,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         reporting_verbs=_merge_lists(*attribution["reporting_verbs"]),
         flow_heads=_merge_lists(*attribution["flow_heads"]),
         share_base_verbs=_merge_lists(*attribution["share_base_verbs"]),
+        adverbial_nouns=_merge_lists(*attribution["adverbial_nouns"]),
         receiving_verbs=_merge_lists(*attribution["receiving_verbs"]),
         attainment_verbs=_merge_lists(*attribution["attainment_verbs"]),
         implied_nouns=implied_nouns,

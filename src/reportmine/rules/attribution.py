@@ -550,7 +550,8 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         verb_start = g.verb_run_start(tokens, i)
         action = "".join(t.word for t in tokens[verb_start:i + 1])
         noun_end = verb_start
-        while noun_end > 0 and (tokens[noun_end - 1].flag in ("d", "ad") or tokens[noun_end - 1].word in g.trim_words):
+        while noun_end > 0 and (tokens[noun_end - 1].flag in ("d", "ad") or tokens[noun_end - 1].word in g.trim_words
+                                or tokens[noun_end - 1].word in lexicons.adverbial_nouns):  # 已基本建成: 基本 acts as an adverb
             # 事故隐患已整改2312条: the adverb stands between the noun and its verb, and so does a
             # word of lexicon object_trim (framing words such as 累计: 财政总收入累计完成452964万元,
             # 商品房累计销售109.8万平方米)

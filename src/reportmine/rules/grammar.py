@@ -435,6 +435,8 @@ class Grammar:
                 break
             if token.flag.startswith("v") and token.flag != "vn":
                 break
+            if token.word in self.lexicons.adverbial_nouns and i + 1 < len(tokens) and tokens[i + 1].is_verb:
+                break  # 48项重点水利项目全部纳入规划: 全部 before the verb is an adverb, no part of the name
             if token.is_noun or (token.word in self.words.joiners and i + 1 < len(tokens) and tokens[i + 1].is_noun):
                 end = token.end
                 continue
