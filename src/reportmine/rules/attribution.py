@@ -1255,10 +1255,12 @@ def act_of_figure_before_in_sentence(site: Site, figure: Figure):
     g, previous = site.g, site.previous
     if figure.action or not site.same_sentence or not _lends_act(site) or (previous.change and not figure.change):
         return None
-    if figure.object and not figure.evidence["object"].in_family("object-of-figure-before") and not figure.breakdown \
-            and site.q.kind != "rate" and _act_bound_to_its_name(g, previous):
+    names_itself = figure.object and not figure.evidence["object"].in_family("object-of-figure-before") \
+        and not figure.breakdown and site.q.kind != "rate"
+    if names_itself and (_act_bound_to_its_name(g, previous) or figure.object.endswith(g.lexicons.output_heads)):
         # 完成门急诊量…人次，入院病人…人次; 粮食播种面积…亩，产量…吨: an act that reports progress, or
-        # one read from the figure's own name, is not lent to a figure that names its own thing
+        # one read from the figure's own name, is not lent to a figure that names its own thing; nor
+        # is any act lent to an output or an amount held (生猪出栏15万头，肉类产量1.61万吨)
         return None
     if figure.breakdown and _reports_the_total(site, previous):
         return None
