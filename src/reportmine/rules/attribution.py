@@ -654,17 +654,24 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         obj = g.strip_leading("".join(t.word for t in tokens[object_start:act_start]))
     # 有效处置突发事件12起: a manner word may come first
     # (a two-character adjective: 有效; one character is part of the name: 重污染天数)
-    opening = next((k for k, t in enumerate(tokens[:i]) if not (t.flag in ("ad", "d") or t.flag == "a" and len(t.word) > 1)), 0)
+    # (全省已累计分配公租房: the place, an adverb and a framing word stand before the clause's act;
+    # not a word of existence: after 共有 the nouns are a stock's, 共有综合医院)
+    opening = next((k for k, t in enumerate(tokens[:i]) if not (t.flag in ("ad", "d") or t.flag == "a" and len(t.word) > 1
+                                                                 or t.word in g.trim_words and t.word not in lexicons.existence_verbs
+                                                                 or t.word in lexicons.scope_words)), 0)
     head = tokens[opening]
     # a unit of visits (家次, 个次) counts acts on things: 监测广告1089个次 is monitoring, not monitors
     # the noun it governs may follow describing words (整治一般隐患126.4万处)
     governed = next((k for k in range(opening + 1, i + 1) if tokens[k].flag not in ("a", "b")), i + 1)
     if not action and object_start <= opening < i and head.flag == "vn" and len(head.word) >= 2 \
-            and (head.word not in lexicons.modifier_verbs or g.counts_visits(q.unit)) and head.word not in g.trim_words \
+            and (head.word not in lexicons.modifier_verbs or g.counts_visits(q.unit) or q.kind == "measure"
+                 and not tokens[i].word.endswith(lexicons.head_nouns)) and head.word not in g.trim_words \
             and governed <= i and tokens[governed].is_noun and tokens[governed].flag != "vn":
         # 培训企业负责人和安全管理人员2,700余人次, 整治隐患1,870处: a verbal noun opening the
         # clause, before a plain noun, governs the noun phrase after it (not inside a phrase:
-        # 现有应急救援队伍32支, where 应急 modifies)
+        # 现有应急救援队伍32支, where 应急 modifies); a describing verb (建设) too, when it opens a
+        # measure of a thing that is no head noun of lexicon head_nouns (建设农村公路780公里, but
+        # 建设项目用地 stays a name)
         action, obj, branch = head.word, g.strip_leading("".join(t.word for t in tokens[opening + 1:i + 1])), "verbal-noun-governs"
     if obj and not action:
         # 处罚金额489余万元, 行政处罚案件29起: the act is named inside the object
