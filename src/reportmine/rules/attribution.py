@@ -1211,8 +1211,8 @@ def act_after_event_count(site: Site, figure: Figure):
 
 def verb_earlier_in_sentence(site: Site, figure: Figure):
     """召开市委常委会,市政府党组会...41次 -> 召开: the verb is in an earlier clause of the sentence."""
-    if figure.action or site.q.kind == "rate" or site.stock_word:
-        return None
+    if figure.action or site.q.kind == "rate" or site.stock_word or figure.object.endswith(site.g.lexicons.output_heads):
+        return None  # (an output or an amount held is no product of an earlier act: 货运量达7.5亿吨)
     if site.clause_start <= site.reading_start:
         return None
     words = site.state.words_before(site.g, max(site.reading_start, site.clause_start - EARLIER_VERB_REACH), site.clause_start)
