@@ -532,9 +532,11 @@ class Grammar:
                 following = [t.word for t in tokens[i + 1:i + 3]]
                 if len(following) > 1 and tokens[i + 1].is_noun and not tokens[i + 1].flag.startswith("v"):
                     following = following[:1]
+                # (a place word after the verb is where it acts, never the rest of a name: 畅销全国, 覆盖全省)
                 inside_list = (any(w in following for w in self.words.list_closers) or "、" in following) or (
                     i > 0 and tokens[i - 1].is_noun and not tokens[i - 1].flag.startswith("v")
-                    and i + 1 < len(tokens) and (tokens[i + 1].word in ("和",) or tokens[i + 1].is_noun))
+                    and i + 1 < len(tokens) and (tokens[i + 1].word in ("和",) or tokens[i + 1].is_noun)
+                    and tokens[i + 1].word not in self.scope_words)
                 if inside_list:
                     continue
                 if i > 0 and tokens[i - 1].word in self.lexicons.light_verbs and i + 1 < len(tokens) and tokens[i + 1].is_noun:
