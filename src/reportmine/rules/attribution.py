@@ -701,9 +701,10 @@ def _with_glued_noun_suffix(tokens: list[Token]) -> list[Token]:
 
 
 # words that may stand inside a noun phrase before a verb that describes its head (燃气泄漏报警装置,
-# 国三及以下排放标准营运柴油货车, 线下无理由退货承诺单位); a conjunction (c) joins words inside a phrase
-# (国三及以下), but right before the verb it joins two acts (新建和改造), which the rule leaves alone
-PHRASE_INSIDE_FLAGS = ("n", "f", "a", "b", "m", "q", "j", "l", "i", "c", "uj", "s", "z")
+# 国三及以下排放标准营运柴油货车, 线下无理由退货承诺单位; a time word too: 冬季瓜菜采购补贴资金); a
+# conjunction (c) joins words inside a phrase (国三及以下), but right before the verb it joins two acts
+# (新建和改造), which the rule leaves alone
+PHRASE_INSIDE_FLAGS = ("n", "f", "a", "b", "m", "q", "j", "l", "i", "c", "uj", "s", "z", "t")
 
 
 def _verb_governing_a_modifier(g: Grammar, tokens: list[Token], verb_start: int) -> Optional[int]:
