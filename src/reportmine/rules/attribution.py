@@ -572,6 +572,18 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         if light is not None:
             # 组织学习23次, 实施经济处罚89.38万元, 开展专项应急演练27场次
             return g.strip_leading("".join(t.word for t in tokens[light + 1:i + 1])), tokens[light].word, "light-verb"
+        outer = next((j for j in range(verb_start - 2, -1, -1) if not (tokens[j].is_noun and not tokens[j].is_verb
+                                                                        or tokens[j].flag in ("a", "b", "m", "q", "uj"))), None)
+        if q.kind != "money" and outer is not None and tokens[outer].flag.startswith("v") and tokens[outer].flag != "vn" \
+                and tokens[outer].word not in g.trim_words and tokens[outer].word not in g.change_verbs \
+                and tokens[outer].word not in lexicons.modifier_verbs and tokens[outer].word not in lexicons.progress_verbs \
+                and tokens[verb_start - 1].is_noun and not (outer > 0 and tokens[outer - 1].is_noun and not tokens[outer - 1].is_verb
+                                                            and tokens[outer - 1].word not in lexicons.scope_words):
+            # (after a noun the verb closes a name, 棚户区改造基本建成9408套: no verb governing one)
+            # 开工棚户区住房改造5400套, 受理基础测绘成果使用许可申请51宗: a verb before a noun and the act
+            # done on it governs the two as one thing (what is counted), and is the act (not a verb of
+            # progress or urging: 完成危旧桥梁改造, 督促一般问题整改, where the act closes the phrase)
+            return g.strip_leading("".join(t.word for t in tokens[outer + 1:i + 1])), tokens[outer].word, "verb-governs-act-name"
         relative = g.relative_noun_phrase(right) if q.kind == "count" else ""
         if relative:
             return relative, action, "relative-clause-after-verb"
