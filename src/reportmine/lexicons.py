@@ -150,6 +150,7 @@ class Lexicons:
     receiving_verbs: tuple
     attainment_verbs: tuple
     output_heads: tuple
+    leading_verbs: tuple
     implied_nouns: dict
     implied_acts: dict
     case_act_objects: dict
@@ -170,7 +171,8 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "ag
                      "state_verbs", "casualty_acts", "casualty_events", "problem_states", "finding_verbs",
                      "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
                      "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs", "flow_heads",
-                     "attainment_verbs", "receiving_verbs", "share_base_verbs", "adverbial_nouns", "output_heads")
+                     "attainment_verbs", "receiving_verbs", "share_base_verbs", "adverbial_nouns", "output_heads",
+                     "leading_verbs")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes", "growth_rate_acts",
                     "purpose_verbs",
                     "implied_nouns", "implied_acts", "case_act_objects", "person_act_objects", "team_members")
@@ -481,6 +483,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         receiving_verbs=_merge_lists(*attribution["receiving_verbs"]),
         attainment_verbs=_merge_lists(*attribution["attainment_verbs"]),
         output_heads=_merge_lists(*attribution["output_heads"]),
+        leading_verbs=_merge_lists(*attribution["leading_verbs"]),
         implied_nouns=implied_nouns,
         implied_acts=implied_acts,
         case_act_objects=act_objects["case_act_objects"],

@@ -461,7 +461,7 @@ def measure_word_noun(site: Site, figure: Figure):
         # (not from a whole to its part: 56个监测断面中有49个断面达标, the part has its own verb)
         left_verb = site.previous.action  # 21处汛灾隐患、52处森林火灾隐患: one verb for the list
         rule = "measure-word-noun/verb-of-list"
-    if left_verb in g.lexicons.progress_verbs or not left_verb:
+    if left_verb in g.lexicons.progress_verbs or left_verb in g.lexicons.leading_verbs or not left_verb:
         # 完成了370HMz无线窄带通讯网建设, 推动19个乡镇...清理: the content verb after the noun
         # 完成83个行政村生活污水治理: the act closes the noun phrase itself
         # 培训500余名干部: a verbal noun right before the figure acts on the noun after it
