@@ -67,6 +67,26 @@ def test_a_page_without_a_date_reports_the_part_of_the_year_most_of_its_figures_
     assert list(whole["period"]) == ["year"]
 
 
+def test_an_annual_summary_whose_figures_mostly_state_ten_months_reports_those_months():
+    # a summary written in November: its headline figures say 1-10月, so its 今年以来 figures run
+    # to October too and its row is YTD-10; a summary that states no part of the year stays the year
+    base = {**A, "indicator": "safety.enterprises.inspected", "genre": "annual_summary", "date": None}
+    rows = [{**base, "value": 70, "doc": "early.txt", "period": "2022"},
+            {**base, "indicator": "accidents.all.count", "unit": "起", "value": 12, "doc": "early.txt",
+             "period": "2022-01/2022-10"},
+            {**base, "indicator": "accidents.all.deaths", "unit": "人", "value": 9, "doc": "early.txt",
+             "period": "2022-01/2022-10"},
+            {**base, "value": 200, "doc": "late.txt", "bureau": "乙县应急管理局", "period": "2022"},
+            {**base, "indicator": "accidents.all.count", "unit": "起", "value": 3, "doc": "late.txt",
+             "bureau": "乙县应急管理局", "period": "2022-01/2022-06"}]
+    table = reportmine.panel(frame(rows))
+    early = table[table["bureau"] == A["bureau"]].set_index("period")
+    assert list(early.index) == ["YTD-10"] and early.loc["YTD-10", "safety.enterprises.inspected"] == 70
+    assert early.loc["YTD-10", "accidents.all.count"] == 12
+    late = table[table["bureau"] == "乙县应急管理局"].set_index("period")
+    assert list(late.index) == ["year", "H1"] and late.loc["year", "safety.enterprises.inspected"] == 200
+
+
 def test_a_half_year_report_fills_its_h1_row():
     rows = [{**A, "indicator": "safety.hazards.found", "value": 50, "unit": "项", "genre": "half_year_report"}]
     table = reportmine.panel(frame(rows))

@@ -71,25 +71,30 @@ def period_order(label) -> tuple:
 
 def document_period(doc_year, genre=None, date=None, explicit=()) -> Optional[str]:
     """The period a document's own "this year" figures describe (今年以来, 全年, no period at all):
-    a half-year report's H1; an annual summary's (or speech's) whole year; for a page published
-    before December of that year (news, interviews), year-to-date: the partial period its other
-    figures state most (1-9月 -> YTD-09), else January to its month; for a page without a date,
-    the partial period most of its stated figures have (上半年), else the whole year."""
+    a half-year report's H1; an annual summary's (or speech's) whole year, unless most of its
+    stated figures run from January to one month (a summary written in November: 1-10月 on its
+    headline figures; its 今年以来 runs to October too); for a page published before December of
+    that year (news, interviews), year-to-date: the partial period its other figures state most
+    (1-9月 -> YTD-09), else January to its month; for a page without a date, the partial period
+    most of its stated figures have (上半年), else the whole year."""
     if doc_year is None or pd.isna(doc_year):
         return None
     if genre == "half_year_report":
         return "H1"
-    if genre in ("annual_summary", "speech"):
-        return "year"
     stated = Counter(label for label in explicit if label != "year")
+    # a page whose figures mostly state one part of the year (上半年, 1-10月 on most of them)
+    # reports that part, and its 今年以来 runs to the part's end
+    mostly_stated = None
+    if stated:
+        label, count = stated.most_common(1)[0]
+        if count * 2 > len(explicit):
+            mostly_stated = label
+    if genre in ("annual_summary", "speech"):
+        # a summary written before the year closed counts its figures to the last month known
+        # (1-10月); a half-year or a quarter it names is a comparison, not what it reports
+        return mostly_stated if mostly_stated and mostly_stated.startswith("YTD-") else "year"
     if not isinstance(date, str) or not date[:4].isdigit():
-        # no date: a page whose figures mostly state one part of the year (上半年 on most of them)
-        # reports that part, and its 今年以来 runs to the part's end
-        if stated:
-            label, count = stated.most_common(1)[0]
-            if count * 2 > len(explicit):
-                return label
-        return "year"
+        return mostly_stated or "year"
     month = int(date[5:7]) if date[5:7].isdigit() else 12
     if int(date[:4]) != int(doc_year) or month == 12:
         return "year"
