@@ -117,6 +117,16 @@ def test_units_are_converted_to_the_indicators_unit():
     assert table.attrs["units"]["agriculture.grain.sown_area"] == "亩"
 
 
+def test_a_unit_an_indicator_accepts_is_converted_where_it_converts():
+    # 公顷 is listed among the units of an irrigation area kept in 亩: its figure is converted, not
+    # relabelled; 家 in a 家次 column (no conversion between them) counts one for one
+    rows = [{**A, "indicator": "water.irrigation.area", "value": 100, "unit": "公顷", "kind": "measure"},
+            {**A, "indicator": "safety.enterprises.inspected", "value": 40, "unit": "家", "kind": "count"}]
+    table = reportmine.panel(frame(rows))
+    assert table.loc[0, "water.irrigation.area"] == 1500 and table.attrs["units"]["water.irrigation.area"] == "亩"
+    assert table.loc[0, "safety.enterprises.inspected"] == 40
+
+
 def test_period_labels():
     assert period_of("2023", 2024) == (2023, "year")
     assert period_of("2023-Q3", 2023) == (2023, "Q3")

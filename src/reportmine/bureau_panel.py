@@ -239,10 +239,12 @@ def _candidates(data: pd.DataFrame, taxonomy, outcomes_only: bool) -> pd.DataFra
         if column is None or indicator.endswith(("_change_pct", "_change_pp")):
             # a signature's column keeps its figures' units (家 and 家次 alike); a change in % is in %
             factor, target = Fraction(1), unit
-        elif unit in column.units:
-            factor, target = Fraction(1), column.unit  # 家 in a 家次 column: one count, as KEYS-GUIDE has it
         else:
             factor, target = taxonomy.factor(unit, column.unit), column.unit
+            if factor is None and unit in column.units:
+                # 家 in a 家次 column: one count, as KEYS-GUIDE has it; a unit that converts (公顷 in
+                # a 亩 column) is converted, never relabelled
+                factor = Fraction(1)
         keep.append(factor is not None)
         values.append(float(Fraction(Decimal(str(value))) * factor) if factor is not None else None)
         units.append(target)
