@@ -143,6 +143,39 @@ def test_figures_listed_before_respectively_take_their_names_in_order(rules_pipe
         "economy.farming.output", "economy.forestry.output", "economy.animal_husbandry.output", "economy.fishery.output"]
 
 
+def test_names_of_unequal_length_before_respectively_share_the_last_ones_head(rules_pipeline):
+    # the pollutants differ in length and only the last carries the head noun (年均浓度): each
+    # figure still takes its own pollutant, not the last one named
+    document = rules_pipeline.extract_text(
+        "去年城区二氧化硫、二氧化氮、可吸入颗粒物(PM10)、细颗粒物(PM2.5)年均浓度分别为6微克/立方米、"
+        "21微克/立方米、47微克/立方米、29微克/立方米。")
+    assert [m.indicator for m in document.metrics] == [
+        "environment.so2.concentration", "environment.no2.concentration", "environment.pm10.concentration",
+        "environment.pm25.concentration"]
+    document = rules_pipeline.extract_text(
+        "去年城区二氧化氮、可吸入颗粒物(PM10)、臭氧、细颗粒物(PM2.5)年均浓度分别为21微克/立方米、"
+        "47微克/立方米、140微克/立方米、29微克/立方米。")
+    assert [m.indicator for m in document.metrics] == [
+        "environment.no2.concentration", "environment.pm10.concentration", "environment.o3.concentration",
+        "environment.pm25.concentration"]
+    # names of the same length completed from the first (第一、二、三产业) keep their reading
+    document = rules_pipeline.extract_text("第一、二、三产业增加值分别为12亿元、30亿元和41亿元。")
+    assert [m.indicator for m in document.metrics] == [
+        "economy.primary_industry.value_added", "economy.secondary_industry.value_added",
+        "economy.tertiary_industry.value_added"]
+
+
+def test_a_signature_drops_the_measure_word_its_unit_already_says(lexicons):
+    m = mapper(lexicons)
+    # 产量 of a figure in 吨, 面积 of one in 亩: the crop alone names the column
+    assert m.assign("measure", "吨", "全县高粱产量", "", None)[0] == m.assign("measure", "吨", "高粱", "", None)[0] \
+        == "~高粱||mass"
+    assert m.assign("measure", "亩", "花生种植面积", "", None)[0] == m.assign("measure", "亩", "花生播种面积", "", None)[0]
+    # money keeps its measure (产值 and 增加值 are different figures); a bare measure word stays
+    assert m.assign("money", "元", "花卉产值", "", None)[0] != m.assign("money", "元", "花卉增加值", "", None)[0]
+    assert m.assign("measure", "吨", "产量", "", None)[0] == "~产量||mass"
+
+
 def test_names_carried_from_the_figure_or_total_before(rules_pipeline):
     document = rules_pipeline.extract_text("全县粮食播种面积81.46万亩，产量36.17万吨，同比增长1.6%。")
     assert [m.indicator for m in document.metrics] == [

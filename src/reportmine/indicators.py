@@ -132,6 +132,9 @@ class Taxonomy:
     measure_nouns: tuple = ()  # measure words that end a name (产量, 播种面积)
     topic_joiners: tuple = ()  # words joining two subjects in a heading (生产安全事故和自然灾害)
     accident_words: tuple = ()  # words that name accidents in a figure's object (事故)
+    # unit class -> the measure words its unit already says, cut from the end of a signature's
+    # object (稻谷产量 in 吨 is 稻谷 in 吨)
+    signature_drop_suffixes: dict = field(default_factory=dict)
 
     def factor(self, unit: str, target: str) -> Optional[Fraction]:
         """The factor that turns a value in unit into one in target, None when they do not convert."""
@@ -219,6 +222,10 @@ def parse_indicators(path: Path, data) -> Taxonomy:
     for key in ("drop_prefixes", "drop_actions"):
         if not isinstance(signature.get(key, []), list):
             raise LexiconError(path, 0, f"signature.{key}: expected a list of words")
+    suffixes = signature.get("drop_suffixes") or {}
+    if not isinstance(suffixes, dict) or not all(isinstance(v, list) and all(isinstance(w, str) and w for w in v)
+                                                 for v in suffixes.values()):
+        raise LexiconError(path, 0, "signature.drop_suffixes: expected a unit class -> a list of words")
     list_names = data.get("list_names") or {}
     if not isinstance(list_names, dict) or not all(isinstance(v, list) and len(v) >= 2 and all(isinstance(n, str) for n in v)
                                                    for v in list_names.values()):
@@ -230,7 +237,8 @@ def parse_indicators(path: Path, data) -> Taxonomy:
                     inclusion_actions=tuple(data.get("inclusion_actions") or ()),
                     change_nouns=tuple(data.get("change_nouns") or ()),
                     measure_nouns=tuple(sorted(data.get("measure_nouns") or (), key=len, reverse=True)),
-                    topic_joiners=tuple(data.get("topic_joiners") or ()), accident_words=tuple(data.get("accident_words") or ()))
+                    topic_joiners=tuple(data.get("topic_joiners") or ()), accident_words=tuple(data.get("accident_words") or ()),
+                    signature_drop_suffixes={str(c): tuple(sorted(v, key=len, reverse=True)) for c, v in suffixes.items()})
 
 
 def merge_taxonomies(layers: list) -> Taxonomy:
@@ -238,7 +246,7 @@ def merge_taxonomies(layers: list) -> Taxonomy:
     lists are joined, unit classes and conversions updated."""
     indicators, unit_classes, conversions, list_names = {}, {}, {}, {}
     inclusions, change_nouns, measure_nouns, topic_joiners, accident_words = [], [], [], [], []
-    shifters, prefixes, actions = [], [], []
+    shifters, prefixes, actions, suffixes = [], [], [], {}
     for layer in layers:
         indicators.update((indicator.id, indicator) for indicator in layer.indicators)
         list_names.update(layer.list_names)
@@ -252,13 +260,16 @@ def merge_taxonomies(layers: list) -> Taxonomy:
         shifters += layer.shifters
         prefixes += layer.signature_drop_prefixes
         actions += layer.signature_drop_actions
+        for unit_class, words in layer.signature_drop_suffixes.items():
+            suffixes[unit_class] = tuple(sorted(set(suffixes.get(unit_class, ()) + tuple(words)), key=len, reverse=True))
     return Taxonomy(indicators=tuple(indicators.values()), unit_classes=unit_classes, conversions=conversions,
                     shifters=tuple(dict.fromkeys(shifters)),
                     signature_drop_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),
                     signature_drop_actions=tuple(dict.fromkeys(actions)), list_names=list_names,
                     inclusion_actions=tuple(dict.fromkeys(inclusions)), change_nouns=tuple(dict.fromkeys(change_nouns)),
                     measure_nouns=tuple(sorted(set(measure_nouns), key=len, reverse=True)),
-                    topic_joiners=tuple(dict.fromkeys(topic_joiners)), accident_words=tuple(dict.fromkeys(accident_words)))
+                    topic_joiners=tuple(dict.fromkeys(topic_joiners)), accident_words=tuple(dict.fromkeys(accident_words)),
+                    signature_drop_suffixes=suffixes)
 
 
 class AliasPattern:
@@ -378,6 +389,11 @@ class IndicatorMapper:
 
     def signature(self, kind: str, unit: str, obj: str, action: str, change: Optional[str]) -> Optional[str]:
         core = _strip_prefixes(_drop_brackets(obj), self.taxonomy.signature_drop_prefixes)
+        for suffix in self.taxonomy.signature_drop_suffixes.get(self.unit_class(unit), ()):
+            # a name with something before its measure word: 稻谷产量 and 稻谷, both in 吨
+            if core.endswith(suffix) and len(core) > len(suffix):
+                core = core[:-len(suffix)]
+                break
         act = "" if action in self.taxonomy.signature_drop_actions else action
         if not core and not act:
             return None
@@ -676,19 +692,27 @@ class IndicatorMapper:
                     and not run[0].change and metrics[position + len(run)].object == run[0].object:
                 run.append(metrics[position + len(run)])
             if len(run) >= 2 and not run[0].change:
-                names = self._listed_names(contexts[position], len(run))
-                if names:
-                    for metric, name in zip(run, names):
-                        indicator, source = self.assign(metric.kind, metric.unit, name, metric.action, None)
+                listings = self._listed_names(contexts[position], len(run))
+                if listings:
+                    assigned = max((self._assign_listed(run, names) for names in listings),
+                                   key=lambda pairs: len({i for i, source in pairs if source == TAXONOMY}))
+                    for metric, (indicator, source) in zip(run, assigned):
                         if source == TAXONOMY:
                             metric.indicator, metric.indicator_source = indicator, source
                 else:
                     self._split_listed_names(run)
             position += len(run)
 
+    def _assign_listed(self, run: list, names: list) -> list:
+        return [self.assign(metric.kind, metric.unit, name, metric.action, None) for metric, name in zip(run, names)]
+
     def _listed_names(self, context: str, count: int) -> list:
-        """The names a clause lists before 分别 (completed: 第一、二、三产业增加值 -> 第一产业增加值,
-        第二产业增加值, 第三产业增加值), when there are exactly count of them; else []."""
+        """The readings of the names a clause lists before 分别, when there are exactly count of them
+        (else []): each a list of count names, the likeliest first. 第一、二、三产业增加值 ->
+        第一产业增加值, 第二产业增加值, 第三产业增加值; names of unequal length sharing the last one's
+        head noun (二氧化硫、可吸入颗粒物(PM10)、细颗粒物(PM2.5)年平均浓度) may end that head anywhere
+        in the last name, so every place is a reading: the caller keeps the one whose names the
+        taxonomy tells apart best."""
         found = RESPECTIVELY.search(context or "")
         if not found:
             return []
@@ -698,12 +722,20 @@ class IndicatorMapper:
             if name in listing:
                 head, _, tail = listing.partition(name)
                 if len(names) == count:
-                    return [head + item + tail for item in names]
+                    return [[head + item + tail for item in names]]
         parts = [part for part in LIST_JOINERS.split(listing) if part]
         if len(parts) != count or count < 2:
             return []
+        readings = [self._completed_names(parts)]
+        last = parts[-1]
+        readings += [[part + last[cut:] for part in parts[:-1]] + [last] for cut in range(1, len(last))]
+        return readings
+
+    @staticmethod
+    def _completed_names(parts: list) -> list:
+        """第一、二、三产业增加值: the short middle names completed from the first and the last."""
         first, last = parts[0], parts[-1]
-        shortest = min(len(part) for part in parts[1:-1]) if count > 2 else len(first)
+        shortest = min(len(part) for part in parts[1:-1]) if len(parts) > 2 else len(first)
         tail = last[shortest:]
         names = []
         for part in parts[:-1]:
