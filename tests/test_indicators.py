@@ -176,6 +176,23 @@ def test_a_signature_drops_the_measure_word_its_unit_already_says(lexicons):
     assert m.assign("measure", "吨", "产量", "", None)[0] == "~产量||mass"
 
 
+def test_wordings_of_statistics_and_enforcement_figures_find_their_columns(rules_pipeline):
+    found = {}
+    for text in ["全区建筑业企业总产值61.5亿元，增长7%。", "全县建筑业产值实现12.8亿元。", "当年共扑救森林火灾6起。",
+                 "全年出生人口减少，全年出生1880人。", "前三季度水运客流量增长2.5%。", "全县粮食生产面积26.4万亩。",
+                 "专项行动中立案查处38次，实施行政处罚52次。"]:
+        found.update(indicators_of(rules_pipeline, text))
+    assert found["61.5亿元"] == found["12.8亿元"] == "economy.construction.output"
+    assert found["6起"] == "forest.fires.count" and found["1880人"] == "population.births.count"
+    assert found["2.5%"] == "transport.waterway_passengers.volume_change_pct"
+    assert found["26.4万亩"] == "agriculture.grain.sown_area"
+    assert found["38次"] == found["52次"] == "enforcement.cases.penalized"
+    # 建筑业增加值 stays its own column; meetings counted in 次 are no cases; the birth rate is no count
+    other = indicators_of(rules_pipeline, "建筑业增加值9.3亿元，召开专题会议4次，人口出生率7.2‰。")
+    assert other["9.3亿元"] == "economy.construction.value_added" and other["4次"] != "enforcement.cases.penalized"
+    assert other["7.2‰"] == "population.births.rate"
+
+
 def test_names_carried_from_the_figure_or_total_before(rules_pipeline):
     document = rules_pipeline.extract_text("全县粮食播种面积81.46万亩，产量36.17万吨，同比增长1.6%。")
     assert [m.indicator for m in document.metrics] == [
