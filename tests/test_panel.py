@@ -109,6 +109,23 @@ def test_a_total_over_its_parts_and_an_outcome_over_a_target():
     assert sorted(with_targets["status"]) == ["outcome", "target"]
 
 
+def test_a_part_larger_than_every_whole_of_its_document_divides_another_total():
+    # 一般公共预算收入…其中税收收入8200万元 beside 某专项税收1300万元: the 其中 divides the budget
+    # revenue, so the tax revenue is the cell, not the smaller whole figure
+    base = {**A, "indicator": "finance.tax.revenue", "unit": "元", "kind": "money"}
+    rows = [{**base, "value": 82000000, "start": 5, "breakdown": True},
+            {**base, "value": 13000000, "start": 40}]
+    assert reportmine.panel(frame(rows)).loc[0, "finance.tax.revenue"] == 82000000
+    # a part smaller than a whole of its document stays a part; a part alone in its document
+    # gives way to another document's whole
+    rows = [{**base, "value": 5000000, "start": 5, "breakdown": True}, {**base, "value": 13000000, "start": 40},
+            {**base, "bureau": "乙县应急管理局", "value": 900000, "breakdown": True, "doc": "new.txt", "date": "2023-02-01"},
+            {**base, "bureau": "乙县应急管理局", "value": 600000, "doc": "old.txt", "date": "2022-12-01"}]
+    table = reportmine.panel(frame(rows)).set_index("bureau")
+    assert table.loc[A["bureau"], "finance.tax.revenue"] == 13000000
+    assert table.loc["乙县应急管理局", "finance.tax.revenue"] == 600000
+
+
 def test_units_are_converted_to_the_indicators_unit():
     rows = [{**A, "indicator": "agriculture.grain.sown_area", "value": 10000, "unit": "公顷", "kind": "measure"},
             {**A, "indicator": "agriculture.grain.output", "value": 2000000, "unit": "斤", "kind": "measure"}]

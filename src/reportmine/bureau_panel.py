@@ -6,8 +6,9 @@ report's figures are H1, any other report's the year it covers). Each period is 
 
 When a cell has several candidate figures (repeated mentions count once), the one chosen is, in
 order: an outcome over a target, plan, requirement or forecast (status); a total over a part of
-one (breakdown: 其中…); an exact figure over a qualified one; the most recent document; for counts,
-money and measures, the largest figure of that document (a total is never smaller than any of its
+one (breakdown: 其中…), unless the part is larger than every whole of its document (then its 其中
+divides another column's total); an exact figure over a qualified one; the most recent document;
+for counts, money and measures, the largest figure of that document (a total is never smaller than any of its
 parts: the year's 30,000 enterprises over one campaign's 86); then the surest (confidence); then
 the first mention. Values are converted to the indicator's unit (亩 -> 公顷, exactly). Figures are
 never summed. A cell whose candidates disagree is flagged, with every value and source.
@@ -272,6 +273,7 @@ def _additive(kind, unit, taxonomy) -> bool:
 def _choose(data: pd.DataFrame, keys: list):
     if data.empty:
         return pd.DataFrame(columns=LONG_COLUMNS), []
+    data = _parts_of_another_total(data, keys)
     # the most recent document first; within it the largest additive figure (a total over its parts)
     ordered = data.sort_values(
         keys + ["status_rank", "part_rank", "exact_rank", "date_rank", "doc", "size_rank", "confidence_rank", "mention"],
@@ -292,6 +294,24 @@ def _choose(data: pd.DataFrame, keys: list):
                               "indicator": key[4], "chosen": float(first["value"]), "values": values,
                               "sources": [f"{r.doc}@{r.start}" for r in group.itertuples()]})
     return pd.DataFrame(chosen, columns=LONG_COLUMNS), conflicts
+
+
+def _parts_of_another_total(data: pd.DataFrame, keys: list) -> pd.DataFrame:
+    """A part (其中…) larger than every whole figure of its cell in its document is no part of them:
+    its 其中 divides another column's total (其中税收收入39229万元 under the budget revenue, beside a
+    smaller tax figure of 15465万元). Such a part competes as a whole; a part smaller than a whole of
+    its document, or alone in it, stays a part."""
+    additive = data["size_rank"] != 0
+    parts = data["part_rank"] == 1
+    if not (additive & parts).any():
+        return data
+    data = data.copy()
+    wholes = data[additive & ~parts].groupby(keys + ["doc"], dropna=False)["value"].max()
+    for index, row in data[additive & parts].iterrows():
+        whole = wholes.get(tuple(row[k] for k in keys + ["doc"]))
+        if whole is not None and whole == whole and row["value"] > whole:
+            data.at[index, "part_rank"] = 0
+    return data
 
 
 def _document_rows(data: pd.DataFrame, periods: Optional[list]) -> pd.DataFrame:
