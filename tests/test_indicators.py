@@ -193,6 +193,20 @@ def test_wordings_of_statistics_and_enforcement_figures_find_their_columns(rules
     assert other["7.2‰"] == "population.births.rate"
 
 
+def test_function_zones_inspection_rounds_and_losses_named_without_direct(rules_pipeline):
+    found = {}
+    for text in ["全市重要江河湖泊水功能区水质达标率为91.5%，乡镇集中式饮用水水源地水质达标率为99%。",
+                 "节日期间累计巡查检查1.2万次。", "一季度全区发生各类事故5起、死亡2人、经济损失43万元。",
+                 "台风造成经济损失2.6亿元。"]:
+        found.update(indicators_of(rules_pipeline, text))
+    assert found["91.5%"] == "water.function_zones.compliance_rate"
+    assert found["99%"] == "environment.drinking_water_sources.compliance_rate"
+    assert found["1.2万次"] == "safety.inspections.count"
+    assert found["43万元"] == "accidents.all.losses" and found["2.6亿元"] == "disaster.natural.losses"
+    # property a fire destroyed is no disaster's loss
+    assert indicators_of(rules_pipeline, "火灾造成财产经济损失30万元。")["30万元"] != "disaster.natural.losses"
+
+
 def test_names_carried_from_the_figure_or_total_before(rules_pipeline):
     document = rules_pipeline.extract_text("全县粮食播种面积81.46万亩，产量36.17万吨，同比增长1.6%。")
     assert [m.indicator for m in document.metrics] == [
