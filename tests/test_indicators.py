@@ -207,6 +207,20 @@ def test_function_zones_inspection_rounds_and_losses_named_without_direct(rules_
     assert indicators_of(rules_pipeline, "火灾造成财产经济损失30万元。")["30万元"] != "disaster.natural.losses"
 
 
+def test_a_field_named_at_the_head_of_a_clause_is_the_topic_of_its_figures(rules_pipeline):
+    # a review of several fields in one sentence: each clause's figures belong to its field, and a
+    # field's reach ends at the next 分号
+    found = indicators_of(rules_pipeline,
+                          "前三季度全省安全形势平稳。据通报，在危化领域，共排查企业800家；道路交通领域，事故起数和"
+                          "死亡人数同比分别下降12.5%、9.3%；建筑施工领域，发生事故2起；全省共发生事故30起。")
+    assert found["12.5%"] == "accidents.road.count_change_pct" and found["9.3%"] == "accidents.road.deaths_change_pct"
+    assert found["2起"] == "accidents.construction.count"
+    assert found["30起"] == "accidents.all.count"
+    # no field named: the figures stay in the all-accidents columns
+    plain = indicators_of(rules_pipeline, "全年事故起数和死亡人数同比分别下降4.1%、6.0%。")
+    assert plain["4.1%"] == "accidents.all.count_change_pct" and plain["6.0%"] == "accidents.all.deaths_change_pct"
+
+
 def test_names_carried_from_the_figure_or_total_before(rules_pipeline):
     document = rules_pipeline.extract_text("全县粮食播种面积81.46万亩，产量36.17万吨，同比增长1.6%。")
     assert [m.indicator for m in document.metrics] == [

@@ -45,6 +45,10 @@ DISASTER_DOMAIN, ACCIDENT_DEATHS, DISASTER_DEATHS = "disaster.", "accidents.all.
 # pass over the whole window per figure)
 LAST_DIGIT = regex.compile(r"\d", flags=regex.REVERSE)
 UNIT_AFTER_DIGIT = regex.compile(r"\p{Han}{0,2}")
+# a field named at the head of a clause of a sentence that reviews several (…；道路交通领域，事故起数
+#和死亡人数分别下降…；建设施工领域，…): the topic of the figures after it in that clause run
+FIELD_LABEL = regex.compile(r"(?:^|[；;。])\s*(?:在)?(?P<topic>\p{Han}{2,8}?领域)[，,：:]")
+CLAUSE_RUN_BREAK = regex.compile(r"[；;。]")
 # a short label opening a sentence, after its numbering: （一）道路交通：, 消防领域:
 TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?\s*(?P<topic>\p{Han}{2,10})[：:]")
 # names listed before 分别 (第一、二、三产业增加值分别为): group names
@@ -365,9 +369,13 @@ class IndicatorMapper:
                 chosen, strength = wider, wider_strength
         if topic and not any(joiner in topic for joiner in self.taxonomy.topic_joiners):
             # a heading that joins two subjects (生产安全事故和自然灾害基本情况) says not which one a figure is of
-            specific, specific_strength = self._best(kind, unit, topic + (context or obj), action, change)
-            if specific is not None and (chosen is None or specific_strength > strength):
-                chosen = specific
+            # the figure's own name under the topic first (道路交通领域 + 事故起数), then its clause (which
+            # may name the next figures too: 事故起数和死亡人数…分别下降)
+            for described in dict.fromkeys(part for part in (obj, context or obj) if part):
+                specific, specific_strength = self._best(kind, unit, topic + described, action, change)
+                if specific is not None and (chosen is None or specific_strength > strength):
+                    chosen = specific
+                    break
         if chosen is not None:
             return chosen, TAXONOMY
         name = self.signature(kind, unit, obj, action, change)
@@ -826,7 +834,12 @@ def sentence_topic(text: str, sentence_start: int, start: int, headings: Optiona
     """What a figure's passage is about, when it says so apart from its sentence: a label the
     sentence opens with (（一）道路交通：事故9起), a short label sentence opening its line (——小学。校数
     17所), a label after a discourse ordinal earlier in its line (一是公路运输稳中向好：…；旅客周转量…),
-    or the nearest numbered heading above it ((一) 公路客货运输生产); "" when none."""
+    or the nearest numbered heading above it ((一) 公路客货运输生产); "" when none. A field named
+    at the head of one of the sentence's clauses before the figure (；道路交通领域，事故…) comes first."""
+    before = text[sentence_start:start]
+    fields = list(FIELD_LABEL.finditer(before))
+    if fields and not CLAUSE_RUN_BREAK.search(before, fields[-1].end()):
+        return fields[-1].group("topic")
     match = TOPIC.match(text, sentence_start, start)
     if match:
         return match.group("topic")
