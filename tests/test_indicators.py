@@ -221,6 +221,16 @@ def test_a_field_named_at_the_head_of_a_clause_is_the_topic_of_its_figures(rules
     assert plain["4.1%"] == "accidents.all.count_change_pct" and plain["6.0%"] == "accidents.all.deaths_change_pct"
 
 
+def test_a_note_in_brackets_neither_parts_a_name_nor_moves_it_to_another_column(rules_pipeline):
+    found = indicators_of(rules_pipeline, "一季度全区发生工矿商贸企业(含建筑施工、特种设备、消防)事故7起。")
+    assert found["7起"] == "accidents.industrial_trade.count"
+    found = indicators_of(rules_pipeline, "全县共有医疗卫生机构(含村卫生室)410个。")
+    assert found["410个"] == "health.institutions.count"
+    # a name in brackets that is the only name still counts (细颗粒物 or PM2.5 alike)
+    found = indicators_of(rules_pipeline, "全年细颗粒物(PM2.5)平均浓度为31微克/立方米。")
+    assert found["31微克/立方米"] == "environment.pm25.concentration"
+
+
 def test_names_carried_from_the_figure_or_total_before(rules_pipeline):
     document = rules_pipeline.extract_text("全县粮食播种面积81.46万亩，产量36.17万吨，同比增长1.6%。")
     assert [m.indicator for m in document.metrics] == [

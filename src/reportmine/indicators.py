@@ -353,7 +353,11 @@ class IndicatorMapper:
         opens with (道路交通：事故9起), which makes a figure more specific when it names a column
         of its own (road accidents, not all accidents)."""
         obj, action = obj or "", action or ""
-        chosen, strength = self._best(kind, unit, obj, action, change)
+        # a note in brackets can part a name's words or name other columns (工矿商贸企业(含建筑施工、
+        # 消防)事故, 医疗机构(含村卫生室)): the name without it first, with it where that says nothing
+        chosen, strength = self._best(kind, unit, _drop_brackets(obj), action, change) if BRACKETS.search(obj) else (None, 0)
+        if chosen is None:
+            chosen, strength = self._best(kind, unit, obj, action, change)
         # the clause before the number, from the figure before it on (关闭取缔19家、停产整顿220家:
         # 220家 is judged on 停产整顿 alone); it wins when it says more (公路建设完成投资53.5亿元:
         # road investment, not just any investment)
