@@ -14,6 +14,10 @@ def status_of(lexicons, text, figure):
     # a quota in one clause does not make the year's total a quota
     ("要求每个乡镇检查企业不少于10家，全年共检查企业13600家。", "10家", "target"),
     ("要求每个乡镇检查企业不少于10家，全年共检查企业13600家。", "13600家", "outcome"),
+    # 目前 (what stands now) ends the reach of 计划 as 实际 does
+    ("今年计划改造老旧管网120公里，目前完工96公里。", "120公里", "plan"),
+    ("今年计划改造老旧管网120公里，目前完工96公里。", "96公里", "outcome"),
+    ("计划年内建成应急避难场所40处，目前建成28处。", "28处", "outcome"),
     # 实际 ends the reach of 计划
     ("计划投资5亿元，实际完成投资4亿元。", "5亿元", "plan"),
     ("计划投资5亿元，实际完成投资4亿元。", "4亿元", "outcome"),
