@@ -231,6 +231,33 @@ def test_a_note_in_brackets_neither_parts_a_name_nor_moves_it_to_another_column(
     assert found["31微克/立方米"] == "environment.pm25.concentration"
 
 
+def figure(value_text, unit, kind, obj="", action="", change=None, indicator=None, source=None):
+    from types import SimpleNamespace
+    return SimpleNamespace(text=value_text, unit=unit, kind=kind, object=obj, action=action, change=change,
+                           indicator=indicator, indicator_source=source, breakdown=False, status="outcome")
+
+
+def test_a_change_that_names_nothing_after_a_change_with_a_column_restates_it(lexicons):
+    # …死亡人数在上年减少40人的基础上，同比又减少12人，下降6.5%: when the last two figures come out
+    # without words of their own, they are the deaths' change again, not the previous sentence's figure
+    m = mapper(lexicons)
+    before = figure("30个", "个", "count", "重点企业", "检查", indicator="safety.enterprises.inspected", source="taxonomy")
+    first = figure("40人", "人", "count", "死亡人数", "减少", "down", "accidents.all.deaths_change", "taxonomy")
+    again = figure("12人", "人", "count", "", "减少", "down", "~|减少|count|change", "signature")
+    percent = figure("6.5%", "%", "rate", "", "下降", "down", "~|下降|rate|change_pct", "signature")
+    m.assign_document([before, first, again, percent], [0, 1, 1, 1])
+    assert again.indicator == "accidents.all.deaths_change" and percent.indicator == "accidents.all.deaths_change_pct"
+    # two changes in % in a row are two figures; a change of another unit kind is another measure
+    first = figure("5%", "%", "rate", "事故起数", "下降", "down", "accidents.all.count_change_pct", "taxonomy")
+    second = figure("3%", "%", "rate", "", "下降", "down", "~|下降|rate|change_pct", "signature")
+    m.assign_document([first, second], [0, 0])
+    assert second.indicator != "accidents.all.count_change_pct"
+    first = figure("4起", "起", "count", "事故", "减少", "down", "accidents.all.count_change", "taxonomy")
+    other = figure("2人", "人", "count", "", "减少", "down", "~|减少|count|change", "signature")
+    m.assign_document([first, other], [0, 0])
+    assert other.indicator != "accidents.all.count_change"
+
+
 def test_names_carried_from_the_figure_or_total_before(rules_pipeline):
     document = rules_pipeline.extract_text("全县粮食播种面积81.46万亩，产量36.17万吨，同比增长1.6%。")
     assert [m.indicator for m in document.metrics] == [

@@ -516,8 +516,9 @@ class IndicatorMapper:
                     break
                 run.append(following)
             self._split_listed_names(run)
-            if not state.levels and previous is not None and all(m.indicator_source != TAXONOMY for m in run):
-                state = previous  # only for changes that name nothing themselves (增幅)
+            if not state.levels and previous is not None and position == 0 \
+                    and all(m.indicator_source != TAXONOMY for m in run):
+                state = previous  # only for changes that open their sentence and name nothing themselves (增幅)
             # the levels no change of this family has claimed, as they stand when the run begins
             open_levels = state.open[family]
             if family == "abs":
@@ -544,7 +545,29 @@ class IndicatorMapper:
             for level in claims:
                 state.claim(family, level)
             position += len(run)
+        self._same_change_restated(metrics)
         return state
+
+    def _same_change_restated(self, metrics: list) -> None:
+        """A change that names nothing right after a change with a column says the same change
+        another way (死亡人数…同比又减少185人，下降8.76%: the 8.76% is of the deaths) or the
+        same measure again (减少1523人…又减少185人, one unit kind): it takes that column's change.
+        Two changes in % in a row are two figures (分别下降10%、8%), never one restated."""
+        before = None  # the change just before, while changes follow one another
+        for position, metric in enumerate(metrics):
+            if not self._is_change(metric, metrics[position - 1] if position else None):
+                before = None
+                continue
+            if before is not None and before.indicator_source == TAXONOMY and metric.indicator_source != TAXONOMY \
+                    and not metric.object:
+                level_id = level_of(before.indicator)
+                level = self.by_id.get(level_id)
+                relative = metric.unit in CHANGE_SUFFIX
+                if level is not None and (relative != (before.unit in CHANGE_SUFFIX) or not relative):
+                    paired = self.change_of(level_id, metric.unit, level.unit)
+                    if paired:
+                        metric.indicator, metric.indicator_source = paired, TAXONOMY
+            before = metric
 
     def _absolute_targets(self, run: list, open_levels: list) -> list:
         """The level each absolute change of a run is of: the last open level of its unit's class;
