@@ -258,6 +258,23 @@ def test_a_change_that_names_nothing_after_a_change_with_a_column_restates_it(le
     assert other.indicator != "accidents.all.count_change"
 
 
+def test_a_change_passes_over_a_figure_that_names_nothing_to_the_named_one_before(lexicons):
+    # 生产总值达到93.2亿元，这是继2020年突破80亿元之后…，比上年增长5.1%: when the 80亿元 comes out with
+    # no name and no column, the 5.1% is the change of the 93.2亿元
+    m = mapper(lexicons)
+    level = figure("93.2亿元", "元", "money", "地区生产总值", "", indicator="economy.gdp.value", source="taxonomy")
+    nameless = figure("80亿元", "元", "money")
+    change = figure("5.1%", "%", "rate", "", "增长", "up", "~|增长|rate|change_pct", "signature")
+    m.assign_document([level, nameless, change], [0, 0, 0])
+    assert change.indicator == "economy.gdp.value_change_pct"
+    # a named figure just before the change keeps it
+    level = figure("93.2亿元", "元", "money", "地区生产总值", "", indicator="economy.gdp.value", source="taxonomy")
+    revenue = figure("8亿元", "元", "money", "一般公共预算收入", "", indicator="finance.budget.revenue", source="taxonomy")
+    change = figure("5.1%", "%", "rate", "", "增长", "up", "~|增长|rate|change_pct", "signature")
+    m.assign_document([level, revenue, change], [0, 0, 0])
+    assert change.indicator == "finance.budget.revenue_change_pct"
+
+
 def test_names_carried_from_the_figure_or_total_before(rules_pipeline):
     document = rules_pipeline.extract_text("全县粮食播种面积81.46万亩，产量36.17万吨，同比增长1.6%。")
     assert [m.indicator for m in document.metrics] == [

@@ -520,7 +520,9 @@ class IndicatorMapper:
                     and all(m.indicator_source != TAXONOMY for m in run):
                 state = previous  # only for changes that open their sentence and name nothing themselves (增幅)
             # the levels no change of this family has claimed, as they stand when the run begins
-            open_levels = state.open[family]
+            # a figure that names nothing and has no column (这是继2021年突破100亿元之后) is no level a
+            # change can be of: the change is of the named figure before it
+            open_levels = [level for level in state.open[family] if level.indicator or level.object]
             if family == "abs":
                 targets = self._absolute_targets(run, open_levels)
             else:
