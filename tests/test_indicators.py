@@ -275,6 +275,18 @@ def test_a_change_passes_over_a_figure_that_names_nothing_to_the_named_one_befor
     assert change.indicator == "finance.budget.revenue_change_pct"
 
 
+def test_a_measure_word_alone_takes_the_name_its_clause_gives(rules_pipeline):
+    # each crop's area keeps a column of its own when the figure's object comes out as 种植面积 alone
+    found = indicators_of(rules_pipeline, "全年粮食种植面积40.2万亩，比上年增加0.6万亩；甘蔗种植面积1.8万亩，"
+                                          "增加0.2万亩；茶叶种植面积6.1万亩，减少0.1万亩。")
+    assert found["1.8万亩"] != found["6.1万亩"] and found["1.8万亩"].startswith("~甘蔗")
+    assert found["0.2万亩"].startswith("~甘蔗") and found["0.1万亩"].startswith("~茶叶")
+    # tobacco has a column of its own, under either name
+    found = indicators_of(rules_pipeline, "烤烟种植面积2.1万亩。烟叶产量0.8万吨。烤烟总产量0.3万吨。")
+    assert found["2.1万亩"] == "agriculture.tobacco.sown_area"
+    assert found["0.8万吨"] == found["0.3万吨"] == "agriculture.tobacco.output"
+
+
 def test_names_carried_from_the_figure_or_total_before(rules_pipeline):
     document = rules_pipeline.extract_text("全县粮食播种面积81.46万亩，产量36.17万吨，同比增长1.6%。")
     assert [m.indicator for m in document.metrics] == [

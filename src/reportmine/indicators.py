@@ -49,6 +49,8 @@ UNIT_AFTER_DIGIT = regex.compile(r"\p{Han}{0,2}")
 #和死亡人数分别下降…；建设施工领域，…): the topic of the figures after it in that clause run
 FIELD_LABEL = regex.compile(r"(?:^|[；;。])\s*(?:在)?(?P<topic>\p{Han}{2,8}?领域)[，,：:]")
 CLAUSE_RUN_BREAK = regex.compile(r"[；;。]")
+# the name that ends a clause, right before its figure (；烤烟种植面积)
+TRAILING_NAME = regex.compile(r"\p{Han}+$")
 # a short label opening a sentence, after its numbering: （一）道路交通：, 消防领域:
 TOPIC = regex.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])?\s*(?P<topic>\p{Han}{2,10})[：:]")
 # names listed before 分别 (第一、二、三产业增加值分别为): group names
@@ -382,6 +384,12 @@ class IndicatorMapper:
                     break
         if chosen is not None:
             return chosen, TAXONOMY
+        if obj in self.taxonomy.measure_nouns:
+            # a measure word alone (种植面积) whose clause names what it measures (；烤烟种植面积2.23万亩):
+            # the clause's name, or every crop's area would share one column
+            named = TRAILING_NAME.search(context)
+            if named and named.group(0).endswith(obj) and len(named.group(0)) > len(obj):
+                obj = named.group(0)
         name = self.signature(kind, unit, obj, action, change)
         return (name, SIGNATURE) if name else (None, None)
 
