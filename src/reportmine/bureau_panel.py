@@ -8,10 +8,10 @@ When a cell has several candidate figures (repeated mentions count once), the on
 order: an outcome over a target, plan, requirement or forecast (status); a total over a part of
 one (breakdown: 其中…), unless the part is larger than every whole of its document (then its 其中
 divides another column's total); an exact figure over a qualified one; the most recent document;
-for counts, money and measures, the largest figure of that document (a total is never smaller than any of its
-parts: the year's 30,000 enterprises over one campaign's 86); then the surest (confidence); then
-the first mention. Values are converted to the indicator's unit (亩 -> 公顷, exactly). Figures are
-never summed. A cell whose candidates disagree is flagged, with every value and source.
+for counts, money and measures, the largest figure of that document (a total is never smaller
+than any of its parts: the year's 30,000 enterprises over one campaign's 86); then the surest
+(confidence); then the first mention. Values are converted to the indicator's unit (亩 -> 公顷,
+exactly). Figures are never summed. A cell whose candidates disagree is flagged, with every value and source.
 """
 from __future__ import annotations
 
