@@ -56,6 +56,12 @@ def scanner(lexicons):
     ("建成370HMz无线网", "370HMz", 370, "HMz", "measure", "exact", None),
     ("壹佰贰拾万元", "壹佰贰拾万元", 1200000, "元", "money", "exact", None),
     ("1.2千元", "1.2千元", 1200, "元", "money", "exact", None),
+    # a minus sign after a rate's name, as after 为 or 同比; a dash between numbers is a range
+    ("人口自然增长率-2.18‰", "-2.18‰", Decimal("-2.18"), "‰", "rate", "exact", None),
+    ("工业增加值增速-3.2%", "-3.2%", Decimal("-3.2"), "%", "rate", "exact", None),
+    ("同比-1.5%", "-1.5%", Decimal("-1.5"), "%", "rate", "exact", None),
+    ("增幅为负3.9%", "负3.9%", Decimal("-3.9"), "%", "rate", "exact", None),
+    ("降幅2-3%", "2-3%", 2, "%", "rate", "exact", 3),
 ])
 def test_quantities(scanner, text, span, value, unit, kind, qualifier, value_max):
     found = scanner.scan(text)

@@ -332,8 +332,9 @@ def _lone_numeral_rules() -> tuple:
     return follower, ambiguous
 
 
-# A minus sign: 负 (not 正负 = ±) or '-' where it cannot be a dash (start, space, punctuation, 为/是/至)
-MINUS_CONTEXT = frozenset(" \t\n(（[【{:：=,，、;；“\"'‘<>为是至到达比于长降")
+# A minus sign: 负 (not 正负 = ±) or '-' where it cannot be a dash (start, space, punctuation, 为/是/至,
+# or right after a rate's name: 自然增长率-0.5‰, 增幅-2.1%, 增速-3.2%)
+MINUS_CONTEXT = frozenset(" \t\n(（[【{:：=,，、;；“\"'‘<>为是至到达比于长降率幅速")
 
 
 def _sign_before(text: str, position: int) -> Optional[int]:
