@@ -452,6 +452,18 @@ class Grammar:
             return ""
         return self.right_noun_phrase(rest[position:])
 
+    @staticmethod
+    def _name_with_aside_ends(tokens: list[Token], i: int) -> bool:
+        """Token i closes a bracket opened right after a noun: a listed name may end in its bracketed
+        abbreviation (细颗粒物(PM2.5)、二氧化氮), unlike a count's aside (执业医师1390人(全科25人)、)."""
+        if tokens[i].word not in CLOSING_BRACKETS:
+            return False
+        k = i - 1
+        while k >= 0 and tokens[k].word not in OPENING_BRACKETS + CLOSING_BRACKETS:
+            k -= 1
+        return k > 0 and tokens[k].word in OPENING_BRACKETS and tokens[k - 1].is_noun and not tokens[k - 1].is_verb \
+            and tokens[k - 1].flag not in ("m", "q")
+
     def noun_run_start(self, tokens: list[Token], i: int) -> int:
         """Where the noun phrase ending at token i starts, describing verbs, negations, class words
         and brackets included."""
@@ -489,7 +501,8 @@ class Grammar:
                 start = j  # 处罚金额, 出资总额: the act names the money
             elif token.word in self.words.negation_prefixes and start == j + 1 and j < i:
                 start = j  # 不合格样品, 不正当竞争行为: the negation is part of the name
-            elif token.word in joiners and j > 0 and tokens[j - 1].is_noun and start == j + 1:
+            elif token.word in joiners and j > 0 and (tokens[j - 1].is_noun or self._name_with_aside_ends(tokens, j - 1)) \
+                    and start == j + 1:
                 start = j
             elif token.flag in ("a", "b", "ag") and start == j + 1 and j < i:
                 start = j

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import regex
+
 from ..extraction import Figure
 from ..regions import regions
 from .grammar import BRACKETED, CLOSING_BRACKET_CHARS, NON_SPACE, Grammar, TextIndex
@@ -177,6 +179,12 @@ def _with_shared_head(g: Grammar, parts: list[str]) -> list[str]:
     (新生儿、婴儿和5岁以下儿童死亡率)."""
     if len(parts) < 2:
         return parts
+    bare = [BRACKETED.sub("", part) for part in parts]
+    if bare != parts and all(bare):
+        # 可吸入颗粒物(PM10)、细颗粒物(PM2.5)、二氧化氮(NO2)平均浓度: the items are read without their
+        # bracketed abbreviations, which each keeps before the shared head
+        shared = _with_shared_head(g, bare)
+        return [part + named[len(item):] for part, item, named in zip(parts[:-1], bare, shared)] + [parts[-1]]
     place = _place_opening(parts[-1])
     if place and all(_place_opening(part) == part for part in parts[:-1]):
         # 峨眉山市、犍为县、沐川县PM2.5浓度: places share what follows the last place's name (a word
@@ -378,6 +386,10 @@ def aside_left_out_of_name(g: Grammar, figures: list[Figure]) -> None:
 NOT_NOMINAL_FLAGS = frozenset(("d", "ad", "m", "q", "x", "c", "p", "u", "uj", "ul", "f", "r"))
 
 
+# a Latin abbreviation in lower case (pm2.5, no2, gdp), not a pinyin gloss with tone marks (zhèn)
+LOWERCASE_ABBREVIATION = regex.compile(r"(?<![\p{Latin}])[a-z][a-z0-9.]*(?![\p{Latin}])")
+
+
 def well_typed(g: Grammar, figures: list) -> None:
     """The types of the two fields the rules set: an object names a thing (never a bare
     change word such as 减少, a framing word such as 累计 or 全部, a measure word, a number, or
@@ -391,6 +403,10 @@ def well_typed(g: Grammar, figures: list) -> None:
         | frozenset(lexicons.state_verbs) | g.change_verbs | frozenset(lexicons.change_level_markers) \
         | frozenset(lexicons.benchmark_verbs) | frozenset(lexicons.act_formulas)
     for figure in figures:
+        if figure.object and LOWERCASE_ABBREVIATION.search(figure.object):
+            # 细颗粒物(pm2.5): a page that lowercased its Latin abbreviations names the same thing as
+            # PM2.5; the name keeps the rule that read it, in the abbreviations' written form
+            figure.object = LOWERCASE_ABBREVIATION.sub(lambda m: m.group().upper(), figure.object)
         if figure.object and (figure.object in not_a_thing or figure.object.isdigit() or all(
                 t.flag in NOT_NOMINAL_FLAGS for t in g.segmenter.tag(figure.object))):
             figure.decide("object", "", "type-check", (figure.start, figure.end))
