@@ -60,6 +60,7 @@ class GrammarWords:
     share_plan_bases: tuple
     share_plan_counts: tuple
     growth_rate_name: str
+    age_group_noun: str  # the people of an age group with no noun of their own (50岁以上18人 -> 50岁以上人员)
     aside_openers: tuple
     meeting_endings: tuple
     determiner_units: frozenset
@@ -181,9 +182,9 @@ GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_st
                  "handing_fillers", "meeting_endings", "determiner_units", "event_units", "share_plan_bases", "share_plan_counts",
                  "aside_openers")
 GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix", "share_ratio_noun", "share_plan_noun",
-                 "growth_rate_name")
+                 "growth_rate_name", "age_group_noun")
 GRAMMAR_PATTERNS = ("share", "list_separator", "adjacent_count", "framing_tail", "table_header_unit", "unit_bracket",
-                    "paragraph_number", "listed_ordinal", "whole_before_part", "share_base")
+                    "paragraph_number", "listed_ordinal", "whole_before_part", "share_base", "age_group")
 # The top-level keys each mapping file may hold: a key that nothing reads is an error, not a silent
 # no-op (a misspelt key would otherwise be ignored). periods.yaml and indicators.yaml are lists.
 SCHEMA = {

@@ -550,8 +550,11 @@ def read_words_before(g: Grammar, tokens: list[Token], q, core_left: str, right:
         verb_start = g.verb_run_start(tokens, i)
         action = "".join(t.word for t in tokens[verb_start:i + 1])
         noun_end = verb_start
+        people = q.unit in lexicons.person_units
         while noun_end > 0 and (tokens[noun_end - 1].flag in ("d", "ad") or tokens[noun_end - 1].word in g.trim_words
-                                or tokens[noun_end - 1].word in lexicons.adverbial_nouns):  # 已基本建成: 基本 acts as an adverb
+                                or tokens[noun_end - 1].word in lexicons.adverbial_nouns  # 已基本建成: 基本 acts as an adverb
+                                or people and tokens[noun_end - 1].word in lexicons.progress_verbs):
+            # (失业人员实现再就业51.9万人: a verb of progress only reports the act the people did)
             # 事故隐患已整改2312条: the adverb stands between the noun and its verb, and so does a
             # word of lexicon object_trim (framing words such as 累计: 财政总收入累计完成452964万元,
             # 商品房累计销售109.8万平方米)
@@ -974,6 +977,19 @@ def casualty_after_event(site: Site, figure: Figure):
     event = max(lexicons.casualty_events, key=before.rfind)
     name = (event if event in before else "") + g.figure_name(figure)
     return {"object": (name, site.span(event if event in before else figure.action))}
+
+
+def age_group_counted(site: Site, figure: Figure):
+    """50岁以上18人, 40岁~49岁23人 -> 50岁以上人员, 40岁~49岁人员: people counted right after an age
+    group with no noun of their own are the people of that age (a breakdown of a staff or a population)."""
+    g = site.g
+    if figure.object or site.q.unit not in g.lexicons.person_units:
+        return None
+    found = g.patterns["age_group"].search(site.left)
+    if found is None:
+        return None
+    group = found.group("group").replace(" ", "")
+    return {"object": (group + g.words.age_group_noun, (site.left_start + found.start("group"), site.q.start))}
 
 
 def counted_by_state(site: Site, figure: Figure):
@@ -1447,6 +1463,7 @@ STAGES = (
     Stage("act", (_rule(change_verb_acts, ("action",)), _rule(act_in_measure_name, ("action",)),
                   _rule(state_in_name, ("action",)), _rule(act_of_a_growth_rate, ("action",)))),
     Stage("casualty-short-form", (_rule(casualty_short_form, OBJECT_ACTION), _rule(casualty_after_figure, OBJECT_ACTION))),
+    Stage("age-group-counted", (_rule(age_group_counted, ("object",)),)),
     Stage("casualty-after-event", (_rule(casualty_after_event, ("object",)),)),
     Stage("counted-by-state", (_rule(counted_by_state, OBJECT_ACTION),
                                _rule(state_after_counted_places, OBJECT_ACTION, priority=-1))),

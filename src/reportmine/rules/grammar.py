@@ -288,6 +288,11 @@ class Grammar:
         if figure.object.endswith(self.lexicons.measure_suffixes):
             return figure.object  # 公路客运量3.7亿人: the name already says what is measured
         if figure.unit in self.lexicons.person_units and figure.action:
+            act = next((figure.action[len(verb):] for verb in self.lexicons.progress_verbs
+                        if figure.action.startswith(verb) and len(figure.action) > len(verb)), figure.action)
+            if figure.object and figure.object != figure.action:
+                # 失业人员实现再就业51.9万人 -> 失业人员再就业: the people and what they did (受灾人口 names both)
+                return figure.object if act in figure.object else figure.object + act
             return figure.action + suffix
         stem = figure.object or figure.action
         return stem + suffix if stem else ""
