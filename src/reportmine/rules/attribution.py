@@ -1103,6 +1103,13 @@ def object_of_figure_before(site: Site, figure: Figure):
         # bracketed breakdown (门急诊86.59万人次(其中县级医院58.32万人次…) 同比增加6.78万人次)
         previous = next((f for f in reversed(site.state.figures) if f.sentence_start == site.sentence_start
                          and not _aside(site.state.index, f, site.q.start)), previous)
+    if site.q.kind == "rate" and site.q.unit != POINTS_UNIT and figure.change and previous.kind == "rate" \
+            and not previous.change and _share_of_the_figure_before(site, previous):
+        # 收入完成28583万元，占调整预算105.47%，同比增长10.85%: the change is of the amount, not of
+        # the share of it that a clause with no subject of its own gave in between (a change in
+        # percentage points, 占全年的81.1%，上升8.3个百分点, is the share's)
+        previous = next((f for f in reversed(site.state.figures) if f.sentence_start == site.sentence_start
+                         and f.start < previous.start and f.kind != "rate"), previous)
     if not previous.object or not shares_object(site.g, previous, figure, site.same_clause):
         return None
     if figure.breakdown and _names_its_own_category(site, figure):
@@ -1116,6 +1123,14 @@ def object_of_figure_before(site: Site, figure: Figure):
         return {"object": (growth, (previous.start, previous.end), "object-of-figure-before/growth-rate"),
                 "confidence": (0.7, None)}
     return {"object": (previous.object, (previous.start, previous.end)), "confidence": (0.7, None)}
+
+
+def _share_of_the_figure_before(site: Site, share: Figure) -> bool:
+    """Whether a rate's clause opens with the share verb (，占调整预算105.47%): a share of the figure
+    before it, with no subject of its own."""
+    index = site.state.index
+    opening = site.text[index.clause_start(share.start):share.start].strip()
+    return opening.startswith(site.g.words.share_verb)
 
 
 def _growth_rate_changed(site: Site, previous: Figure) -> str:
