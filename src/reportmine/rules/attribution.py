@@ -394,7 +394,8 @@ def rate_name(site: Site, figure: Figure):
     after = QUOTES.sub("", right).strip()
     after = CLAUSE_PUNCTUATION.split(after)[0] if after else after
     after = _first_item(after)[:8]
-    if after and HAN.match(after):
+    if after and HAN.match(after) and not g.patterns["point_opener"].match(after):
+        # (同比增长2.79%二是水路运输…: the next point of an enumeration names nothing of this rate)
         after_tokens = g.segmenter.tag(after)
         verbs = [t.word for t in after_tokens if t.flag.startswith("v")]
         action = verbs[-1] if verbs else g.last_verb_run(tokens)
