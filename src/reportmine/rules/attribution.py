@@ -1439,9 +1439,19 @@ def base_of_a_share(site: Site, figure: Figure):
         return {"action": (verb, site.span(verb), "base-of-a-share/share")} if verb else None
     if next_q is None or next_q.kind != "rate" or not g.patterns["share_base"].fullmatch(site.text, site.q.end, next_q.start):
         return None
-    if not _share_base_verb(g, site.left):
+    verb = _share_base_verb(g, site.left)
+    if not verb:
         return None
-    return {"action": ("", (site.q.start, site.q.end))}
+    proposal = {"action": ("", (site.q.start, site.q.end))}
+    evidence = figure.evidence.get("object")
+    if not figure.object or evidence is not None and evidence.rule.startswith("object-of-figure-before"):
+        # 占全年筛查任务(6.6万人)的103.12%: the base is the plan named before it, not the things
+        # the figure before counted (a wider area alone, 占全市(160亿元), names nothing of its own)
+        at = site.left.rfind(verb) + len(verb)
+        base = site.left[at:].strip().rstrip("(（").strip()
+        if base and HAN.match(base) and base not in g.lexicons.scope_words:
+            proposal["object"] = (base, (site.left_start + at, site.left_start + at + len(base)), "base-of-a-share/base")
+    return proposal
 
 
 def _share_base_verb(g: Grammar, left: str) -> str:
@@ -1501,7 +1511,7 @@ STAGES = (
     Stage("agent-not-counted", (_rule(agent_not_counted, ("object",)),), when=_not_a_stock),
     Stage("act-after-figure", (_rule(act_after_light_verb, OBJECT_ACTION),), when=_not_a_stock),
     Stage("gap-to-a-benchmark", (_rule(gap_to_a_benchmark, OBJECT_ACTION),)),
-    Stage("base-of-a-share", (_rule(base_of_a_share, ("action",)),)),
+    Stage("base-of-a-share", (_rule(base_of_a_share, ("action", "object")),)),
     # last: a change from one level to another is read whatever the stages before read in its words
     Stage("level-after-change", (_rule(level_after_change, OBJECT_ACTION),)),
 )
