@@ -506,7 +506,7 @@ class Grammar:
                 start = j  # 处罚金额, 出资总额: the act names the money
             elif token.word in self.words.negation_prefixes and start == j + 1 and j < i:
                 start = j  # 不合格样品, 不正当竞争行为: the negation is part of the name
-            elif token.word in joiners and j > 0 and (tokens[j - 1].is_noun or self._name_with_aside_ends(tokens, j - 1)) \
+            elif token.word in joiners and j > 0 and (tokens[j - 1].is_noun or j < i and self._name_with_aside_ends(tokens, j - 1)) \
                     and start == j + 1:
                 start = j
             elif token.flag in ("a", "b", "ag") and start == j + 1 and j < i:
