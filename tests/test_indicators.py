@@ -402,3 +402,45 @@ def test_a_change_in_the_number_of_fires_is_the_fires_column(rules_pipeline):
     assert indicators_of(rules_pipeline, "去年全区火灾起数较上年减少8%。")["8%"] == "fire.fires.count_change_pct"
     # a fire's deaths are not the fires' count
     assert indicators_of(rules_pipeline, "全县火灾死亡人数同比下降20%。")["20%"] != "fire.fires.count_change_pct"
+
+
+def test_a_rate_named_as_a_growth_rate_is_the_change_of_the_figure_before(rules_pipeline):
+    # 增速 / 增幅 give the rate the act 增长 without a change word: still the change of the level before it
+    found = indicators_of(rules_pipeline, "二产增加值：全区二产增加值完成48.3亿元，增速6.1%，排全市第3。")
+    assert found["6.1%"] == "economy.secondary_industry.value_added_change_pct"
+    found = indicators_of(rules_pipeline, "全县农村居民人均收入完成16520元，增幅8.2%。")
+    assert found["16520元"] == "economy.income.rural_disposable"
+    assert found["8.2%"] == "economy.income.rural_disposable_change_pct"
+    # a share said after an amount is a level of its own, not its growth
+    found = indicators_of(rules_pipeline, "全区第三产业增加值60.4亿元，占地区生产总值的比重为52.1%。")
+    assert found["52.1%"] and not found["52.1%"].endswith("_change_pct")
+
+
+def test_resident_incomes_by_residence_keep_their_columns_under_per_capita_names(rules_pipeline):
+    found = indicators_of(rules_pipeline, "城镇常住居民人均可支配收入35120元，增长4.1%；农村常住居民人均可支配收入15830元，"
+                                          "增长6.3%。全体居民人均可支配收入24010元。")
+    assert found["35120元"] == "economy.income.urban_disposable"
+    assert found["15830元"] == "economy.income.rural_disposable"
+    assert found["6.3%"] == "economy.income.rural_disposable_change_pct"
+    assert found["24010元"] == "economy.income.per_capita_disposable"
+
+
+def test_a_measure_word_alone_takes_the_subject_of_the_column_before(rules_pipeline):
+    # the area's own name came out as 面积 alone: its column (summer grain) gives the subject of 产量
+    found = indicators_of(rules_pipeline, "今年全县完成夏粮收获面积12.6万亩，同比增1.2%；实现产量3.05万吨，同比增0.9%。")
+    assert found["12.6万亩"] == "agriculture.summer_grain.sown_area"
+    assert found["3.05万吨"] == "agriculture.summer_grain.output"
+    # without a measured subject before it, 产量 stays a signature
+    found = indicators_of(rules_pipeline, "今年实现产量3.05万吨。")
+    assert found["3.05万吨"].startswith("~")
+
+
+def test_a_growth_in_percent_passes_over_a_share_said_beside_its_amount(rules_pipeline):
+    found = indicators_of(rules_pipeline, "全县一般公共预算收入18.6亿元，完成年度预算的101.2%，同比增长5.7%。")
+    assert found["5.7%"] == "finance.budget.revenue_change_pct"
+    # a share alone keeps its change (a rate's growth in % with no amount before it)
+    found = indicators_of(rules_pipeline, "全市空气质量优良天数比例为91.3%，同比上升2.4%。")
+    assert found["2.4%"] == "environment.good_air_days.ratio_change_pct"
+    # a change in points is still of the rate, not of the amount
+    found = indicators_of(rules_pipeline, "全县一般公共预算收入18.6亿元，税收占比72.5%，提高1.3个百分点。")
+    assert found["1.3个百分点"] != "finance.budget.revenue_change_pp"

@@ -135,6 +135,8 @@ class Taxonomy:
     list_names: dict = field(default_factory=dict)  # a name that stands for several (三次产业 -> 第一产业 ...)
     inclusion_actions: tuple = ()  # acts of a figure that is a part of the one before it (含, 其中)
     change_nouns: tuple = ()  # names of a figure that is a change without a change word (增幅)
+    # acts a rate in % takes from a growth rate's name (增速5.2% -> 增长) with no change word of its own
+    growth_acts: tuple = ()
     measure_nouns: tuple = ()  # measure words that end a name (产量, 播种面积)
     topic_joiners: tuple = ()  # words joining two subjects in a heading (生产安全事故和自然灾害)
     accident_words: tuple = ()  # words that name accidents in a figure's object (事故)
@@ -222,7 +224,8 @@ def parse_indicators(path: Path, data) -> Taxonomy:
         except (TypeError, ValueError, ZeroDivisionError):
             raise LexiconError(path, 0, f"conversions.{unit}: expected [unit, factor] such as [公顷, 1/15]")
     signature = data.get("signature") or {}
-    for key in ("shifters", "inclusion_actions", "change_nouns", "measure_nouns", "topic_joiners", "accident_words"):
+    for key in ("shifters", "inclusion_actions", "change_nouns", "growth_acts", "measure_nouns", "topic_joiners",
+                "accident_words"):
         if not isinstance(data.get(key, []), list):
             raise LexiconError(path, 0, f"{key}: expected a list of words")
     for key in ("drop_prefixes", "drop_actions"):
@@ -241,7 +244,7 @@ def parse_indicators(path: Path, data) -> Taxonomy:
                     signature_drop_prefixes=tuple(signature.get("drop_prefixes") or ()),
                     signature_drop_actions=tuple(signature.get("drop_actions") or ()), list_names=dict(list_names),
                     inclusion_actions=tuple(data.get("inclusion_actions") or ()),
-                    change_nouns=tuple(data.get("change_nouns") or ()),
+                    change_nouns=tuple(data.get("change_nouns") or ()), growth_acts=tuple(data.get("growth_acts") or ()),
                     measure_nouns=tuple(sorted(data.get("measure_nouns") or (), key=len, reverse=True)),
                     topic_joiners=tuple(data.get("topic_joiners") or ()), accident_words=tuple(data.get("accident_words") or ()),
                     signature_drop_suffixes={str(c): tuple(sorted(v, key=len, reverse=True)) for c, v in suffixes.items()})
@@ -251,13 +254,14 @@ def merge_taxonomies(layers: list) -> Taxonomy:
     """The shipped taxonomy with a user's files over it: an indicator of the same id is replaced,
     lists are joined, unit classes and conversions updated."""
     indicators, unit_classes, conversions, list_names = {}, {}, {}, {}
-    inclusions, change_nouns, measure_nouns, topic_joiners, accident_words = [], [], [], [], []
+    inclusions, change_nouns, measure_nouns, topic_joiners, accident_words, growth_acts = [], [], [], [], [], []
     shifters, prefixes, actions, suffixes = [], [], [], {}
     for layer in layers:
         indicators.update((indicator.id, indicator) for indicator in layer.indicators)
         list_names.update(layer.list_names)
         inclusions += layer.inclusion_actions
         change_nouns += layer.change_nouns
+        growth_acts += layer.growth_acts
         measure_nouns += layer.measure_nouns
         topic_joiners += layer.topic_joiners
         accident_words += layer.accident_words
@@ -273,6 +277,7 @@ def merge_taxonomies(layers: list) -> Taxonomy:
                     signature_drop_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),
                     signature_drop_actions=tuple(dict.fromkeys(actions)), list_names=list_names,
                     inclusion_actions=tuple(dict.fromkeys(inclusions)), change_nouns=tuple(dict.fromkeys(change_nouns)),
+                    growth_acts=tuple(dict.fromkeys(growth_acts)),
                     measure_nouns=tuple(sorted(set(measure_nouns), key=len, reverse=True)),
                     topic_joiners=tuple(dict.fromkeys(topic_joiners)), accident_words=tuple(dict.fromkeys(accident_words)),
                     signature_drop_suffixes=suffixes)
@@ -355,6 +360,7 @@ class IndicatorMapper:
         opens with (道路交通：事故9起), which makes a figure more specific when it names a column
         of its own (road accidents, not all accidents)."""
         obj, action = obj or "", action or ""
+        change = change or self._growth_rate_change(kind, unit, action)
         # a note in brackets can part a name's words or name other columns (工矿商贸企业(含建筑施工、
         # 消防)事故, 医疗机构(含村卫生室)): the name without it first, with it where that says nothing
         chosen, strength = self._best(kind, unit, _drop_brackets(obj), action, change) if BRACKETS.search(obj) else (None, 0)
@@ -509,7 +515,9 @@ class IndicatorMapper:
                 if metric.breakdown and state.levels:
                     self._take_parent_measure(metric, state.levels)
                 if getattr(metric, "status", "outcome") == "outcome" and metric.action not in self.taxonomy.inclusion_actions:
-                    self._carry_subject(metric, state.levels)
+                    # a sentence that opens on a measure word alone (；实现产量4.81万吨) goes on with
+                    # the subject of the sentence before
+                    self._carry_subject(metric, state.levels or (previous.levels if previous is not None else []))
                     self._rate_of_the_counts_before(metric, state.levels)
                     self._follow_event(metric, state.levels)
                     state.append(metric)
@@ -534,7 +542,7 @@ class IndicatorMapper:
             if family == "abs":
                 targets = self._absolute_targets(run, open_levels)
             else:
-                targets = open_levels[-len(run):] if len(open_levels) >= len(run) else [None] * len(run)
+                targets = self._relative_targets(run, open_levels)
             claims = []
             for change, level in zip(run, targets):
                 named = self._named_level(change, state.by_indicator[family], state.levels)
@@ -579,6 +587,18 @@ class IndicatorMapper:
                         metric.indicator, metric.indicator_source = paired, TAXONOMY
             before = metric
 
+    @staticmethod
+    def _relative_targets(run: list, open_levels: list) -> list:
+        """The levels a run of relative changes is of: the last open levels, in order. Changes in %
+        pass over levels that are themselves in % when enough other levels are open: a growth in %
+        is of an amount, and a share or a ratio said beside it (收入25亿元，为年初预算的98%，同比
+        增长8%) is no level of it; a rate's own change is in points."""
+        if all(change.unit == "%" for change in run):
+            amounts = [level for level in open_levels if level.unit != "%"]
+            if len(amounts) >= len(run) and len(amounts) < len(open_levels):
+                open_levels = amounts
+        return open_levels[-len(run):] if len(open_levels) >= len(run) else [None] * len(run)
+
     def _absolute_targets(self, run: list, open_levels: list) -> list:
         """The level each absolute change of a run is of: the last open level of its unit's class;
         k changes of one class (同比减少41起和63人、增加184人) take the last k open levels of that
@@ -618,10 +638,18 @@ class IndicatorMapper:
                   if levels and column.startswith(parts[0] + ".") and column.endswith("." + parts[2])]
         return sector[0] if len(sector) == 1 else None
 
+    def _growth_rate_change(self, kind, unit, action) -> Optional[str]:
+        """The act of a rate in % named as a growth rate (一产增加值完成97.1亿元，增速5.2% -> 增长):
+        it measures a change though no change word stands by it; None for any other figure (a
+        natural growth rate in ‰ is a level)."""
+        return action if kind == "rate" and unit == "%" and action in self.taxonomy.growth_acts else None
+
     def _is_change(self, metric, before) -> bool:
-        """A change, a rate named by a change noun (增幅分别为2.3%、5.4%), or the next item of a
-        list of changes that shares their verb and has no words of its own (同比增加13起、36人: the 36人 too)."""
-        if metric.change or (metric.kind == "rate" and metric.object in self.taxonomy.change_nouns):
+        """A change, a rate named by a change noun (增幅分别为2.3%、5.4%) or as a growth rate (增速5.2%,
+        whose act is 增长), or the next item of a list of changes that shares their verb and has no
+        words of its own (同比增加13起、36人: the 36人 too)."""
+        if metric.change or (metric.kind == "rate" and metric.object in self.taxonomy.change_nouns) \
+                or self._growth_rate_change(metric.kind, metric.unit, metric.action):
             return True
         return before is not None and bool(before.change) and bool(metric.action) \
             and metric.action == before.action and metric.object in ("", metric.action)
@@ -641,16 +669,28 @@ class IndicatorMapper:
 
     def _carry_subject(self, metric, levels: list) -> None:
         """A figure named by a measure word alone takes the subject of the figure before it
-        (粮食播种面积81.46万亩，产量36.17万吨 -> 粮食产量)."""
+        (粮食播种面积81.46万亩，产量36.17万吨 -> 粮食产量); when that figure's own name is a measure
+        word too, the subject of its column's label (夏粮收获面积24.83万亩 read as 面积 in the summer
+        grain's area column; 实现产量4.81万吨 -> 夏粮产量)."""
         if metric.indicator_source == TAXONOMY or not levels or metric.object not in self.taxonomy.measure_nouns:
             return
-        before = levels[-1].object or ""
-        subject = next((before[:-len(noun)] for noun in self.taxonomy.measure_nouns
-                        if before.endswith(noun) and len(before) > len(noun)), "")
+        # a rate between them (同比增0.38%) names no subject of its own
+        before = next((level for level in reversed(levels) if level.kind != "rate"), None)
+        if before is None:
+            return
+        subject = self._subject_of(before.object or "")
+        if not subject and before.indicator_source == TAXONOMY and before.indicator in self.by_id:
+            subject = self._subject_of(self.by_id[before.indicator].zh)
         if subject:
             indicator, source = self.assign(metric.kind, metric.unit, subject + metric.object, metric.action, None)
             if source == TAXONOMY:
                 metric.indicator, metric.indicator_source = indicator, source
+
+    def _subject_of(self, name: str) -> str:
+        """What a name measures, without the measure word it ends with (夏粮播种面积 -> 夏粮); "" when
+        it ends with none or is one alone."""
+        return next((name[:-len(noun)] for noun in self.taxonomy.measure_nouns
+                     if name.endswith(noun) and len(name) > len(noun)), "")
 
     def _losses_of_the_accidents(self, metrics: list) -> None:
         """Direct economic losses named alone (直接经济损失) are a disaster's, unless the sentence is
