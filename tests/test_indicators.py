@@ -444,3 +444,34 @@ def test_a_growth_in_percent_passes_over_a_share_said_beside_its_amount(rules_pi
     # a change in points is still of the rate, not of the amount
     found = indicators_of(rules_pipeline, "全县一般公共预算收入18.6亿元，税收占比72.5%，提高1.3个百分点。")
     assert found["1.3个百分点"] != "finance.budget.revenue_change_pp"
+
+
+def test_a_member_of_the_group_its_heading_names_keeps_its_own_column(rules_pipeline):
+    text = "二、农林牧渔业\n全年农林牧渔业总产值52.3亿元。林业产值3.1亿元，同比增长4.2%；渔业产值1.7亿元。"
+    found = indicators_of(rules_pipeline, text)
+    assert found["3.1亿元"] == "economy.forestry.output"
+    assert found["4.2%"] == "economy.forestry.output_change_pct"
+    assert found["1.7亿元"] == "economy.fishery.output"
+    # the group's own total under that heading stays the total
+    assert found["52.3亿元"] == "economy.agriculture.output"
+
+
+def test_digits_inside_a_name_do_not_cut_the_clause_a_figure_is_judged_on(rules_pipeline):
+    # an ordinal and a span of hours are part of the statistic's name, not figures before it
+    found = indicators_of(rules_pipeline, "全市一氧化碳日均值第95百分位数为1.1毫克/立方米。")
+    assert found["1.1毫克/立方米"] == "environment.co.concentration"
+    found = indicators_of(rules_pipeline, "全市臭氧日最大8小时平均值的第90百分位数为141微克/立方米。")
+    assert found["141微克/立方米"] == "environment.o3.concentration"
+    # a real figure before still cuts it: 停产整顿 alone judges the second count
+    found = indicators_of(rules_pipeline, "依法关闭取缔7家，停产整顿企业45家，罚款120万元。")
+    assert found["45家"] == "enforcement.enterprises.suspended"
+
+
+def test_names_listed_before_respectively_do_not_override_a_figures_own_column(rules_pipeline):
+    found = indicators_of(rules_pipeline, "今年城区二氧化硫、可吸入颗粒物(PM10)、细颗粒物(PM2.5)年均浓度分别为5微克/立方米、"
+                                          "44微克/立方米、27微克/立方米。")
+    assert [found[t] for t in ("5微克/立方米", "44微克/立方米", "27微克/立方米")] == [
+        "environment.so2.concentration", "environment.pm10.concentration", "environment.pm25.concentration"]
+    # a figure whose own name says nothing alone still reads the listing's shared head (事故)
+    found = indicators_of(rules_pipeline, "全省工矿商贸、道路运输事故总量同比分别下降18.4%、12%。")
+    assert found["18.4%"] == "accidents.industrial_trade.count_change_pct"

@@ -44,6 +44,10 @@ DISASTER_DOMAIN, ACCIDENT_DEATHS, DISASTER_DEATHS = "disaster.", "accidents.all.
 # digit and the Han characters after it, found from the right (splitting at every figure cost a
 # pass over the whole window per figure)
 LAST_DIGIT = regex.compile(r"\d", flags=regex.REVERSE)
+RESPECTIVE_WORD = "分别"
+# digits in a name that are no figure: an ordinal (第90百分位数), a formula (O3, PM2.5, NO2), a span of
+# hours a statistic is taken over (日最大8小时值): the clause before a figure runs on over them
+DIGITS_OF_A_NAME = regex.compile(r"第\d+|[A-Za-z]\d+(?:\.\d+)?|\d+小时")
 UNIT_AFTER_DIGIT = regex.compile(r"\p{Han}{0,2}")
 # a field named at the head of a clause of a sentence that reviews several (…；道路交通领域，事故起数
 #和死亡人数分别下降…；建设施工领域，…): the topic of the figures after it in that clause run
@@ -370,16 +374,23 @@ class IndicatorMapper:
         # 220家 is judged on 停产整顿 alone); it wins when it says more (公路建设完成投资53.5亿元:
         # road investment, not just any investment)
         context = context or ""
-        last_digit = LAST_DIGIT.search(context)
+        last_digit = LAST_DIGIT.search(DIGITS_OF_A_NAME.sub(lambda found: "#" * len(found.group()), context))
         if last_digit:
             context = context[UNIT_AFTER_DIGIT.match(context, last_digit.end()).end():]
+        if chosen is not None and RESPECTIVE_WORD in context:
+            # names listed before 分别 are the whole run's (each figure takes its own of them after):
+            # they do not override a column the figure's own name gives (二氧化氮 of 二氧化氮、可吸入
+            # 颗粒物年均浓度分别为…); a figure whose name says nothing alone still reads them (工矿商贸、
+            # 道路运输事故总量同比分别下降…)
+            context = context[context.rfind(RESPECTIVE_WORD) + len(RESPECTIVE_WORD):]
         if context and not context.endswith(obj):
             context += obj
         if context:
             wider, wider_strength = self._best(kind, unit, context, action, change)
             if wider is not None and wider_strength > strength:
                 chosen, strength = wider, wider_strength
-        if topic and not any(joiner in topic for joiner in self.taxonomy.topic_joiners):
+        if topic and not any(joiner in topic for joiner in self.taxonomy.topic_joiners) \
+                and not (chosen is not None and self._member_of_listed_topic(topic, obj)):
             # a heading that joins two subjects (生产安全事故和自然灾害基本情况) says not which one a figure is of
             # the figure's own name under the topic first (道路交通领域 + 事故起数), then its clause (which
             # may name the next figures too: 事故起数和死亡人数…分别下降)
@@ -398,6 +409,12 @@ class IndicatorMapper:
                 obj = named.group(0)
         name = self.signature(kind, unit, obj, action, change)
         return (name, SIGNATURE) if name else (None, None)
+
+    def _member_of_listed_topic(self, topic: str, obj: str) -> bool:
+        """Whether a figure is named by one of the members of the group its heading names (林业产值
+        under 农林牧渔业: the group is its frame, not its column)."""
+        return any(name in topic and any(obj.startswith(member) for member in members)
+                   for name, members in self.taxonomy.list_names.items())
 
     def change_of(self, level_id: str, unit: str, level_unit: str) -> Optional[str]:
         """The column of a change of the figure in column level_id (its id with a suffix)."""
