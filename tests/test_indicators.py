@@ -475,3 +475,31 @@ def test_names_listed_before_respectively_do_not_override_a_figures_own_column(r
     # a figure whose own name says nothing alone still reads the listing's shared head (事故)
     found = indicators_of(rules_pipeline, "全省工矿商贸、道路运输事故总量同比分别下降18.4%、12%。")
     assert found["18.4%"] == "accidents.industrial_trade.count_change_pct"
+
+
+def test_a_part_opening_its_sentence_takes_the_measure_of_the_total_before(rules_pipeline):
+    found = indicators_of(rules_pipeline, "全县经济作物播种面积15.3千公顷。其中，蔬菜及食用菌9.8千公顷，增加0.4千公顷。")
+    assert found["9.8千公顷"] == "agriculture.vegetables.sown_area"
+    assert found["0.4千公顷"] == "agriculture.vegetables.sown_area_change"
+    # a figure of the next sentence that is no part of anything keeps what its own words say
+    found = indicators_of(rules_pipeline, "全县经济作物播种面积15.3千公顷。蔬菜产量21.4万吨。")
+    assert found["21.4万吨"] == "agriculture.vegetables.output"
+
+
+def test_a_year_in_the_clause_is_no_figure_before_the_one_judged(lexicons, rules_pipeline):
+    # a figure with no name of its own is judged on its clause, which a year does not cut
+    m = mapper(lexicons)
+    assert m.assign("count", "张", "", "增加", None, "住院床位由2018年的") == ("health.beds.count", "taxonomy")
+    assert m.assign("count", "张", "", "增加", None, "住院床位由 20xx 年的") == ("health.beds.count", "taxonomy")
+    # a real count before still cuts the clause: the second figure is judged on its own words
+    found = indicators_of(rules_pipeline, "全县医疗机构床位760张，卫生技术人员1320人。")
+    assert found["1320人"] != "health.beds.count"
+
+
+def test_calls_answered_by_dispatch_count_crews_and_engines(rules_pipeline):
+    found = indicators_of(rules_pipeline, "今年全市消防救援队伍共接警出动1.6万人次、3120车次。")
+    assert found["1.6万人次"] == "emergency.rescuers.dispatched"
+    assert found["3120车次"] == "fire.vehicles.dispatched"
+    # dispatching law-enforcement vehicles is not the fire engines' column
+    found = indicators_of(rules_pipeline, "出动执法车辆560台次。")
+    assert found["560台次"] != "fire.vehicles.dispatched"

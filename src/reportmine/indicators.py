@@ -46,8 +46,9 @@ DISASTER_DOMAIN, ACCIDENT_DEATHS, DISASTER_DEATHS = "disaster.", "accidents.all.
 LAST_DIGIT = regex.compile(r"\d", flags=regex.REVERSE)
 RESPECTIVE_WORD = "分别"
 # digits in a name that are no figure: an ordinal (第90百分位数), a formula (O3, PM2.5, NO2), a span of
-# hours a statistic is taken over (日最大8小时值): the clause before a figure runs on over them
-DIGITS_OF_A_NAME = regex.compile(r"第\d+|[A-Za-z]\d+(?:\.\d+)?|\d+小时")
+# hours a statistic is taken over (日最大8小时值), a year (床位由2019年的475张): the clause before a
+# figure runs on over them
+DIGITS_OF_A_NAME = regex.compile(r"第\d+|[A-Za-z]\d+(?:\.\d+)?|\d+小时|(?:\d{4}|\d{2}[xX]{2})\s*年")
 UNIT_AFTER_DIGIT = regex.compile(r"\p{Han}{0,2}")
 # a field named at the head of a clause of a sentence that reviews several (…；道路交通领域，事故起数
 #和死亡人数分别下降…；建设施工领域，…): the topic of the figures after it in that clause run
@@ -529,8 +530,10 @@ class IndicatorMapper:
             metric = metrics[position]
             if not self._is_change(metric, metrics[position - 1] if position else None):
                 # 同比 never compares a forecast, nor a part in brackets (含高速事故6起6人)
-                if metric.breakdown and state.levels:
-                    self._take_parent_measure(metric, state.levels)
+                # a part opening its sentence (。其中，蔬菜21.6千公顷) is a part of the total before it
+                parents = state.levels or (previous.levels if previous is not None else [])
+                if metric.breakdown and parents:
+                    self._take_parent_measure(metric, parents)
                 if getattr(metric, "status", "outcome") == "outcome" and metric.action not in self.taxonomy.inclusion_actions:
                     # a sentence that opens on a measure word alone (；实现产量4.81万吨) goes on with
                     # the subject of the sentence before
