@@ -503,3 +503,13 @@ def test_calls_answered_by_dispatch_count_crews_and_engines(rules_pipeline):
     # dispatching law-enforcement vehicles is not the fire engines' column
     found = indicators_of(rules_pipeline, "出动执法车辆560台次。")
     assert found["560台次"] != "fire.vehicles.dispatched"
+
+
+def test_the_upper_secondary_stage_is_not_the_senior_high_schools(rules_pipeline):
+    # a stage that includes 普通高中 and vocational schools, named in a note: neither's column
+    found = indicators_of(rules_pipeline, "全区高中段教育(包括普通高中和中职)共有学校9所。普通高中学校7所。")
+    assert found["9所"] not in ("education.high_school.schools", "education.vocational.schools")
+    assert found["7所"] == "education.high_school.schools"
+    found = indicators_of(rules_pipeline, "全区高中阶段在校生12400人。全区普通高中在校生8100人。")
+    assert found["12400人"] != "education.high_school.students"
+    assert found["8100人"] == "education.high_school.students"

@@ -387,7 +387,9 @@ class IndicatorMapper:
         if context and not context.endswith(obj):
             context += obj
         if context:
-            wider, wider_strength = self._best(kind, unit, context, action, change)
+            # the clause without its notes in brackets: a note names what a figure includes, or other
+            # columns (高中段教育(包括普通高中和中职)共有学校6所 counts neither the 普通高中 nor the 中职)
+            wider, wider_strength = self._best(kind, unit, _drop_brackets(context), action, change)
             if wider is not None and wider_strength > strength:
                 chosen, strength = wider, wider_strength
         if topic and not any(joiner in topic for joiner in self.taxonomy.topic_joiners) \
