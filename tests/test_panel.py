@@ -213,3 +213,21 @@ def test_a_comparison_with_last_year_gives_the_figures_after_it_no_period_of_las
     assert periods("同上年相比，全市新增企业80家。")["80家"] is None
     # last year named as the figure's own period still is
     assert periods("上年全县检查企业300家。")["300家"] == "上年"
+
+
+def test_a_rate_stated_first_in_its_document_is_the_cell_over_a_surer_later_one():
+    # the whole area's change comes first, a city's comes later with a surer reading: the first wins
+    rows = [
+        {**A, "indicator": "environment.good_air_days.ratio_change_pp", "value": 3.1, "start": 40, "unit": "个百分点",
+         "kind": "rate", "confidence": 0.7},
+        {**A, "indicator": "environment.good_air_days.ratio_change_pp", "value": 0.6, "start": 400, "unit": "个百分点",
+         "kind": "rate", "confidence": 0.9},
+    ]
+    cell = reportmine.panel(frame(rows), form="long").iloc[0]
+    assert (cell["value"], cell["start"]) == (3.1, 40)
+    # counts still take the largest of their document, wherever it stands
+    rows = [
+        {**A, "indicator": "safety.enterprises.inspected", "value": 40, "start": 10, "confidence": 0.9},
+        {**A, "indicator": "safety.enterprises.inspected", "value": 900, "start": 300, "confidence": 0.7},
+    ]
+    assert reportmine.panel(frame(rows), form="long").iloc[0]["value"] == 900

@@ -9,8 +9,9 @@ order: an outcome over a target, plan, requirement or forecast (status); a total
 one (breakdown: 其中…), unless the part is larger than every whole of its document (then its 其中
 divides another column's total); an exact figure over a qualified one; the most recent document;
 for counts, money and measures, the largest figure of that document (a total is never smaller
-than any of its parts: the year's 30,000 enterprises over one campaign's 86); then the surest
-(confidence); then the first mention. Values are converted to the indicator's unit (亩 -> 公顷,
+than any of its parts: the year's 30,000 enterprises over one campaign's 86); then the first
+mention (a report states its whole before its parts: the province's rate of good-air days, then
+a city's); then the surest (confidence). Values are converted to the indicator's unit (亩 -> 公顷,
 exactly). Figures are never summed. A cell whose candidates disagree is flagged, with every value and source.
 """
 from __future__ import annotations
@@ -274,9 +275,10 @@ def _choose(data: pd.DataFrame, keys: list):
     if data.empty:
         return pd.DataFrame(columns=LONG_COLUMNS), []
     data = _parts_of_another_total(data, keys)
-    # the most recent document first; within it the largest additive figure (a total over its parts)
+    # the most recent document first; within it the largest additive figure (a total over its parts),
+    # else the first mention (the whole is stated before its parts)
     ordered = data.sort_values(
-        keys + ["status_rank", "part_rank", "exact_rank", "date_rank", "doc", "size_rank", "confidence_rank", "mention"],
+        keys + ["status_rank", "part_rank", "exact_rank", "date_rank", "doc", "size_rank", "mention", "confidence_rank"],
         ascending=[True] * len(keys) + [True, True, True, False, True, True, True, True], na_position="last")
     chosen, conflicts = [], []
     for key, group in ordered.groupby(keys, sort=True, dropna=False):
