@@ -513,3 +513,12 @@ def test_the_upper_secondary_stage_is_not_the_senior_high_schools(rules_pipeline
     found = indicators_of(rules_pipeline, "全区高中阶段在校生12400人。全区普通高中在校生8100人。")
     assert found["12400人"] != "education.high_school.students"
     assert found["8100人"] == "education.high_school.students"
+
+
+def test_a_share_said_right_after_a_figure_is_that_figures_share(rules_pipeline):
+    found = indicators_of(rules_pipeline, "今年城区空气质量优良天数共312天，占全年有效监测天数的86.7%，比上年上升2.1个百分点。")
+    assert found["86.7%"] == "environment.good_air_days.ratio"
+    assert found["2.1个百分点"] == "environment.good_air_days.ratio_change_pp"
+    # a share with no column of its figure's name keeps its own signature
+    found = indicators_of(rules_pipeline, "全县新建农村公路48公里，占年度任务的120%。")
+    assert found["120%"].startswith("~")

@@ -142,6 +142,9 @@ class Taxonomy:
     change_nouns: tuple = ()  # names of a figure that is a change without a change word (增幅)
     # acts a rate in % takes from a growth rate's name (增速5.2% -> 增长) with no change word of its own
     growth_acts: tuple = ()
+    # acts of a share said right after a figure (占全年总有效天数的81.1%), and the noun that names a share
+    share_acts: tuple = ()
+    share_noun: str = ""
     measure_nouns: tuple = ()  # measure words that end a name (产量, 播种面积)
     topic_joiners: tuple = ()  # words joining two subjects in a heading (生产安全事故和自然灾害)
     accident_words: tuple = ()  # words that name accidents in a figure's object (事故)
@@ -229,7 +232,9 @@ def parse_indicators(path: Path, data) -> Taxonomy:
         except (TypeError, ValueError, ZeroDivisionError):
             raise LexiconError(path, 0, f"conversions.{unit}: expected [unit, factor] such as [公顷, 1/15]")
     signature = data.get("signature") or {}
-    for key in ("shifters", "inclusion_actions", "change_nouns", "growth_acts", "measure_nouns", "topic_joiners",
+    if not isinstance(data.get("share_noun", ""), str):
+        raise LexiconError(path, 0, "share_noun: expected a word")
+    for key in ("shifters", "inclusion_actions", "change_nouns", "growth_acts", "share_acts", "measure_nouns", "topic_joiners",
                 "accident_words"):
         if not isinstance(data.get(key, []), list):
             raise LexiconError(path, 0, f"{key}: expected a list of words")
@@ -250,6 +255,7 @@ def parse_indicators(path: Path, data) -> Taxonomy:
                     signature_drop_actions=tuple(signature.get("drop_actions") or ()), list_names=dict(list_names),
                     inclusion_actions=tuple(data.get("inclusion_actions") or ()),
                     change_nouns=tuple(data.get("change_nouns") or ()), growth_acts=tuple(data.get("growth_acts") or ()),
+                    share_acts=tuple(data.get("share_acts") or ()), share_noun=str(data.get("share_noun") or ""),
                     measure_nouns=tuple(sorted(data.get("measure_nouns") or (), key=len, reverse=True)),
                     topic_joiners=tuple(data.get("topic_joiners") or ()), accident_words=tuple(data.get("accident_words") or ()),
                     signature_drop_suffixes={str(c): tuple(sorted(v, key=len, reverse=True)) for c, v in suffixes.items()})
@@ -260,6 +266,7 @@ def merge_taxonomies(layers: list) -> Taxonomy:
     lists are joined, unit classes and conversions updated."""
     indicators, unit_classes, conversions, list_names = {}, {}, {}, {}
     inclusions, change_nouns, measure_nouns, topic_joiners, accident_words, growth_acts = [], [], [], [], [], []
+    share_acts, share_noun = [], ""
     shifters, prefixes, actions, suffixes = [], [], [], {}
     for layer in layers:
         indicators.update((indicator.id, indicator) for indicator in layer.indicators)
@@ -267,6 +274,8 @@ def merge_taxonomies(layers: list) -> Taxonomy:
         inclusions += layer.inclusion_actions
         change_nouns += layer.change_nouns
         growth_acts += layer.growth_acts
+        share_acts += layer.share_acts
+        share_noun = layer.share_noun or share_noun
         measure_nouns += layer.measure_nouns
         topic_joiners += layer.topic_joiners
         accident_words += layer.accident_words
@@ -282,7 +291,8 @@ def merge_taxonomies(layers: list) -> Taxonomy:
                     signature_drop_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),
                     signature_drop_actions=tuple(dict.fromkeys(actions)), list_names=list_names,
                     inclusion_actions=tuple(dict.fromkeys(inclusions)), change_nouns=tuple(dict.fromkeys(change_nouns)),
-                    growth_acts=tuple(dict.fromkeys(growth_acts)),
+                    growth_acts=tuple(dict.fromkeys(growth_acts)), share_acts=tuple(dict.fromkeys(share_acts)),
+                    share_noun=share_noun,
                     measure_nouns=tuple(sorted(set(measure_nouns), key=len, reverse=True)),
                     topic_joiners=tuple(dict.fromkeys(topic_joiners)), accident_words=tuple(dict.fromkeys(accident_words)),
                     signature_drop_suffixes=suffixes)
@@ -541,6 +551,7 @@ class IndicatorMapper:
                     # the subject of the sentence before
                     self._carry_subject(metric, state.levels or (previous.levels if previous is not None else []))
                     self._rate_of_the_counts_before(metric, state.levels)
+                    self._share_of_the_figure_before(metric, state.levels)
                     self._follow_event(metric, state.levels)
                     state.append(metric)
                 position += 1
@@ -707,6 +718,22 @@ class IndicatorMapper:
             indicator, source = self.assign(metric.kind, metric.unit, subject + metric.object, metric.action, None)
             if source == TAXONOMY:
                 metric.indicator, metric.indicator_source = indicator, source
+
+    def _share_of_the_figure_before(self, metric, levels: list) -> None:
+        """A share said right after a figure (优良天数共297天，占全年总有效天数的81.1%) is that figure's
+        share: its name with the share noun (优良天数比例), when the taxonomy has a column of it."""
+        if metric.kind != "rate" or metric.unit != "%" or metric.indicator_source == TAXONOMY \
+                or metric.action not in self.taxonomy.share_acts or not self.taxonomy.share_noun or not levels:
+            return
+        before = levels[-1]
+        # the name of the figure's column says more than its words may (天数 of 优良天数共297天)
+        name = self.by_id[before.indicator].zh if before.indicator_source == TAXONOMY and before.indicator in self.by_id \
+            else before.object
+        if before.kind == "rate" or not name:
+            return
+        indicator, source = self.assign(metric.kind, metric.unit, name + self.taxonomy.share_noun, "", None)
+        if source == TAXONOMY:
+            metric.indicator, metric.indicator_source = indicator, source
 
     def _subject_of(self, name: str) -> str:
         """What a name measures, without the measure word it ends with (夏粮播种面积 -> 夏粮); "" when
