@@ -98,6 +98,8 @@ class Lexicons:
     change_part_of_year: Optional[regex.Pattern]  # words of part of a year (上半年, 截至6月底)
     benchmark_verbs: tuple
     benchmark_base: object  # compiled pattern, or None
+    comparison_adjectives: tuple
+    comparison_degree_words: tuple
     change_level_markers: tuple
     level_change_words: tuple
     level_start_times: tuple
@@ -193,7 +195,7 @@ SCHEMA = {
     "formulas.yaml": ("slogans", "patterns", "discourse_patterns", "frequency_periods", "frequency_units"),
     "chrome.yaml": ("line_patterns", "link_list_headings", "link_list_max_chars", "menu_line"),
     "change.yaml": ("up", "down", "comparators", "comparator_patterns", "level_markers", "level_change_words",
-                    "level_start_times", "benchmark_verbs", "benchmark_base", "year_on_year", "baseline_patterns",
+                    "level_start_times", "benchmark_verbs", "benchmark_base", "comparison_adjectives", "comparison_degree_words", "year_on_year", "baseline_patterns",
                     "part_of_year"),
     "attribution.yaml": ATTRIBUTION_LISTS + ATTRIBUTION_MAPS,
     "grammar.yaml": GRAMMAR_LISTS + GRAMMAR_WORDS + ("patterns",),
@@ -339,7 +341,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
             periods.append((compile_expression(path, entry.get("regex"), "period"), str(entry["period"])))
 
     change = {key: [] for key in ("up", "down", "comparators", "level_markers", "level_change_words", "benchmark_verbs",
-                                  "level_start_times")}
+                                  "level_start_times", "comparison_adjectives",
+                                  "comparison_degree_words")}
     comparator_patterns, benchmark_base, year_on_year, baseline_patterns, part_of_year = [], None, [], [], None
     for path, data in layered("change.yaml"):
         for key in change:
@@ -431,6 +434,8 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         change_part_of_year=part_of_year,
         benchmark_verbs=_merge_lists(*change["benchmark_verbs"]),
         benchmark_base=benchmark_base,
+        comparison_adjectives=_merge_lists(*change["comparison_adjectives"]),
+        comparison_degree_words=_merge_lists(*change["comparison_degree_words"]),
         change_level_markers=_merge_lists(*change["level_markers"]),
         level_change_words=_merge_lists(*change["level_change_words"]),
         level_start_times=_merge_lists(*change["level_start_times"]),

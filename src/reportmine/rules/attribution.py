@@ -1401,6 +1401,19 @@ def gap_to_a_benchmark(site: Site, figure: Figure):
     return proposal
 
 
+def comparison_adjective(site: Site, figure: Figure):
+    """全省平均气温比正常年份高0.7℃ -> 高; 增速比上半年高1.5个百分点 -> 高: a bare comparative after a
+    base of comparison is the figure's act (change.yaml comparison_adjectives)."""
+    if site.change_verb or site.g.comparison_adjective is None:
+        return None  # (比上年提高: the change verb acts)
+    found = site.g.comparison_adjective.search(site.left)
+    last = site.tokens[-1].word.removesuffix("了") if site.tokens else ""
+    if found is None or not last.endswith(found["verb"]) or last[:-len(found["verb"])] not in ("",) + site.g.lexicons.comparison_degree_words:
+        return None  # 比例最高 / 比较高: the comparative is part of a longer word
+    at = site.left_start + found.start("verb")
+    return {"action": (found["verb"], (at, at + len(found["verb"])))}
+
+
 def agent_not_counted(site: Site, figure: Figure):
     """全州消防救援部队共接处警1134起 -> '', 全市市场监管部门共出动检查执法2777人次 -> '': the body that
     acted is not what its count of people or cases counts (the alarms it answered, the people it
@@ -1510,7 +1523,7 @@ STAGES = (
     Stage("scope-not-counted", (_rule(scope_not_counted, ("object",)),), when=_not_a_stock),
     Stage("agent-not-counted", (_rule(agent_not_counted, ("object",)),), when=_not_a_stock),
     Stage("act-after-figure", (_rule(act_after_light_verb, OBJECT_ACTION),), when=_not_a_stock),
-    Stage("gap-to-a-benchmark", (_rule(gap_to_a_benchmark, OBJECT_ACTION),)),
+    Stage("gap-to-a-benchmark", (_rule(gap_to_a_benchmark, OBJECT_ACTION), _rule(comparison_adjective, ("action",)))),
     Stage("base-of-a-share", (_rule(base_of_a_share, ("action", "object")),)),
     # last: a change from one level to another is read whatever the stages before read in its words
     Stage("level-after-change", (_rule(level_after_change, OBJECT_ACTION),)),

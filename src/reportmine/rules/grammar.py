@@ -164,6 +164,12 @@ class Grammar:
             benchmark_verb + "(?:" + lexicons.benchmark_base.pattern + r")\s*$|[比较与](?:同期)?(?:"
             + lexicons.benchmark_base.pattern + ")(?:相比)?" + benchmark_verb + r"\s*$") \
             if lexicons.benchmark_verbs and lexicons.benchmark_base else None
+        # 比正常年份高, 比一季度平均高, 比常年略多 right before a figure: a base of comparison in the same
+        # clause, then a bare comparative (a longer word ending in one, 提高 or 最高, is not matched)
+        self.comparison_adjective = regex.compile(
+            r"[比较][^，,。；;、\d]{1,14}?(?:" + "|".join(map(regex.escape, lexicons.comparison_degree_words))
+            + r")?(?P<verb>" + "|".join(map(regex.escape, lexicons.comparison_adjectives))
+            + r")了?\s*$") if lexicons.comparison_adjectives else None
         # 由, 从 (由2019年底的, 从上年的, 由原来的) right before a number: the level a change starts at;
         # since_time is what may stand between (change.yaml level_start_times, or a year)
         self.since_time = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?:底|末)?|"

@@ -401,7 +401,8 @@ def well_typed(g: Grammar, figures: list) -> None:
         | frozenset(lexicons.frame_nouns)
     named_acts = frozenset(lexicons.act_nouns) | frozenset(lexicons.stock_predicates) | frozenset(lexicons.casualty_acts) \
         | frozenset(lexicons.state_verbs) | g.change_verbs | frozenset(lexicons.change_level_markers) \
-        | frozenset(lexicons.benchmark_verbs) | frozenset(lexicons.act_formulas)
+        | frozenset(lexicons.benchmark_verbs) | frozenset(lexicons.comparison_adjectives) \
+        | frozenset(lexicons.act_formulas)
     for figure in figures:
         if figure.object and LOWERCASE_ABBREVIATION.search(figure.object):
             # 细颗粒物(pm2.5): a page that lowercased its Latin abbreviations names the same thing as
