@@ -185,8 +185,9 @@ GRAMMAR_LISTS = ("joiners", "listed_number_joiners", "negations", "verb_group_st
                  "aside_openers")
 GRAMMAR_WORDS = ("respectively", "ordinal_prefix", "share_verb", "share_suffix", "share_ratio_noun", "share_plan_noun",
                  "growth_rate_name", "age_group_noun")
-GRAMMAR_PATTERNS = ("share", "list_separator", "adjacent_count", "framing_tail", "table_header_unit", "unit_bracket",
-                    "paragraph_number", "listed_ordinal", "whole_before_part", "share_base", "age_group", "point_opener")
+GRAMMAR_PATTERNS = ("share", "reported_months", "list_separator", "adjacent_count", "framing_tail", "table_header_unit",
+                    "unit_bracket", "paragraph_number", "listed_ordinal", "whole_before_part", "share_base", "age_group",
+                    "point_opener")
 # The top-level keys each mapping file may hold: a key that nothing reads is an error, not a silent
 # no-op (a misspelt key would otherwise be ignored). periods.yaml and indicators.yaml are lists.
 SCHEMA = {

@@ -937,6 +937,7 @@ def act_of_a_growth_rate(site: Site, figure: Figure):
     name = g.strip_trailing(site.core_left.rstrip("".join(g.words.listed_number_joiners) + " "))
     if not name and site.same_clause and site.previous.kind == "rate" and figure.object == site.previous.object:
         name = site.previous.object
+    name = g.patterns["reported_months"].sub("", name)  # 增幅2-5月份 -> 增幅
     act = next((verb for suffix, verb in g.lexicons.growth_rate_acts.items() if name.endswith(suffix)), None)
     if act is None:
         return None
