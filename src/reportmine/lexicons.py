@@ -127,6 +127,7 @@ class Lexicons:
     measure_suffixes: tuple
     act_nouns: tuple
     weak_verbs: tuple
+    causing_verbs: tuple
     modifier_verbs: tuple
     money_heads: tuple
     empty_verbs: tuple
@@ -175,7 +176,7 @@ ATTRIBUTION_LISTS = ("object_trim", "rate_suffixes", "acting_rate_suffixes", "ag
                      "document_nouns", "issuing_verbs", "case_units", "table_unit_labels",
                      "same_count_units", "frame_nouns", "stock_names", "implied_noun_choices", "reporting_verbs", "flow_heads",
                      "attainment_verbs", "receiving_verbs", "share_base_verbs", "adverbial_nouns", "output_heads",
-                     "leading_verbs")
+                     "leading_verbs", "causing_verbs")
 ATTRIBUTION_MAPS = ("figure_name_suffixes", "table_header_units", "casualty_short_forms", "state_count_suffixes", "growth_rate_acts",
                     "purpose_verbs",
                     "implied_nouns", "implied_acts", "case_act_objects", "person_act_objects", "team_members")
@@ -464,6 +465,7 @@ def _load_cached(extra_dirs: tuple) -> Lexicons:
         measure_suffixes=_merge_lists(*attribution["measure_suffixes"]),
         act_nouns=_merge_lists(*attribution["act_nouns"]),
         weak_verbs=_merge_lists(*attribution["weak_verbs"]),
+        causing_verbs=_merge_lists(*attribution["causing_verbs"]),
         modifier_verbs=_merge_lists(*attribution["modifier_verbs"]),
         money_heads=_merge_lists(*attribution["money_heads"]),
         scope_words=_merge_lists(*attribution["scope_words"]),

@@ -913,6 +913,8 @@ def act_in_measure_name(site: Site, figure: Figure):
     if site.change_verb or site.q.kind not in ("measure", "money") \
             or figure.action and figure.action not in g.lexicons.weak_verbs:
         return None
+    if site.q.kind == "money" and figure.action in g.lexicons.causing_verbs:
+        return None  # 造成直接经济损失357万元: the loss was caused, 造成 stays its act
     act = g.act_in_object(figure.object)
     return {"action": (act, site.span(act))} if act else None
 
