@@ -342,7 +342,19 @@ def share_of_whole(site: Site, figure: Figure):
     elif rule == "share-of-figure-before" and not share["base"] and _acted_on_the_total(site.previous):
         # 企业490家，已落实388家，占79.2%: the share of the total that the act reached, named by the act
         obj = site.previous.action + g.words.share_plan_noun
+    if verb and site.same_sentence and site.previous.action in g.lexicons.completion_verbs and _base_is_a_plan(g, share):
+        # 完成投资519亿元，占年度目标的61%: a share of a plan is how much of it the figure before completed
+        acted = site.previous.evidence.get("action")
+        span = (acted.start, acted.end) if acted else (site.previous.start, site.previous.end)
+        return {"object": (obj, site.span(name), rule), "action": (site.previous.action, span, "share-of-whole/plan-completed")}
     return {"object": (obj, site.span(name), rule), "action": (verb, site.span(verb, site.left_start), rule)}
+
+
+def _base_is_a_plan(g: Grammar, share) -> bool:
+    """占年计划的, 占年度目标的, 占任务数的: the base is a plan (grammar.yaml share_plan_bases)."""
+    base = BRACKETED.sub("", share["base"] or "").strip()
+    counted = next((base[:-len(word)] for word in g.words.share_plan_counts if base.endswith(word)), base)
+    return bool(base) and counted.endswith(tuple(g.words.share_plan_bases))
 
 
 QUOTED_NAME = regex.compile(r"\s*[“\"「‘](?P<name>\p{Han}[^“”\"「」‘’，,。；;]{0,19})[”\"」’]")
