@@ -469,6 +469,15 @@ def measure_word_noun(site: Site, figure: Figure):
         if acted:
             return {"object": (noun, site.span(noun)),
                     "action": (acted, site.span(acted, site.q.end), "measure-word-noun/act-after-described")}
+    if left_verb and not described and site.next_q_in_clause is None and site.left.rstrip().endswith("的") \
+            and not any(verb in site.left for verb in g.lexicons.finding_verbs):
+        # 计划改造的72个老旧小区已全部开工: a verb before 的 describes the things counted; the act
+        # that the clause reports on them comes after their name (排查出的9项隐患已整改 keeps the
+        # finding, as the 对 clause above does)
+        acted = g.content_verb(after_np)
+        if acted:
+            return {"object": (noun, site.span(noun)),
+                    "action": (acted, site.span(acted, site.q.end), "measure-word-noun/act-after-relative")}
     if not left_verb and site.same_clause and site.previous.action \
             and not g.patterns["whole_before_part"].search(site.text[site.previous.end:site.q.start]):
         # (not from a whole to its part: 56个监测断面中有49个断面达标, the part has its own verb)
