@@ -1288,7 +1288,19 @@ def verb_earlier_in_sentence(site: Site, figure: Figure):
     verb = site.g.verb_earlier_in_sentence(words)
     if verb is None or site.same_sentence and site.previous.end > verb.start:
         return None  # 临时查封21家，“三停”10家: a verb with a figure of its own after it acts on that one
+    if _acted_after_in_clause(site):
+        # 完成19个项目的批复，其中2个已开工建设: the figure's clause says what was done to it
+        acted = site.g.content_verb(site.text[site.q.end:site.clause_end])
+        return {"action": (acted, site.span(acted, site.q.end), "verb-earlier-in-sentence/own-verb-after")} if acted else None
     return {"action": (verb.word, (verb.start, verb.end))}
+
+
+def _acted_after_in_clause(site: Site) -> bool:
+    """Whether a verb of its own follows the figure in its clause (达, 为 and the like, which only
+    link a name to its value, do not count)."""
+    words = site.state.words_between(site.g, site.clause_start, site.clause_end, site.q.end, site.clause_end, ())
+    return any(t.start >= site.q.end and t.flag.startswith("v") and t.flag != "vn" and len(t.word) >= 2
+               and t.word not in site.g.trim_words for t in words)
 
 
 def existence_word_not_object(site: Site, figure: Figure):
