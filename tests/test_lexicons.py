@@ -102,7 +102,9 @@ def test_every_match_of_a_formula_holds_a_word_it_requires():
     texts = [normalize(decode_bytes(p.read_bytes()).text, lexicons).text for p in sorted((root / "corpus" / "docs").glob("*"))]
     texts += [build(name, 4000, seed)[0] for name in SHAPES for seed in range(2)]
     texts += ["全省十大案例之一", "19时30分接警", "精选3篇", "3个docx格式的文档", "建党100周年", "三级响应", "二期工程",
-              "达到85%的年度目标", "5%的控制标准", "十届三次全会", "8条硬措施，"]
+              "达到85%的年度目标", "5%的控制标准", "十届三次全会", "8条硬措施，",
+              "拨打110报警", "12319热线受理", "50吨以上储罐", "3米以内的通道", "付出120%的热情", "连续4个月",
+              "近3年", "两年来", "三类隐患"]
     matched = 0
     for text in texts:
         for named in gated:
