@@ -185,3 +185,24 @@ def test_jieba_rs_cuts_every_clause_as_jieba_does():
     cuts = [both(c) for c in hostile]
     assert any(fast != slow for fast, slow in cuts)  # (the ties exist: this test would see them go)
     assert all(sorted(fast) == sorted(slow) for fast, slow in cuts)
+
+
+def test_comparator_at_end_from_the_tail_finds_what_the_whole_search_finds():
+    from reportmine.lexicons import load_lexicons
+    from reportmine.rules.grammar import Grammar, _reach_without_spaces, _tail_start
+
+    g = Grammar(load_lexicons())
+    assert g.comparator_reach is not None  # the shipped comparators are bounded
+    assert _reach_without_spaces(r"a\s*b{2,3}") == 4 and _reach_without_spaces(r"a.*") is None
+    rng = random.Random(7)
+    pieces = ["同比", "比上年", "同期", "较前五年均值", " ", "\n", "\u3000", "比", "与", "前", "3", "年", "均值",
+              "（不含税）", "相比", "按可比价格计算", "比1 — 9月份", "排查单位", "，", "分别", "\t" * 30, "继2019年之后"]
+    texts = [text[:cut] for text in corpus_texts(3) for cut in range(0, len(text), 37)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 60))) for _ in range(20000)]
+    windowed = 0
+    for text in texts:
+        start = _tail_start(text, g.comparator_reach)
+        windowed += start > 0
+        whole, tail = g.comparator_at_end.search(text), g.comparator_at_end.search(text, start)
+        assert (whole and whole.span()) == (tail and tail.span()), text
+    assert windowed > 1000
