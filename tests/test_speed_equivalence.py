@@ -206,3 +206,17 @@ def test_comparator_at_end_from_the_tail_finds_what_the_whole_search_finds():
         whole, tail = g.comparator_at_end.search(text), g.comparator_at_end.search(text, start)
         assert (whole and whole.span()) == (tail and tail.span()), text
     assert windowed > 1000
+
+
+def test_every_field_label_holds_the_word_sentence_topic_looks_for_first():
+    from reportmine.indicators import FIELD_LABEL, FIELD_WORD, sentence_topic
+
+    texts = corpus_texts() + ["；道路交通领域，事故12起", "在消防领域：火灾3起", "。危化品领域,检查企业9家"]
+    found = 0
+    for text in texts:
+        for match in FIELD_LABEL.finditer(text):
+            found += 1
+            assert FIELD_WORD in match.group(0)
+    assert found >= 3
+    text = "总体平稳；道路交通领域，事故12起，死亡3人"
+    assert sentence_topic(text, 0, text.index("12")) == "道路交通领域"

@@ -53,6 +53,7 @@ UNIT_AFTER_DIGIT = regex.compile(r"\p{Han}{0,2}")
 # a field named at the head of a clause of a sentence that reviews several (…；道路交通领域，事故起数
 #和死亡人数分别下降…；建设施工领域，…): the topic of the figures after it in that clause run
 FIELD_LABEL = regex.compile(r"(?:^|[；;。])\s*(?:在)?(?P<topic>\p{Han}{2,8}?领域)[，,：:]")
+FIELD_WORD = "领域"  # (what every FIELD_LABEL match holds)
 CLAUSE_RUN_BREAK = regex.compile(r"[；;。]")
 # the name that ends a clause, right before its figure (；烤烟种植面积)
 TRAILING_NAME = regex.compile(r"\p{Han}+$")
@@ -962,10 +963,13 @@ def sentence_topic(text: str, sentence_start: int, start: int, headings: Optiona
     17所), a label after a discourse ordinal earlier in its line (一是公路运输稳中向好：…；旅客周转量…),
     or the nearest numbered heading above it ((一) 公路客货运输生产); "" when none. A field named
     at the head of one of the sentence's clauses before the figure (；道路交通领域，事故…) comes first."""
-    before = text[sentence_start:start]
-    fields = list(FIELD_LABEL.finditer(before))
-    if fields and not CLAUSE_RUN_BREAK.search(before, fields[-1].end()):
-        return fields[-1].group("topic")
+    # every field label holds 领域: a sentence without it before the figure (most; one as long as
+    # the document in a pasted list) is neither copied nor searched by the regex at each figure
+    if text.find(FIELD_WORD, sentence_start, start) >= 0:
+        before = text[sentence_start:start]
+        fields = list(FIELD_LABEL.finditer(before))
+        if fields and not CLAUSE_RUN_BREAK.search(before, fields[-1].end()):
+            return fields[-1].group("topic")
     match = TOPIC.match(text, sentence_start, start)
     if match:
         return match.group("topic")
