@@ -209,7 +209,7 @@ def test_comparator_at_end_from_the_tail_finds_what_the_whole_search_finds():
 
 
 def test_every_field_label_holds_the_word_sentence_topic_looks_for_first():
-    from reportmine.indicators import FIELD_LABEL, FIELD_WORD, sentence_topic
+    from reportmine.indicators import FIELD_LABEL, FIELD_WORD, NumberedHeadings, sentence_topic
 
     texts = corpus_texts() + ["；道路交通领域，事故12起", "在消防领域：火灾3起", "。危化品领域,检查企业9家"]
     found = 0
@@ -220,3 +220,10 @@ def test_every_field_label_holds_the_word_sentence_topic_looks_for_first():
     assert found >= 3
     text = "总体平稳；道路交通领域，事故12起，死亡3人"
     assert sentence_topic(text, 0, text.index("12")) == "道路交通领域"
+    rng = random.Random(11)
+    for text in texts + ["领域" * 5, "领", ""]:
+        headings = NumberedHeadings(text)
+        for _ in range(300):
+            start = rng.randint(0, len(text))
+            end = rng.randint(start, len(text))
+            assert headings.holds_field_word(start, end) == (text.find(FIELD_WORD, start, end) >= 0)

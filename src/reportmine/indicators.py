@@ -897,9 +897,18 @@ class NumberedHeadings:
             start += len(line) + 1
         # discourse labels, found once for the whole text (each figure looks its one up by bisection)
         self.label_ends, self.label_topics = [], []
+        self._field_words = None  # where FIELD_WORD stands, found at the first figure that asks
         for match in DISCOURSE_LABEL.finditer(text):
             self.label_ends.append(match.end())
             self.label_topics.append(match.group("topic"))
+
+    def holds_field_word(self, start: int, end: int) -> bool:
+        """Whether text[start:end] holds FIELD_WORD: by bisection in its places, found once (a
+        search of the sentence at each figure grew with the square of a document-long sentence)."""
+        if self._field_words is None:
+            self._field_words = [match.start() for match in regex.finditer(regex.escape(FIELD_WORD), self.text)]
+        index = bisect_left(self._field_words, start)
+        return index < len(self._field_words) and self._field_words[index] + len(FIELD_WORD) <= end
 
     def discourse_label(self, position: int, line_start: int) -> str:
         """The topic of the last discourse label (一是公路运输稳中向好：) before position on its line."""
@@ -965,7 +974,8 @@ def sentence_topic(text: str, sentence_start: int, start: int, headings: Optiona
     at the head of one of the sentence's clauses before the figure (；道路交通领域，事故…) comes first."""
     # every field label holds 领域: a sentence without it before the figure (most; one as long as
     # the document in a pasted list) is neither copied nor searched by the regex at each figure
-    if text.find(FIELD_WORD, sentence_start, start) >= 0:
+    if (headings.holds_field_word(sentence_start, start) if headings is not None
+            else text.find(FIELD_WORD, sentence_start, start) >= 0):
         before = text[sentence_start:start]
         fields = list(FIELD_LABEL.finditer(before))
         if fields and not CLAUSE_RUN_BREAK.search(before, fields[-1].end()):
