@@ -227,3 +227,29 @@ def test_every_field_label_holds_the_word_sentence_topic_looks_for_first():
             start = rng.randint(0, len(text))
             end = rng.randint(start, len(text))
             assert headings.holds_field_word(start, end) == (text.find(FIELD_WORD, start, end) >= 0)
+
+
+def test_a_span_without_the_cues_first_characters_holds_no_cue():
+    from reportmine.lexicons import load_lexicons
+    from reportmine.status import StatusReader, TextBreaks, first_characters
+
+    reader = StatusReader(load_lexicons().status)
+    assert reader.clause_cue_starts and reader.sentence_cue_starts
+    assert first_characters([("", regex.compile(r"(?<!不)要求|计划(?!生育)"))]) == "要计"
+    assert first_characters([("", regex.compile(r"(?:力争)?确保"))]) is None
+    assert first_characters([("", regex.compile(r"(?i)plan"))]) is None
+    rng = random.Random(13)
+    pieces = ["计划", "目标为", "不低于", "要求", "检查企业", "12家", "，", "。", "达到要求", "预计", "a", "\n", "有望"]
+    texts = corpus_texts(6) + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 200))) for _ in range(40)]
+    for text in texts:
+        breaks = TextBreaks(text)
+        for position in range(0, len(text), max(1, len(text) // 300)):
+            end = min(len(text), position + rng.randint(0, 120))
+            assert breaks.holds_any(reader.clause_cue_starts, position, end) == \
+                any(char in reader.clause_cue_starts for char in text[position:end])
+            if not breaks.holds_any(reader.clause_cue_starts, position, end):
+                assert all(not pattern.search(text[position:end]) for _, pattern in reader.cues.clause)
+            if not breaks.holds_any(reader.sentence_cue_starts, position, end):
+                assert all(not pattern.search(text[position:end]) for _, pattern in reader.cues.sentence)
+            # the reader's answer with the index (and the look-up) is the one without
+            assert reader.read(text, end, end, breaks) == reader.read(text, end, end)

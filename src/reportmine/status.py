@@ -16,6 +16,13 @@ from typing import Optional
 
 import regex
 
+try:  # Python's own regular expression parser: the characters a cue can start with
+    import re._constants as _sre
+    import re._parser as _sre_parser
+except ImportError:  # Python < 3.11
+    import sre_constants as _sre
+    import sre_parse as _sre_parser
+
 from .errors import LexiconError
 from .lexicon_files import compile_expression, line_of
 
@@ -93,11 +100,55 @@ def any_cue(pairs):
         return None
 
 
+def first_characters(pairs) -> Optional[str]:
+    """The characters every match of the cues starts with (计 for 计划(?!生育), 目 for
+    (?<!实现)目标): a span that holds none of them holds no cue. None when some cue may start
+    otherwise (an optional or repeated opening, a class with ranges, syntax Python's parser
+    does not read)."""
+    found = set()
+    for _, pattern in pairs:
+        if _NOT_COMBINABLE.search(pattern.pattern) or pattern.flags != regex.compile("").flags:
+            return None  # (flags such as case folding change which characters match)
+        try:
+            first = _first_of(_sre_parser.parse(pattern.pattern))
+        except Exception:
+            return None
+        if first is None:
+            return None
+        found |= first
+    return "".join(sorted(found)) if found else None
+
+
+def _first_of(items) -> Optional[set]:
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # (take no character: the first one taken is after them)
+        if op is _sre.LITERAL:
+            return {chr(av)}
+        if op is _sre.IN:
+            if all(kind is _sre.LITERAL for kind, _ in av):
+                return {chr(code) for _, code in av}
+            return None
+        if op is _sre.SUBPATTERN:
+            return _first_of(av[-1])
+        if op is _sre.BRANCH:
+            firsts = [_first_of(branch) for branch in av[1]]
+            return None if None in firsts else set().union(*firsts)
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+            return _first_of(av[2])
+        return None
+    return None  # (a pattern that may take no character at all)
+
+
 class StatusReader:
     def __init__(self, cues: StatusCues):
         self.cues = cues
         self.any_clause_cue = any_cue(cues.clause)
         self.any_sentence_cue = any_cue(cues.sentence)
+        # most spans hold none of the characters the cues open with: with a text's TextBreaks,
+        # looked up by bisection instead of searching every span of 400 characters with the cues
+        self.clause_cue_starts = first_characters(cues.clause)
+        self.sentence_cue_starts = first_characters(cues.sentence)
 
     def read(self, text: str, start: int, end: int, index: Optional["TextBreaks"] = None) -> tuple:
         """(status, cue): the figure text[start:end]'s status and the words that decided it
@@ -109,14 +160,17 @@ class StatusReader:
         else:
             sentence_start = _last_break(SENTENCE_BREAK, text, start)
             clause_start = max(sentence_start, _last_break(CLAUSE_BREAK, text, start))
-        found = _nearest(self.cues.clause, text[clause_start:start], any_cue=self.any_clause_cue)
-        if found:
-            return found
+        if index is None or self.clause_cue_starts is None or index.holds_any(self.clause_cue_starts, clause_start, start):
+            found = _nearest(self.cues.clause, text[clause_start:start], any_cue=self.any_clause_cue)
+            if found:
+                return found
         # a cue earlier in the sentence reaches the figure unless a reset stands anywhere between
-        found = _nearest(self.cues.sentence, text[sentence_start:clause_start], self.cues.resets,
-                         following=text[clause_start:start], any_cue=self.any_sentence_cue)
-        if found:
-            return found
+        if index is None or self.sentence_cue_starts is None \
+                or index.holds_any(self.sentence_cue_starts, sentence_start, clause_start):
+            found = _nearest(self.cues.sentence, text[sentence_start:clause_start], self.cues.resets,
+                             following=text[clause_start:start], any_cue=self.any_sentence_cue)
+            if found:
+                return found
         after = text[end:end + 12]
         for status, pattern in self.cues.after:
             match = pattern.search(after)
@@ -176,6 +230,16 @@ class TextBreaks:
         self.clause_breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
         self.sentence_breaks = [m.start() for m in SENTENCE_BREAK.finditer(text)]
         self._headings: Optional[tuple] = None
+        self._places: dict = {}  # characters -> where they stand in the text, found on first ask
+
+    def holds_any(self, characters: str, start: int, end: int) -> bool:
+        """Whether text[start:end] holds one of the characters (by bisection in their places)."""
+        places = self._places.get(characters)
+        if places is None:
+            wanted = frozenset(characters)
+            places = self._places[characters] = [at for at, char in enumerate(self.text) if char in wanted]
+        index = bisect_left(places, start)
+        return index < len(places) and places[index] < end
 
     @staticmethod
     def last_break(breaks: list, position: int) -> int:
