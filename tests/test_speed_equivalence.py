@@ -253,3 +253,23 @@ def test_a_span_without_the_cues_first_characters_holds_no_cue():
                 assert all(not pattern.search(text[position:end]) for _, pattern in reader.cues.sentence)
             # the reader's answer with the index (and the look-up) is the one without
             assert reader.read(text, end, end, breaks) == reader.read(text, end, end)
+
+
+def test_the_last_figure_digit_read_back_stretch_by_stretch_is_the_one_the_whole_mask_leaves():
+    from reportmine.indicators import DIGITS_OF_A_NAME, LAST_DIGIT, _last_figure_digit_end
+
+    def masked_whole(context):
+        last = LAST_DIGIT.search(DIGITS_OF_A_NAME.sub(lambda found: "#" * len(found.group()), context))
+        return last.end() if last else None
+
+    rng = random.Random(11)
+    pieces = ["第", "90", "百分位数", "PM", "2.5", "O", "3", "8", "小时", "2019", "年", "20xx", " ", "。", "，",
+              "浓度", "12", "家", "x", "、", "1", "0"]
+    texts = [text[:cut] for text in corpus_texts(3) for cut in range(0, len(text), 41)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(20000)]
+    found = 0
+    for text in texts:
+        expected = masked_whole(text)
+        assert _last_figure_digit_end(text) == expected, text
+        found += expected is not None
+    assert found > 1000

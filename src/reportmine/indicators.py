@@ -50,6 +50,8 @@ RESPECTIVE_WORD = "分别"
 # figure runs on over them
 DIGITS_OF_A_NAME = regex.compile(r"第\d+|[A-Za-z]\d+(?:\.\d+)?|\d+小时|(?:\d{4}|\d{2}[xX]{2})\s*年")
 UNIT_AFTER_DIGIT = regex.compile(r"\p{Han}{0,2}")
+# a character no name's digits (DIGITS_OF_A_NAME) can hold: no such name runs across one
+NOT_IN_A_NAME = regex.compile(r"[^第A-Za-z\d.小时年\s]", flags=regex.REVERSE)
 # a field named at the head of a clause of a sentence that reviews several (…；道路交通领域，事故起数
 #和死亡人数分别下降…；建设施工领域，…): the topic of the figures after it in that clause run
 FIELD_LABEL = regex.compile(r"(?:^|[；;。])\s*(?:在)?(?P<topic>\p{Han}{2,8}?领域)[，,：:]")
@@ -344,6 +346,25 @@ def _item_lines(path: Path) -> list:
     return []
 
 
+
+def _last_figure_digit_end(context: str) -> Optional[int]:
+    """Where the last digit of the clause that is no name's digit (DIGITS_OF_A_NAME) ends, or None.
+    Read back from the end one stretch at a time, each cut where a character no such name can hold
+    stands (so no name runs across the cut and each stretch reads alone as within the whole): masking
+    the names of the whole clause for every figure cost a pass over a clause of thousands of figures."""
+    end = len(context)
+    while True:
+        digit = LAST_DIGIT.search(context, 0, end)
+        if digit is None:
+            return None
+        cut = NOT_IN_A_NAME.search(context, 0, digit.start())
+        start = cut.end() if cut else 0
+        masked = DIGITS_OF_A_NAME.sub(lambda found: "#" * len(found.group()), context[start:end])
+        last = LAST_DIGIT.search(masked)
+        if last is not None:
+            return start + last.end()
+        end = start
+
 class IndicatorMapper:
     MEMORY = 50_000
 
@@ -386,9 +407,9 @@ class IndicatorMapper:
         # 220家 is judged on 停产整顿 alone); it wins when it says more (公路建设完成投资53.5亿元:
         # road investment, not just any investment)
         context = context or ""
-        last_digit = LAST_DIGIT.search(DIGITS_OF_A_NAME.sub(lambda found: "#" * len(found.group()), context))
-        if last_digit:
-            context = context[UNIT_AFTER_DIGIT.match(context, last_digit.end()).end():]
+        last_digit_end = _last_figure_digit_end(context)
+        if last_digit_end is not None:
+            context = context[UNIT_AFTER_DIGIT.match(context, last_digit_end).end():]
         if chosen is not None and RESPECTIVE_WORD in context:
             # names listed before 分别 are the whole run's (each figure takes its own of them after):
             # they do not override a column the figure's own name gives (二氧化氮 of 二氧化氮、可吸入
