@@ -189,7 +189,8 @@ def test_jieba_rs_cuts_every_clause_as_jieba_does():
 
 def test_comparator_at_end_from_the_tail_finds_what_the_whole_search_finds():
     from reportmine.lexicons import load_lexicons
-    from reportmine.rules.grammar import Grammar, _reach_without_spaces, _tail_start
+    from reportmine.pattern_shape import reach_without_spaces as _reach_without_spaces
+    from reportmine.rules.grammar import Grammar, _tail_start
 
     g = Grammar(load_lexicons())
     assert g.comparator_reach is not None  # the shipped comparators are bounded

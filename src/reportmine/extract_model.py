@@ -381,7 +381,7 @@ def readings_agree(first: str, second: str) -> bool:
     return first == second or bool(first) and bool(second) and (first in second or second in first)
 
 
-def _span_text(text: str, span) -> str:
+def span_text(text: str, span) -> str:
     return text[span[0]:span[1]].strip() if span else ""
 
 
@@ -391,7 +391,7 @@ def _model_figure(text: str, q, reading: Reading, change, index: TextIndex) -> F
     for name in FIELDS:
         span = getattr(reading, f"{name}_span")
         if span:
-            figure.decide(name, _span_text(text, span), TAGGER_RULE, span)
+            figure.decide(name, span_text(text, span), TAGGER_RULE, span)
     direction = change(figure.action) if change and figure.action else None
     if direction:
         figure.decide("change", direction, TAGGER_RULE, reading.action_span)
@@ -446,7 +446,7 @@ def merge(text: str, rule_figures: list, candidates: list, readings: list, calib
         for name in FIELDS:
             rule_value = getattr(figure, name)
             span = getattr(reading, f"{name}_span")
-            model_value = _span_text(text, span)
+            model_value = span_text(text, span)
             rule_accuracy = calibration.rule_accuracy(name, rule_key(figure, name)) if calibration else 0.5
             p = getattr(reading, f"p_{name}")
             model_accuracy = calibration.model_accuracy(name, p, span is None) if calibration else p

@@ -16,15 +16,9 @@ from typing import Optional
 
 import regex
 
-try:  # Python's own regular expression parser: the characters a cue can start with
-    import re._constants as _sre
-    import re._parser as _sre_parser
-except ImportError:  # Python < 3.11
-    import sre_constants as _sre
-    import sre_parse as _sre_parser
-
 from .errors import LexiconError
 from .lexicon_files import compile_expression, line_of
+from .pattern_shape import opening_characters
 
 OUTCOME = "outcome"
 STATUSES = (OUTCOME, "target", "plan", "requirement", "forecast")
@@ -109,35 +103,11 @@ def first_characters(pairs) -> Optional[str]:
     for _, pattern in pairs:
         if _NOT_COMBINABLE.search(pattern.pattern) or pattern.flags != regex.compile("").flags:
             return None  # (flags such as case folding change which characters match)
-        try:
-            first = _first_of(_sre_parser.parse(pattern.pattern))
-        except Exception:
-            return None
+        first = opening_characters(pattern.pattern)
         if first is None:
             return None
         found |= first
     return "".join(sorted(found)) if found else None
-
-
-def _first_of(items) -> Optional[set]:
-    for op, av in items:
-        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-            continue  # (take no character: the first one taken is after them)
-        if op is _sre.LITERAL:
-            return {chr(av)}
-        if op is _sre.IN:
-            if all(kind is _sre.LITERAL for kind, _ in av):
-                return {chr(code) for _, code in av}
-            return None
-        if op is _sre.SUBPATTERN:
-            return _first_of(av[-1])
-        if op is _sre.BRANCH:
-            firsts = [_first_of(branch) for branch in av[1]]
-            return None if None in firsts else set().union(*firsts)
-        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
-            return _first_of(av[2])
-        return None
-    return None  # (a pattern that may take no character at all)
 
 
 class StatusReader:

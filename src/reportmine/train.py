@@ -43,8 +43,8 @@ from typing import Optional
 from .evaluate import GoldDocument, canonical_unit, contains_either_way, locate, score, values_agree
 from .extract_model import NEEDED as MODEL_NEEDED
 from .extract_model import (CALIBRATION_FILE, COMBINE_POLICY, MODEL_NAME, POLICIES, TRAINING_FILE, Calibration,
-                            FigureReader, _span_text, confidence_features, fit_confidence, merge, model_only,
-                            readings_agree, rule_key)
+                            FigureReader, confidence_features, fit_confidence, merge, model_only, readings_agree,
+                            rule_key, span_text)
 from .normalize import HTML_SUFFIXES
 from .tagger import (MAX_SPAN, N_DISTANCES, N_ROLES, ROLE_FIGURE, FigureNetwork, FigureTagger, Sizes,
                      Vocab, encode)
@@ -516,7 +516,7 @@ def measure_calibration(readings: list) -> Calibration:
                 if reading is None:
                     continue
                 span = getattr(reading, f"{name}_span")
-                model_value = _span_text(text, span)
+                model_value = span_text(text, span)
                 if readings_agree(getattr(figure, name), model_value):
                     continue
                 counts = rules_disagreeing.setdefault(key, [0, 0])

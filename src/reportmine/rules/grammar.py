@@ -13,14 +13,8 @@ from typing import Optional
 
 import regex
 
-try:  # Python's own regular expression parser: to bound the width of a pattern
-    import re._constants as _sre
-    import re._parser as _sre_parser
-except ImportError:  # Python < 3.11
-    import sre_constants as _sre
-    import sre_parse as _sre_parser
-
 from ..lexicons import Lexicons
+from ..pattern_shape import reach_without_spaces
 from ..segment import Segmenter, Token, get_segmenter
 
 # Clause and sentence breaks: the one notion of both that every rule uses. A comma between digit
@@ -139,47 +133,8 @@ class TextIndex:
 NOT_SPACE = regex.compile(r"\S")
 
 
-def _reach_without_spaces(pattern: str) -> Optional[int]:
-    """The most characters a match of pattern holds outside its repeated spaces (\\s*), or None
-    when that has no bound or the pattern is not one Python's own parser reads."""
-    try:
-        parsed = _sre_parser.parse(pattern)
-    except Exception:  # regex-only syntax (\\p{Han}...): no bound known, search the whole text
-        return None
-    return _width(parsed)
-
-
-def _width(items) -> Optional[int]:
-    total = 0
-    for op, av in items:
-        if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY, _sre.CATEGORY):
-            width = 1
-        elif op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-            width = 0  # (look-arounds hold no character of the match)
-        elif op is _sre.BRANCH:
-            widths = [_width(branch) for branch in av[1]]
-            width = None if None in widths else max(widths, default=0)
-        elif op is _sre.SUBPATTERN:
-            width = _width(av[-1])
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-            low, high, item = av
-            if high is _sre.MAXREPEAT:
-                only_spaces = list(item) in ([(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])],
-                                             [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])
-                width = 0 if only_spaces else None
-            else:
-                inner = _width(item)
-                width = None if inner is None else high * inner
-        else:
-            return None
-        if width is None:
-            return None
-        total += width
-    return total
-
-
 def _tail_start(text: str, reach: Optional[int]) -> int:
-    """Where a search for a pattern that must end at the end of text (reach: _reach_without_spaces)
+    """Where a search for a pattern that must end at the end of text (reach: pattern_shape.reach_without_spaces)
     can start and find the same match as from 0: a match that began earlier would hold all of the
     tail after it, so a tail with more than reach non-space characters rules that out. 0 (the
     whole text) when the tail is mostly spaces or the reach unknown."""
@@ -247,7 +202,7 @@ class Grammar:
         self.comparator_at_end = regex.compile("(?:" + "|".join(comparators) + r")\s*$") if comparators else None
         # a match must end the text, and apart from its runs of spaces it is at most this long: the
         # search can start near the end instead of trying every position of a long clause
-        self.comparator_reach = _reach_without_spaces("(?:" + "|".join(comparators) + ")") if comparators else None
+        self.comparator_reach = reach_without_spaces("(?:" + "|".join(comparators) + ")") if comparators else None
         self.rate_suffixes = sorted(lexicons.rate_suffixes, key=len, reverse=True)
         self.rate_suffix_tuple = tuple(self.rate_suffixes)
         self.scope_words = tuple(lexicons.scope_words)
