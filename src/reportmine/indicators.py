@@ -27,6 +27,7 @@ from typing import Iterable, Optional
 import regex
 
 from .errors import LexiconError
+from .word_places import WordPlaces
 
 KINDS = ("count", "money", "rate", "measure")
 ID = regex.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){2}")
@@ -56,6 +57,7 @@ NOT_IN_A_NAME = regex.compile(r"[^第A-Za-z\d.小时年\s]", flags=regex.REVERSE
 #和死亡人数分别下降…；建设施工领域，…): the topic of the figures after it in that clause run
 FIELD_LABEL = regex.compile(r"(?:^|[；;。])\s*(?:在)?(?P<topic>\p{Han}{2,8}?领域)[，,：:]")
 FIELD_WORD = "领域"  # (what every FIELD_LABEL match holds)
+FIELD_WORDS = (FIELD_WORD,)
 CLAUSE_RUN_BREAK = regex.compile(r"[；;。]")
 # the name that ends a clause, right before its figure (；烤烟种植面积)
 TRAILING_NAME = regex.compile(r"\p{Han}+$")
@@ -918,18 +920,15 @@ class NumberedHeadings:
             start += len(line) + 1
         # discourse labels, found once for the whole text (each figure looks its one up by bisection)
         self.label_ends, self.label_topics = [], []
-        self._field_words = None  # where FIELD_WORD stands, found at the first figure that asks
+        self.places = WordPlaces(text)
         for match in DISCOURSE_LABEL.finditer(text):
             self.label_ends.append(match.end())
             self.label_topics.append(match.group("topic"))
 
     def holds_field_word(self, start: int, end: int) -> bool:
-        """Whether text[start:end] holds FIELD_WORD: by bisection in its places, found once (a
-        search of the sentence at each figure grew with the square of a document-long sentence)."""
-        if self._field_words is None:
-            self._field_words = [match.start() for match in regex.finditer(regex.escape(FIELD_WORD), self.text)]
-        index = bisect_left(self._field_words, start)
-        return index < len(self._field_words) and self._field_words[index] + len(FIELD_WORD) <= end
+        """Whether text[start:end] holds FIELD_WORD (looked up in its places: a search of the
+        sentence at each figure grew with the square of a document-long sentence)."""
+        return self.places.holds_any(FIELD_WORDS, start, end)
 
     def discourse_label(self, position: int, line_start: int) -> str:
         """The topic of the last discourse label (一是公路运输稳中向好：) before position on its line."""

@@ -19,6 +19,7 @@ import regex
 from .errors import LexiconError
 from .lexicon_files import compile_expression, line_of
 from .pattern_shape import opening_characters
+from .word_places import WordPlaces
 
 OUTCOME = "outcome"
 STATUSES = (OUTCOME, "target", "plan", "requirement", "forecast")
@@ -200,17 +201,11 @@ class TextBreaks:
         self.clause_breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
         self.sentence_breaks = [m.start() for m in SENTENCE_BREAK.finditer(text)]
         self._headings: Optional[tuple] = None
-        self._places: dict = {}  # characters -> where they stand in the text, found on first ask
+        self.places = WordPlaces(text)
 
     def holds_any(self, characters: str, start: int, end: int) -> bool:
-        """Whether text[start:end] holds one of the characters (by bisection in their places)."""
-        places = self._places.get(characters)
-        if places is None:
-            # (one regex scan in C: a loop in Python over a table's characters cost more than it saved)
-            wanted = regex.compile("[" + "".join(map(regex.escape, characters)) + "]")
-            places = self._places[characters] = [match.start() for match in wanted.finditer(self.text)]
-        index = bisect_left(places, start)
-        return index < len(places) and places[index] < end
+        """Whether text[start:end] holds one of the characters (looked up in their places)."""
+        return self.places.holds_any(characters, start, end)
 
     @staticmethod
     def last_break(breaks: list, position: int) -> int:

@@ -16,6 +16,7 @@ import regex
 from ..lexicons import Lexicons
 from ..pattern_shape import reach_without_spaces
 from ..segment import Segmenter, Token, get_segmenter
+from ..word_places import WordPlaces
 
 # Clause and sentence breaks: the one notion of both that every rule uses. A comma between digit
 # groups (1,368) is a thousands separator, not a break.
@@ -54,6 +55,7 @@ class TextIndex:
         self.text = text
         self.line_starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
         self.memo: dict = {}  # per-document results a rule computes once (period phrases of a sentence)
+        self.places = WordPlaces(text)
         self.clause_breaks = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(text)]
         self.clause_break_starts = [start for start, _ in self.clause_breaks]
         self.sentence_breaks = [(m.start(), m.end()) for m in SENTENCE_BREAK.finditer(text)]
@@ -84,50 +86,20 @@ class TextIndex:
         """The clause around [start, end), at most CLAUSE_REACH characters either side of it."""
         return max(self.clause_start(start), start - CLAUSE_REACH), min(self.clause_end(end), end + CLAUSE_REACH)
 
-    def _occurrences(self, words) -> tuple[list, list]:
-        """Every occurrence of words in the text (overlapping ones too), as the sorted starts and
-        their ends; found once per document and word list."""
-        found = self.memo.get(("occurrences", id(words)))
-        if found is None or found[0] is not words:
-            spans = []
-            for word in words:
-                at = self.text.find(word)
-                while at >= 0:
-                    spans.append((at, at + len(word)))
-                    at = self.text.find(word, at + 1)
-            spans.sort()
-            found = self.memo[("occurrences", id(words))] = (words, [start for start, _ in spans], [end for _, end in spans])
-        return found[1], found[2]
-
     def holds_any(self, words, lo: int, hi: int) -> bool:
-        """Whether one of words stands wholly inside text[lo:hi]: looked up in the document's
-        occurrences of them, so that a rule that searches a figure's window for a rare word list
-        (problems found, existence words) does not scan the window once per word and per figure."""
-        starts, ends = self._occurrences(words)
-        # the occurrences that start inside the window, in order of their starts: one that ends
-        # inside it too is enough
-        at = bisect_left(starts, lo)
-        while at < len(starts) and starts[at] < hi:
-            if ends[at] <= hi:
-                return True
-            at += 1
-        return False
+        """Whether one of words stands wholly inside text[lo:hi] (looked up, word_places: a rule that
+        searches a figure's window for a rare word list does not scan it once per word and figure)."""
+        return self.places.holds_any(words, lo, hi)
+
+    def last_inside(self, words, lo: int, hi: int) -> int:
+        """Where the last occurrence of one of words that stands wholly inside text[lo:hi] starts,
+        else -1 (looked up: a sentence of thousands of figures is not searched back to its start
+        for each)."""
+        return self.places.last_inside(words, lo, hi)
 
     def inside_brackets(self, lo: int, position: int) -> bool:
         """Whether a bracket opened in text[lo:position] is still open at position."""
         return self.last_inside(OPENING_BRACKET_CHARS, lo, position) > self.last_inside(CLOSING_BRACKET_CHARS, lo, position)
-
-    def last_inside(self, words, lo: int, hi: int) -> int:
-        """Where the last occurrence of one of words that stands wholly inside text[lo:hi] starts,
-        else -1 (max of text.rfind(word, lo, hi) over the words, looked up: a sentence of thousands
-        of figures is not searched back to its start for each)."""
-        starts, ends = self._occurrences(words)
-        at = bisect_left(starts, hi) - 1
-        while at >= 0 and starts[at] >= lo:
-            if ends[at] <= hi:
-                return starts[at]
-            at -= 1
-        return -1
 
 
 NOT_SPACE = regex.compile(r"\S")
